@@ -1,0 +1,9 @@
+#pragma once
+// Entry points of the lifeline-bench subcommands; argv[0] is the subcommand name.
+
+namespace lifeline::bench {
+
+int run_match(int argc, char** argv);   // bench_match.cpp: DARP benchmark instances
+int run_insert(int argc, char** argv);  // bench_match.cpp: real-time insertion latency
+
+}  // namespace lifeline::bench
