@@ -20,7 +20,8 @@ constexpr Command commands[] = {
 
 void usage(std::FILE* out) {
     std::fprintf(out, "usage: lifeline-bench <command> [options]\n\ncommands:\n");
-    for (const auto& c : commands) std::fprintf(out, "  %-8s %s\n", c.name, c.help);
+    for (const auto& c : commands)
+        std::fprintf(out, "  %-8s %s\n", c.name, c.help);
     std::fprintf(out, "\n'lifeline-bench <command> --help' explains a command's options.\n");
 }
 
@@ -37,7 +38,8 @@ int main(int argc, char** argv) {
         return 0;
     }
     for (const auto& c : commands)
-        if (name == c.name) return c.run(argc - 1, argv + 1);
+        if (name == c.name)
+            return c.run(argc - 1, argv + 1);
     std::fprintf(stderr, "lifeline-bench: unknown command '%s'\n", argv[1]);
     usage(stderr);
     return 2;

@@ -1,0 +1,267 @@
+// lifeline-bench match: solve DARP / PDPTW benchmark instances and compare with the best
+// known costs. lifeline-bench insert: real-time insertion latency on a synthetic live plan.
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "bench.h"
+#include "instances.h"
+#include "lifeline/core/match/match.h"
+
+namespace lifeline::bench {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct MatchArgs {
+    std::string dir = "../shared/data/darp";
+    long time_limit_ms = 5000;
+    long iterations = 0;
+    unsigned long seed = 1;
+    int threads = 1;
+    std::string out;
+    std::string format = "cordeau";
+    std::vector<std::string> only;
+};
+
+const char* match_help =
+    "usage: lifeline-bench match [options]\n"
+    "\n"
+    "Solves every instance in a directory and prints CSV:\n"
+    "instance,best_known,cost,gap_pct,vehicles_used,served,requests,seconds,feasible\n"
+    "and a final average row. best_known comes from bks.csv in the directory, if any.\n"
+    "\n"
+    "  --dir DIR            instance directory (default ../shared/data/darp)\n"
+    "  --time-limit-ms N    search time per instance (default 5000)\n"
+    "  --iterations N       also stop after N iterations per search (default: none)\n"
+    "  --seed N             random seed (default 1)\n"
+    "  --threads N          independent searches, best kept (default 1)\n"
+    "  --out DIR            write DIR/<instance>.json with the routes\n"
+    "  --format F           cordeau (default) or lilim\n"
+    "  --only A,B           solve only the named instances\n"
+    "  --help               this text\n";
+
+bool parse_long(const char* text, long& out) {
+    const std::string_view s(text);
+    const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    return ec == std::errc{} && ptr == s.data() + s.size();
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+    std::vector<std::string> out;
+    std::stringstream in(s);
+    std::string item;
+    while (std::getline(in, item, sep))
+        if (!item.empty())
+            out.push_back(item);
+    return out;
+}
+
+// Returns -1 on success, else the exit code.
+int parse_match(int argc, char** argv, MatchArgs& args) {
+    for (int k = 1; k < argc; ++k) {
+        const std::string a = argv[k];
+        if (a == "--help" || a == "-h") {
+            std::fputs(match_help, stdout);
+            return 0;
+        }
+        if (k + 1 >= argc) {
+            std::fprintf(stderr, "lifeline-bench match: %s needs a value (see --help)\n",
+                         a.c_str());
+            return 2;
+        }
+        const char* value = argv[++k];
+        long number = 0;
+        const bool numeric = parse_long(value, number);
+        if (a == "--dir") {
+            args.dir = value;
+        } else if (a == "--out") {
+            args.out = value;
+        } else if (a == "--format") {
+            args.format = value;
+            if (args.format != "cordeau" && args.format != "lilim") {
+                std::fprintf(stderr, "lifeline-bench match: unknown format '%s'\n", value);
+                return 2;
+            }
+        } else if (a == "--only") {
+            args.only = split(value, ',');
+        } else if (a == "--time-limit-ms" && numeric && number >= 0) {
+            args.time_limit_ms = number;
+        } else if (a == "--iterations" && numeric && number >= 0) {
+            args.iterations = number;
+        } else if (a == "--seed" && numeric && number >= 0) {
+            args.seed = static_cast<unsigned long>(number);
+        } else if (a == "--threads" && numeric && number >= 1 && number <= 256) {
+            args.threads = static_cast<int>(number);
+        } else {
+            std::fprintf(stderr, "lifeline-bench match: bad option %s %s (see --help)\n", a.c_str(),
+                         value);
+            return 2;
+        }
+    }
+    return -1;
+}
+
+// bks.csv: instance,requests,vehicles,...,best_known_cost,status. Keeps file order.
+std::vector<std::pair<std::string, double>> read_bks(const fs::path& file) {
+    std::vector<std::pair<std::string, double>> out;
+    std::ifstream in(file);
+    std::string line;
+    if (!std::getline(in, line))
+        return out;
+    const auto header = split(line, ',');
+    const auto col = std::find(header.begin(), header.end(), "best_known_cost") - header.begin();
+    while (std::getline(in, line)) {
+        const auto cells = split(line, ',');
+        if (static_cast<std::ptrdiff_t>(cells.size()) <= col)
+            continue;
+        out.push_back(
+            {cells[0], std::strtod(cells[static_cast<std::size_t>(col)].c_str(), nullptr)});
+    }
+    return out;
+}
+
+std::string shortest(double value) {
+    char buffer[64];
+    const auto [ptr, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+    return ec == std::errc{} ? std::string(buffer, ptr) : std::to_string(value);
+}
+
+void write_json(const fs::path& dir, const Instance& inst, const match::Solution& solution,
+                double cost) {
+    std::ofstream out(dir / (inst.name + ".json"));
+    out << "{\"instance\":\"" << inst.name << "\",\"cost\":" << shortest(cost) << ",\"routes\":[";
+    bool first = true;
+    for (const auto& route : solution.routes) {
+        if (route.stops.empty())
+            continue;
+        out << (first ? "" : ",") << '[';
+        first = false;
+        const auto nodes = route_nodes(inst, route);
+        for (std::size_t k = 0; k < nodes.size(); ++k)
+            out << (k ? "," : "") << nodes[k];
+        out << ']';
+    }
+    out << "]}\n";
+}
+
+}  // namespace
+
+int run_match(int argc, char** argv) {
+    MatchArgs args;
+    if (const int code = parse_match(argc, argv, args); code >= 0)
+        return code;
+    const fs::path dir(args.dir);
+    if (!fs::is_directory(dir)) {
+        std::fprintf(stderr, "lifeline-bench match: no directory %s\n", args.dir.c_str());
+        return 1;
+    }
+    if (!args.out.empty())
+        fs::create_directories(args.out);
+
+    // Instances in bks.csv order first, then any other .txt files by name.
+    const auto bks = read_bks(dir / "bks.csv");
+    std::map<std::string, double> best_known(bks.begin(), bks.end());
+    std::vector<std::string> names;
+    for (const auto& [name, cost] : bks)
+        if (fs::exists(dir / (name + ".txt")))
+            names.push_back(name);
+    std::vector<std::string> others;
+    for (const auto& entry : fs::directory_iterator(dir))
+        if (entry.path().extension() == ".txt" && !best_known.count(entry.path().stem().string()))
+            others.push_back(entry.path().stem().string());
+    std::sort(others.begin(), others.end());
+    names.insert(names.end(), others.begin(), others.end());
+    if (!args.only.empty())
+        names.erase(std::remove_if(names.begin(), names.end(),
+                                   [&](const std::string& n) {
+                                       return std::find(args.only.begin(), args.only.end(), n) ==
+                                              args.only.end();
+                                   }),
+                    names.end());
+
+    std::printf(
+        "instance,best_known,cost,gap_pct,vehicles_used,served,requests,seconds,feasible\n");
+    double gap_sum = 0, seconds_sum = 0;
+    int gap_count = 0, count = 0;
+    std::size_t served_sum = 0, requests_sum = 0;
+    bool all_feasible = true;
+    for (const auto& name : names) {
+        const std::string path = (dir / (name + ".txt")).string();
+        Instance inst;
+        try {
+            inst = args.format == "lilim" ? read_lilim(path) : read_cordeau(path);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "lifeline-bench match: %s\n", e.what());
+            return 1;
+        }
+        match::SolveOptions options;
+        options.time_limit_ms = args.time_limit_ms;
+        options.max_iterations = args.iterations;
+        options.seed = args.seed;
+        options.threads = args.threads;
+        match::SolveStats stats;
+        const auto solution = match::solve(inst.problem, options, &stats);
+        const auto report = match::check(inst.problem, solution);
+        const std::string why = report.ok() ? verify_in_double(inst, solution, report, 1e-6) : "";
+        const bool feasible = report.ok() && why.empty();
+        if (!report.ok())
+            for (const auto& v : report.violations)
+                std::fprintf(stderr, "%s: %s\n", name.c_str(), v.detail.c_str());
+        if (!why.empty())
+            std::fprintf(stderr, "%s: double check: %s\n", name.c_str(), why.c_str());
+        double cost = 0;
+        int used = 0;
+        for (const auto& route : solution.routes) {
+            cost += route_cost(inst, route);
+            used += route.stops.empty() ? 0 : 1;
+        }
+        const std::size_t served = match::served_count(solution);
+        const std::size_t requests = inst.problem.requests.size();
+        const auto bk = best_known.find(name);
+        std::string bk_text, gap_text;
+        if (bk != best_known.end()) {
+            const double gap = 100.0 * (cost - bk->second) / bk->second;
+            bk_text = shortest(bk->second);
+            char g[32];
+            std::snprintf(g, sizeof g, "%.3f", gap);
+            gap_text = g;
+            gap_sum += gap;
+            ++gap_count;
+        }
+        std::printf("%s,%s,%.4f,%s,%d,%zu,%zu,%.2f,%s\n", name.c_str(), bk_text.c_str(), cost,
+                    gap_text.c_str(), used, served, requests, stats.seconds,
+                    feasible ? "yes" : "no");
+        std::fflush(stdout);
+        if (!args.out.empty())
+            write_json(args.out, inst, solution, cost);
+        all_feasible = all_feasible && feasible && served == requests;
+        served_sum += served;
+        requests_sum += requests;
+        seconds_sum += stats.seconds;
+        ++count;
+    }
+    if (count > 0) {
+        std::string gap_text;
+        if (gap_count > 0) {
+            char g[32];
+            std::snprintf(g, sizeof g, "%.3f", gap_sum / gap_count);
+            gap_text = g;
+        }
+        std::printf("average,,,%s,,%zu,%zu,%.2f,%s\n", gap_text.c_str(), served_sum, requests_sum,
+                    seconds_sum / count, all_feasible ? "yes" : "no");
+    }
+    return all_feasible ? 0 : 1;
+}
+
+}  // namespace lifeline::bench
