@@ -28,14 +28,14 @@ enum class ErrorKind {
 };
 
 class Error : public std::runtime_error {
-public:
+  public:
     Error(ErrorKind kind, std::string detail, std::vector<FieldError> errors = {})
         : std::runtime_error(detail), kind_(kind), errors_(std::move(errors)) {}
 
     ErrorKind kind() const noexcept { return kind_; }
     const std::vector<FieldError>& errors() const noexcept { return errors_; }
 
-private:
+  private:
     ErrorKind kind_;
     std::vector<FieldError> errors_;
 };
@@ -52,7 +52,7 @@ private:
 // Collects every bad field of an input before failing, so a client can fix its
 // request in one round trip.
 class FieldErrors {
-public:
+  public:
     void add(std::string field, std::string message) {
         errors_.push_back({std::move(field), std::move(message)});
     }
@@ -62,7 +62,7 @@ public:
     void throw_if_any(std::string detail = "the request has invalid fields",
                       ErrorKind kind = ErrorKind::invalid) const;
 
-private:
+  private:
     std::vector<FieldError> errors_;
 };
 

@@ -1,0 +1,33 @@
+#pragma once
+// Audit snapshots: a flat JSON object of an entity's fields, the stored format of the
+// audit log's before/after columns. Deliberately tiny: the audit log is write-once text
+// that net/ hands out verbatim; all request/response JSON lives in net/.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lifeline {
+
+class AuditObject {
+  public:
+    void add(std::string_view key, std::int64_t value);
+    void add(std::string_view key, double value);
+    void add(std::string_view key, bool value);
+    void add(std::string_view key, std::string_view value);
+    void add(std::string_view key, const std::string& value) { add(key, std::string_view(value)); }
+    void add(std::string_view key, const char* value) { add(key, std::string_view(value)); }
+    // `items` are already JSON values.
+    void add_raw_array(std::string_view key, const std::vector<std::string>& items);
+    std::string str() const { return "{" + body_ + "}"; }
+
+  private:
+    void key(std::string_view k);
+    std::string body_;
+};
+
+// JSON string literal of `s` (quotes included), escaping per RFC 8259.
+std::string json_quote(std::string_view s);
+
+}  // namespace lifeline

@@ -1,0 +1,127 @@
+#pragma once
+// The trip ledger (DESIGN §3): open a trip, log pickups, drop-offs and no-shows, finish
+// it, log a whole finished trip at once, and dispatcher corrections with a reason.
+// Every rule of the ledger lives here; storage only provides atomic units of work.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lifeline/core/errors.h"
+#include "lifeline/core/model.h"
+
+namespace lifeline {
+
+// What a unit of work may read and write; every call sees the state of the same
+// transaction, so a check and the write it guards are atomic.
+class LedgerTx {
+  public:
+    virtual ~LedgerTx() = default;
+    virtual std::optional<Vehicle> vehicle(VehicleId id) = 0;
+    virtual std::optional<Driver> driver(DriverId id) = 0;
+    virtual std::optional<Patient> patient(PatientId id) = 0;
+    // The patient a request is for, if the request exists.
+    virtual std::optional<PatientId> request_patient(RequestId id) = 0;
+    virtual std::optional<Trip> trip(TripId id) = 0;
+    virtual std::optional<TripId> open_trip_of(VehicleId id) = 0;
+    // Inserts the trip and its rides; returns the new id.
+    virtual TripId insert_trip(const Trip& trip, UserId created_by) = 0;
+    // Writes the trip's fields and its rides (rides with id 0 are inserted).
+    virtual void update_trip(const Trip& trip) = 0;
+    // Sets the vehicle's odometer_km to its latest trip's latest reading.
+    virtual void refresh_vehicle_odometer(VehicleId id) = 0;
+    virtual void audit(const AuditEntry& entry) = 0;
+};
+
+struct TripFilter {
+    std::optional<Instant> from;  // started_at ≥ from
+    std::optional<Instant> to;    // started_at < to
+    std::optional<DriverId> driver_id;
+    std::optional<VehicleId> vehicle_id;
+};
+
+// The port storage implements; `transact` is one atomic, durable write.
+class TripStore {
+  public:
+    virtual ~TripStore() = default;
+    virtual Trip transact(const std::function<Trip(LedgerTx&)>& work) = 0;
+    virtual std::optional<Trip> find(TripId id) = 0;
+    virtual Page<Trip> list(const TripFilter& filter, const PageRequest& page) = 0;
+};
+
+// Opening a trip, or (with ended_at and odometer_end) logging a finished one whole.
+struct TripInput {
+    std::optional<DriverId> driver_id;  // dispatchers name the driver; drivers are themselves
+    VehicleId vehicle_id = 0;
+    std::optional<RouteId> route_id;
+    Instant started_at{};
+    Kilometers odometer_start = 0;
+    std::optional<Instant> ended_at;
+    std::optional<Kilometers> odometer_end;
+    std::vector<Ride> rides;
+    // A dispatcher may accept an odometer below the vehicle's last reading (a fixed
+    // typo, a replaced dashboard); the acceptance and its reason are audited.
+    bool confirm_odometer_correction = false;
+    std::string reason;
+};
+
+enum class TripEventType { pickup, dropoff, no_show };
+
+struct TripEvent {
+    TripEventType type = TripEventType::pickup;
+    std::optional<RequestId> request_id;
+    std::optional<PatientId> patient_id;
+    Instant at{};
+    std::optional<Kilometers> odometer;
+};
+
+struct TripFinish {
+    Instant ended_at{};
+    Kilometers odometer_end = 0;
+};
+
+// A dispatcher's correction: only the fields given change; `reason` is required.
+struct TripCorrection {
+    std::optional<DriverId> driver_id;
+    std::optional<VehicleId> vehicle_id;
+    std::optional<Instant> started_at;
+    std::optional<Instant> ended_at;
+    std::optional<Kilometers> odometer_start;
+    std::optional<Kilometers> odometer_end;
+    std::optional<std::vector<Ride>> rides;
+    std::string reason;
+};
+
+// Limits of what one trip may carry; beyond them input is refused.
+struct LedgerLimits {
+    Kilometers max_odometer = 10'000'000;
+    Kilometers max_trip_km = 2'000;
+    std::size_t max_rides = 64;
+    std::size_t max_reason = 1000;
+};
+
+std::optional<TripEventType> trip_event_type_from(std::string_view s);
+
+class Ledger {
+  public:
+    explicit Ledger(TripStore& store, LedgerLimits limits = {}) : store_(store), limits_(limits) {}
+
+    Trip open_or_log(const Actor& actor, const TripInput& input);
+    Trip add_event(const Actor& actor, TripId id, const TripEvent& event);
+    Trip finish(const Actor& actor, TripId id, const TripFinish& finish);
+    Trip correct(const Actor& actor, TripId id, const TripCorrection& correction);
+
+    // A driver sees only their own trips (others are "not found").
+    Trip get(const Actor& actor, TripId id);
+    Page<Trip> list(const Actor& actor, TripFilter filter, const PageRequest& page);
+
+  private:
+    TripStore& store_;
+    LedgerLimits limits_;
+};
+
+// The audit snapshot of a trip (a JSON object; the audit log's stored format).
+std::string audit_snapshot(const Trip& trip);
+
+}  // namespace lifeline

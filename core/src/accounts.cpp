@@ -1,0 +1,261 @@
+#include "lifeline/core/accounts.h"
+
+#include <algorithm>
+
+#include "lifeline/core/audit.h"
+
+namespace lifeline {
+namespace {
+
+constexpr std::size_t min_password = 8;
+constexpr std::size_t max_password = 128;
+
+void check_username(std::string_view name, FieldErrors& errs) {
+    if (name.empty() || name.size() > 64) {
+        errs.add("username", "must be 1 to 64 characters");
+        return;
+    }
+    bool ok = std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '.' || c == '_' || c == '-' || c == '@';
+    });
+    if (!ok)
+        errs.add("username", "may use letters, digits and . _ - @ only");
+}
+
+void check_password(std::string_view pw, FieldErrors& errs) {
+    if (pw.size() < min_password)
+        errs.add("password", "must be at least 8 characters");
+    if (pw.size() > max_password)
+        errs.add("password", "must be at most 128 characters");
+}
+
+std::string snapshot(const User& u) {
+    AuditObject o;
+    o.add("id", u.id);
+    o.add("username", u.username);
+    o.add("role", to_string(u.role));
+    if (u.driver_id)
+        o.add("driver_id", *u.driver_id);
+    o.add("active", u.active);
+    return o.str();
+}
+
+AuditEntry user_audit(const Actor& actor, const User& u, std::string action, std::string before) {
+    AuditEntry e;
+    e.user_id = actor.user_id;
+    e.username = actor.username;
+    e.at = now();
+    e.entity = "user";
+    e.entity_id = u.id;
+    e.action = std::move(action);
+    e.before = std::move(before);
+    e.after = snapshot(u);
+    return e;
+}
+
+void require_admin(const Actor& actor) {
+    if (!actor.is_admin())
+        throw_forbidden("only an admin manages accounts");
+}
+
+// A driver account is tied to exactly one driver; other roles to none.
+void check_driver_link(AccountTx& tx, Role role, const std::optional<DriverId>& driver,
+                       std::optional<UserId> self) {
+    if (role == Role::driver && !driver)
+        throw_invalid_field("driver_id", "is required for a driver account");
+    if (role != Role::driver && driver)
+        throw_invalid_field("driver_id", "only a driver account is linked to a driver");
+    if (!driver)
+        return;
+    if (!tx.driver_exists(*driver))
+        throw_unprocessable("unknown driver",
+                            {{"driver_id", "no driver with id " + std::to_string(*driver)}});
+    auto owner = tx.user_of_driver(*driver);
+    if (owner && owner != self)
+        throw_conflict("the driver already has an account",
+                       {{"driver_id", "already has an account"}});
+}
+
+}  // namespace
+
+std::chrono::seconds FailureLimiter::blocked_for(const std::string& key, Instant at) {
+    std::lock_guard lock(mutex_);
+    auto it = failures_.find(key);
+    if (it == failures_.end())
+        return std::chrono::seconds{0};
+    auto& times = it->second;
+    while (!times.empty() && times.front() + window_ <= at)
+        times.pop_front();
+    if (times.empty()) {
+        failures_.erase(it);
+        return std::chrono::seconds{0};
+    }
+    if (int(times.size()) < max_)
+        return std::chrono::seconds{0};
+    return times.front() + window_ - at;
+}
+
+void FailureLimiter::record_failure(const std::string& key, Instant at) {
+    std::lock_guard lock(mutex_);
+    auto& times = failures_[key];
+    times.push_back(at);
+    while (int(times.size()) > max_)
+        times.pop_front();
+}
+
+void FailureLimiter::clear(const std::string& key) {
+    std::lock_guard lock(mutex_);
+    failures_.erase(key);
+}
+
+Accounts::Accounts(AccountStore& store, Crypto& crypto, AccountOptions options)
+    : store_(store),
+      crypto_(crypto),
+      options_(options),
+      limiter_(options.max_failures, options.failure_window),
+      dummy_hash_(crypto.hash_password("not-a-password-of-anyone")) {}
+
+LoginResult Accounts::login(std::string_view username, std::string_view password,
+                            const std::string& remote) {
+    const std::string user_key = "user:" + std::string(username);
+    const std::string addr_key = "addr:" + remote;
+    const Instant at = now();
+    auto wait = std::max(limiter_.blocked_for(user_key, at), limiter_.blocked_for(addr_key, at));
+    if (wait.count() > 0)
+        throw Error(ErrorKind::rate_limited, "too many failed sign-ins; try again in " +
+                                                 std::to_string(wait.count()) + " s");
+    if (username.empty() || password.empty() || password.size() > max_password) {
+        FieldErrors errs;
+        if (username.empty())
+            errs.add("username", "is required");
+        if (password.empty())
+            errs.add("password", "is required");
+        if (password.size() > max_password)
+            errs.add("password", "is too long");
+        errs.throw_if_any();
+    }
+
+    auto stored = store_.find_by_name(username);
+    bool ok = crypto_.verify_password(stored ? stored->password_hash : dummy_hash_, password);
+    if (!stored || !ok || !stored->user.active) {
+        limiter_.record_failure(user_key, at);
+        limiter_.record_failure(addr_key, at);
+        throw_unauthorized("wrong username or password");
+    }
+    limiter_.clear(user_key);
+
+    LoginResult result;
+    result.token = crypto_.random_token();
+    result.expires_at = at + options_.token_ttl;
+    result.user = stored->user;
+    store_.create_session(crypto_.token_digest(result.token), stored->user.id, at,
+                          result.expires_at);
+    return result;
+}
+
+void Accounts::logout(std::string_view token) {
+    store_.revoke_session(crypto_.token_digest(token));
+}
+
+Actor Accounts::authenticate(std::string_view token) {
+    if (token.empty() || token.size() > 256)
+        throw_unauthorized("a bearer token is required");
+    auto user = store_.session_user(crypto_.token_digest(token), now());
+    if (!user)
+        throw_unauthorized("the token is unknown, expired or revoked");
+    return Actor{user->id, user->username, user->role, user->driver_id};
+}
+
+Page<User> Accounts::list(const Actor& actor, const PageRequest& page) {
+    require_admin(actor);
+    return store_.list(page);
+}
+
+User Accounts::get(const Actor& actor, UserId id) {
+    require_admin(actor);
+    auto u = store_.find(id);
+    if (!u)
+        throw_not_found("no user with id " + std::to_string(id));
+    return *u;
+}
+
+User Accounts::create(const Actor& actor, const NewUser& in) {
+    require_admin(actor);
+    FieldErrors errs;
+    check_username(in.username, errs);
+    check_password(in.password, errs);
+    errs.throw_if_any();
+    std::string hash = crypto_.hash_password(in.password);  // slow: outside the writer
+    return store_.transact([&](AccountTx& tx) {
+        if (tx.user_by_name(in.username))
+            throw_conflict("the username is taken", {{"username", "is taken"}});
+        check_driver_link(tx, in.role, in.driver_id, std::nullopt);
+        StoredUser su{User{0, in.username, in.role, in.driver_id, true}, hash};
+        su.user.id = tx.insert_user(su);
+        tx.audit(user_audit(actor, su.user, "create", ""));
+        return su.user;
+    });
+}
+
+User Accounts::update(const Actor& actor, UserId id, const UserPatch& patch) {
+    require_admin(actor);
+    FieldErrors errs;
+    if (patch.password)
+        check_password(*patch.password, errs);
+    errs.throw_if_any();
+    std::optional<std::string> hash;
+    if (patch.password)
+        hash = crypto_.hash_password(*patch.password);
+    return store_.transact([&](AccountTx& tx) {
+        auto current = tx.user(id);
+        if (!current)
+            throw_not_found("no user with id " + std::to_string(id));
+        StoredUser next = *current;
+        if (patch.role)
+            next.user.role = *patch.role;
+        if (patch.driver_id)
+            next.user.driver_id = *patch.driver_id;
+        if (patch.active)
+            next.user.active = *patch.active;
+        if (hash)
+            next.password_hash = *hash;
+        check_driver_link(tx, next.user.role, next.user.driver_id, id);
+        bool was_admin = current->user.role == Role::admin && current->user.active;
+        bool is_admin = next.user.role == Role::admin && next.user.active;
+        if (was_admin && !is_admin && tx.count_active_admins() <= 1)
+            throw_conflict("the last admin cannot be demoted or deactivated",
+                           {{patch.role ? "role" : "active", "the last active admin must stay"}});
+        tx.update_user(next);
+        // A changed password, role or deactivation signs the account out everywhere.
+        if (hash || patch.role || (patch.active && !*patch.active))
+            tx.revoke_sessions(id);
+        tx.audit(user_audit(actor, next.user, "update", snapshot(current->user)));
+        return next.user;
+    });
+}
+
+bool Accounts::ensure_admin(std::string_view password) {
+    if (store_.has_admin())
+        return false;
+    FieldErrors errs;
+    check_password(password, errs);
+    errs.throw_if_any("LIFELINE_ADMIN_PASSWORD must be 8 to 128 characters");
+    std::string hash = crypto_.hash_password(password);
+    Actor system{0, "system", Role::admin, std::nullopt};
+    store_.transact([&](AccountTx& tx) {
+        StoredUser su{User{0, "admin", Role::admin, std::nullopt, true}, hash};
+        if (auto existing = tx.user_by_name("admin")) {
+            // An "admin" username that lost its role: restore it rather than clash.
+            su.user.id = existing->user.id;
+            tx.update_user(su);
+        } else {
+            su.user.id = tx.insert_user(su);
+        }
+        tx.audit(user_audit(system, su.user, "bootstrap_admin", ""));
+        return su.user;
+    });
+    return true;
+}
+
+}  // namespace lifeline

@@ -1,0 +1,87 @@
+#include "lifeline/core/audit.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace lifeline {
+
+std::string json_quote(std::string_view s) {
+    std::string out;
+    out.reserve(s.size() + 2);
+    out += '"';
+    for (unsigned char c : s) {
+        switch (c) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            default:
+                if (c < 0x20) {
+                    char buf[8];
+                    std::snprintf(buf, sizeof buf, "\\u%04x", c);
+                    out += buf;
+                } else {
+                    out += char(c);
+                }
+        }
+    }
+    out += '"';
+    return out;
+}
+
+void AuditObject::key(std::string_view k) {
+    if (!body_.empty())
+        body_ += ',';
+    body_ += json_quote(k);
+    body_ += ':';
+}
+
+void AuditObject::add(std::string_view k, std::int64_t v) {
+    key(k);
+    body_ += std::to_string(v);
+}
+
+void AuditObject::add(std::string_view k, double v) {
+    key(k);
+    if (!std::isfinite(v)) {
+        body_ += "null";
+        return;
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    body_ += buf;
+}
+
+void AuditObject::add(std::string_view k, bool v) {
+    key(k);
+    body_ += v ? "true" : "false";
+}
+
+void AuditObject::add(std::string_view k, std::string_view v) {
+    key(k);
+    body_ += json_quote(v);
+}
+
+void AuditObject::add_raw_array(std::string_view k, const std::vector<std::string>& items) {
+    key(k);
+    body_ += '[';
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i)
+            body_ += ',';
+        body_ += items[i];
+    }
+    body_ += ']';
+}
+
+}  // namespace lifeline

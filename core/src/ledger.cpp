@@ -1,0 +1,462 @@
+#include "lifeline/core/ledger.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <set>
+
+#include "lifeline/core/audit.h"
+
+namespace lifeline {
+namespace {
+
+using std::chrono::minutes;
+
+// A phone's clock may run a little ahead; anything further is a typo.
+constexpr auto clock_skew = minutes{10};
+
+std::string ride_field(std::size_t i, const char* name) {
+    return "rides[" + std::to_string(i) + "]." + name;
+}
+
+std::string km_text(Kilometers km) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f", km);
+    return buf;
+}
+
+bool finite_reading(Kilometers km, const LedgerLimits& limits) {
+    return std::isfinite(km) && km >= 0 && km <= limits.max_odometer;
+}
+
+// Rules on one trip that need nothing but the trip itself. `finished` says whether the
+// trip carries ended_at / odometer_end (a whole or finished trip).
+void check_trip_shape(const Trip& t, const LedgerLimits& limits, FieldErrors& errs) {
+    if (!finite_reading(t.odometer_start, limits))
+        errs.add("odometer_start",
+                 "must be a reading between 0 and " + km_text(limits.max_odometer));
+    if (t.started_at > now() + clock_skew)
+        errs.add("started_at", "is in the future");
+    if (t.ended_at && *t.ended_at < t.started_at)
+        errs.add("ended_at", "must not be before started_at");
+    if (t.ended_at && *t.ended_at > now() + clock_skew)
+        errs.add("ended_at", "is in the future");
+    if (t.odometer_end) {
+        if (!finite_reading(*t.odometer_end, limits))
+            errs.add("odometer_end",
+                     "must be a reading between 0 and " + km_text(limits.max_odometer));
+        else if (*t.odometer_end < t.odometer_start)
+            errs.add("odometer_end", "must not be below odometer_start");
+        else if (*t.odometer_end - t.odometer_start > limits.max_trip_km)
+            errs.add("odometer_end",
+                     "makes a trip longer than " + km_text(limits.max_trip_km) + " km");
+    }
+    if (t.rides.size() > limits.max_rides)
+        errs.add("rides", "at most " + std::to_string(limits.max_rides) + " rides per trip");
+
+    auto within_span = [&](Instant at) {
+        return at >= t.started_at && (!t.ended_at || at <= *t.ended_at);
+    };
+    auto within_readings = [&](Kilometers km) {
+        return km >= t.odometer_start && (!t.odometer_end || km <= *t.odometer_end);
+    };
+    for (std::size_t i = 0; i < t.rides.size(); ++i) {
+        const Ride& r = t.rides[i];
+        if (r.patient_id <= 0 && !r.request_id)
+            errs.add(ride_field(i, "patient_id"), "a ride names its patient or its request");
+        if (r.picked_up_at && !within_span(*r.picked_up_at))
+            errs.add(ride_field(i, "picked_up_at"), "is outside the trip's time span");
+        if (r.dropped_off_at && !within_span(*r.dropped_off_at))
+            errs.add(ride_field(i, "dropped_off_at"), "is outside the trip's time span");
+        if (r.recorded_at && !within_span(*r.recorded_at))
+            errs.add(ride_field(i, "recorded_at"), "is outside the trip's time span");
+        if (r.picked_up_at && r.dropped_off_at && *r.dropped_off_at < *r.picked_up_at)
+            errs.add(ride_field(i, "dropped_off_at"), "must not be before picked_up_at");
+        if (r.odometer_pickup && !within_readings(*r.odometer_pickup))
+            errs.add(ride_field(i, "odometer_pickup"), "is outside the trip's odometer readings");
+        if (r.odometer_dropoff && !within_readings(*r.odometer_dropoff))
+            errs.add(ride_field(i, "odometer_dropoff"), "is outside the trip's odometer readings");
+        switch (r.outcome) {
+            case RideOutcome::completed:
+                if (!r.picked_up_at)
+                    errs.add(ride_field(i, "picked_up_at"), "is required for a completed ride");
+                if (!r.dropped_off_at)
+                    errs.add(ride_field(i, "dropped_off_at"), "is required for a completed ride");
+                break;
+            case RideOutcome::aboard:
+                if (t.ended_at)
+                    errs.add(ride_field(i, "outcome"), "a finished trip has nobody aboard");
+                if (!r.picked_up_at)
+                    errs.add(ride_field(i, "picked_up_at"), "is required for a patient aboard");
+                break;
+            case RideOutcome::no_show:
+            case RideOutcome::cancelled:
+                if (r.dropped_off_at)
+                    errs.add(ride_field(i, "dropped_off_at"), "a ride not taken has no drop-off");
+                break;
+        }
+    }
+}
+
+// Rules that need the database: ids exist, the vehicle can carry the patients.
+void check_trip_references(LedgerTx& tx, Trip& t, FieldErrors& errs,
+                           std::optional<Vehicle>& vehicle) {
+    vehicle = tx.vehicle(t.vehicle_id);
+    if (!vehicle)
+        errs.add("vehicle_id", "no vehicle with id " + std::to_string(t.vehicle_id));
+    else if (!vehicle->active)
+        errs.add("vehicle_id", "the vehicle is deactivated");
+    auto driver = tx.driver(t.driver_id);
+    if (!driver)
+        errs.add("driver_id", "no driver with id " + std::to_string(t.driver_id));
+    else if (!driver->active)
+        errs.add("driver_id", "the driver is deactivated");
+    if (t.route_id)
+        errs.add("route_id", "no route with id " + std::to_string(*t.route_id));
+
+    for (std::size_t i = 0; i < t.rides.size(); ++i) {
+        Ride& r = t.rides[i];
+        if (r.request_id) {
+            auto owner = tx.request_patient(*r.request_id);
+            if (!owner) {
+                errs.add(ride_field(i, "request_id"),
+                         "no request with id " + std::to_string(*r.request_id));
+                continue;
+            }
+            if (r.patient_id > 0 && r.patient_id != *owner) {
+                errs.add(ride_field(i, "patient_id"), "is not the patient of the request");
+                continue;
+            }
+            r.patient_id = *owner;
+        }
+        if (r.patient_id <= 0)
+            continue;
+        auto patient = tx.patient(r.patient_id);
+        if (!patient) {
+            errs.add(ride_field(i, "patient_id"),
+                     "no patient with id " + std::to_string(r.patient_id));
+            continue;
+        }
+        if (vehicle && patient->mobility == Mobility::wheelchair &&
+            r.outcome != RideOutcome::no_show && r.outcome != RideOutcome::cancelled &&
+            vehicle->wheelchair_spaces == 0)
+            errs.add(ride_field(i, "patient_id"),
+                     "a wheelchair user cannot ride in a vehicle with no wheelchair space");
+    }
+}
+
+Trip load_own_trip(LedgerTx& tx, const Actor& actor, TripId id) {
+    auto trip = tx.trip(id);
+    // Another driver's trip is "not found": its existence is not theirs to know.
+    if (!trip || (!actor.is_dispatcher() && trip->driver_id != actor.driver_id))
+        throw_not_found("no trip with id " + std::to_string(id));
+    if (actor.role != Role::driver || trip->driver_id != actor.driver_id)
+        throw_forbidden("only the trip's driver logs its events; dispatchers correct trips");
+    return *trip;
+}
+
+AuditEntry audit_entry(const Actor& actor, const Trip& t, std::string action, std::string before,
+                       std::string reason) {
+    AuditEntry e;
+    e.user_id = actor.user_id;
+    e.username = actor.username;
+    e.at = now();
+    e.entity = "trip";
+    e.entity_id = t.id;
+    e.action = std::move(action);
+    e.before = std::move(before);
+    e.after = audit_snapshot(t);
+    e.reason = std::move(reason);
+    return e;
+}
+
+}  // namespace
+
+std::optional<TripEventType> trip_event_type_from(std::string_view s) {
+    if (s == "pickup")
+        return TripEventType::pickup;
+    if (s == "dropoff")
+        return TripEventType::dropoff;
+    if (s == "no_show")
+        return TripEventType::no_show;
+    return std::nullopt;
+}
+
+Trip Ledger::open_or_log(const Actor& actor, const TripInput& in) {
+    FieldErrors errs;
+    Trip t;
+    if (actor.is_dispatcher()) {
+        if (!in.driver_id)
+            errs.add("driver_id", "is required");
+        t.driver_id = in.driver_id.value_or(0);
+    } else {
+        if (!actor.driver_id)
+            throw_forbidden("this account is not linked to a driver");
+        if (in.driver_id && *in.driver_id != *actor.driver_id)
+            throw_forbidden("drivers log their own trips only");
+        if (in.confirm_odometer_correction)
+            errs.add("confirm_odometer_correction",
+                     "only a dispatcher confirms an odometer correction");
+        t.driver_id = *actor.driver_id;
+    }
+    t.vehicle_id = in.vehicle_id;
+    t.route_id = in.route_id;
+    t.started_at = in.started_at;
+    t.odometer_start = in.odometer_start;
+    t.ended_at = in.ended_at;
+    t.odometer_end = in.odometer_end;
+    t.rides = in.rides;
+
+    const bool whole = in.ended_at || in.odometer_end;
+    if (whole && !in.ended_at)
+        errs.add("ended_at", "is required with odometer_end");
+    if (whole && !in.odometer_end)
+        errs.add("odometer_end", "is required with ended_at");
+    if (!whole && !in.rides.empty())
+        errs.add("rides",
+                 "an open trip logs its rides as events; a whole trip carries ended_at and "
+                 "odometer_end");
+    if (in.confirm_odometer_correction && in.reason.empty())
+        errs.add("reason", "is required to confirm an odometer correction");
+    if (in.reason.size() > limits_.max_reason)
+        errs.add("reason", "is too long");
+    check_trip_shape(t, limits_, errs);
+    errs.throw_if_any();
+
+    return store_.transact([&](LedgerTx& tx) {
+        Trip trip = t;
+        FieldErrors refs;
+        std::optional<Vehicle> vehicle;
+        check_trip_references(tx, trip, refs, vehicle);
+        refs.throw_if_any("the trip names something that does not exist or cannot be used",
+                          ErrorKind::unprocessable);
+
+        bool corrected = false;
+        if (trip.odometer_start < vehicle->odometer_km) {
+            if (!in.confirm_odometer_correction)
+                throw_unprocessable(
+                    "odometer_start is below the vehicle's last logged odometer",
+                    {{"odometer_start", "is below the vehicle's last logged odometer (" +
+                                            km_text(vehicle->odometer_km) +
+                                            " km); a dispatcher may confirm a correction"}});
+            corrected = true;
+        }
+        if (!whole && tx.open_trip_of(trip.vehicle_id))
+            throw_conflict("the vehicle already has an open trip",
+                           {{"vehicle_id", "already has an open trip; finish it first"}});
+
+        trip.id = tx.insert_trip(trip, actor.user_id);
+        tx.refresh_vehicle_odometer(trip.vehicle_id);
+        tx.audit(audit_entry(actor, trip, corrected ? "create_with_odometer_correction" : "create",
+                             "", in.reason));
+        return *tx.trip(trip.id);
+    });
+}
+
+Trip Ledger::add_event(const Actor& actor, TripId id, const TripEvent& ev) {
+    FieldErrors errs;
+    if (!ev.request_id && !ev.patient_id)
+        errs.add("patient_id", "an event names its patient or its request");
+    if (ev.at > now() + clock_skew)
+        errs.add("at", "is in the future");
+    if (ev.odometer && !finite_reading(*ev.odometer, limits_))
+        errs.add("odometer", "must be a reading between 0 and " + km_text(limits_.max_odometer));
+    errs.throw_if_any();
+
+    return store_.transact([&](LedgerTx& tx) {
+        Trip trip = load_own_trip(tx, actor, id);
+        if (!trip.open())
+            throw_conflict("the trip is finished", {{"id", "the trip is finished"}});
+        FieldErrors e;
+        if (ev.at < trip.started_at)
+            e.add("at", "is before the trip started");
+        if (ev.odometer && *ev.odometer < trip.odometer_start)
+            e.add("odometer", "is below the trip's odometer_start");
+        e.throw_if_any();
+
+        PatientId patient = ev.patient_id.value_or(0);
+        if (ev.request_id) {
+            auto owner = tx.request_patient(*ev.request_id);
+            if (!owner)
+                throw_unprocessable(
+                    "unknown request",
+                    {{"request_id", "no request with id " + std::to_string(*ev.request_id)}});
+            if (ev.patient_id && *ev.patient_id != *owner)
+                throw_unprocessable("the patient is not the request's",
+                                    {{"patient_id", "is not the patient of the request"}});
+            patient = *owner;
+        }
+        auto aboard = std::find_if(trip.rides.begin(), trip.rides.end(), [&](const Ride& r) {
+            return r.patient_id == patient && r.outcome == RideOutcome::aboard;
+        });
+
+        switch (ev.type) {
+            case TripEventType::pickup:
+            case TripEventType::no_show: {
+                if (aboard != trip.rides.end())
+                    throw_conflict("the patient is already aboard",
+                                   {{"patient_id", "is already aboard this trip"}});
+                Ride r;
+                r.request_id = ev.request_id;
+                r.patient_id = patient;
+                if (ev.type == TripEventType::pickup) {
+                    r.outcome = RideOutcome::aboard;
+                    r.picked_up_at = ev.at;
+                    r.odometer_pickup = ev.odometer;
+                } else {
+                    r.outcome = RideOutcome::no_show;
+                    r.recorded_at = ev.at;
+                }
+                trip.rides.push_back(r);
+                break;
+            }
+            case TripEventType::dropoff:
+                if (aboard == trip.rides.end())
+                    throw_conflict("the patient is not aboard",
+                                   {{"patient_id", "is not aboard this trip"}});
+                if (ev.at < *aboard->picked_up_at)
+                    throw_invalid("the drop-off is before the pickup",
+                                  {{"at", "is before the patient was picked up"}});
+                aboard->dropped_off_at = ev.at;
+                aboard->odometer_dropoff = ev.odometer;
+                aboard->outcome = RideOutcome::completed;
+                break;
+        }
+        FieldErrors refs;
+        std::optional<Vehicle> vehicle;
+        check_trip_references(tx, trip, refs, vehicle);
+        refs.throw_if_any("the event names something that does not exist or cannot be used",
+                          ErrorKind::unprocessable);
+        tx.update_trip(trip);
+        return *tx.trip(id);
+    });
+}
+
+Trip Ledger::finish(const Actor& actor, TripId id, const TripFinish& f) {
+    return store_.transact([&](LedgerTx& tx) {
+        Trip trip = load_own_trip(tx, actor, id);
+        if (!trip.open())
+            throw_conflict("the trip is finished", {{"id", "the trip is finished"}});
+        FieldErrors errs;
+        for (const Ride& r : trip.rides)
+            if (r.outcome == RideOutcome::aboard)
+                errs.add("rides", "patient " + std::to_string(r.patient_id) + " is still aboard");
+        if (!errs.empty())
+            throw_conflict("a patient is still aboard", errs.list());
+        trip.ended_at = f.ended_at;
+        trip.odometer_end = f.odometer_end;
+        check_trip_shape(trip, limits_, errs);
+        errs.throw_if_any();
+        tx.update_trip(trip);
+        tx.refresh_vehicle_odometer(trip.vehicle_id);
+        return *tx.trip(id);
+    });
+}
+
+Trip Ledger::correct(const Actor& actor, TripId id, const TripCorrection& c) {
+    if (!actor.is_dispatcher())
+        throw_forbidden("only a dispatcher corrects a trip");
+    FieldErrors errs;
+    if (c.reason.empty())
+        errs.add("reason", "is required for a correction");
+    if (c.reason.size() > limits_.max_reason)
+        errs.add("reason", "is too long");
+    errs.throw_if_any();
+
+    return store_.transact([&](LedgerTx& tx) {
+        auto found = tx.trip(id);
+        if (!found)
+            throw_not_found("no trip with id " + std::to_string(id));
+        const Trip before = *found;
+        Trip t = before;
+        if (c.driver_id)
+            t.driver_id = *c.driver_id;
+        if (c.vehicle_id)
+            t.vehicle_id = *c.vehicle_id;
+        if (c.started_at)
+            t.started_at = *c.started_at;
+        if (c.ended_at)
+            t.ended_at = *c.ended_at;
+        if (c.odometer_start)
+            t.odometer_start = *c.odometer_start;
+        if (c.odometer_end)
+            t.odometer_end = *c.odometer_end;
+        if (c.rides)
+            t.rides = *c.rides;
+        if (t.ended_at.has_value() != t.odometer_end.has_value())
+            errs.add(t.ended_at ? "odometer_end" : "ended_at",
+                     "a finished trip has both ended_at and odometer_end");
+        check_trip_shape(t, limits_, errs);
+        errs.throw_if_any();
+        FieldErrors refs;
+        std::optional<Vehicle> vehicle;
+        t.route_id.reset();  // routes are checked by dispatch; a correction keeps the link
+        check_trip_references(tx, t, refs, vehicle);
+        refs.throw_if_any("the correction names something that does not exist or cannot be used",
+                          ErrorKind::unprocessable);
+        t.route_id = before.route_id;
+        if (t.open() && t.vehicle_id != before.vehicle_id && tx.open_trip_of(t.vehicle_id))
+            throw_conflict("the vehicle already has an open trip",
+                           {{"vehicle_id", "already has an open trip"}});
+        tx.update_trip(t);
+        tx.refresh_vehicle_odometer(t.vehicle_id);
+        if (t.vehicle_id != before.vehicle_id)
+            tx.refresh_vehicle_odometer(before.vehicle_id);
+        Trip after = *tx.trip(id);
+        tx.audit(audit_entry(actor, after, "correct", audit_snapshot(before), c.reason));
+        return after;
+    });
+}
+
+Trip Ledger::get(const Actor& actor, TripId id) {
+    auto trip = store_.find(id);
+    if (!trip || (!actor.is_dispatcher() && trip->driver_id != actor.driver_id))
+        throw_not_found("no trip with id " + std::to_string(id));
+    return *trip;
+}
+
+Page<Trip> Ledger::list(const Actor& actor, TripFilter filter, const PageRequest& page) {
+    if (!actor.is_dispatcher()) {
+        if (!actor.driver_id)
+            throw_forbidden("this account is not linked to a driver");
+        if (filter.driver_id && *filter.driver_id != *actor.driver_id)
+            throw_forbidden("drivers see their own trips only");
+        filter.driver_id = actor.driver_id;
+    }
+    return store_.list(filter, page);
+}
+
+std::string audit_snapshot(const Trip& t) {
+    AuditObject o;
+    o.add("id", t.id);
+    o.add("driver_id", t.driver_id);
+    o.add("vehicle_id", t.vehicle_id);
+    if (t.route_id)
+        o.add("route_id", *t.route_id);
+    o.add("started_at", format_instant(t.started_at));
+    if (t.ended_at)
+        o.add("ended_at", format_instant(*t.ended_at));
+    o.add("odometer_start", t.odometer_start);
+    if (t.odometer_end)
+        o.add("odometer_end", *t.odometer_end);
+    std::vector<std::string> rides;
+    for (const Ride& r : t.rides) {
+        AuditObject ro;
+        ro.add("id", r.id);
+        if (r.request_id)
+            ro.add("request_id", *r.request_id);
+        ro.add("patient_id", r.patient_id);
+        if (r.picked_up_at)
+            ro.add("picked_up_at", format_instant(*r.picked_up_at));
+        if (r.dropped_off_at)
+            ro.add("dropped_off_at", format_instant(*r.dropped_off_at));
+        if (r.recorded_at)
+            ro.add("recorded_at", format_instant(*r.recorded_at));
+        ro.add("outcome", std::string(to_string(r.outcome)));
+        rides.push_back(ro.str());
+    }
+    o.add_raw_array("rides", rides);
+    return o.str();
+}
+
+}  // namespace lifeline

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "lifeline/core/accounts.h"
+#include "lifeline/storage/database.h"
+
+namespace lifeline::storage {
+
+class SqliteAccountStore : public AccountStore {
+  public:
+    explicit SqliteAccountStore(Database& db) : db_(db) {}
+
+    User transact(const std::function<User(AccountTx&)>& work) override;
+    std::optional<StoredUser> find_by_name(std::string_view username) override;
+    std::optional<User> find(UserId id) override;
+    Page<User> list(const PageRequest& page) override;
+    void create_session(const std::string& digest, UserId user, Instant created,
+                        Instant expires) override;
+    std::optional<User> session_user(const std::string& digest, Instant at) override;
+    void revoke_session(const std::string& digest) override;
+    bool has_admin() override;
+
+  private:
+    Database& db_;
+};
+
+// Argon2id password hashes, random tokens and SHA-256 digests from libsodium.
+class SodiumCrypto : public Crypto {
+  public:
+    SodiumCrypto();  // initialises libsodium; throws if it cannot
+    std::string hash_password(std::string_view password) override;
+    bool verify_password(std::string_view hash, std::string_view password) override;
+    std::string random_token() override;
+    std::string token_digest(std::string_view token) override;
+};
+
+}  // namespace lifeline::storage

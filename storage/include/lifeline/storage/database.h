@@ -1,0 +1,109 @@
+#pragma once
+// The database: one writer thread that group-commits every write, and a pool of
+// read connections. A write returns only after the transaction holding it has been
+// committed with synchronous=FULL, i.e. is durable.
+
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+#include "lifeline/storage/sqlite.h"
+
+namespace lifeline::storage {
+
+struct WriterStats {
+    // Batch-size histogram buckets: ≤1, ≤2, ≤4, … ≤256, +Inf.
+    static constexpr std::array<int, 9> bucket_bounds{1, 2, 4, 8, 16, 32, 64, 128, 256};
+    std::array<std::uint64_t, 10> buckets{};  // cumulative counts are derived when printed
+    std::uint64_t commits = 0;
+    std::uint64_t jobs = 0;
+    std::uint64_t failed_jobs = 0;
+};
+
+class Database {
+  public:
+    struct Options {
+        std::string path;
+        int max_batch = 256;  // jobs in one group commit
+        int max_readers = 64;
+    };
+
+    // Opens the file, applies migrations, starts the writer.
+    explicit Database(Options options);
+    ~Database();
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    // Runs `f(Connection&)` on the writer inside a savepoint of a group transaction and
+    // returns its result after COMMIT. An exception from `f` rolls back `f` alone and is
+    // rethrown here; the other jobs of the batch commit.
+    template <class F>
+    auto write(F&& f) {
+        using R = std::invoke_result_t<F&, Connection&>;
+        if constexpr (std::is_void_v<R>) {
+            submit_and_wait([&](Connection& c) { f(c); });
+        } else {
+            std::optional<R> result;
+            submit_and_wait([&](Connection& c) { result.emplace(f(c)); });
+            return std::move(*result);
+        }
+    }
+
+    // Runs `f(Connection&)` on a read connection (a consistent WAL snapshot per
+    // statement; wrap in a deferred Transaction for a multi-statement snapshot).
+    template <class F>
+    auto read(F&& f) {
+        Lease lease(*this);
+        return f(*lease.conn);
+    }
+
+    // Stops accepting writes, commits what is queued, stops the writer thread.
+    void close();
+
+    WriterStats stats() const;
+    const std::string& path() const { return options_.path; }
+
+  private:
+    struct Job {
+        std::function<void(Connection&)> run;
+        std::exception_ptr error;
+        bool done = false;
+    };
+
+    struct Lease {
+        explicit Lease(Database& db);
+        ~Lease();
+        Database& db;
+        std::unique_ptr<Connection> conn;
+    };
+
+    void submit_and_wait(std::function<void(Connection&)> run);
+    void writer_loop();
+    void commit_batch(std::vector<Job*>& batch);
+
+    Options options_;
+    Connection writer_conn_;
+
+    mutable std::mutex mutex_;
+    std::condition_variable work_cv_;
+    std::condition_variable done_cv_;
+    std::deque<Job*> queue_;
+    bool closing_ = false;
+    WriterStats stats_;
+    std::thread writer_;
+
+    std::mutex readers_mutex_;
+    std::vector<std::unique_ptr<Connection>> idle_readers_;
+};
+
+}  // namespace lifeline::storage

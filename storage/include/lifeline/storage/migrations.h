@@ -1,0 +1,14 @@
+#pragma once
+
+#include "lifeline/storage/sqlite.h"
+
+namespace lifeline::storage {
+
+// The schema version this build expects.
+int latest_schema_version();
+
+// Applies every numbered migration above the file's `user_version`, each step and its
+// version bump in one transaction. Refuses a file newer than this build.
+void migrate(Connection& conn);
+
+}  // namespace lifeline::storage

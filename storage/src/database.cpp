@@ -1,0 +1,149 @@
+#include "lifeline/storage/database.h"
+
+#include <chrono>
+
+#include "lifeline/core/errors.h"
+#include "lifeline/core/time.h"
+#include "lifeline/storage/idempotency.h"
+#include "lifeline/storage/migrations.h"
+
+namespace lifeline::storage {
+namespace {
+
+// Records the thread's Idempotency-Key in the job's own savepoint, before the job's
+// write, so the key and the write commit together or not at all.
+void record_claim(Connection& c, const IdempotencyClaim& claim) {
+    Statement st(c,
+                 "INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at) "
+                 "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
+    st.bind_all(claim.user_id, claim.key, claim.fingerprint,
+                std::int64_t(now().time_since_epoch().count()));
+    st.run();
+    if (c.changes() == 0)
+        throw DuplicateRequest();
+}
+
+}  // namespace
+
+Database::Database(Options options)
+    : options_(std::move(options)), writer_conn_(options_.path, Connection::Mode::read_write) {
+    migrate(writer_conn_);
+    writer_ = std::thread([this] { writer_loop(); });
+}
+
+Database::~Database() {
+    close();
+}
+
+void Database::close() {
+    {
+        std::lock_guard lock(mutex_);
+        if (closing_ && !writer_.joinable())
+            return;
+        closing_ = true;
+    }
+    work_cv_.notify_all();
+    if (writer_.joinable())
+        writer_.join();
+}
+
+WriterStats Database::stats() const {
+    std::lock_guard lock(mutex_);
+    return stats_;
+}
+
+void Database::submit_and_wait(std::function<void(Connection&)> run) {
+    Job job;
+    if (auto claim = take_idempotency_claim()) {
+        job.run = [claim = std::move(*claim), run = std::move(run)](Connection& c) {
+            record_claim(c, claim);
+            run(c);
+        };
+    } else {
+        job.run = std::move(run);
+    }
+    std::unique_lock lock(mutex_);
+    if (closing_)
+        throw Error(ErrorKind::unavailable, "the database is closing");
+    queue_.push_back(&job);
+    work_cv_.notify_one();
+    done_cv_.wait(lock, [&] { return job.done; });
+    if (job.error)
+        std::rethrow_exception(job.error);
+}
+
+void Database::writer_loop() {
+    std::vector<Job*> batch;
+    for (;;) {
+        {
+            std::unique_lock lock(mutex_);
+            work_cv_.wait(lock, [&] { return closing_ || !queue_.empty(); });
+            if (queue_.empty() && closing_)
+                return;
+            while (!queue_.empty() && int(batch.size()) < options_.max_batch) {
+                batch.push_back(queue_.front());
+                queue_.pop_front();
+            }
+        }
+        commit_batch(batch);
+        {
+            std::lock_guard lock(mutex_);
+            std::size_t b = 0;
+            while (b < WriterStats::bucket_bounds.size() &&
+                   int(batch.size()) > WriterStats::bucket_bounds[b])
+                ++b;
+            ++stats_.buckets[b];
+            ++stats_.commits;
+            stats_.jobs += batch.size();
+            for (Job* j : batch) {
+                if (j->error)
+                    ++stats_.failed_jobs;
+                j->done = true;
+            }
+        }
+        done_cv_.notify_all();
+        batch.clear();
+    }
+}
+
+void Database::commit_batch(std::vector<Job*>& batch) {
+    try {
+        Transaction tx(writer_conn_);
+        for (Job* j : batch) {
+            Savepoint sp(writer_conn_);
+            try {
+                j->run(writer_conn_);
+                sp.release();
+            } catch (...) {
+                j->error = std::current_exception();
+            }
+        }
+        tx.commit();
+    } catch (...) {
+        // The commit itself failed: nothing of the batch is durable.
+        auto error = std::current_exception();
+        for (Job* j : batch)
+            if (!j->error)
+                j->error = error;
+    }
+}
+
+Database::Lease::Lease(Database& d) : db(d) {
+    {
+        std::lock_guard lock(db.readers_mutex_);
+        if (!db.idle_readers_.empty()) {
+            conn = std::move(db.idle_readers_.back());
+            db.idle_readers_.pop_back();
+        }
+    }
+    if (!conn)
+        conn = std::make_unique<Connection>(db.options_.path, Connection::Mode::read_only);
+}
+
+Database::Lease::~Lease() {
+    std::lock_guard lock(db.readers_mutex_);
+    if (int(db.idle_readers_.size()) < db.options_.max_readers)
+        db.idle_readers_.push_back(std::move(conn));
+}
+
+}  // namespace lifeline::storage

@@ -1,0 +1,32 @@
+#pragma once
+// Reading fleet rows into core types; shared by every store that needs a vehicle,
+// driver, patient or place inside its own transaction.
+
+#include <optional>
+#include <string>
+
+#include "lifeline/core/model.h"
+#include "lifeline/storage/sqlite.h"
+
+namespace lifeline::storage {
+
+std::optional<Place> load_place(Connection& c, PlaceId id);
+std::optional<Driver> load_driver(Connection& c, DriverId id);
+std::optional<Vehicle> load_vehicle(Connection& c, VehicleId id);
+std::optional<Patient> load_patient(Connection& c, PatientId id);
+
+// Column lists and row readers, so list queries read rows the same way.
+extern const char* const place_columns;
+extern const char* const driver_columns;
+extern const char* const vehicle_columns;
+extern const char* const patient_columns;
+Place read_place(const Statement& st);
+Driver read_driver(Connection& c, const Statement& st);  // also loads shifts and absences
+Vehicle read_vehicle(const Statement& st);
+Patient read_patient(const Statement& st);
+
+// '1,3,5' <-> {1,3,5}
+std::string weekdays_text(const std::vector<unsigned>& days);
+std::vector<unsigned> weekdays_from_text(const std::string& text);
+
+}  // namespace lifeline::storage

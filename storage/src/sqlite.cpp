@@ -1,0 +1,197 @@
+#include "lifeline/storage/sqlite.h"
+
+#include <sqlite3.h>
+
+namespace lifeline::storage {
+namespace {
+
+[[noreturn]] void fail(sqlite3* db, int rc, std::string_view context) {
+    std::string msg(context);
+    msg += ": ";
+    msg += db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    throw SqliteError(db ? sqlite3_extended_errcode(db) : rc, msg);
+}
+
+}  // namespace
+
+bool SqliteError::is_constraint() const {
+    return (code_ & 0xff) == SQLITE_CONSTRAINT;
+}
+bool SqliteError::is_busy() const {
+    return (code_ & 0xff) == SQLITE_BUSY || (code_ & 0xff) == SQLITE_LOCKED;
+}
+
+void Connection::Closer::operator()(sqlite3* db) const {
+    sqlite3_close_v2(db);
+}
+
+Connection::Connection(const std::string& path, Mode mode) : path_(path) {
+    int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
+    flags |= mode == Mode::read_only ? SQLITE_OPEN_READONLY
+                                     : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    sqlite3* raw = nullptr;
+    int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+    db_.reset(raw);
+    if (rc != SQLITE_OK)
+        fail(raw, rc, "cannot open database '" + path + "'");
+    sqlite3_extended_result_codes(raw, 1);
+    // Readers and the writer wait for each other briefly instead of failing.
+    sqlite3_busy_timeout(raw, 10000);
+    exec("PRAGMA foreign_keys = ON");
+    if (mode == Mode::read_write) {
+        exec("PRAGMA journal_mode = WAL");
+        // FULL: a commit is on disk (the WAL is fsynced) before COMMIT returns.
+        exec("PRAGMA synchronous = FULL");
+    }
+}
+
+void Connection::exec(std::string_view sql) {
+    std::string text(sql);
+    char* err = nullptr;
+    int rc = sqlite3_exec(db_.get(), text.c_str(), nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+        std::string msg = err ? err : sqlite3_errstr(rc);
+        sqlite3_free(err);
+        throw SqliteError(sqlite3_extended_errcode(db_.get()), msg);
+    }
+}
+
+std::int64_t Connection::last_insert_id() const {
+    return sqlite3_last_insert_rowid(db_.get());
+}
+int Connection::changes() const {
+    return sqlite3_changes(db_.get());
+}
+
+int Connection::user_version() {
+    Statement st(*this, "PRAGMA user_version");
+    st.step();
+    return int(st.get_int(0));
+}
+
+Statement::Statement(Connection& conn, std::string_view sql) : db_(conn.handle()) {
+    int rc = sqlite3_prepare_v2(db_, sql.data(), int(sql.size()), &stmt_, nullptr);
+    if (rc != SQLITE_OK)
+        fail(db_, rc, "prepare");
+}
+
+Statement::~Statement() {
+    sqlite3_finalize(stmt_);
+}
+
+Statement::Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_) {
+    other.stmt_ = nullptr;
+}
+
+Statement& Statement::bind(int index, std::int64_t value) {
+    int rc = sqlite3_bind_int64(stmt_, index, value);
+    if (rc != SQLITE_OK)
+        fail(db_, rc, "bind");
+    return *this;
+}
+Statement& Statement::bind(int index, double value) {
+    int rc = sqlite3_bind_double(stmt_, index, value);
+    if (rc != SQLITE_OK)
+        fail(db_, rc, "bind");
+    return *this;
+}
+Statement& Statement::bind(int index, std::string_view value) {
+    int rc = sqlite3_bind_text(stmt_, index, value.data(), int(value.size()), SQLITE_TRANSIENT);
+    if (rc != SQLITE_OK)
+        fail(db_, rc, "bind");
+    return *this;
+}
+Statement& Statement::bind_null(int index) {
+    int rc = sqlite3_bind_null(stmt_, index);
+    if (rc != SQLITE_OK)
+        fail(db_, rc, "bind");
+    return *this;
+}
+
+bool Statement::step() {
+    int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW)
+        return true;
+    if (rc == SQLITE_DONE)
+        return false;
+    fail(db_, rc, "step");
+}
+
+void Statement::run() {
+    while (step()) {
+    }
+}
+
+void Statement::reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+}
+
+bool Statement::is_null(int col) const {
+    return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
+}
+std::int64_t Statement::get_int(int col) const {
+    return sqlite3_column_int64(stmt_, col);
+}
+double Statement::get_double(int col) const {
+    return sqlite3_column_double(stmt_, col);
+}
+std::string Statement::get_text(int col) const {
+    auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+    return p ? std::string(p, std::size_t(sqlite3_column_bytes(stmt_, col))) : std::string{};
+}
+std::optional<std::int64_t> Statement::get_opt_int(int col) const {
+    if (is_null(col))
+        return std::nullopt;
+    return get_int(col);
+}
+std::optional<double> Statement::get_opt_double(int col) const {
+    if (is_null(col))
+        return std::nullopt;
+    return get_double(col);
+}
+std::optional<std::string> Statement::get_opt_text(int col) const {
+    if (is_null(col))
+        return std::nullopt;
+    return get_text(col);
+}
+
+Transaction::Transaction(Connection& conn, bool immediate) : conn_(conn) {
+    conn_.exec(immediate ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+Transaction::~Transaction() {
+    if (!done_) {
+        try {
+            conn_.exec("ROLLBACK");
+        } catch (...) {
+            // The transaction may already be gone (e.g. after an I/O error); nothing to undo.
+        }
+    }
+}
+
+void Transaction::commit() {
+    conn_.exec("COMMIT");
+    done_ = true;
+}
+
+Savepoint::Savepoint(Connection& conn) : conn_(conn) {
+    conn_.exec("SAVEPOINT job");
+}
+
+Savepoint::~Savepoint() {
+    if (!done_) {
+        try {
+            conn_.exec("ROLLBACK TO job");
+            conn_.exec("RELEASE job");
+        } catch (...) {
+        }
+    }
+}
+
+void Savepoint::release() {
+    conn_.exec("RELEASE job");
+    done_ = true;
+}
+
+}  // namespace lifeline::storage

@@ -1,0 +1,219 @@
+#include "lifeline/storage/trip_store.h"
+
+#include "fleet_rows.h"
+
+namespace lifeline::storage {
+namespace {
+
+std::int64_t secs(Instant t) {
+    return t.time_since_epoch().count();
+}
+std::optional<std::int64_t> secs(const std::optional<Instant>& t) {
+    if (!t)
+        return std::nullopt;
+    return secs(*t);
+}
+std::optional<Instant> instant(const std::optional<std::int64_t>& s) {
+    if (!s)
+        return std::nullopt;
+    return Instant{std::chrono::seconds{*s}};
+}
+
+constexpr const char* trip_columns =
+    "id, driver_id, vehicle_id, route_id, started_at, ended_at, odometer_start, odometer_end";
+
+Trip read_trip_header(const Statement& st) {
+    Trip t;
+    t.id = st.get_int(0);
+    t.driver_id = st.get_int(1);
+    t.vehicle_id = st.get_int(2);
+    t.route_id = st.get_opt_int(3);
+    t.started_at = Instant{std::chrono::seconds{st.get_int(4)}};
+    t.ended_at = instant(st.get_opt_int(5));
+    t.odometer_start = st.get_double(6);
+    t.odometer_end = st.get_opt_double(7);
+    return t;
+}
+
+void load_rides(Connection& c, Trip& t) {
+    Statement st(c,
+                 "SELECT id, request_id, patient_id, picked_up_at, dropped_off_at, recorded_at, "
+                 "odometer_pickup, odometer_dropoff, outcome FROM rides WHERE trip_id = ? "
+                 "ORDER BY id");
+    st.bind_all(t.id);
+    while (st.step()) {
+        Ride r;
+        r.id = st.get_int(0);
+        r.request_id = st.get_opt_int(1);
+        r.patient_id = st.get_int(2);
+        r.picked_up_at = instant(st.get_opt_int(3));
+        r.dropped_off_at = instant(st.get_opt_int(4));
+        r.recorded_at = instant(st.get_opt_int(5));
+        r.odometer_pickup = st.get_opt_double(6);
+        r.odometer_dropoff = st.get_opt_double(7);
+        r.outcome = ride_outcome_from(st.get_text(8)).value_or(RideOutcome::completed);
+        t.rides.push_back(r);
+    }
+}
+
+std::optional<Trip> load_trip(Connection& c, TripId id) {
+    Statement st(c, std::string("SELECT ") + trip_columns + " FROM trips WHERE id = ?");
+    st.bind_all(id);
+    if (!st.step())
+        return std::nullopt;
+    Trip t = read_trip_header(st);
+    load_rides(c, t);
+    return t;
+}
+
+void write_ride(Connection& c, TripId trip, const Ride& r) {
+    if (r.id == 0) {
+        Statement st(c,
+                     "INSERT INTO rides (trip_id, request_id, patient_id, picked_up_at, "
+                     "dropped_off_at, recorded_at, odometer_pickup, odometer_dropoff, outcome) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        st.bind_all(trip, r.request_id, r.patient_id, secs(r.picked_up_at), secs(r.dropped_off_at),
+                    secs(r.recorded_at), r.odometer_pickup, r.odometer_dropoff,
+                    to_string(r.outcome));
+        st.run();
+        return;
+    }
+    Statement st(c,
+                 "UPDATE rides SET request_id = ?, patient_id = ?, picked_up_at = ?, "
+                 "dropped_off_at = ?, recorded_at = ?, odometer_pickup = ?, odometer_dropoff = ?, "
+                 "outcome = ? WHERE id = ? AND trip_id = ?");
+    st.bind_all(r.request_id, r.patient_id, secs(r.picked_up_at), secs(r.dropped_off_at),
+                secs(r.recorded_at), r.odometer_pickup, r.odometer_dropoff, to_string(r.outcome),
+                r.id, trip);
+    st.run();
+}
+
+class Tx : public LedgerTx {
+  public:
+    explicit Tx(Connection& c) : c_(c) {}
+
+    std::optional<Vehicle> vehicle(VehicleId id) override { return load_vehicle(c_, id); }
+    std::optional<Driver> driver(DriverId id) override { return load_driver(c_, id); }
+    std::optional<Patient> patient(PatientId id) override { return load_patient(c_, id); }
+
+    std::optional<PatientId> request_patient(RequestId id) override {
+        Statement st(c_, "SELECT patient_id FROM requests WHERE id = ?");
+        st.bind_all(id);
+        if (!st.step())
+            return std::nullopt;
+        return st.get_int(0);
+    }
+
+    std::optional<Trip> trip(TripId id) override { return load_trip(c_, id); }
+
+    std::optional<TripId> open_trip_of(VehicleId id) override {
+        Statement st(c_, "SELECT id FROM trips WHERE vehicle_id = ? AND ended_at IS NULL");
+        st.bind_all(id);
+        if (!st.step())
+            return std::nullopt;
+        return st.get_int(0);
+    }
+
+    TripId insert_trip(const Trip& t, UserId created_by) override {
+        Statement st(c_,
+                     "INSERT INTO trips (driver_id, vehicle_id, route_id, started_at, ended_at, "
+                     "odometer_start, odometer_end, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        st.bind_all(t.driver_id, t.vehicle_id, t.route_id, secs(t.started_at), secs(t.ended_at),
+                    t.odometer_start, t.odometer_end, created_by);
+        st.run();
+        TripId id = c_.last_insert_id();
+        for (const Ride& r : t.rides)
+            write_ride(c_, id, r);
+        return id;
+    }
+
+    void update_trip(const Trip& t) override {
+        Statement st(
+            c_,
+            "UPDATE trips SET driver_id = ?, vehicle_id = ?, route_id = ?, started_at = ?, "
+            "ended_at = ?, odometer_start = ?, odometer_end = ? WHERE id = ?");
+        st.bind_all(t.driver_id, t.vehicle_id, t.route_id, secs(t.started_at), secs(t.ended_at),
+                    t.odometer_start, t.odometer_end, t.id);
+        st.run();
+        // Rides no longer in the trip (a correction may remove a mistaken one) go.
+        std::string keep;
+        for (const Ride& r : t.rides)
+            if (r.id != 0)
+                keep += (keep.empty() ? "" : ",") + std::to_string(r.id);
+        Statement del(c_,
+                      "DELETE FROM rides WHERE trip_id = ? AND id NOT IN "
+                      "(SELECT value FROM json_each('[' || ? || ']'))");
+        del.bind_all(t.id, keep);
+        del.run();
+        for (const Ride& r : t.rides)
+            write_ride(c_, t.id, r);
+    }
+
+    void refresh_vehicle_odometer(VehicleId id) override {
+        // The latest trip's latest reading: the end if finished, else the start.
+        Statement st(c_,
+                     "UPDATE vehicles SET odometer_km = coalesce(("
+                     "  SELECT coalesce(odometer_end, odometer_start) FROM trips "
+                     "  WHERE vehicle_id = ?1 ORDER BY started_at DESC, id DESC LIMIT 1), "
+                     "  odometer_km) WHERE id = ?1");
+        st.bind(1, id);
+        st.run();
+    }
+
+    void audit(const AuditEntry& e) override { insert_audit(c_, e); }
+
+  private:
+    Connection& c_;
+};
+
+}  // namespace
+
+void insert_audit(Connection& c, const AuditEntry& e) {
+    Statement st(c,
+                 "INSERT INTO audit_log (at, user_id, username, entity, entity_id, action, before, "
+                 "after, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    st.bind_all(secs(e.at), e.user_id, e.username, e.entity, e.entity_id, e.action, e.before,
+                e.after, e.reason);
+    st.run();
+}
+
+Trip SqliteTripStore::transact(const std::function<Trip(LedgerTx&)>& work) {
+    return db_.write([&](Connection& c) {
+        Tx tx(c);
+        return work(tx);
+    });
+}
+
+std::optional<Trip> SqliteTripStore::find(TripId id) {
+    return db_.read([&](Connection& c) {
+        Transaction snapshot(c, false);
+        return load_trip(c, id);
+    });
+}
+
+Page<Trip> SqliteTripStore::list(const TripFilter& f, const PageRequest& page) {
+    return db_.read([&](Connection& c) {
+        Transaction snapshot(c, false);
+        Statement st(c, std::string("SELECT ") + trip_columns +
+                            " FROM trips WHERE id > ?1"
+                            " AND (?2 IS NULL OR started_at >= ?2)"
+                            " AND (?3 IS NULL OR started_at < ?3)"
+                            " AND (?4 IS NULL OR driver_id = ?4)"
+                            " AND (?5 IS NULL OR vehicle_id = ?5)"
+                            " ORDER BY id LIMIT ?6");
+        st.bind_all(page.after.value_or(0), secs(f.from), secs(f.to), f.driver_id, f.vehicle_id,
+                    page.limit + 1);
+        Page<Trip> out;
+        while (st.step())
+            out.items.push_back(read_trip_header(st));
+        if (int(out.items.size()) > page.limit) {
+            out.items.pop_back();
+            out.next_cursor = out.items.back().id;
+        }
+        for (Trip& t : out.items)
+            load_rides(c, t);
+        return out;
+    });
+}
+
+}  // namespace lifeline::storage

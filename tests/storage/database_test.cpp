@@ -1,0 +1,117 @@
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "lifeline/core/errors.h"
+#include "lifeline/storage/database.h"
+#include "lifeline/storage/idempotency.h"
+#include "temp_dir.h"
+
+using namespace lifeline::storage;
+using lifeline::testing::TempDir;
+
+namespace {
+
+std::int64_t count_settings(Database& db) {
+    return db.read([](Connection& c) {
+        Statement st(c, "SELECT count(*) FROM settings");
+        st.step();
+        return st.get_int(0);
+    });
+}
+
+void put_setting(Connection& c, const std::string& key) {
+    Statement st(c, "INSERT INTO settings (key, value) VALUES (?, 'v')");
+    st.bind_all(key).run();
+}
+
+}  // namespace
+
+TEST_CASE("concurrent writes are group-committed and all become visible", "[storage][writer]") {
+    TempDir dir;
+    Database db({dir.file("g.db")});
+    constexpr int threads = 16, per_thread = 25;
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t)
+        pool.emplace_back([&, t] {
+            for (int i = 0; i < per_thread; ++i)
+                db.write([&](Connection& c) {
+                    put_setting(c, std::to_string(t) + "/" + std::to_string(i));
+                });
+        });
+    for (auto& th : pool)
+        th.join();
+
+    CHECK(count_settings(db) == threads * per_thread);
+    auto stats = db.stats();
+    CHECK(stats.jobs == std::uint64_t(threads * per_thread));
+    // With 16 writers waiting at once the writer must have batched some of them.
+    CHECK(stats.commits < stats.jobs);
+}
+
+TEST_CASE("a failing job rolls back alone; the rest of its batch commits", "[storage][writer]") {
+    TempDir dir;
+    Database db({dir.file("f.db")});
+    db.write([](Connection& c) { put_setting(c, "taken"); });
+
+    std::atomic<int> failures{0};
+    std::vector<std::thread> pool;
+    for (int t = 0; t < 8; ++t)
+        pool.emplace_back([&, t] {
+            try {
+                db.write([&](Connection& c) {
+                    put_setting(c, "fresh" + std::to_string(t));
+                    if (t % 2 == 0)
+                        put_setting(c, "taken");  // violates the primary key
+                });
+            } catch (const SqliteError& e) {
+                CHECK(e.is_constraint());
+                ++failures;
+            }
+        });
+    for (auto& th : pool)
+        th.join();
+    CHECK(failures == 4);
+    CHECK(count_settings(db) == 1 + 4);  // "taken" plus the four odd writers
+}
+
+TEST_CASE("an acknowledged write survives reopening the file", "[storage][writer]") {
+    TempDir dir;
+    {
+        Database db({dir.file("d.db")});
+        db.write([](Connection& c) { put_setting(c, "kept"); });
+    }
+    Database again({dir.file("d.db")});
+    CHECK(count_settings(again) == 1);
+}
+
+TEST_CASE("writes after close are refused", "[storage][writer]") {
+    TempDir dir;
+    Database db({dir.file("c.db")});
+    db.close();
+    CHECK_THROWS_AS(db.write([](Connection& c) { put_setting(c, "late"); }), lifeline::Error);
+}
+
+TEST_CASE("an idempotency claim is recorded with the first write only", "[storage][idempotency]") {
+    TempDir dir;
+    Database db({dir.file("i.db")});
+    {
+        IdempotencyScope scope({7, "key-1", "fp"});
+        db.write([](Connection& c) { put_setting(c, "a"); });
+        CHECK(scope.recorded());
+    }
+    store_answer(db, 7, "key-1", 201, "application/json", "{\"id\":1}");
+    auto answer = find_answer(db, 7, "key-1");
+    REQUIRE(answer);
+    CHECK(answer->fingerprint == "fp");
+    CHECK(answer->status == 201);
+    CHECK(answer->body == "{\"id\":1}");
+    CHECK_FALSE(find_answer(db, 8, "key-1"));  // keys are per account
+
+    // The same key again: the write is refused and rolled back.
+    IdempotencyScope again({7, "key-1", "fp"});
+    CHECK_THROWS_AS(db.write([](Connection& c) { put_setting(c, "b"); }), DuplicateRequest);
+    CHECK(count_settings(db) == 1);
+}
