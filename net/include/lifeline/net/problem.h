@@ -1,0 +1,38 @@
+#pragma once
+// RFC 9457 problem details (application/problem+json): the one place where an
+// ErrorKind becomes an HTTP status, and the catch-all that keeps a throwing handler
+// from taking the server down.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lifeline/core/errors.h"
+#include "lifeline/net/http.h"
+
+namespace lifeline::net {
+
+inline constexpr std::string_view problem_content_type = "application/problem+json";
+
+// invalid 400, unauthorized 401, forbidden 403, not_found 404, conflict 409,
+// unprocessable 422, rate_limited 429, unavailable 503, internal 500.
+unsigned status_for(ErrorKind kind) noexcept;
+
+// The reason phrase of a status ("Not Found"); "Unknown" for codes we never send.
+std::string_view reason_phrase(unsigned status) noexcept;
+
+// A stable problem type URI for a status, e.g.
+// "https://lifeline.invalid/problems/not-found"; "about:blank" for other codes.
+std::string problem_type(unsigned status);
+
+// {type, title, status, detail, errors:[{field, message}]} with the status's type
+// and reason phrase. A 401 also carries `WWW-Authenticate: Bearer`.
+Response problem_response(unsigned status, std::string detail, std::vector<FieldError> errors = {});
+Response problem_response(const Error& error);
+
+// Runs `handler`: a lifeline::Error becomes its problem response; any other exception
+// becomes a 500 with detail "internal error" (its what() goes to stderr, never to the
+// client). Never throws.
+Response invoke_handler(const Handler& handler, Request& request) noexcept;
+
+}  // namespace lifeline::net

@@ -1,0 +1,160 @@
+#include "lifeline/net/problem.h"
+
+#include <boost/json.hpp>
+
+#include <iostream>
+#include <mutex>
+
+namespace lifeline::net {
+namespace {
+
+struct StatusInfo {
+    unsigned status;
+    std::string_view reason;
+    std::string_view slug;  // last segment of the problem type URI; empty: about:blank
+};
+
+constexpr StatusInfo status_table[] = {
+    {400, "Bad Request", "bad-request"},
+    {401, "Unauthorized", "unauthorized"},
+    {403, "Forbidden", "forbidden"},
+    {404, "Not Found", "not-found"},
+    {405, "Method Not Allowed", "method-not-allowed"},
+    {408, "Request Timeout", "request-timeout"},
+    {409, "Conflict", "conflict"},
+    {411, "Length Required", "length-required"},
+    {413, "Content Too Large", "content-too-large"},
+    {415, "Unsupported Media Type", "unsupported-media-type"},
+    {422, "Unprocessable Content", "unprocessable"},
+    {429, "Too Many Requests", "rate-limited"},
+    {431, "Request Header Fields Too Large", "headers-too-large"},
+    {500, "Internal Server Error", "internal"},
+    {501, "Not Implemented", "not-implemented"},
+    {503, "Service Unavailable", "unavailable"},
+    // Non-error codes, for reason_phrase() only.
+    {100, "Continue", ""},
+    {200, "OK", ""},
+    {201, "Created", ""},
+    {202, "Accepted", ""},
+    {204, "No Content", ""},
+    {301, "Moved Permanently", ""},
+    {302, "Found", ""},
+    {304, "Not Modified", ""},
+};
+
+const StatusInfo* find_status(unsigned status) {
+    for (const auto& info : status_table) {
+        if (info.status == status)
+            return &info;
+    }
+    return nullptr;
+}
+
+constexpr std::string_view problem_base = "https://lifeline.invalid/problems/";
+
+// The client sees only "internal error"; the operator sees what happened.
+void log_internal(const Request& request, std::string_view what) noexcept {
+    static std::mutex log_mutex;
+    try {
+        std::lock_guard lock(log_mutex);
+        std::cerr << "lifeline: internal error in " << request.method << ' ' << request.path << ": "
+                  << what << '\n';
+    } catch (...) {
+    }
+}
+
+}  // namespace
+
+unsigned status_for(ErrorKind kind) noexcept {
+    switch (kind) {
+        case ErrorKind::invalid:
+            return 400;
+        case ErrorKind::unauthorized:
+            return 401;
+        case ErrorKind::forbidden:
+            return 403;
+        case ErrorKind::not_found:
+            return 404;
+        case ErrorKind::conflict:
+            return 409;
+        case ErrorKind::unprocessable:
+            return 422;
+        case ErrorKind::rate_limited:
+            return 429;
+        case ErrorKind::unavailable:
+            return 503;
+        case ErrorKind::internal:
+            return 500;
+    }
+    return 500;
+}
+
+std::string_view reason_phrase(unsigned status) noexcept {
+    const StatusInfo* info = find_status(status);
+    return info ? info->reason : std::string_view("Unknown");
+}
+
+std::string problem_type(unsigned status) {
+    const StatusInfo* info = find_status(status);
+    if (!info || info->slug.empty())
+        return "about:blank";
+    return std::string(problem_base) + std::string(info->slug);
+}
+
+Response problem_response(unsigned status, std::string detail, std::vector<FieldError> errors) {
+    boost::json::array list;
+    list.reserve(errors.size());
+    for (auto& e : errors) {
+        list.push_back(boost::json::object{{"field", e.field}, {"message", e.message}});
+    }
+    const std::string_view title = reason_phrase(status);
+    boost::json::object body{
+        {"type", problem_type(status)}, {"title", title}, {"status", status}, {"detail", detail},
+        {"errors", std::move(list)},
+    };
+    Response res;
+    res.status = status;
+    res.content_type = std::string(problem_content_type);
+    res.body = boost::json::serialize(body);
+    if (status == 401)
+        res.set_header("WWW-Authenticate", "Bearer");
+    return res;
+}
+
+Response problem_response(const Error& error) {
+    return problem_response(status_for(error.kind()), error.what(), error.errors());
+}
+
+Response invoke_handler(const Handler& handler, Request& request) noexcept {
+    // Two nested tries: building the problem response can itself throw (bad_alloc);
+    // the outer one keeps the promise of noexcept with a fixed body.
+    try {
+        try {
+            if (!handler)
+                return problem_response(404, "no handler");
+            return handler(request);
+        } catch (const Error& e) {
+            if (e.kind() == ErrorKind::internal) {
+                log_internal(request, e.what());
+                return problem_response(500, "internal error");
+            }
+            return problem_response(e);
+        } catch (const std::exception& e) {
+            log_internal(request, e.what());
+            return problem_response(500, "internal error");
+        } catch (...) {
+            log_internal(request, "unknown exception");
+            return problem_response(500, "internal error");
+        }
+    } catch (...) {
+        Response res;
+        res.status = 500;
+        res.content_type = std::string(problem_content_type);
+        res.body = R"({"type":"https://lifeline.invalid/problems/internal",)"
+                   R"("title":"Internal Server Error","status":500,)"
+                   R"("detail":"internal error","errors":[]})";
+        return res;
+    }
+}
+
+}  // namespace lifeline::net

@@ -1,0 +1,172 @@
+#include "lifeline/net/router.h"
+
+#include <boost/url/parse.hpp>
+#include <boost/url/url_view.hpp>
+
+#include <algorithm>
+#include <set>
+#include <stdexcept>
+
+#include "lifeline/net/problem.h"
+
+namespace lifeline::net {
+namespace {
+
+// "/api/v1/trips" → {"api", "v1", "trips"}; "/" → {}; "/a/" → {"a", ""}.
+std::vector<std::string> split_path(std::string_view path) {
+    std::vector<std::string> out;
+    if (!path.empty() && path.front() == '/')
+        path.remove_prefix(1);
+    if (path.empty())
+        return out;
+    for (;;) {
+        const auto slash = path.find('/');
+        out.emplace_back(path.substr(0, slash));
+        if (slash == std::string_view::npos)
+            break;
+        path.remove_prefix(slash + 1);
+    }
+    return out;
+}
+
+bool is_placeholder(std::string_view segment) {
+    return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+// Segments of the request path, percent-decoded one by one (so "%2F" inside an id
+// does not split it); falls back to the decoded path if the target does not parse.
+std::vector<std::string> request_segments(const Request& request) {
+    if (!request.target.empty()) {
+        auto parsed = boost::urls::parse_origin_form(request.target);
+        if (parsed) {
+            std::vector<std::string> out;
+            for (auto segment : parsed->segments())
+                out.push_back(std::move(segment));
+            return out;
+        }
+    }
+    return split_path(request.path);
+}
+
+// Literal segments beat placeholders, from the left: "/trips/active" wins over
+// "/trips/{id}" for "/trips/active".
+bool more_specific(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+    for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
+        const bool la = !is_placeholder(a[i]);
+        const bool lb = !is_placeholder(b[i]);
+        if (la != lb)
+            return la;
+    }
+    return false;
+}
+
+}  // namespace
+
+void Router::add(std::string method, std::string pattern, Handler handler) {
+    if (method.empty())
+        throw std::invalid_argument("route method is empty");
+    if (pattern.empty() || pattern.front() != '/')
+        throw std::invalid_argument("route pattern must start with '/': " + pattern);
+    if (!handler)
+        throw std::invalid_argument("route handler is empty: " + pattern);
+    auto segments = split_path(pattern);
+    for (const auto& s : segments) {
+        const bool braces = s.find_first_of("{}") != std::string::npos;
+        if (braces && !is_placeholder(s))
+            throw std::invalid_argument("malformed placeholder in route pattern: " + pattern);
+    }
+    // "/a/{id}" and "/a/{other}" are the same route: placeholders compare equal.
+    const auto same_shape = [](const std::vector<std::string>& a,
+                               const std::vector<std::string>& b) {
+        if (a.size() != b.size())
+            return false;
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            if (is_placeholder(a[i]) != is_placeholder(b[i]))
+                return false;
+            if (!is_placeholder(a[i]) && a[i] != b[i])
+                return false;
+        }
+        return true;
+    };
+    for (const auto& r : routes_) {
+        if (r.method == method && same_shape(r.segments, segments))
+            throw std::invalid_argument("duplicate route: " + method + " " + pattern);
+    }
+    routes_.push_back(
+        {std::move(method), std::move(pattern), std::move(segments), std::move(handler)});
+}
+
+Response Router::operator()(Request& request) const {
+    const auto segments = request_segments(request);
+    const Route* best = nullptr;
+    const Route* get_fallback = nullptr;
+    std::set<std::string> allowed;
+
+    const auto matches = [&](const Route& r) {
+        if (r.segments.size() != segments.size())
+            return false;
+        for (std::size_t i = 0; i < segments.size(); ++i) {
+            if (is_placeholder(r.segments[i])) {
+                if (segments[i].empty())
+                    return false;
+            } else if (r.segments[i] != segments[i]) {
+                return false;
+            }
+        }
+        return true;
+    };
+    const auto pick = [](const Route*& slot, const Route& r) {
+        if (!slot || more_specific(r.segments, slot->segments))
+            slot = &r;
+    };
+
+    for (const auto& r : routes_) {
+        if (!matches(r))
+            continue;
+        allowed.insert(r.method);
+        if (r.method == request.method)
+            pick(best, r);
+        if (request.method == "HEAD" && r.method == "GET")
+            pick(get_fallback, r);
+    }
+    if (!best)
+        best = get_fallback;
+
+    if (!best) {
+        request.route = unmatched_route;
+        if (allowed.empty())
+            return problem_response(404, "no such resource: " + request.path);
+        if (allowed.count("GET"))
+            allowed.insert("HEAD");
+        std::string allow;
+        for (const auto& m : allowed) {
+            if (!allow.empty())
+                allow += ", ";
+            allow += m;
+        }
+        Response res = problem_response(
+            405, "method " + request.method + " is not allowed on " + request.path);
+        res.set_header("Allow", allow);
+        return res;
+    }
+
+    request.route = best->pattern;
+    request.params.clear();
+    for (std::size_t i = 0; i < segments.size(); ++i) {
+        const auto& s = best->segments[i];
+        if (is_placeholder(s))
+            request.params.emplace_back(s.substr(1, s.size() - 2), segments[i]);
+    }
+    return invoke_handler(best->handler, request);
+}
+
+std::vector<std::string> Router::patterns() const {
+    std::vector<std::string> out;
+    for (const auto& r : routes_) {
+        if (std::find(out.begin(), out.end(), r.pattern) == out.end())
+            out.push_back(r.pattern);
+    }
+    return out;
+}
+
+}  // namespace lifeline::net

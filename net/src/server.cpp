@@ -1,0 +1,796 @@
+#include "lifeline/net/server.h"
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/url_view.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <deque>
+#include <iostream>
+#include <mutex>
+#include <optional>
+#include <system_error>
+#include <thread>
+#include <unordered_map>
+
+#include "lifeline/net/metrics.h"
+#include "lifeline/net/problem.h"
+#include "lifeline/net/router.h"
+
+namespace lifeline::net {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// Percent-escapes bytes that would break a `key=value` log line (spaces, quotes,
+// control characters): a decoded path is client input.
+std::string log_safe(std::string_view s) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(s.size());
+    for (unsigned char c : s) {
+        if (c <= 0x20 || c == 0x7f || c == '"' || c == '%') {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 0xf];
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+// Headers the server owns: a handler cannot set them.
+bool is_hop_by_hop(std::string_view name) {
+    return iequals(name, "content-length") || iequals(name, "connection") ||
+           iequals(name, "transfer-encoding") || iequals(name, "keep-alive") ||
+           iequals(name, "content-type");
+}
+
+bool status_has_no_body(unsigned status) {
+    return status < 200 || status == 204 || status == 304;
+}
+
+std::string to_string(beast::string_view s) {
+    return std::string(s.data(), s.size());
+}
+
+void log_error(std::string_view what, const boost::system::error_code& ec) {
+    std::string line = "lifeline: ";
+    line.append(what).append(": ").append(ec.message()).append("\n");
+    std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+constexpr std::string_view continue_response = "HTTP/1.1 100 Continue\r\n\r\n";
+
+}  // namespace
+
+void log_access_to_stderr(const AccessLogEntry& e) {
+    char ms[32];
+    std::snprintf(ms, sizeof ms, "%.3f", e.duration_ms);
+    std::string line = "access method=" + log_safe(e.method) + " path=" + log_safe(e.path) +
+                       " route=" + log_safe(e.route) + " status=" + std::to_string(e.status) +
+                       " ms=" + ms + " bytes=" + std::to_string(e.response_bytes) +
+                       " remote=" + log_safe(e.remote) + "\n";
+    // One fwrite per line on unbuffered stderr: lines from several threads stay whole.
+    std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+namespace detail {
+
+class Session;
+
+// ---- ServerImpl -----------------------------------------------------------------
+
+class ServerImpl {
+  public:
+    ServerImpl(ServerOptions o, Handler h);
+
+    void listen();
+    void run();
+    void stop();
+
+    void add_session(const std::shared_ptr<Session>& session);
+    void remove_session(Session* session);
+    std::vector<std::shared_ptr<Session>> live_sessions();
+
+    ServerOptions options;
+    Handler handler;
+
+    // Declared before the io_context and the worker pool, so that sessions destroyed
+    // while those tear down their pending handlers can still unregister.
+    std::mutex sessions_mutex;
+    std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+
+    asio::io_context ioc;
+    // Handlers run here, never on an I/O thread. Declared after the io_context: its
+    // pending jobs hold sessions whose sockets belong to the io_context.
+    asio::thread_pool workers;
+    asio::strand<asio::io_context::executor_type> strand;  // acceptor, signals, shutdown
+    tcp::acceptor acceptor;
+    asio::signal_set signals;
+    asio::steady_timer accept_retry;
+    asio::steady_timer drain_timer;
+
+    std::atomic<bool> stopping{false};
+    std::atomic<unsigned short> bound_port{0};
+    bool listening = false;
+    bool shutdown_started = false;  // on `strand`
+    Clock::time_point drain_deadline;
+
+  private:
+    void do_accept();
+    void on_accept(const boost::system::error_code& ec, tcp::socket socket);
+    void begin_shutdown();
+    void poll_drain();
+};
+
+// ---- Session ----------------------------------------------------------------------
+
+// One connection. Owns itself through shared_from_this; every member is touched only
+// on the connection's strand (the stream's executor), except force_close() after the
+// I/O threads have stopped.
+class Session : public std::enable_shared_from_this<Session> {
+  public:
+    Session(ServerImpl& server, tcp::socket socket, std::string remote)
+        : server_(server),
+          stream_(std::move(socket)),
+          idle_timer_(stream_.get_executor()),
+          remote_(std::move(remote)),
+          accepted_(Clock::now()) {}
+
+    ~Session() { server_.remove_session(this); }
+
+    asio::any_io_executor executor() { return stream_.get_executor(); }
+
+    void start() {
+        asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+    }
+
+    // Server shutdown: read no new request, answer those already read (the last
+    // answer says `Connection: close`), then close. A connection waiting for its next
+    // request closes now.
+    void drain() {
+        draining_ = true;
+        closing_ = true;
+        if (closed_)
+            return;
+        if (phase_ == Phase::waiting) {
+            idle_timer_.cancel();
+            boost::system::error_code ec;
+            stream_.socket().cancel(ec);
+        }
+        maybe_finish();
+    }
+
+    // Only when no I/O thread runs any more: the grace period is over.
+    void force_close() {
+        boost::system::error_code ec;
+        stream_.socket().close(ec);
+    }
+
+  private:
+    enum class Phase { none, waiting, header, body, linger };
+
+    // One request read and its response, in arrival order.
+    struct Pending {
+        bool ready = false;
+        bool keep_alive = true;
+        bool head = false;
+        http::response<http::string_body> response;
+        std::string method;
+        std::string path;
+        std::string route = unmatched_route;
+        std::size_t body_bytes = 0;
+        Clock::time_point started = Clock::now();
+    };
+
+    const ServerOptions& opts() const { return server_.options; }
+
+    // ---- reading ----
+
+    void do_read() {
+        if (closed_ || closing_ || phase_ != Phase::none)
+            return;
+        if (queue_.size() >= std::max<std::size_t>(1, opts().max_pipelined))
+            return;
+        parser_.emplace();
+        parser_->header_limit(
+            static_cast<std::uint32_t>(std::min<std::size_t>(opts().header_limit, UINT32_MAX)));
+        parser_->body_limit(opts().body_limit);
+        if (buffer_.size() > 0) {  // a pipelined request is already (partly) here
+            read_header();
+            return;
+        }
+        // Waiting for the first byte is bounded by our own idle timer, not the
+        // stream's: a stream timeout closes the socket, which would also kill the
+        // responses still pending on this connection.
+        phase_ = Phase::waiting;
+        stream_.expires_never();
+        arm_idle();
+        stream_.async_read_some(
+            buffer_.prepare(4096),
+            [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) {
+                self->on_first_bytes(ec, n);
+            });
+    }
+
+    void arm_idle() {
+        if (closed_ || phase_ != Phase::waiting || !queue_.empty() || writing_)
+            return;
+        if (first_request_) {
+            idle_timer_.expires_at(accepted_ + opts().header_timeout);
+        } else {
+            idle_timer_.expires_after(opts().idle_timeout);
+        }
+        idle_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+            if (ec)
+                return;
+            // A completion may have been queued before the timer was re-armed.
+            if (self->idle_timer_.expiry() > Clock::now())
+                return;
+            if (self->phase_ == Phase::waiting && self->queue_.empty() && !self->writing_) {
+                self->close_now();
+            }
+        });
+    }
+
+    void on_first_bytes(const boost::system::error_code& ec, std::size_t n) {
+        idle_timer_.cancel();
+        if (ec) {
+            phase_ = Phase::none;
+            on_read_error(ec);
+            return;
+        }
+        buffer_.commit(n);
+        if (closing_) {  // drained while the bytes were arriving
+            phase_ = Phase::none;
+            maybe_finish();
+            return;
+        }
+        read_header();
+    }
+
+    void read_header() {
+        phase_ = Phase::header;
+        if (first_request_) {
+            stream_.expires_at(accepted_ + opts().header_timeout);
+        } else {
+            stream_.expires_after(opts().header_timeout);
+        }
+        http::async_read_header(stream_, buffer_, *parser_,
+                                [self = shared_from_this()](const boost::system::error_code& ec,
+                                                            std::size_t) { self->on_header(ec); });
+    }
+
+    void on_header(const boost::system::error_code& ec) {
+        if (ec) {
+            phase_ = Phase::none;
+            on_read_error(ec);
+            return;
+        }
+        first_request_ = false;
+        if (parser_->is_done()) {
+            on_request();
+            return;
+        }
+        const auto expect = parser_->get()[http::field::expect];
+        if (iequals(std::string_view(expect.data(), expect.size()), "100-continue") &&
+            queue_.empty() && !writing_) {
+            // The client waits for a go-ahead before sending the body.
+            writing_ = true;
+            stream_.expires_after(opts().write_timeout);
+            asio::async_write(
+                stream_, asio::buffer(continue_response.data(), continue_response.size()),
+                [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+                    self->writing_ = false;
+                    if (ec) {
+                        self->close_now();
+                        return;
+                    }
+                    self->read_body();
+                });
+            return;
+        }
+        read_body();
+    }
+
+    void read_body() {
+        phase_ = Phase::body;
+        stream_.expires_after(opts().body_timeout);
+        http::async_read(
+            stream_, buffer_, *parser_,
+            [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+                self->phase_ = Phase::none;
+                if (ec) {
+                    self->on_read_error(ec);
+                    return;
+                }
+                self->on_request();
+            });
+    }
+
+    void on_read_error(const boost::system::error_code& ec) {
+        if (closed_)
+            return;
+        if (ec == http::error::end_of_stream || ec == asio::error::eof) {
+            // The client is done sending; answer what it asked, then close.
+            closing_ = true;
+            maybe_finish();
+        } else if (ec == http::error::header_limit) {
+            queue_error(431, "the request head is larger than " +
+                                 std::to_string(opts().header_limit) + " bytes");
+        } else if (ec == http::error::body_limit) {
+            queue_error(413, "the request body is larger than " +
+                                 std::to_string(opts().body_limit) + " bytes");
+        } else if (ec == asio::error::operation_aborted) {
+            maybe_finish();  // cancelled by drain()
+        } else if (ec.category() == http::make_error_code(http::error::bad_target).category() &&
+                   ec != http::error::partial_message) {
+            queue_error(400, "malformed HTTP request: " + ec.message());
+        } else {
+            close_now();  // timeout (the stream already closed the socket), reset, …
+        }
+    }
+
+    // Answers a request that could not be read and stops reading this connection.
+    void queue_error(unsigned status, std::string detail) {
+        closing_ = true;
+        auto p = std::make_shared<Pending>();
+        p->keep_alive = false;
+        if (parser_ && parser_->is_header_done()) {
+            const auto& req = parser_->get();
+            p->method = to_string(req.method_string());
+            p->path = to_string(req.target());
+            p->head = req.method() == http::verb::head;
+        }
+        parser_.reset();
+        queue_.push_back(p);
+        complete(*p, problem_response(status, std::move(detail)), unmatched_route);
+    }
+
+    void on_request() {
+        phase_ = Phase::none;
+        auto req = parser_->release();
+        parser_.reset();
+
+        auto p = std::make_shared<Pending>();
+        p->method = to_string(req.method_string());
+        p->head = req.method() == http::verb::head;
+        p->keep_alive = req.keep_alive();
+        if (!p->keep_alive)
+            closing_ = true;
+        queue_.push_back(p);
+
+        Request r;
+        r.method = p->method;
+        r.target = to_string(req.target());
+        r.remote = remote_;
+        auto parsed = boost::urls::parse_origin_form(r.target);
+        if (!parsed) {
+            p->path = r.target;
+            complete(*p, problem_response(400, "malformed request target"), unmatched_route);
+            do_read();
+            return;
+        }
+        r.path = parsed->path();
+        for (auto param : parsed->params()) {
+            r.query.emplace_back(std::move(param.key),
+                                 param.has_value ? std::move(param.value) : std::string());
+        }
+        r.headers.reserve(static_cast<std::size_t>(std::distance(req.begin(), req.end())));
+        for (const auto& field : req) {
+            r.headers.push_back({to_string(field.name_string()), to_string(field.value())});
+        }
+        r.body = std::move(req.body());
+        p->path = r.path;
+
+        // The handler may block (database, matcher): run it on the worker pool and
+        // come back to this connection's strand with the answer. The work guard keeps
+        // the io_context running until the answer has been posted.
+        auto ex = stream_.get_executor();
+        asio::post(server_.workers, [self = shared_from_this(), p, ex, r = std::move(r),
+                                     guard = asio::make_work_guard(ex)]() mutable {
+            Response res = invoke_handler(self->server_.handler, r);
+            std::string route = r.route.empty() ? std::string(unmatched_route) : r.route;
+            asio::post(ex, [self, p, res = std::move(res), route = std::move(route)]() mutable {
+                self->complete(*p, std::move(res), std::move(route));
+            });
+        });
+
+        do_read();  // read ahead while the handler runs (bounded by max_pipelined)
+    }
+
+    // ---- writing ----
+
+    // Turns a handler's Response into the wire response of `p` and writes what is due.
+    void complete(Pending& p, Response res, std::string route) {
+        p.route = std::move(route);
+        auto& out = p.response;
+        out.version(11);
+        out.result(res.status);
+        out.set(http::field::server, "lifeline");
+        if (!res.content_type.empty() && !status_has_no_body(res.status)) {
+            out.set(http::field::content_type, res.content_type);
+        }
+        for (auto& h : res.headers) {
+            if (is_hop_by_hop(h.name))
+                continue;
+            out.insert(h.name, h.value);
+        }
+        if (status_has_no_body(res.status))
+            res.body.clear();
+        if (p.head) {
+            // HEAD: the headers a GET would have, no body.
+            if (!status_has_no_body(res.status))
+                out.content_length(res.body.size());
+            p.body_bytes = 0;
+        } else {
+            p.body_bytes = res.body.size();
+            out.body() = std::move(res.body);
+            out.prepare_payload();
+        }
+        p.ready = true;
+        do_write();
+    }
+
+    void do_write() {
+        if (closed_ || writing_ || queue_.empty() || !queue_.front()->ready)
+            return;
+        auto p = queue_.front();
+        // The last answer before a close says so: the client asked for it, or the
+        // server drains and nothing else was read.
+        const bool last = !p->keep_alive || (draining_ && queue_.size() == 1 &&
+                                             (phase_ == Phase::none || phase_ == Phase::waiting));
+        p->response.keep_alive(!last);
+        writing_ = true;
+        stream_.expires_after(opts().write_timeout);
+        http::async_write(stream_, p->response,
+                          [self = shared_from_this(), p](const boost::system::error_code& ec,
+                                                         std::size_t) { self->on_write(ec, *p); });
+    }
+
+    void on_write(const boost::system::error_code& ec, Pending& p) {
+        writing_ = false;
+        if (ec) {
+            close_now();
+            return;
+        }
+        record(p);
+        const bool keep = p.response.keep_alive();
+        queue_.pop_front();
+        if (!keep) {
+            closing_ = true;
+            told_close_ = true;
+        }
+        do_write();
+        do_read();
+        arm_idle();
+        maybe_finish();
+    }
+
+    void record(const Pending& p) {
+        const double seconds = std::chrono::duration<double>(Clock::now() - p.started).count();
+        const unsigned status = p.response.result_int();
+        if (opts().metrics)
+            opts().metrics->record_request(p.method, p.route, status, seconds);
+        if (opts().access_log) {
+            AccessLogEntry entry{p.method,      p.path,       p.route, status,
+                                 seconds * 1e3, p.body_bytes, remote_};
+            try {
+                opts().access_log(entry);
+            } catch (...) {
+                // A broken log sink must not break the connection.
+            }
+        }
+    }
+
+    // ---- closing ----
+
+    // Closes once nothing is left to answer on a connection that stops reading.
+    void maybe_finish() {
+        if (closed_ || phase_ == Phase::linger || !closing_)
+            return;
+        if (!queue_.empty() || writing_ || phase_ != Phase::none)
+            return;
+        if (told_close_) {
+            linger();
+        } else {
+            close_now();
+        }
+    }
+
+    // After `Connection: close`: stop sending, then read and drop what the client is
+    // still sending (e.g. the rest of a body that was too large) until it closes, so
+    // its kernel does not answer our close with a reset that loses the response.
+    void linger() {
+        phase_ = Phase::linger;
+        boost::system::error_code ec;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+        stream_.expires_after(std::chrono::seconds(1));
+        discard();
+    }
+
+    void discard() {
+        buffer_.consume(buffer_.size());
+        stream_.async_read_some(
+            buffer_.prepare(16 * 1024),
+            [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
+                if (ec) {
+                    self->close_now();
+                    return;
+                }
+                self->discard();
+            });
+    }
+
+    void close_now() {
+        if (closed_)
+            return;
+        closed_ = true;
+        idle_timer_.cancel();
+        boost::system::error_code ec;
+        stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+        stream_.socket().close(ec);
+    }
+
+    ServerImpl& server_;
+    beast::tcp_stream stream_;
+    beast::flat_buffer buffer_;
+    std::optional<http::request_parser<http::string_body>> parser_;
+    std::deque<std::shared_ptr<Pending>> queue_;
+    asio::steady_timer idle_timer_;
+    std::string remote_;
+    Clock::time_point accepted_;
+    Phase phase_ = Phase::none;
+    bool first_request_ = true;
+    bool writing_ = false;
+    bool closing_ = false;     // read no further requests
+    bool draining_ = false;    // the server shuts down
+    bool told_close_ = false;  // a `Connection: close` answer went out
+    bool closed_ = false;
+};
+
+// ---- ServerImpl definitions -----------------------------------------------------
+
+ServerImpl::ServerImpl(ServerOptions o, Handler h)
+    : options(std::move(o)),
+      handler(std::move(h)),
+      ioc(std::max(1, options.io_threads)),
+      workers(static_cast<std::size_t>(std::max(1, options.worker_threads))),
+      strand(asio::make_strand(ioc)),
+      acceptor(strand),
+      signals(strand),
+      accept_retry(strand),
+      drain_timer(strand) {}
+
+void ServerImpl::listen() {
+    if (listening)
+        return;
+    const std::string where = options.host + ":" + std::to_string(options.port);
+    const auto fail = [&](const boost::system::error_code& ec) {
+        throw std::system_error(std::error_code(ec), "cannot listen on " + where);
+    };
+    boost::system::error_code ec;
+    tcp::endpoint endpoint;
+    const auto address = asio::ip::make_address(options.host, ec);
+    if (!ec) {
+        endpoint = tcp::endpoint(address, options.port);
+    } else {
+        tcp::resolver resolver(ioc);
+        auto results = resolver.resolve(options.host, std::to_string(options.port),
+                                        tcp::resolver::passive, ec);
+        if (ec)
+            fail(ec);
+        if (results.empty())
+            fail(asio::error::host_not_found);
+        endpoint = results.begin()->endpoint();
+    }
+    acceptor.open(endpoint.protocol(), ec);
+    if (ec)
+        fail(ec);
+    acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (ec)
+        fail(ec);
+    acceptor.bind(endpoint, ec);
+    if (ec)
+        fail(ec);
+    acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec)
+        fail(ec);
+    bound_port = acceptor.local_endpoint().port();
+    listening = true;
+}
+
+void ServerImpl::do_accept() {
+    if (stopping)
+        return;
+    acceptor.async_accept(asio::make_strand(ioc),
+                          [this](const boost::system::error_code& ec, tcp::socket socket) {
+                              on_accept(ec, std::move(socket));
+                          });
+}
+
+void ServerImpl::on_accept(const boost::system::error_code& ec, tcp::socket socket) {
+    if (stopping || ec == asio::error::operation_aborted)
+        return;  // socket closes here
+    if (ec) {
+        // Typically out of file descriptors: back off instead of spinning.
+        log_error("accept failed", ec);
+        accept_retry.expires_after(std::chrono::milliseconds(100));
+        accept_retry.async_wait([this](const boost::system::error_code& wait_ec) {
+            if (!wait_ec)
+                do_accept();
+        });
+        return;
+    }
+    boost::system::error_code endpoint_ec;
+    const auto peer = socket.remote_endpoint(endpoint_ec);
+    std::string remote = endpoint_ec ? std::string("unknown") : peer.address().to_string();
+    auto session = std::make_shared<Session>(*this, std::move(socket), std::move(remote));
+    add_session(session);
+    session->start();
+    do_accept();
+}
+
+void ServerImpl::add_session(const std::shared_ptr<Session>& session) {
+    std::lock_guard lock(sessions_mutex);
+    sessions.emplace(session.get(), session);
+}
+
+void ServerImpl::remove_session(Session* session) {
+    std::lock_guard lock(sessions_mutex);
+    sessions.erase(session);
+}
+
+std::vector<std::shared_ptr<Session>> ServerImpl::live_sessions() {
+    std::vector<std::shared_ptr<Session>> out;
+    std::lock_guard lock(sessions_mutex);
+    out.reserve(sessions.size());
+    for (auto& [ptr, weak] : sessions) {
+        if (auto s = weak.lock())
+            out.push_back(std::move(s));
+    }
+    return out;
+}
+
+void ServerImpl::stop() {
+    stopping = true;
+    asio::post(strand, [this] { begin_shutdown(); });
+}
+
+void ServerImpl::begin_shutdown() {
+    if (shutdown_started)
+        return;
+    shutdown_started = true;
+    stopping = true;
+    boost::system::error_code ec;
+    acceptor.close(ec);  // new connections are refused from here on
+    signals.cancel(ec);
+    accept_retry.cancel();
+    drain_deadline = Clock::now() + options.shutdown_grace;
+    for (auto& session : live_sessions()) {
+        asio::post(session->executor(), [session] { session->drain(); });
+    }
+    poll_drain();
+}
+
+// Sessions end on their own strands; check until none is left or the grace is over.
+void ServerImpl::poll_drain() {
+    bool empty = false;
+    {
+        std::lock_guard lock(sessions_mutex);
+        empty = sessions.empty();
+    }
+    const auto now = Clock::now();
+    if (empty || now >= drain_deadline) {
+        ioc.stop();
+        return;
+    }
+    drain_timer.expires_after(
+        std::min<Clock::duration>(std::chrono::milliseconds(10), drain_deadline - now));
+    drain_timer.async_wait([this](const boost::system::error_code& ec) {
+        if (!ec)
+            poll_drain();
+    });
+}
+
+void ServerImpl::run() {
+    listen();
+    if (options.handle_signals) {
+        signals.add(SIGINT);
+        signals.add(SIGTERM);
+        signals.async_wait([this](const boost::system::error_code& ec, int) {
+            if (!ec)
+                begin_shutdown();
+        });
+    }
+    asio::post(strand, [this] { do_accept(); });
+
+    const auto run_io = [this] {
+        for (;;) {
+            try {
+                ioc.run();
+                return;
+            } catch (const std::exception& e) {
+                // A handler on an I/O thread threw: log it and keep serving.
+                std::string line = std::string("lifeline: I/O thread: ") + e.what() + "\n";
+                std::fwrite(line.data(), 1, line.size(), stderr);
+            }
+        }
+    };
+    std::vector<std::thread> threads;
+    for (int i = 1; i < options.io_threads; ++i)
+        threads.emplace_back(run_io);
+    run_io();
+    for (auto& t : threads)
+        t.join();
+
+    // Whatever outlived the grace period is closed now, so no client waits on a
+    // server that no longer answers; queued handlers that have not started are dropped.
+    auto remaining = live_sessions();
+    for (auto& session : remaining)
+        session->force_close();
+    if (!remaining.empty())
+        workers.stop();
+    workers.join();  // waits for handlers still running
+    if (options.handle_signals) {
+        boost::system::error_code ec;
+        signals.clear(ec);
+    }
+}
+
+}  // namespace detail
+
+// ---- Server -----------------------------------------------------------------------
+
+Server::Server(ServerOptions options, Handler handler)
+    : impl_(std::make_unique<detail::ServerImpl>(std::move(options), std::move(handler))) {}
+
+Server::~Server() = default;
+
+void Server::listen() {
+    impl_->listen();
+}
+unsigned short Server::port() const {
+    return impl_->bound_port;
+}
+void Server::run() {
+    impl_->run();
+}
+void Server::stop() {
+    impl_->stop();
+}
+bool Server::stopping() const {
+    return impl_->stopping;
+}
+
+}  // namespace lifeline::net

@@ -1,0 +1,85 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "lifeline/core/errors.h"
+#include "lifeline/net/http.h"
+#include "lifeline/net/problem.h"
+
+using lifeline::ErrorKind;
+using namespace lifeline::net;
+
+TEST_CASE("every error kind has one HTTP status", "[net][problem]") {
+    CHECK(status_for(ErrorKind::invalid) == 400);
+    CHECK(status_for(ErrorKind::unauthorized) == 401);
+    CHECK(status_for(ErrorKind::forbidden) == 403);
+    CHECK(status_for(ErrorKind::not_found) == 404);
+    CHECK(status_for(ErrorKind::conflict) == 409);
+    CHECK(status_for(ErrorKind::unprocessable) == 422);
+    CHECK(status_for(ErrorKind::rate_limited) == 429);
+    CHECK(status_for(ErrorKind::unavailable) == 503);
+    CHECK(status_for(ErrorKind::internal) == 500);
+}
+
+TEST_CASE("problem responses follow RFC 9457", "[net][problem]") {
+    auto res = problem_response(422, "odometer went \"back\"", {{"odometer_start", "below 1200"}});
+    CHECK(res.status == 422);
+    CHECK(res.content_type == "application/problem+json");
+    CHECK(res.body == R"({"type":"https://lifeline.invalid/problems/unprocessable",)"
+                      R"("title":"Unprocessable Content","status":422,)"
+                      R"("detail":"odometer went \"back\"",)"
+                      R"("errors":[{"field":"odometer_start","message":"below 1200"}]})");
+
+    auto plain = problem_response(418, "teapot");
+    CHECK(plain.body.find(R"("type":"about:blank")") != std::string::npos);
+    CHECK(plain.body.find(R"("errors":[])") != std::string::npos);
+
+    lifeline::FieldErrors errors;
+    errors.add("a", "x");
+    errors.add("b", "y");
+    try {
+        errors.throw_if_any();
+        FAIL("expected a throw");
+    } catch (const lifeline::Error& e) {
+        auto from_error = problem_response(e);
+        CHECK(from_error.status == 400);
+        CHECK(
+            from_error.body.find(R"([{"field":"a","message":"x"},{"field":"b","message":"y"}])") !=
+            std::string::npos);
+    }
+}
+
+TEST_CASE("invoke_handler turns every exception into a response", "[net][problem]") {
+    Request req;
+    req.method = "GET";
+    req.path = "/x";
+    CHECK(invoke_handler([](Request&) { return Response{}; }, req).status == 200);
+    CHECK(invoke_handler([](Request&) -> Response { lifeline::throw_not_found("no trip 9"); }, req)
+              .status == 404);
+    auto internal = invoke_handler(
+        [](Request&) -> Response { throw std::runtime_error("sqlite: disk I/O error"); }, req);
+    CHECK(internal.status == 500);
+    CHECK(internal.body.find("disk") == std::string::npos);
+    CHECK(invoke_handler([](Request&) -> Response { throw 7; }, req).status == 500);
+    CHECK(invoke_handler(Handler{}, req).status == 404);
+}
+
+TEST_CASE("request and response helpers", "[net][http]") {
+    Request req;
+    req.headers = {{"Content-Type", "text/csv"}, {"X-Idempotency-Key", "k1"}};
+    req.query = {{"limit", "10"}, {"cursor", ""}};
+    req.params = {{"id", "7"}};
+    CHECK(req.header("content-type") == "text/csv");
+    CHECK(req.header("CONTENT-TYPE") == "text/csv");
+    CHECK_FALSE(req.header("accept"));
+    CHECK(req.query_param("limit") == "10");
+    CHECK(req.query_param("cursor") == "");
+    CHECK_FALSE(req.query_param("LIMIT"));
+    CHECK(req.param("id") == "7");
+
+    Response res;
+    res.set_header("Cache-Control", "no-store");
+    res.set_header("cache-control", "private");
+    REQUIRE(res.headers.size() == 1);
+    CHECK(res.headers[0].value == "private");
+}
