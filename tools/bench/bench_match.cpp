@@ -242,6 +242,9 @@ int run_match(int argc, char** argv) {
         std::printf("%s,%s,%.4f,%s,%d,%zu,%zu,%.2f,%s\n", name.c_str(), bk_text.c_str(), cost,
                     gap_text.c_str(), used, served, requests, stats.seconds,
                     feasible ? "yes" : "no");
+        if (std::getenv("LIFELINE_BENCH_VERBOSE"))
+            std::fprintf(stderr, "%s: %lld iterations\n", name.c_str(),
+                         static_cast<long long>(stats.iterations));
         std::fflush(stdout);
         if (!args.out.empty())
             write_json(args.out, inst, solution, cost);

@@ -6,9 +6,15 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdlib>
 
 namespace lifeline::match::detail {
 namespace {
+
+double tune(const char* name, double fallback) {
+    const char* v = std::getenv(name);
+    return v ? std::atof(v) : fallback;
+}
 
 using Clock = std::chrono::steady_clock;
 
@@ -90,7 +96,8 @@ SearchResult search(const Nodes& nodes, const std::vector<RequestId>& servable,
     if (n == 0)
         return result;
     const int q_min = std::min(n, 2);
-    const int q_max = std::max(q_min, std::min(n, std::max(4, static_cast<int>(0.3 * n))));
+    const int q_max =
+        std::max(q_min, std::min(n, std::max(4, static_cast<int>(tune("QF", 0.3) * n))));
 
     const double start_temperature =
         std::max(1.0, 0.05 * static_cast<double>(current.distance) / std::log(2.0));

@@ -46,11 +46,40 @@ struct Plan {
     }
 };
 
+// Best insertions already computed, keyed by (route content, request). Annealing revisits
+// the same routes over and over, and most routes survive an iteration untouched, so most
+// evaluations are hits. Direct-mapped; a collision just overwrites.
+class InsertionCache {
+  public:
+    explicit InsertionCache(std::size_t bits)
+        : slots_(std::size_t{1} << bits), mask_(slots_.size() - 1) {}
+
+    Placement get(const Nodes& nodes, const RouteState& route, RequestId r, Scratch& scratch) {
+        const std::uint64_t key =
+            (route.hash ^ (static_cast<std::uint64_t>(r) + 1) * 0x9e3779b97f4a7c15ULL) | 1;
+        Slot& slot = slots_[static_cast<std::size_t>((key ^ (key >> 29)) & mask_)];
+        if (slot.key == key)
+            return slot.placement;
+        slot.key = key;
+        slot.placement = best_insertion(nodes, route, r, scratch);
+        return slot.placement;
+    }
+
+  private:
+    struct Slot {
+        std::uint64_t key = 0;
+        Placement placement;
+    };
+    std::vector<Slot> slots_;
+    std::uint64_t mask_;
+};
+
 struct Context {
     const Nodes& nodes;
     Scratch scratch;
     Rng rng;
     Distance noise_amplitude = 0;  // max |noise| added to insertion costs when noisy
+    InsertionCache cache{18};
 };
 
 // Removal operators: take `count` requests out of their routes into the pool.

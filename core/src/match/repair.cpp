@@ -20,8 +20,8 @@ void insert_regret(Context& ctx, Plan& plan, int k, bool noise) {
     std::vector<double> cost(static_cast<std::size_t>(n * vehicles), infinite);
     auto evaluate = [&](int idx, int v) {
         const auto cell = static_cast<std::size_t>(idx * vehicles + v);
-        const Placement pl = best_insertion(ctx.nodes, plan.routes[static_cast<std::size_t>(v)],
-                                            pool[static_cast<std::size_t>(idx)], ctx.scratch);
+        const Placement pl = ctx.cache.get(ctx.nodes, plan.routes[static_cast<std::size_t>(v)],
+                                           pool[static_cast<std::size_t>(idx)], ctx.scratch);
         table[cell] = pl;
         if (!pl.found()) {
             cost[cell] = infinite;
@@ -87,10 +87,18 @@ void insert_regret(Context& ctx, Plan& plan, int k, bool noise) {
         if (chosen < 0)
             break;
         const RequestId r = pool[static_cast<std::size_t>(chosen)];
-        apply(ctx.nodes, plan.routes[static_cast<std::size_t>(chosen_route)], r,
+        RouteState& route = plan.routes[static_cast<std::size_t>(chosen_route)];
+        apply(ctx.nodes, route, r,
               table[static_cast<std::size_t>(chosen * vehicles + chosen_route)], ctx.scratch);
-        plan.route_of[static_cast<std::size_t>(r)] = chosen_route;
         active[static_cast<std::size_t>(chosen)] = 0;
+        if (!route.feasible) {
+            // Only a cache collision could get here; undo and leave r in the pool.
+            erase_request(route, r);
+            refresh(ctx.nodes, route, ctx.scratch);
+            plan.pool.push_back(r);
+        } else {
+            plan.route_of[static_cast<std::size_t>(r)] = chosen_route;
+        }
         for (int idx = 0; idx < n; ++idx)
             if (active[static_cast<std::size_t>(idx)])
                 evaluate(idx, chosen_route);

@@ -129,6 +129,11 @@ void refresh(const Nodes& nodes, RouteState& route, Scratch& scratch) {
         distance += nodes.distance(seq[k - 1], seq[k]);
     }
     route.distance = distance;
+    std::uint64_t h = 0xcbf29ce484222325ULL ^ (static_cast<std::uint64_t>(route.vehicle) << 20) ^
+                      static_cast<std::uint64_t>(route.locked);
+    for (int node : seq)
+        h = (h ^ static_cast<std::uint64_t>(node)) * 0x100000001b3ULL;
+    route.hash = h;
 }
 
 namespace {

@@ -10,6 +10,7 @@
 // bound), then runs `schedule()` on the survivors cheapest first.
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "nodes.h"
@@ -52,6 +53,7 @@ struct RouteState {
     std::vector<Time> path;    // no-wait time from position 0 to position k
     std::vector<Load> load;    // load when leaving position k
     Distance distance = 0;
+    std::uint64_t hash = 0;  // of vehicle, locked prefix and nodes
     bool feasible = true;
 
     int size() const { return static_cast<int>(nodes.size()); }
