@@ -466,9 +466,9 @@ class Session : public std::enable_shared_from_this<Session> {
         if (closed_ || writing_ || queue_.empty() || !queue_.front()->ready)
             return;
         auto p = queue_.front();
-        // The last answer before a close says so: the client asked for it, or the
-        // server drains and nothing else was read.
-        const bool last = !p->keep_alive || (draining_ && queue_.size() == 1 &&
+        // The last answer before a close says so: the client asked for it, or nothing
+        // more will be read (the server drains, the client half-closed).
+        const bool last = !p->keep_alive || (closing_ && queue_.size() == 1 &&
                                              (phase_ == Phase::none || phase_ == Phase::waiting));
         p->response.keep_alive(!last);
         writing_ = true;

@@ -345,6 +345,40 @@ TEST_CASE("pipelined requests are answered in order", "[net][server]") {
     }
 }
 
+TEST_CASE("a client that half-closes still gets its answers", "[net][server]") {
+    const Router router = make_router();
+    TestServer server(test_options(), handler_of(router));
+    HttpClient client("127.0.0.1", server.port());
+    client.connect();
+    REQUIRE(
+        client.send_raw("GET /slow?ms=200&n=1 HTTP/1.1\r\nHost: t\r\n\r\n"
+                        "GET /fast?n=2 HTTP/1.1\r\nHost: t\r\n\r\n"));
+    client.shutdown_send();
+    CHECK(client.read_response().body == "slow 1");
+    auto last = client.read_response();
+    CHECK(last.body == "fast 2");
+    CHECK(last.header("Connection") == "close");
+    CHECK(client.wait_for_close(2s));
+}
+
+TEST_CASE("Expect: 100-continue gets the go-ahead before the body", "[net][server]") {
+    const Router router = make_router();
+    TestServer server(test_options(), handler_of(router));
+    HttpClient client("127.0.0.1", server.port());
+    client.connect();
+    REQUIRE(
+        client.send_raw("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\n"
+                        "Expect: 100-continue\r\n\r\n"));
+    // read_response() would skip the interim answer and wait for a body that is not
+    // sent yet; read just the interim head.
+    client.set_timeout(2s);
+    CHECK(client.read_interim().status == 100);
+    REQUIRE(client.send_raw("ping"));
+    auto res = client.read_response();
+    CHECK(res.status == 200);
+    CHECK(res.body == "ping");
+}
+
 TEST_CASE("slow handlers do not hold the I/O threads", "[net][server]") {
     auto options = test_options();
     options.io_threads = 1;

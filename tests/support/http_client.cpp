@@ -109,6 +109,11 @@ bool HttpClient::send_raw(std::string_view bytes) {
     return true;
 }
 
+void HttpClient::shutdown_send() {
+    if (fd_ >= 0)
+        ::shutdown(fd_, SHUT_WR);
+}
+
 bool HttpClient::peer_closed() {
     if (fd_ < 0)
         return true;
@@ -165,28 +170,30 @@ std::string HttpClient::read_exact(std::size_t n) {
     return out;
 }
 
-HttpResult HttpClient::read_response(bool head) {
+HttpResult HttpClient::read_interim() {
     HttpResult result;
-    for (;;) {  // skip interim (1xx) responses
-        result = HttpResult{};
-        const std::string status_line = read_line();
-        // "HTTP/1.1 200 OK"
-        const auto sp = status_line.find(' ');
-        if (status_line.rfind("HTTP/", 0) != 0 || sp == std::string::npos)
-            throw std::runtime_error("bad status line: " + status_line);
-        result.status = std::stoi(status_line.substr(sp + 1, 3));
-        for (;;) {
-            const std::string line = read_line();
-            if (line.empty())
-                break;
-            const auto colon = line.find(':');
-            if (colon == std::string::npos)
-                throw std::runtime_error("bad header: " + line);
-            result.headers.emplace_back(trim(line.substr(0, colon)), trim(line.substr(colon + 1)));
-        }
-        if (result.status >= 200)
+    const std::string status_line = read_line();
+    // "HTTP/1.1 200 OK"
+    const auto sp = status_line.find(' ');
+    if (status_line.rfind("HTTP/", 0) != 0 || sp == std::string::npos)
+        throw std::runtime_error("bad status line: " + status_line);
+    result.status = std::stoi(status_line.substr(sp + 1, 3));
+    for (;;) {
+        const std::string line = read_line();
+        if (line.empty())
             break;
+        const auto colon = line.find(':');
+        if (colon == std::string::npos)
+            throw std::runtime_error("bad header: " + line);
+        result.headers.emplace_back(trim(line.substr(0, colon)), trim(line.substr(colon + 1)));
     }
+    return result;
+}
+
+HttpResult HttpClient::read_response(bool head) {
+    HttpResult result = read_interim();
+    while (result.status < 200)
+        result = read_interim();  // skip 1xx
 
     const bool no_body = head || result.status == 204 || result.status == 304;
     const auto te = result.header("Transfer-Encoding");

@@ -39,6 +39,11 @@ class HttpClient {
     bool connected() const { return fd_ >= 0; }
     // Sends bytes as they are; connects first if needed. False if the send failed.
     bool send_raw(std::string_view bytes);
+    // Half-closes: the server sees the end of the request stream, the client can
+    // still read.
+    void shutdown_send();
+    // Reads one response head only (status line and headers), e.g. a 100 Continue.
+    HttpResult read_interim();
     // Reads one response from the connection (`head`: the request was HEAD).
     HttpResult read_response(bool head = false);
     // True if the server closes the connection within `timeout` (bytes it sends
