@@ -1,0 +1,219 @@
+#pragma once
+// The fleet (DESIGN §3): places, drivers with their weekly shifts and absences,
+// vehicles, and patients with their dialysis schedules. Every rule about them lives
+// here; storage only provides atomic units of work and reads.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "lifeline/core/errors.h"
+#include "lifeline/core/model.h"
+
+namespace lifeline {
+
+// What a unit of work may read and write; every call sees the state of the same
+// transaction, so a check and the write it guards are atomic.
+class FleetTx {
+  public:
+    virtual ~FleetTx() = default;
+    virtual std::optional<Place> place(PlaceId id) = 0;
+    virtual std::optional<Driver> driver(DriverId id) = 0;  // with shifts and absences
+    virtual std::optional<Vehicle> vehicle(VehicleId id) = 0;
+    virtual std::optional<Patient> patient(PatientId id) = 0;
+
+    // Inserts return the new id; updates write every field of the row.
+    virtual PlaceId insert_place(const Place& place) = 0;
+    virtual void update_place(const Place& place) = 0;
+    // Driver rows only: shifts and absences are written by the two calls below.
+    virtual DriverId insert_driver(const Driver& driver) = 0;
+    virtual void update_driver(const Driver& driver) = 0;
+    virtual void replace_shifts(DriverId id, const std::vector<Shift>& shifts) = 0;
+    virtual void add_absence(DriverId id, const Absence& absence) = 0;
+    virtual VehicleId insert_vehicle(const Vehicle& vehicle) = 0;
+    // Leaves odometer_km alone: the ledger keeps it at the last logged reading.
+    virtual void update_vehicle(const Vehicle& vehicle) = 0;
+    virtual PatientId insert_patient(const Patient& patient) = 0;
+    virtual void update_patient(const Patient& patient) = 0;
+
+    // Whether a vehicle other than `except` has this plate, ignoring case.
+    virtual bool plate_taken(std::string_view plate, VehicleId except) = 0;
+    virtual void audit(const AuditEntry& entry) = 0;
+};
+
+// List filters. `q` is a case-insensitive substring of the names a dispatcher searches
+// by: places by name or address, drivers and patients by name or phone, vehicles by
+// plate or description.
+struct PlaceFilter {
+    std::optional<bool> active{};
+    std::optional<std::string> q{};
+};
+
+struct DriverFilter {
+    std::optional<bool> active{};
+    std::optional<std::string> q{};
+};
+
+struct VehicleFilter {
+    std::optional<bool> active{};
+    std::optional<std::string> q{};
+};
+
+struct PatientFilter {
+    std::optional<bool> active{};
+    std::optional<std::string> q{};
+    std::optional<PlaceId> center_id{};
+};
+
+// The port storage implements. `transact` is one atomic, durable write; the reads see
+// committed state. Lists are in id order, `page.after` excluded.
+class FleetStore {
+  public:
+    virtual ~FleetStore() = default;
+
+    // Runs `work(FleetTx&)` as one atomic unit and returns its result after COMMIT. An
+    // exception from `work` rolls everything back and is rethrown.
+    template <class F>
+    auto transact(F&& work) -> std::invoke_result_t<F&, FleetTx&> {
+        using R = std::invoke_result_t<F&, FleetTx&>;
+        if constexpr (std::is_void_v<R>) {
+            run_transaction([&](FleetTx& tx) { work(tx); });
+        } else {
+            std::optional<R> result;
+            run_transaction([&](FleetTx& tx) { result.emplace(work(tx)); });
+            return std::move(*result);
+        }
+    }
+
+    virtual std::optional<Place> find_place(PlaceId id) = 0;
+    virtual std::optional<Driver> find_driver(DriverId id) = 0;
+    virtual std::optional<Vehicle> find_vehicle(VehicleId id) = 0;
+    virtual std::optional<Patient> find_patient(PatientId id) = 0;
+    virtual Page<Place> list_places(const PlaceFilter& filter, const PageRequest& page) = 0;
+    virtual Page<Driver> list_drivers(const DriverFilter& filter, const PageRequest& page) = 0;
+    virtual Page<Vehicle> list_vehicles(const VehicleFilter& filter, const PageRequest& page) = 0;
+    virtual Page<Patient> list_patients(const PatientFilter& filter, const PageRequest& page) = 0;
+
+    // The patient, if they have a ride on a trip of `driver` that is still open or
+    // started at or after `started_since`.
+    virtual std::optional<Patient> find_patient_of_driver(PatientId patient, DriverId driver,
+                                                          Instant started_since) = 0;
+
+  protected:
+    virtual void run_transaction(const std::function<void(FleetTx&)>& work) = 0;
+};
+
+// Patches: only the fields given change. For a nullable field the outer optional says
+// "given", the inner one the new value (std::nullopt inside: set to null). Deactivating
+// is `active = false`; nothing of the fleet is ever deleted.
+struct PlacePatch {
+    std::optional<std::string> name{};
+    std::optional<std::string> address{};
+    std::optional<double> lat{};
+    std::optional<double> lon{};
+    std::optional<PlaceKind> kind{};
+    std::optional<bool> active{};
+};
+
+struct DriverPatch {
+    std::optional<std::string> name{};
+    std::optional<std::string> phone{};
+    std::optional<std::string> group{};
+    std::optional<GeoPoint> home{};
+    std::optional<std::vector<Shift>> shifts{};  // replaces the whole week
+    std::optional<bool> wheelchair_trained{};
+    std::optional<bool> active{};
+};
+
+struct VehiclePatch {
+    std::optional<std::string> plate{};
+    std::optional<std::string> description{};
+    std::optional<int> seats{};
+    std::optional<int> wheelchair_spaces{};
+    std::optional<std::optional<DriverId>> driver_id{};
+    std::optional<bool> active{};
+};
+
+struct PatientPatch {
+    std::optional<std::string> name{};
+    std::optional<std::string> phone{};
+    std::optional<std::string> address{};
+    std::optional<double> lat{};
+    std::optional<double> lon{};
+    std::optional<Mobility> mobility{};
+    std::optional<bool> escort{};
+    std::optional<bool> ride_alone{};
+    std::optional<std::string> notes{};
+    std::optional<std::optional<PlaceId>> center_id{};
+    std::optional<std::optional<DialysisSchedule>> schedule{};
+    std::optional<bool> active{};
+};
+
+// Limits of the fleet's input, in characters (Unicode code points, not bytes).
+struct FleetLimits {
+    std::size_t max_name = 200;
+    std::size_t max_phone = 40;
+    std::size_t max_address = 500;
+    std::size_t max_notes = 2000;
+    std::size_t max_plate = 20;
+    std::size_t max_description = 500;
+    std::size_t max_group = 200;
+    std::size_t max_query = 200;
+    std::size_t max_shifts = 50;
+    int max_absence_days = 366;
+    Kilometers max_odometer = 10'000'000;
+};
+
+class Fleet {
+  public:
+    explicit Fleet(FleetStore& store, FleetLimits limits = {}) : store_(store), limits_(limits) {}
+
+    // The `id` of the inputs to create is ignored; the new entity is returned.
+    Place create_place(const Actor& actor, const Place& place);
+    Place get_place(const Actor& actor, PlaceId id);
+    Page<Place> list_places(const Actor& actor, const PlaceFilter& filter, const PageRequest& page);
+    Place update_place(const Actor& actor, PlaceId id, const PlacePatch& patch);
+
+    // A new driver may come with shifts and absences.
+    Driver create_driver(const Actor& actor, const Driver& driver);
+    Driver get_driver(const Actor& actor, DriverId id);
+    Page<Driver> list_drivers(const Actor& actor, const DriverFilter& filter,
+                              const PageRequest& page);
+    Driver update_driver(const Actor& actor, DriverId id, const DriverPatch& patch);
+    Driver add_absence(const Actor& actor, DriverId id, const Absence& absence);
+
+    // odometer_km of a new vehicle is its reading when it joins the fleet; afterwards
+    // only the ledger moves it.
+    Vehicle create_vehicle(const Actor& actor, const Vehicle& vehicle);
+    Vehicle get_vehicle(const Actor& actor, VehicleId id);
+    Page<Vehicle> list_vehicles(const Actor& actor, const VehicleFilter& filter,
+                                const PageRequest& page);
+    Vehicle update_vehicle(const Actor& actor, VehicleId id, const VehiclePatch& patch);
+
+    Patient create_patient(const Actor& actor, const Patient& patient);
+    Patient get_patient(const Actor& actor, PatientId id);
+    Page<Patient> list_patients(const Actor& actor, const PatientFilter& filter,
+                                const PageRequest& page);
+    Patient update_patient(const Actor& actor, PatientId id, const PatientPatch& patch);
+
+    // A patient as the actor may see them: a dispatcher any patient; a driver only a
+    // patient with a ride on one of the driver's own trips that is open or started in the
+    // last 24 hours. Any other patient is "not found" to a driver.
+    Patient patient_for(const Actor& actor, PatientId id);
+
+  private:
+    FleetStore& store_;
+    FleetLimits limits_;
+};
+
+// Audit snapshots (JSON objects; the audit log's stored format). Null fields are omitted.
+std::string audit_snapshot(const Place& place);
+std::string audit_snapshot(const Driver& driver);
+std::string audit_snapshot(const Vehicle& vehicle);
+std::string audit_snapshot(const Patient& patient);
+
+}  // namespace lifeline
