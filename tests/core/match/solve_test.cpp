@@ -1,0 +1,110 @@
+// solve(): serves what it can, explains what it cannot, repeats itself for a seed.
+#include <catch2/catch.hpp>
+
+#include "fixtures.h"
+#include "instances.h"
+#include "lifeline/core/errors.h"
+
+using namespace lifeline::match;
+using namespace lifeline::match::test;
+
+namespace {
+
+std::vector<std::vector<Stop>> stops_of(const Solution& s) {
+    std::vector<std::vector<Stop>> out;
+    for (const auto& r : s.routes)
+        out.push_back(r.stops);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("solve is deterministic for a seed and an iteration budget", "[core][match]") {
+    const auto inst = lifeline::bench::read_cordeau(LIFELINE_DARP_DIR "/a3-24.txt");
+    SolveOptions options;
+    options.time_limit_ms = 60000;  // the iteration budget binds first
+    options.max_iterations = 300;
+    options.seed = 7;
+    SECTION("one thread") {
+        const Solution a = solve(inst.problem, options);
+        const Solution b = solve(inst.problem, options);
+        CHECK(stops_of(a) == stops_of(b));
+        options.seed = 8;
+        const Solution c = solve(inst.problem, options);
+        CHECK(check(inst.problem, c).ok());
+    }
+    SECTION("two threads") {
+        options.threads = 2;
+        const Solution a = solve(inst.problem, options);
+        const Solution b = solve(inst.problem, options);
+        CHECK(stops_of(a) == stops_of(b));
+        CHECK(check(inst.problem, a).ok());
+    }
+}
+
+TEST_CASE("a2-16 is solved to its optimum, feasible in the instance's own arithmetic",
+          "[core][match]") {
+    const auto inst = lifeline::bench::read_cordeau(LIFELINE_DARP_DIR "/a2-16.txt");
+    SolveOptions options;
+    options.time_limit_ms = 2000;
+    const Solution solution = solve(inst.problem, options);
+    const CheckReport report = check(inst.problem, solution);
+    REQUIRE(report.ok());
+    CHECK(report.served == 16);
+    CHECK(solution.unserved.empty());
+    CHECK(lifeline::bench::verify_in_double(inst, solution, report, 1e-6).empty());
+    double cost = 0;
+    for (const auto& route : solution.routes)
+        cost += lifeline::bench::route_cost(inst, route);
+    CHECK(cost == Approx(294.25).epsilon(0.001));
+    CHECK(cost > 294.24);  // the proven optimum; cheaper would mean a checker bug
+}
+
+TEST_CASE("unserved requests come back with the clearest reason", "[core][match]") {
+    Problem p;
+    p.travel = line({0, 10, 20, 1000});
+    p.vehicles = {vehicle(0, {3, 0}, 500)};
+    Request wheelchair = request(1, 2, 1000, {0, 1});
+    Request crowd = request(1, 2, 1000, {4, 0});
+    Request too_short = request(1, 2, 5);
+    Request far = request(1, 3);  // 990 away, the shift lasts 500
+    Request inverted = request(1, 2);
+    inverted.pickup.earliest = 50;
+    inverted.pickup.latest = 40;
+    Request fine = request(1, 2);
+    p.requests = {wheelchair, crowd, too_short, far, inverted, fine};
+    SolveOptions options;
+    options.time_limit_ms = 100;
+    const Solution s = solve(p, options);
+    REQUIRE(check(p, s).ok());
+    REQUIRE(s.unserved.size() == 5);
+    CHECK(s.unserved[0].reason == UnservedReason::no_wheelchair_vehicle);
+    CHECK(s.unserved[1].reason == UnservedReason::exceeds_capacity);
+    CHECK(s.unserved[2].reason == UnservedReason::ride_time_too_short);
+    CHECK(s.unserved[3].reason == UnservedReason::window_unreachable);
+    CHECK(s.unserved[4].reason == UnservedReason::invalid_request);
+    CHECK(served_count(s) == 1);
+}
+
+TEST_CASE("serving more requests beats driving less", "[core][match]") {
+    // Two far-apart requests and one vehicle: both fit in the shift, so both are served
+    // even though serving one would halve the distance.
+    Problem p;
+    p.travel = line({0, 100, 110, -100, -110});
+    p.vehicles = {vehicle(0, {1, 0}, 1000)};
+    p.requests = {request(1, 2), request(3, 4)};
+    SolveOptions options;
+    options.time_limit_ms = 100;
+    const Solution s = solve(p, options);
+    CHECK(check(p, s).ok());
+    CHECK(served_count(s) == 2);
+}
+
+TEST_CASE("an invalid problem is refused with every bad field", "[core][match]") {
+    Problem p;
+    p.travel = line({0, 10});
+    p.vehicles = {vehicle(5, {3, 0})};
+    p.requests = {request(1, 9)};
+    CHECK(validate(p).size() == 3);  // vehicle start, vehicle end, drop-off location
+    CHECK_THROWS_AS(solve(p, SolveOptions{}), lifeline::Error);
+}
