@@ -1,0 +1,35 @@
+#pragma once
+// The /api/v1 surface: every route of DESIGN §4 that is built, registered on a Router.
+// Handlers only translate HTTP/JSON to facade calls and back.
+
+#include <string>
+
+namespace lifeline {
+class Accounts;
+class Crypto;
+class Fleet;
+class Ledger;
+namespace storage {
+class Database;
+}
+}  // namespace lifeline
+
+namespace lifeline::net {
+
+class Metrics;
+class Router;
+
+struct Services {
+    storage::Database& db;
+    Crypto& crypto;
+    Accounts& accounts;
+    Fleet& fleet;
+    Ledger& ledger;
+    Metrics& metrics;
+};
+
+// Registers /healthz, /metrics, /api/v1/openapi.yaml and every /api/v1 route.
+// `services` must outlive the router.
+void register_api(Router& router, Services& services);
+
+}  // namespace lifeline::net

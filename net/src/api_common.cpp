@@ -1,0 +1,473 @@
+#include "api_common.h"
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <thread>
+
+#include "lifeline/core/accounts.h"
+#include "lifeline/net/problem.h"
+#include "lifeline/storage/database.h"
+#include "lifeline/storage/idempotency.h"
+
+namespace lifeline::net {
+
+json::object parse_object(const Request& req) {
+    if (req.body.empty())
+        throw_invalid_field("body", "a JSON object is required");
+    boost::system::error_code ec;
+    json::value v = json::parse(req.body, ec);
+    if (ec)
+        throw_invalid_field("body", "is not valid JSON: " + ec.message());
+    if (!v.is_object())
+        throw_invalid_field("body", "must be a JSON object");
+    return std::move(v.as_object());
+}
+
+namespace {
+
+// Like json::serialize, but numbers print as people write them ("35838.5", not
+// "3.58385E4", which is what Boost.JSON 1.81 produces for every double).
+void write_json(const json::value& v, std::string& out) {
+    switch (v.kind()) {
+        case json::kind::object: {
+            out += '{';
+            bool first = true;
+            for (const auto& kv : v.get_object()) {
+                if (!first)
+                    out += ',';
+                first = false;
+                out += json::serialize(json::string_view(kv.key()));
+                out += ':';
+                write_json(kv.value(), out);
+            }
+            out += '}';
+            return;
+        }
+        case json::kind::array: {
+            out += '[';
+            bool first = true;
+            for (const auto& item : v.get_array()) {
+                if (!first)
+                    out += ',';
+                first = false;
+                write_json(item, out);
+            }
+            out += ']';
+            return;
+        }
+        case json::kind::double_: {
+            double d = v.get_double();
+            if (!std::isfinite(d)) {
+                out += "null";
+                return;
+            }
+            char buf[32];
+            auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
+            out.append(buf, ec == std::errc{} ? end : buf);
+            return;
+        }
+        default:
+            out += json::serialize(v);
+    }
+}
+
+}  // namespace
+
+std::string to_json_text(const json::value& v) {
+    std::string out;
+    write_json(v, out);
+    return out;
+}
+
+Response json_response(unsigned status, const json::value& body) {
+    Response r;
+    r.status = status;
+    r.content_type = "application/json";
+    r.body = to_json_text(body);
+    return r;
+}
+
+std::size_t utf8_length(std::string_view s) {
+    return std::size_t(std::count_if(
+        s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+Fields::Fields(const json::object& obj, FieldErrors& errs, std::string prefix)
+    : obj_(obj), errs_(errs), prefix_(std::move(prefix)) {}
+
+std::string Fields::field(std::string_view key) const {
+    return prefix_ + std::string(key);
+}
+
+bool Fields::has(std::string_view key) const {
+    return obj_.contains(key);
+}
+
+bool Fields::is_null(std::string_view key) const {
+    auto* v = obj_.if_contains(key);
+    return v && v->is_null();
+}
+
+const json::value* Fields::get(std::string_view key, Need need) {
+    seen_.emplace_back(key);
+    const json::value* v = obj_.if_contains(key);
+    if (!v || v->is_null()) {
+        if (need == Need::required)
+            errs_.add(field(key), "is required");
+        return nullptr;
+    }
+    return v;
+}
+
+std::optional<std::string> Fields::text(std::string_view key, Need need, std::size_t max_chars) {
+    const json::value* v = get(key, need);
+    if (!v)
+        return std::nullopt;
+    if (!v->is_string()) {
+        errs_.add(field(key), "must be a string");
+        return std::nullopt;
+    }
+    std::string s(v->as_string());
+    if (utf8_length(s) > max_chars) {
+        errs_.add(field(key), "must be at most " + std::to_string(max_chars) + " characters");
+        return std::nullopt;
+    }
+    return s;
+}
+
+std::optional<std::int64_t> Fields::integer(std::string_view key, Need need, std::int64_t min,
+                                            std::int64_t max) {
+    const json::value* v = get(key, need);
+    if (!v)
+        return std::nullopt;
+    std::optional<std::int64_t> n;
+    if (v->is_int64())
+        n = v->as_int64();
+    if (v->is_uint64() && v->as_uint64() <= std::uint64_t(INT64_MAX))
+        n = std::int64_t(v->as_uint64());
+    if (v->is_double()) {
+        double d = v->as_double();
+        if (std::isfinite(d) && std::floor(d) == d && std::abs(d) < 9e15)
+            n = std::int64_t(d);
+    }
+    if (!n) {
+        errs_.add(field(key), "must be an integer");
+        return std::nullopt;
+    }
+    if (*n < min || *n > max) {
+        errs_.add(field(key),
+                  "must be between " + std::to_string(min) + " and " + std::to_string(max));
+        return std::nullopt;
+    }
+    return n;
+}
+
+std::optional<std::int64_t> Fields::id(std::string_view key, Need need) {
+    const json::value* v = obj_.if_contains(key);
+    if (v && !v->is_null() && !(v->is_int64() || v->is_uint64())) {
+        seen_.emplace_back(key);
+        errs_.add(field(key), "must be a positive integer id");
+        return std::nullopt;
+    }
+    return integer(key, need, 1, INT64_MAX);
+}
+
+std::optional<std::optional<std::int64_t>> Fields::nullable_id(std::string_view key) {
+    if (!has(key)) {
+        seen_.emplace_back(key);
+        return std::nullopt;
+    }
+    if (is_null(key)) {
+        seen_.emplace_back(key);
+        return std::optional<std::int64_t>{};
+    }
+    auto v = id(key, Need::required);
+    if (!v)
+        return std::nullopt;
+    return std::optional<std::int64_t>{*v};
+}
+
+std::optional<double> Fields::number(std::string_view key, Need need, double min, double max) {
+    const json::value* v = get(key, need);
+    if (!v)
+        return std::nullopt;
+    double d = 0;
+    if (v->is_double())
+        d = v->as_double();
+    else if (v->is_int64())
+        d = double(v->as_int64());
+    else if (v->is_uint64())
+        d = double(v->as_uint64());
+    else {
+        errs_.add(field(key), "must be a number");
+        return std::nullopt;
+    }
+    if (!std::isfinite(d) || d < min || d > max) {
+        char buf[96];
+        std::snprintf(buf, sizeof buf, "must be between %g and %g", min, max);
+        errs_.add(field(key), buf);
+        return std::nullopt;
+    }
+    return d;
+}
+
+std::optional<bool> Fields::boolean(std::string_view key, Need need) {
+    const json::value* v = get(key, need);
+    if (!v)
+        return std::nullopt;
+    if (!v->is_bool()) {
+        errs_.add(field(key), "must be true or false");
+        return std::nullopt;
+    }
+    return v->as_bool();
+}
+
+std::optional<Instant> Fields::instant(std::string_view key, Need need) {
+    const json::value* v = get(key, need);
+    if (!v)
+        return std::nullopt;
+    std::optional<Instant> t;
+    if (v->is_string())
+        t = parse_instant(std::string_view(v->as_string()));
+    if (!t)
+        errs_.add(field(key),
+                  "must be an RFC 3339 time with an offset, e.g. 2022-03-14T07:30:00+08:00");
+    return t;
+}
+
+std::optional<LocalDate> Fields::date(std::string_view key, Need need) {
+    const json::value* v = get(key, need);
+    if (!v)
+        return std::nullopt;
+    std::optional<LocalDate> d;
+    if (v->is_string())
+        d = parse_date(std::string_view(v->as_string()));
+    if (!d)
+        errs_.add(field(key), "must be a date YYYY-MM-DD");
+    return d;
+}
+
+std::optional<Minutes> Fields::clock(std::string_view key, Need need) {
+    const json::value* v = get(key, need);
+    if (!v)
+        return std::nullopt;
+    std::optional<Minutes> m;
+    if (v->is_string())
+        m = parse_clock(std::string_view(v->as_string()));
+    if (!m)
+        errs_.add(field(key), "must be a time of day HH:MM");
+    return m;
+}
+
+const json::array* Fields::array(std::string_view key, Need need) {
+    const json::value* v = get(key, need);
+    if (!v)
+        return nullptr;
+    if (!v->is_array()) {
+        errs_.add(field(key), "must be an array");
+        return nullptr;
+    }
+    return &v->as_array();
+}
+
+const json::object* Fields::object(std::string_view key, Need need) {
+    const json::value* v = get(key, need);
+    if (!v)
+        return nullptr;
+    if (!v->is_object()) {
+        errs_.add(field(key), "must be an object");
+        return nullptr;
+    }
+    return &v->as_object();
+}
+
+void Fields::finish() {
+    for (const auto& kv : obj_) {
+        std::string_view k = kv.key();
+        if (std::find(seen_.begin(), seen_.end(), k) == seen_.end())
+            errs_.add(field(k), "is not a known field");
+    }
+}
+
+Actor authenticate(Services& s, const Request& req) {
+    auto h = req.header("Authorization");
+    if (!h)
+        throw_unauthorized("sign in first: an Authorization: Bearer token is required");
+    std::string_view v = *h;
+    constexpr std::string_view scheme = "Bearer ";
+    if (v.size() <= scheme.size() ||
+        !std::equal(scheme.begin(), scheme.end(), v.begin(),
+                    [](char a, char b) { return std::tolower(a) == std::tolower(b); }))
+        throw_unauthorized("the Authorization header must be 'Bearer <token>'");
+    return s.accounts.authenticate(v.substr(scheme.size()));
+}
+
+void require_dispatcher(const Actor& actor) {
+    if (!actor.is_dispatcher())
+        throw_forbidden("this needs a dispatcher or an admin");
+}
+
+namespace {
+
+std::optional<std::int64_t> to_int(std::string_view s) {
+    std::int64_t v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc{} || p != s.data() + s.size())
+        return std::nullopt;
+    return v;
+}
+
+}  // namespace
+
+PageRequest page_of(const Request& req) {
+    PageRequest p;
+    FieldErrors errs;
+    if (auto l = req.query_param("limit")) {
+        auto v = to_int(*l);
+        if (!v || *v < 1 || *v > 500)
+            errs.add("limit", "must be an integer from 1 to 500");
+        else
+            p.limit = int(*v);
+    }
+    if (auto c = req.query_param("cursor")) {
+        auto v = to_int(*c);
+        if (!v || *v < 0)
+            errs.add("cursor", "is not a cursor this server gave out");
+        else
+            p.after = *v;
+    }
+    errs.throw_if_any();
+    return p;
+}
+
+std::optional<std::int64_t> query_id(const Request& req, std::string_view name) {
+    auto q = req.query_param(name);
+    if (!q || q->empty())
+        return std::nullopt;
+    auto v = to_int(*q);
+    if (!v || *v < 1)
+        throw_invalid_field(std::string(name), "must be a positive integer id");
+    return v;
+}
+
+std::optional<Instant> query_instant(const Request& req, std::string_view name) {
+    auto q = req.query_param(name);
+    if (!q || q->empty())
+        return std::nullopt;
+    auto t = parse_instant(*q);
+    if (!t) {
+        // A bare date is a convenience for "from the start of that UTC day".
+        if (auto d = parse_date(*q))
+            return Instant{std::chrono::sys_days{*d}};
+        throw_invalid_field(std::string(name),
+                            "must be an RFC 3339 time with an offset or a date YYYY-MM-DD");
+    }
+    return t;
+}
+
+std::int64_t path_id(const Request& req, std::string_view name) {
+    auto p = req.param(name);
+    auto v = p ? to_int(*p) : std::nullopt;
+    if (!v || *v < 1)
+        throw_not_found("no such resource: the id must be a positive integer");
+    return *v;
+}
+
+json::value instant_json(const std::optional<Instant>& t) {
+    if (!t)
+        return nullptr;
+    return json::value(format_instant(*t));
+}
+json::value id_json(const std::optional<std::int64_t>& id) {
+    if (!id)
+        return nullptr;
+    return json::value(*id);
+}
+json::value number_json(const std::optional<double>& v) {
+    if (!v)
+        return nullptr;
+    return json::value(*v);
+}
+
+namespace {
+
+constexpr std::string_view replay_header = "Idempotent-Replayed";
+
+Response replay(const storage::StoredAnswer& a) {
+    Response r;
+    r.status = unsigned(*a.status);
+    r.content_type = a.content_type;
+    r.body = a.body;
+    r.set_header(std::string(replay_header), "true");
+    return r;
+}
+
+// The first request with this key committed but its answer is not stored yet: it is
+// still being answered, or the server stopped in between. Wait briefly, then say so.
+Response await_answer(Services& s, UserId user, const std::string& key,
+                      const std::string& fingerprint) {
+    for (int i = 0; i < 40; ++i) {
+        auto a = storage::find_answer(s.db, user, key);
+        if (a && a->fingerprint != fingerprint)
+            break;
+        if (a && a->status)
+            return replay(*a);
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    auto a = storage::find_answer(s.db, user, key);
+    if (a && a->fingerprint != fingerprint)
+        throw_unprocessable("the Idempotency-Key was used for a different request",
+                            {{"Idempotency-Key", "was used with another method, path or body"}});
+    // The write is durable; only its answer was lost. Say it was applied.
+    json::object body;
+    body["applied"] = true;
+    body["detail"] = "a request with this Idempotency-Key was already applied";
+    Response r = json_response(200, body);
+    r.set_header(std::string(replay_header), "true");
+    return r;
+}
+
+}  // namespace
+
+Handler idempotent(Services& s, Handler inner) {
+    return [&s, inner = std::move(inner)](Request& req) -> Response {
+        auto key_header = req.header("Idempotency-Key");
+        if (!key_header)
+            return inner(req);
+        std::string key(*key_header);
+        if (key.empty() || key.size() > 200)
+            throw_invalid_field("Idempotency-Key", "must be 1 to 200 characters");
+        Actor actor = authenticate(s, req);
+        std::string fingerprint =
+            s.crypto.token_digest(req.method + "\n" + req.path + "\n" + req.body);
+
+        if (auto a = storage::find_answer(s.db, actor.user_id, key)) {
+            if (a->fingerprint != fingerprint)
+                throw_unprocessable(
+                    "the Idempotency-Key was used for a different request",
+                    {{"Idempotency-Key", "was used with another method, path or body"}});
+            if (a->status)
+                return replay(*a);
+            return await_answer(s, actor.user_id, key, fingerprint);
+        }
+
+        storage::IdempotencyScope scope({actor.user_id, key, fingerprint});
+        Response res;
+        try {
+            res = inner(req);
+        } catch (const storage::DuplicateRequest&) {
+            // A concurrent request with the same key committed first.
+            return await_answer(s, actor.user_id, key, fingerprint);
+        } catch (const Error& e) {
+            res = problem_response(e);
+        }
+        if (scope.recorded())
+            storage::store_answer(s.db, actor.user_id, key, int(res.status), res.content_type,
+                                  res.body);
+        return res;
+    };
+}
+
+}  // namespace lifeline::net

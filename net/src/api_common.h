@@ -1,0 +1,103 @@
+#pragma once
+// Shared by the API handlers: JSON bodies in and out, reading fields with every error
+// collected, bearer-token authentication, paging and Idempotency-Key handling.
+
+#include <boost/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lifeline/core/errors.h"
+#include "lifeline/core/model.h"
+#include "lifeline/net/api.h"
+#include "lifeline/net/http.h"
+
+namespace lifeline::net {
+
+namespace json = boost::json;
+
+// The body as a JSON object; an empty or malformed body is a 400 naming "body".
+json::object parse_object(const Request& req);
+
+Response json_response(unsigned status, const json::value& body);
+std::string to_json_text(const json::value& v);
+
+enum class Need { optional, required };
+
+// Reads the fields of one JSON object, collecting every error under `prefix`.
+// Keys never asked for are reported as unknown by finish(), so a misspelt field
+// ("odometer_strat") is an error instead of being silently ignored.
+class Fields {
+  public:
+    Fields(const json::object& obj, FieldErrors& errs, std::string prefix = "");
+
+    bool has(std::string_view key) const;  // present, even if null
+    bool is_null(std::string_view key) const;
+
+    std::optional<std::string> text(std::string_view key, Need need, std::size_t max_chars);
+    std::optional<std::int64_t> id(std::string_view key, Need need);
+    std::optional<std::int64_t> integer(std::string_view key, Need need, std::int64_t min,
+                                        std::int64_t max);
+    std::optional<double> number(std::string_view key, Need need, double min, double max);
+    std::optional<bool> boolean(std::string_view key, Need need);
+    std::optional<Instant> instant(std::string_view key, Need need);
+    std::optional<LocalDate> date(std::string_view key, Need need);
+    std::optional<Minutes> clock(std::string_view key, Need need);
+    // null → set to null (outer engaged, inner empty); absent → outer empty.
+    std::optional<std::optional<std::int64_t>> nullable_id(std::string_view key);
+    const json::array* array(std::string_view key, Need need);
+    const json::object* object(std::string_view key, Need need);
+
+    std::string field(std::string_view key) const;  // prefix + key
+    FieldErrors& errors() { return errs_; }
+    void finish();  // reports unknown keys
+
+  private:
+    const json::value* get(std::string_view key, Need need);
+    const json::object& obj_;
+    FieldErrors& errs_;
+    std::string prefix_;
+    std::vector<std::string> seen_;
+};
+
+// UTF-8 code points in `s`.
+std::size_t utf8_length(std::string_view s);
+
+// The signed-in actor of a request (Authorization: Bearer …); 401 otherwise.
+Actor authenticate(Services& s, const Request& req);
+void require_dispatcher(const Actor& actor);
+
+// ?limit= (1..500, default 100) and ?cursor=.
+PageRequest page_of(const Request& req);
+std::optional<std::int64_t> query_id(const Request& req, std::string_view name);
+std::optional<Instant> query_instant(const Request& req, std::string_view name);
+// The {id} path parameter as a positive integer; 404 otherwise.
+std::int64_t path_id(const Request& req, std::string_view name = "id");
+
+template <class T, class F>
+json::object page_json(const Page<T>& page, F&& to_json) {
+    json::array items;
+    items.reserve(page.items.size());
+    for (const auto& item : page.items)
+        items.push_back(to_json(item));
+    json::object out;
+    out["items"] = std::move(items);
+    if (page.next_cursor)
+        out["next_cursor"] = std::to_string(*page.next_cursor);
+    else
+        out["next_cursor"] = nullptr;
+    return out;
+}
+
+json::value instant_json(const std::optional<Instant>& t);
+json::value id_json(const std::optional<std::int64_t>& id);
+json::value number_json(const std::optional<double>& v);
+
+// Wraps a POST handler with Idempotency-Key semantics (DESIGN §4): the same key with
+// the same body answers the first answer and writes nothing; with another body, 422.
+Handler idempotent(Services& s, Handler inner);
+
+}  // namespace lifeline::net

@@ -1,0 +1,13 @@
+#pragma once
+// One registration function per group of routes (net/src/api_<group>.cpp).
+
+#include "lifeline/net/api.h"
+
+namespace lifeline::net {
+
+void register_system_routes(Router& r, Services& s);
+void register_account_routes(Router& r, Services& s);
+void register_trip_routes(Router& r, Services& s);
+void register_fleet_routes(Router& r, Services& s);
+
+}  // namespace lifeline::net

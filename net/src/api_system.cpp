@@ -1,0 +1,60 @@
+// Health, metrics and the API description.
+#include "api_common.h"
+#include "api_routes.h"
+#include "lifeline/net/metrics.h"
+#include "lifeline/net/router.h"
+#include "lifeline/storage/database.h"
+
+namespace lifeline::net {
+
+extern const char* const openapi_yaml;  // generated from docs/openapi.yaml
+
+namespace {
+
+// Commit batch sizes of the database writer, as a Prometheus histogram.
+void collect_writer(const storage::Database& db, std::string& out) {
+    auto st = db.stats();
+    out += "# HELP lifeline_db_commit_batch_size Writes committed together in one transaction.\n";
+    out += "# TYPE lifeline_db_commit_batch_size histogram\n";
+    std::uint64_t cumulative = 0;
+    for (std::size_t i = 0; i < storage::WriterStats::bucket_bounds.size(); ++i) {
+        cumulative += st.buckets[i];
+        out += "lifeline_db_commit_batch_size_bucket{le=\"" +
+               std::to_string(storage::WriterStats::bucket_bounds[i]) + "\"} " +
+               std::to_string(cumulative) + "\n";
+    }
+    cumulative += st.buckets.back();
+    out += "lifeline_db_commit_batch_size_bucket{le=\"+Inf\"} " + std::to_string(cumulative) + "\n";
+    out += "lifeline_db_commit_batch_size_sum " + std::to_string(st.jobs) + "\n";
+    out += "lifeline_db_commit_batch_size_count " + std::to_string(st.commits) + "\n";
+    out += "# HELP lifeline_db_failed_writes_total Writes rolled back (rule violations).\n";
+    out += "# TYPE lifeline_db_failed_writes_total counter\n";
+    out += "lifeline_db_failed_writes_total " + std::to_string(st.failed_jobs) + "\n";
+}
+
+}  // namespace
+
+void register_system_routes(Router& r, Services& s) {
+    r.add("GET", "/healthz", [&s](Request&) {
+        // Answering proves the I/O and worker threads; a read proves the database.
+        s.db.read([](storage::Connection& c) { return c.user_version(); });
+        return json_response(200, json::object{{"status", "ok"}});
+    });
+    s.metrics.add_collector([&s](std::string& out) { collect_writer(s.db, out); });
+    r.add("GET", "/metrics", metrics_handler(s.metrics));
+    r.add("GET", "/api/v1/openapi.yaml", [](Request&) {
+        Response res;
+        res.content_type = "application/yaml; charset=utf-8";
+        res.body = openapi_yaml;
+        return res;
+    });
+}
+
+void register_api(Router& router, Services& services) {
+    register_system_routes(router, services);
+    register_account_routes(router, services);
+    register_fleet_routes(router, services);
+    register_trip_routes(router, services);
+}
+
+}  // namespace lifeline::net

@@ -1,0 +1,193 @@
+// The trip ledger over HTTP: /api/v1/trips…
+#include "api_common.h"
+#include "api_routes.h"
+#include "lifeline/core/ledger.h"
+#include "lifeline/net/router.h"
+
+namespace lifeline::net {
+namespace {
+
+constexpr double max_km = 10'000'000;
+
+json::object ride_json(const Ride& r) {
+    json::object o;
+    o["id"] = r.id;
+    o["request_id"] = id_json(r.request_id);
+    o["patient_id"] = r.patient_id;
+    o["outcome"] = to_string(r.outcome);
+    o["picked_up_at"] = instant_json(r.picked_up_at);
+    o["dropped_off_at"] = instant_json(r.dropped_off_at);
+    o["recorded_at"] = instant_json(r.recorded_at);
+    o["odometer_pickup"] = number_json(r.odometer_pickup);
+    o["odometer_dropoff"] = number_json(r.odometer_dropoff);
+    return o;
+}
+
+json::object trip_json(const Trip& t) {
+    json::object o;
+    o["id"] = t.id;
+    o["status"] = t.open() ? "open" : "finished";
+    o["driver_id"] = t.driver_id;
+    o["vehicle_id"] = t.vehicle_id;
+    o["route_id"] = id_json(t.route_id);
+    o["started_at"] = format_instant(t.started_at);
+    o["ended_at"] = instant_json(t.ended_at);
+    o["odometer_start"] = t.odometer_start;
+    o["odometer_end"] = number_json(t.odometer_end);
+    o["km"] = number_json(t.km());
+    json::array rides;
+    for (const Ride& r : t.rides)
+        rides.push_back(ride_json(r));
+    o["rides"] = std::move(rides);
+    return o;
+}
+
+std::vector<Ride> read_rides(const json::array& arr, FieldErrors& errs) {
+    std::vector<Ride> rides;
+    for (std::size_t i = 0; i < arr.size(); ++i) {
+        std::string prefix = "rides[" + std::to_string(i) + "].";
+        if (!arr[i].is_object()) {
+            errs.add("rides[" + std::to_string(i) + "]", "must be an object");
+            continue;
+        }
+        Fields f(arr[i].as_object(), errs, prefix);
+        Ride r;
+        r.id = f.id("id", Need::optional).value_or(0);
+        r.request_id = f.id("request_id", Need::optional);
+        r.patient_id =
+            f.id("patient_id", r.request_id ? Need::optional : Need::required).value_or(0);
+        r.picked_up_at = f.instant("picked_up_at", Need::optional);
+        r.dropped_off_at = f.instant("dropped_off_at", Need::optional);
+        r.recorded_at = f.instant("recorded_at", Need::optional);
+        r.odometer_pickup = f.number("odometer_pickup", Need::optional, 0, max_km);
+        r.odometer_dropoff = f.number("odometer_dropoff", Need::optional, 0, max_km);
+        if (auto o = f.text("outcome", Need::optional, 20)) {
+            auto outcome = ride_outcome_from(*o);
+            if (!outcome)
+                errs.add(prefix + "outcome", "must be completed, no_show or cancelled");
+            else
+                r.outcome = *outcome;
+        }
+        f.finish();
+        rides.push_back(r);
+    }
+    return rides;
+}
+
+Response create_trip(Services& s, Request& req) {
+    Actor actor = authenticate(s, req);
+    json::object body = parse_object(req);
+    FieldErrors errs;
+    Fields f(body, errs);
+    TripInput in;
+    in.driver_id = f.id("driver_id", Need::optional);
+    in.vehicle_id = f.id("vehicle_id", Need::required).value_or(0);
+    in.route_id = f.id("route_id", Need::optional);
+    in.started_at = f.instant("started_at", Need::required).value_or(Instant{});
+    in.odometer_start = f.number("odometer_start", Need::required, 0, max_km).value_or(0);
+    in.ended_at = f.instant("ended_at", Need::optional);
+    in.odometer_end = f.number("odometer_end", Need::optional, 0, max_km);
+    if (auto* rides = f.array("rides", Need::optional))
+        in.rides = read_rides(*rides, errs);
+    in.confirm_odometer_correction =
+        f.boolean("confirm_odometer_correction", Need::optional).value_or(false);
+    in.reason = f.text("reason", Need::optional, 1000).value_or("");
+    f.finish();
+    errs.throw_if_any();
+    Trip t = s.ledger.open_or_log(actor, in);
+    Response r = json_response(201, trip_json(t));
+    r.set_header("Location", "/api/v1/trips/" + std::to_string(t.id));
+    return r;
+}
+
+Response add_event(Services& s, Request& req) {
+    Actor actor = authenticate(s, req);
+    TripId id = path_id(req);
+    json::object body = parse_object(req);
+    FieldErrors errs;
+    Fields f(body, errs);
+    TripEvent ev;
+    if (auto type = f.text("type", Need::required, 20)) {
+        auto t = trip_event_type_from(*type);
+        if (!t)
+            errs.add("type", "must be pickup, dropoff or no_show");
+        else
+            ev.type = *t;
+    }
+    ev.request_id = f.id("request_id", Need::optional);
+    ev.patient_id = f.id("patient_id", Need::optional);
+    ev.at = f.instant("at", Need::required).value_or(Instant{});
+    ev.odometer = f.number("odometer", Need::optional, 0, max_km);
+    f.finish();
+    if (!ev.request_id && !ev.patient_id && !f.has("request_id") && !f.has("patient_id"))
+        errs.add("patient_id", "an event names its patient_id or its request_id");
+    errs.throw_if_any();
+    return json_response(201, trip_json(s.ledger.add_event(actor, id, ev)));
+}
+
+Response finish_trip(Services& s, Request& req) {
+    Actor actor = authenticate(s, req);
+    TripId id = path_id(req);
+    json::object body = parse_object(req);
+    FieldErrors errs;
+    Fields f(body, errs);
+    TripFinish fin;
+    fin.ended_at = f.instant("ended_at", Need::required).value_or(Instant{});
+    fin.odometer_end = f.number("odometer_end", Need::required, 0, max_km).value_or(0);
+    f.finish();
+    errs.throw_if_any();
+    return json_response(200, trip_json(s.ledger.finish(actor, id, fin)));
+}
+
+Response correct_trip(Services& s, Request& req) {
+    Actor actor = authenticate(s, req);
+    require_dispatcher(actor);
+    TripId id = path_id(req);
+    json::object body = parse_object(req);
+    FieldErrors errs;
+    Fields f(body, errs);
+    TripCorrection c;
+    c.reason = f.text("reason", Need::required, 1000).value_or("");
+    c.driver_id = f.id("driver_id", Need::optional);
+    c.vehicle_id = f.id("vehicle_id", Need::optional);
+    c.started_at = f.instant("started_at", Need::optional);
+    c.ended_at = f.instant("ended_at", Need::optional);
+    c.odometer_start = f.number("odometer_start", Need::optional, 0, max_km);
+    c.odometer_end = f.number("odometer_end", Need::optional, 0, max_km);
+    if (auto* rides = f.array("rides", Need::optional))
+        c.rides = read_rides(*rides, errs);
+    f.finish();
+    errs.throw_if_any();
+    return json_response(200, trip_json(s.ledger.correct(actor, id, c)));
+}
+
+Response get_trip(Services& s, Request& req) {
+    Actor actor = authenticate(s, req);
+    return json_response(200, trip_json(s.ledger.get(actor, path_id(req))));
+}
+
+Response list_trips(Services& s, Request& req) {
+    Actor actor = authenticate(s, req);
+    TripFilter filter;
+    filter.from = query_instant(req, "from");
+    filter.to = query_instant(req, "to");
+    filter.driver_id = query_id(req, "driver_id");
+    filter.vehicle_id = query_id(req, "vehicle_id");
+    auto page = s.ledger.list(actor, filter, page_of(req));
+    return json_response(200, page_json(page, trip_json));
+}
+
+}  // namespace
+
+void register_trip_routes(Router& r, Services& s) {
+    r.add("GET", "/api/v1/trips", [&s](Request& q) { return list_trips(s, q); });
+    r.add("POST", "/api/v1/trips", idempotent(s, [&s](Request& q) { return create_trip(s, q); }));
+    r.add("GET", "/api/v1/trips/{id}", [&s](Request& q) { return get_trip(s, q); });
+    r.add("PATCH", "/api/v1/trips/{id}", [&s](Request& q) { return correct_trip(s, q); });
+    r.add("POST", "/api/v1/trips/{id}/events",
+          idempotent(s, [&s](Request& q) { return add_event(s, q); }));
+    r.add("POST", "/api/v1/trips/{id}/finish",
+          idempotent(s, [&s](Request& q) { return finish_trip(s, q); }));
+}
+
+}  // namespace lifeline::net

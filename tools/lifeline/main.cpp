@@ -1,0 +1,259 @@
+// lifeline: the command-line entry point — serve, migrate, backup.
+#include <boost/program_options.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include "lifeline/core/accounts.h"
+#include "lifeline/core/demo.h"
+#include "lifeline/core/errors.h"
+#include "lifeline/core/fleet.h"
+#include "lifeline/core/ledger.h"
+#include "lifeline/net/api.h"
+#include "lifeline/net/metrics.h"
+#include "lifeline/net/router.h"
+#include "lifeline/net/server.h"
+#include "lifeline/storage/account_store.h"
+#include "lifeline/storage/backup.h"
+#include "lifeline/storage/database.h"
+#include "lifeline/storage/fleet_store.h"
+#include "lifeline/storage/migrations.h"
+#include "lifeline/storage/trip_store.h"
+
+namespace po = boost::program_options;
+using namespace lifeline;
+
+namespace {
+
+constexpr const char* default_db = "./data/lifeline.db";
+constexpr const char* default_demo_db = "./data/demo.db";
+constexpr const char* demo_password = "lifeline-demo";
+
+// A failure the user can fix; main prints it as one line and exits 1.
+struct CliError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+void usage(std::ostream& out) {
+    out << "usage: lifeline <command> [options]\n\n"
+           "Lifeline runs a volunteer patient-transport fleet: dispatch, trip logging and\n"
+           "mileage reports in one service on an embedded SQLite file.\n\n"
+           "commands:\n"
+           "  serve     run the HTTP server (web UI and /api/v1)\n"
+           "  migrate   create or upgrade a database file\n"
+           "  backup    copy a database safely, even while the server runs\n\n"
+           "'lifeline <command> --help' explains a command's options.\n";
+}
+
+// Parses `args` against `desc`; prints help and returns nullopt for --help.
+std::optional<po::variables_map> parse(int argc, char** argv, const po::options_description& desc,
+                                       const char* synopsis) {
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
+        if (vm.count("help")) {
+            std::cout << synopsis << "\n\n" << desc << "\n";
+            return std::nullopt;
+        }
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw CliError(e.what());
+    }
+    return vm;
+}
+
+void ensure_parent_dir(const std::string& path) {
+    auto parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty())
+        std::filesystem::create_directories(parent);
+}
+
+struct Listen {
+    std::string host;
+    unsigned short port;
+};
+
+Listen parse_listen(const std::string& text) {
+    auto colon = text.rfind(':');
+    if (colon == std::string::npos || colon == 0)
+        throw CliError("--listen must be HOST:PORT, e.g. 127.0.0.1:8080");
+    std::string host = text.substr(0, colon);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    int port = -1;
+    try {
+        std::size_t used = 0;
+        port = std::stoi(text.substr(colon + 1), &used);
+        if (used != text.size() - colon - 1)
+            port = -1;
+    } catch (const std::exception&) {
+    }
+    if (port < 0 || port > 65535)
+        throw CliError("--listen: the port must be 0 to 65535");
+    return {host, static_cast<unsigned short>(port)};
+}
+
+int run_serve(int argc, char** argv) {
+    po::options_description desc("options");
+    desc.add_options()("help,h", "show this help")(
+        "db", po::value<std::string>(),
+        "database file (default ./data/lifeline.db; with --demo ./data/demo.db)")(
+        "listen", po::value<std::string>()->default_value("127.0.0.1:8080"),
+        "address to listen on, HOST:PORT; port 0 picks a free one")(
+        "threads", po::value<int>()->default_value(2), "I/O threads")(
+        "workers", po::value<int>()->default_value(32),
+        "handler threads (requests wait for the disk here, never on I/O threads)")(
+        "demo", po::bool_switch(), "seed a demo fleet in Jilin City when the database is empty");
+    auto vm =
+        parse(argc, argv, desc,
+              "usage: lifeline serve [--db PATH] [--listen HOST:PORT] [--threads N] [--demo]\n\n"
+              "Runs the server. When the database has no admin account, one named 'admin'\n"
+              "is created with the password in LIFELINE_ADMIN_PASSWORD.");
+    if (!vm)
+        return 0;
+    const bool demo = (*vm)["demo"].as<bool>();
+    const std::string db_path =
+        vm->count("db") ? (*vm)["db"].as<std::string>() : (demo ? default_demo_db : default_db);
+    const Listen listen = parse_listen((*vm)["listen"].as<std::string>());
+    const int threads = (*vm)["threads"].as<int>();
+    const int workers = (*vm)["workers"].as<int>();
+    if (threads < 1 || threads > 64)
+        throw CliError("--threads must be 1 to 64");
+    if (workers < 1 || workers > 1024)
+        throw CliError("--workers must be 1 to 1024");
+
+    ensure_parent_dir(db_path);
+    storage::Database db({db_path});
+    storage::SqliteAccountStore account_store(db);
+    storage::SodiumCrypto crypto;
+    storage::SqliteFleetStore fleet_store(db);
+    storage::SqliteTripStore trip_store(db);
+    Accounts accounts(account_store, crypto);
+    Fleet fleet(fleet_store);
+    Ledger ledger(trip_store);
+
+    const char* env_password = std::getenv("LIFELINE_ADMIN_PASSWORD");
+    std::string admin_password = env_password ? env_password : "";
+    if (!account_store.has_admin()) {
+        if (admin_password.empty() && demo)
+            admin_password = demo_password;
+        if (admin_password.empty())
+            throw CliError(
+                "the database has no admin account: set LIFELINE_ADMIN_PASSWORD (8 or more "
+                "characters) to create 'admin' at start-up");
+        accounts.ensure_admin(admin_password);
+        std::cout << "created the admin account 'admin'\n";
+    }
+    if (demo) {
+        Actor admin{0, "demo", Role::admin, std::nullopt};
+        if (auto a = account_store.find_by_name("admin"))
+            admin.user_id = a->user.id;
+        DemoCredentials creds;
+        creds.password = demo_password;
+        if (seed_demo(fleet, accounts, ledger, admin, creds, now()))
+            std::cout << "seeded the demo fleet into " << db_path << "\n";
+        std::cout << "demo accounts (password for dispatcher and driver: " << creds.password
+                  << "):\n"
+                  << "  admin      / " << (admin_password.empty() ? "(unchanged)" : admin_password)
+                  << "\n"
+                  << "  dispatcher / " << creds.password << "\n"
+                  << "  driver     / " << creds.password << "\n";
+    }
+
+    net::Metrics metrics;
+    net::Services services{db, crypto, accounts, fleet, ledger, metrics};
+    net::Router router;
+    net::register_api(router, services);
+
+    net::ServerOptions options;
+    options.host = listen.host;
+    options.port = listen.port;
+    options.io_threads = threads;
+    options.worker_threads = workers;
+    options.metrics = &metrics;
+    net::Server server(options, [&router](net::Request& r) { return router(r); });
+    try {
+        server.listen();
+    } catch (const std::exception& e) {
+        throw CliError(e.what());
+    }
+    std::string shown_host =
+        listen.host.find(':') != std::string::npos ? "[" + listen.host + "]" : listen.host;
+    std::cout << "listening on http://" << shown_host << ":" << server.port() << std::endl;
+    server.run();
+    // Every in-flight request has been answered; commit whatever the writer still holds.
+    db.close();
+    std::cerr << "lifeline: stopped\n";
+    return 0;
+}
+
+int run_migrate(int argc, char** argv) {
+    po::options_description desc("options");
+    desc.add_options()("help,h", "show this help")(
+        "db", po::value<std::string>()->default_value(default_db), "database file");
+    auto vm = parse(argc, argv, desc,
+                    "usage: lifeline migrate --db PATH\n\n"
+                    "Creates the database file if needed and applies every pending migration.");
+    if (!vm)
+        return 0;
+    std::string path = (*vm)["db"].as<std::string>();
+    ensure_parent_dir(path);
+    storage::Connection conn(path);
+    int before = conn.user_version();
+    storage::migrate(conn);
+    std::cout << path << ": schema version " << before << " -> " << conn.user_version() << "\n";
+    return 0;
+}
+
+int run_backup(int argc, char** argv) {
+    po::options_description desc("options");
+    desc.add_options()("help,h", "show this help")(
+        "db", po::value<std::string>()->default_value(default_db), "database file to copy")(
+        "to", po::value<std::string>()->required(), "file to write the copy to");
+    auto vm = parse(argc, argv, desc,
+                    "usage: lifeline backup --db PATH --to FILE\n\n"
+                    "Copies the database with SQLite's online backup API: consistent while the\n"
+                    "server runs. The copy appears at FILE only when complete.");
+    if (!vm)
+        return 0;
+    std::string to = (*vm)["to"].as<std::string>();
+    ensure_parent_dir(to);
+    int pages = storage::backup((*vm)["db"].as<std::string>(), to);
+    std::cout << "backed up " << pages << " pages to " << to << "\n";
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        usage(std::cerr);
+        return 2;
+    }
+    std::string command = argv[1];
+    try {
+        if (command == "--help" || command == "-h" || command == "help") {
+            usage(std::cout);
+            return 0;
+        }
+        if (command == "serve")
+            return run_serve(argc - 1, argv + 1);
+        if (command == "migrate")
+            return run_migrate(argc - 1, argv + 1);
+        if (command == "backup")
+            return run_backup(argc - 1, argv + 1);
+        std::cerr << "lifeline: unknown command '" << command << "' (see lifeline --help)\n";
+        return 2;
+    } catch (const CliError& e) {
+        std::cerr << "lifeline " << command << ": " << e.what() << "\n";
+    } catch (const Error& e) {
+        std::cerr << "lifeline " << command << ": " << e.what() << "\n";
+    } catch (const std::exception& e) {
+        std::cerr << "lifeline " << command << ": " << e.what() << "\n";
+    }
+    return 1;
+}
