@@ -75,6 +75,13 @@ bool is_hop_by_hop(std::string_view name) {
            iequals(name, "content-type");
 }
 
+// A CR or LF in a handler's header would let echoed input inject headers.
+bool is_safe_header(const Header& h) {
+    constexpr std::string_view crlf = "\r\n";
+    return !h.name.empty() && h.name.find_first_of(crlf) == std::string::npos &&
+           h.value.find_first_of(crlf) == std::string::npos;
+}
+
 bool status_has_no_body(unsigned status) {
     return status < 200 || status == 204 || status == 304;
 }
@@ -205,6 +212,7 @@ class Session : public std::enable_shared_from_this<Session> {
         bool ready = false;
         bool keep_alive = true;
         bool head = false;
+        unsigned version = 11;  // answer HTTP/1.0 clients in kind, so keep-alive reads right
         http::response<http::string_body> response;
         std::string method;
         std::string path;
@@ -371,6 +379,7 @@ class Session : public std::enable_shared_from_this<Session> {
             p->method = to_string(req.method_string());
             p->path = to_string(req.target());
             p->head = req.method() == http::verb::head;
+            p->version = req.version();
         }
         parser_.reset();
         queue_.push_back(p);
@@ -385,6 +394,7 @@ class Session : public std::enable_shared_from_this<Session> {
         auto p = std::make_shared<Pending>();
         p->method = to_string(req.method_string());
         p->head = req.method() == http::verb::head;
+        p->version = req.version();
         p->keep_alive = req.keep_alive();
         if (!p->keep_alive)
             closing_ = true;
@@ -435,14 +445,14 @@ class Session : public std::enable_shared_from_this<Session> {
     void complete(Pending& p, Response res, std::string route) {
         p.route = std::move(route);
         auto& out = p.response;
-        out.version(11);
+        out.version(p.version);
         out.result(res.status);
         out.set(http::field::server, "lifeline");
         if (!res.content_type.empty() && !status_has_no_body(res.status)) {
             out.set(http::field::content_type, res.content_type);
         }
         for (auto& h : res.headers) {
-            if (is_hop_by_hop(h.name))
+            if (is_hop_by_hop(h.name) || !is_safe_header(h))
                 continue;
             out.insert(h.name, h.value);
         }

@@ -90,6 +90,13 @@ Router make_router() {
             throw lifeline::Error(ErrorKind::unavailable, "draining");
         throw lifeline::Error(ErrorKind::internal, "disk full");
     });
+    router.add("GET", "/headers", [](Request&) {
+        Response r = text("with headers");
+        r.set_header("Cache-Control", "no-store");
+        r.set_header("X-Injected", "a\r\nSet-Cookie: evil=1");
+        r.set_header("Content-Length", "999");  // the server owns framing
+        return r;
+    });
     router.add("GET", "/no-content", [](Request&) {
         Response r;
         r.status = 204;
@@ -165,6 +172,23 @@ TEST_CASE("the server answers requests and keeps the connection alive", "[net][s
         CHECK(res.status == 200);
         CHECK(res.header("Connection") == "close");
         CHECK(client.wait_for_close(2s));
+    }
+    SECTION("handler headers are sent, framing and injected lines are not") {
+        auto res = client.request("GET", "/headers");
+        CHECK(res.body == "with headers");
+        CHECK(res.header("Cache-Control") == "no-store");
+        CHECK(res.header("Content-Length") == "12");
+        CHECK_FALSE(res.header("X-Injected"));
+        CHECK_FALSE(res.header("Set-Cookie"));
+    }
+    SECTION("HTTP/1.0 with keep-alive is kept alive") {
+        client.connect();
+        for (int i = 0; i < 2; ++i) {
+            REQUIRE(client.send_raw("GET /fast HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+            auto res = client.read_response();
+            CHECK(res.status == 200);
+            CHECK(res.header("Connection") == "keep-alive");
+        }
     }
     SECTION("HTTP/1.0 without keep-alive is closed after the answer") {
         client.connect();
