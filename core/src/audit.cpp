@@ -85,3 +85,16 @@ void AuditObject::add_raw_array(std::string_view k, const std::vector<std::strin
 }
 
 }  // namespace lifeline
+
+#include "lifeline/core/errors.h"
+
+namespace lifeline {
+
+Page<AuditEntry> AuditLog::list(const Actor& actor, const AuditFilter& filter,
+                                const PageRequest& page) {
+    if (!actor.is_admin())
+        throw_forbidden("only an admin reads the audit log");
+    return store_.list(filter, page);
+}
+
+}  // namespace lifeline

@@ -2,6 +2,7 @@
 #include "api_common.h"
 #include "api_routes.h"
 #include "lifeline/core/accounts.h"
+#include "lifeline/core/audit.h"
 #include "lifeline/net/router.h"
 
 namespace lifeline::net {
@@ -106,6 +107,40 @@ Response update_user(Services& s, Request& req) {
     return json_response(200, user_json(s.accounts.update(a, id, p)));
 }
 
+json::value snapshot_json(const std::string& text) {
+    if (text.empty())
+        return nullptr;
+    boost::system::error_code ec;
+    json::value v = json::parse(text, ec);
+    if (ec)
+        return json::value(text);
+    return v;
+}
+
+json::object audit_json(const AuditEntry& e) {
+    json::object o;
+    o["id"] = e.id;
+    o["at"] = format_instant(e.at);
+    o["user_id"] = e.user_id;
+    o["username"] = e.username;
+    o["entity"] = e.entity;
+    o["entity_id"] = e.entity_id;
+    o["action"] = e.action;
+    o["before"] = snapshot_json(e.before);
+    o["after"] = snapshot_json(e.after);
+    o["reason"] = e.reason;
+    return o;
+}
+
+Response list_audit(Services& s, Request& req) {
+    Actor a = authenticate(s, req);
+    AuditFilter filter;
+    if (auto entity = req.query_param("entity"); entity && !entity->empty())
+        filter.entity = std::string(*entity);
+    filter.entity_id = query_id(req, "id");
+    return json_response(200, page_json(s.audit.list(a, filter, page_of(req)), audit_json));
+}
+
 }  // namespace
 
 void register_account_routes(Router& r, Services& s) {
@@ -117,6 +152,7 @@ void register_account_routes(Router& r, Services& s) {
     r.add("POST", "/api/v1/users", idempotent(s, [&s](Request& q) { return create_user(s, q); }));
     r.add("GET", "/api/v1/users/{id}", [&s](Request& q) { return get_user(s, q); });
     r.add("PATCH", "/api/v1/users/{id}", [&s](Request& q) { return update_user(s, q); });
+    r.add("GET", "/api/v1/audit", [&s](Request& q) { return list_audit(s, q); });
 }
 
 }  // namespace lifeline::net

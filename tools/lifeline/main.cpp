@@ -9,6 +9,7 @@
 #include <string>
 
 #include "lifeline/core/accounts.h"
+#include "lifeline/core/audit.h"
 #include "lifeline/core/demo.h"
 #include "lifeline/core/errors.h"
 #include "lifeline/core/fleet.h"
@@ -18,6 +19,7 @@
 #include "lifeline/net/router.h"
 #include "lifeline/net/server.h"
 #include "lifeline/storage/account_store.h"
+#include "lifeline/storage/audit_store.h"
 #include "lifeline/storage/backup.h"
 #include "lifeline/storage/database.h"
 #include "lifeline/storage/fleet_store.h"
@@ -135,6 +137,8 @@ int run_serve(int argc, char** argv) {
     Accounts accounts(account_store, crypto);
     Fleet fleet(fleet_store);
     Ledger ledger(trip_store);
+    storage::SqliteAuditStore audit_store(db);
+    AuditLog audit(audit_store);
 
     const char* env_password = std::getenv("LIFELINE_ADMIN_PASSWORD");
     std::string admin_password = env_password ? env_password : "";
@@ -165,7 +169,7 @@ int run_serve(int argc, char** argv) {
     }
 
     net::Metrics metrics;
-    net::Services services{db, crypto, accounts, fleet, ledger, metrics};
+    net::Services services{db, crypto, accounts, fleet, ledger, audit, metrics};
     net::Router router;
     net::register_api(router, services);
 

@@ -31,3 +31,33 @@ class AuditObject {
 std::string json_quote(std::string_view s);
 
 }  // namespace lifeline
+
+#include <optional>
+
+#include "lifeline/core/model.h"
+
+namespace lifeline {
+
+struct AuditFilter {
+    std::optional<std::string> entity;
+    std::optional<std::int64_t> entity_id;
+};
+
+class AuditStore {
+  public:
+    virtual ~AuditStore() = default;
+    // Oldest first, keyset-paged on the entry id.
+    virtual Page<AuditEntry> list(const AuditFilter& filter, const PageRequest& page) = 0;
+};
+
+// Who changed what, when: readable by admins only.
+class AuditLog {
+  public:
+    explicit AuditLog(AuditStore& store) : store_(store) {}
+    Page<AuditEntry> list(const Actor& actor, const AuditFilter& filter, const PageRequest& page);
+
+  private:
+    AuditStore& store_;
+};
+
+}  // namespace lifeline

@@ -6,6 +6,7 @@
 
 namespace lifeline {
 class Accounts;
+class AuditLog;
 class Crypto;
 class Fleet;
 class Ledger;
@@ -25,6 +26,7 @@ struct Services {
     Accounts& accounts;
     Fleet& fleet;
     Ledger& ledger;
+    AuditLog& audit;
     Metrics& metrics;
 };
 

@@ -1,0 +1,126 @@
+#pragma once
+// A small fleet created over the API by the admin: a dispatcher, a dialysis center,
+// two drivers with accounts, a sedan and a wheelchair van, an ambulatory and a
+// wheelchair patient. Every API test starts from it on a fresh server.
+
+#include <catch2/catch.hpp>
+
+#include "live_server.h"
+
+namespace lifeline::test {
+
+inline constexpr const char* user_password = "password-123";
+
+struct SeededFleet {
+    LiveServer server;
+    Api admin;
+    Api dispatcher;
+    Api driver1;  // drives driver_id1; sedan_id is theirs by default
+    Api driver2;
+    std::int64_t center_id = 0;
+    std::int64_t driver_id1 = 0, driver_id2 = 0;
+    std::int64_t sedan_id = 0, van_id = 0;  // the van has a wheelchair space
+    std::int64_t walker_id = 0, wheelchair_id = 0;
+
+    SeededFleet();
+
+    // A finished trip body for `driver`'s own use (driver_id is added for dispatchers).
+    static json::object whole_trip(std::int64_t vehicle, double odo_start, double odo_end,
+                                   std::int64_t patient, const std::string& day = "2022-03-14");
+};
+
+inline ApiResult require_created(ApiResult r) {
+    INFO(r.text);
+    REQUIRE(r.status == 201);
+    return r;
+}
+
+inline SeededFleet::SeededFleet()
+    : admin(Api::login(server, "admin", admin_password)),
+      dispatcher(server),
+      driver1(server),
+      driver2(server) {
+    center_id =
+        require_created(admin.post("/api/v1/places", json::object{{"name", "吉林市中心医院"},
+                                                                  {"address", "船营区"},
+                                                                  {"lat", 43.845},
+                                                                  {"lon", 126.542},
+                                                                  {"kind", "dialysis_center"}}))
+            .id();
+    auto driver = [&](const char* name, bool trained) {
+        return require_created(
+                   admin.post(
+                       "/api/v1/drivers",
+                       json::object{
+                           {"name", name},
+                           {"phone", "13904321000"},
+                           {"group", "民建"},
+                           {"home", {{"lat", 43.83}, {"lon", 126.54}}},
+                           {"wheelchair_trained", trained},
+                           {"shifts",
+                            json::array{{{"weekday", 1}, {"start", "06:00"}, {"end", "14:00"}}}}}))
+            .id();
+    };
+    driver_id1 = driver("王建国", true);
+    driver_id2 = driver("李红梅", false);
+    sedan_id =
+        require_created(admin.post("/api/v1/vehicles", json::object{{"plate", "吉B·A0001"},
+                                                                    {"seats", 4},
+                                                                    {"wheelchair_spaces", 0},
+                                                                    {"driver_id", driver_id1},
+                                                                    {"odometer_km", 1000}}))
+            .id();
+    van_id = require_created(admin.post("/api/v1/vehicles", json::object{{"plate", "吉B·V0002"},
+                                                                         {"seats", 3},
+                                                                         {"wheelchair_spaces", 1},
+                                                                         {"driver_id", driver_id2},
+                                                                         {"odometer_km", 5000}}))
+                 .id();
+    auto patient = [&](const char* name, const char* mobility) {
+        return require_created(
+                   admin.post("/api/v1/patients", json::object{{"name", name},
+                                                               {"phone", "15843212000"},
+                                                               {"address", "昌邑区"},
+                                                               {"lat", 43.88},
+                                                               {"lon", 126.58},
+                                                               {"mobility", mobility},
+                                                               {"center_id", center_id},
+                                                               {"schedule",
+                                                                {{"weekdays", {1, 3, 5}},
+                                                                 {"appointment", "07:30"},
+                                                                 {"duration_minutes", 240}}}}))
+            .id();
+    };
+    walker_id = patient("孙秀英", "ambulatory");
+    wheelchair_id = patient("周志强", "wheelchair");
+
+    require_created(admin.post("/api/v1/users", json::object{{"username", "dispatcher"},
+                                                             {"password", user_password},
+                                                             {"role", "dispatcher"}}));
+    require_created(admin.post("/api/v1/users", json::object{{"username", "driver1"},
+                                                             {"password", user_password},
+                                                             {"role", "driver"},
+                                                             {"driver_id", driver_id1}}));
+    require_created(admin.post("/api/v1/users", json::object{{"username", "driver2"},
+                                                             {"password", user_password},
+                                                             {"role", "driver"},
+                                                             {"driver_id", driver_id2}}));
+    dispatcher = Api::login(server, "dispatcher", user_password);
+    driver1 = Api::login(server, "driver1", user_password);
+    driver2 = Api::login(server, "driver2", user_password);
+}
+
+inline json::object SeededFleet::whole_trip(std::int64_t vehicle, double odo_start, double odo_end,
+                                            std::int64_t patient, const std::string& day) {
+    return json::object{{"vehicle_id", vehicle},
+                        {"started_at", day + "T06:30:00+08:00"},
+                        {"ended_at", day + "T08:10:00+08:00"},
+                        {"odometer_start", odo_start},
+                        {"odometer_end", odo_end},
+                        {"rides", json::array{{{"patient_id", patient},
+                                               {"picked_up_at", day + "T06:50:00+08:00"},
+                                               {"dropped_off_at", day + "T07:20:00+08:00"},
+                                               {"outcome", "completed"}}}}};
+}
+
+}  // namespace lifeline::test
