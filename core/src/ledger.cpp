@@ -245,11 +245,13 @@ Trip Ledger::open_or_log(const Actor& actor, const TripInput& in) {
             throw_conflict("the vehicle already has an open trip",
                            {{"vehicle_id", "already has an open trip; finish it first"}});
 
-        trip.id = tx.insert_trip(trip, actor.user_id);
+        tx.insert_trip(trip, actor.user_id);
         tx.refresh_vehicle_odometer(trip.vehicle_id);
-        tx.audit(audit_entry(actor, trip, corrected ? "create_with_odometer_correction" : "create",
-                             "", in.reason));
-        return *tx.trip(trip.id);
+        // The trip itself records who logged it (created_by); the audit log holds what
+        // departs from the rules: an accepted odometer correction.
+        if (corrected)
+            tx.audit(audit_entry(actor, trip, "create_with_odometer_correction", "", in.reason));
+        return trip;
     });
 }
 
@@ -328,7 +330,7 @@ Trip Ledger::add_event(const Actor& actor, TripId id, const TripEvent& ev) {
         refs.throw_if_any("the event names something that does not exist or cannot be used",
                           ErrorKind::unprocessable);
         tx.update_trip(trip);
-        return *tx.trip(id);
+        return trip;
     });
 }
 
@@ -349,7 +351,7 @@ Trip Ledger::finish(const Actor& actor, TripId id, const TripFinish& f) {
         errs.throw_if_any();
         tx.update_trip(trip);
         tx.refresh_vehicle_odometer(trip.vehicle_id);
-        return *tx.trip(id);
+        return trip;
     });
 }
 

@@ -62,12 +62,14 @@ void Database::submit_and_wait(std::function<void(Connection&)> run) {
     } else {
         job.run = std::move(run);
     }
-    std::unique_lock lock(mutex_);
-    if (closing_)
-        throw Error(ErrorKind::unavailable, "the database is closing");
-    queue_.push_back(&job);
+    {
+        std::lock_guard lock(mutex_);
+        if (closing_)
+            throw Error(ErrorKind::unavailable, "the database is closing");
+        queue_.push_back(&job);
+    }
     work_cv_.notify_one();
-    done_cv_.wait(lock, [&] { return job.done; });
+    job.done.acquire();
     if (job.error)
         std::rethrow_exception(job.error);
 }
@@ -95,13 +97,13 @@ void Database::writer_loop() {
             ++stats_.buckets[b];
             ++stats_.commits;
             stats_.jobs += batch.size();
-            for (Job* j : batch) {
+            for (Job* j : batch)
                 if (j->error)
                     ++stats_.failed_jobs;
-                j->done = true;
-            }
         }
-        done_cv_.notify_all();
+        // After this a waiter may return and destroy its job: touch nothing of it later.
+        for (Job* j : batch)
+            j->done.release();
         batch.clear();
     }
 }

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <mutex>
+
 namespace lifeline::storage {
 namespace {
 
@@ -10,6 +12,23 @@ namespace {
     msg += ": ";
     msg += db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     throw SqliteError(db ? sqlite3_extended_errcode(db) : rc, msg);
+}
+
+// Process-wide SQLite settings, applied once before the first connection opens.
+void configure_sqlite_once() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        // Memory statistics take a global mutex on every allocation; with a writer and
+        // many readers on their own connections that lock is the hottest one. We never
+        // read the statistics.
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+        sqlite3_initialize();
+    });
+}
+
+// Runs a parameterless statement through the connection's statement cache.
+void run_cached(Connection& c, std::string_view sql) {
+    Statement(c, sql).run();
 }
 
 }  // namespace
@@ -26,6 +45,7 @@ void Connection::Closer::operator()(sqlite3* db) const {
 }
 
 Connection::Connection(const std::string& path, Mode mode) : path_(path) {
+    configure_sqlite_once();
     int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;
     flags |= mode == Mode::read_only ? SQLITE_OPEN_READONLY
                                      : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
@@ -43,6 +63,11 @@ Connection::Connection(const std::string& path, Mode mode) : path_(path) {
         // FULL: a commit is on disk (the WAL is fsynced) before COMMIT returns.
         exec("PRAGMA synchronous = FULL");
     }
+}
+
+Connection::~Connection() {
+    for (auto& [sql, cached] : cache_)
+        sqlite3_finalize(cached.stmt);
 }
 
 void Connection::exec(std::string_view sql) {
@@ -70,17 +95,41 @@ int Connection::user_version() {
 }
 
 Statement::Statement(Connection& conn, std::string_view sql) : db_(conn.handle()) {
+    auto it = conn.cache_.find(std::string(sql));
+    if (it != conn.cache_.end() && !it->second.in_use) {
+        stmt_ = it->second.stmt;
+        in_use_ = &it->second.in_use;
+        *in_use_ = true;
+        return;
+    }
     int rc = sqlite3_prepare_v2(db_, sql.data(), int(sql.size()), &stmt_, nullptr);
     if (rc != SQLITE_OK)
         fail(db_, rc, "prepare");
+    if (it == conn.cache_.end()) {
+        auto& slot = conn.cache_[std::string(sql)];
+        slot.stmt = stmt_;
+        slot.in_use = true;
+        in_use_ = &slot.in_use;
+    }
 }
 
 Statement::~Statement() {
-    sqlite3_finalize(stmt_);
+    if (!stmt_)
+        return;
+    if (in_use_) {
+        // Back to the cache, ready for the next use.
+        sqlite3_reset(stmt_);
+        sqlite3_clear_bindings(stmt_);
+        *in_use_ = false;
+    } else {
+        sqlite3_finalize(stmt_);
+    }
 }
 
-Statement::Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_) {
+Statement::Statement(Statement&& other) noexcept
+    : db_(other.db_), stmt_(other.stmt_), in_use_(other.in_use_) {
     other.stmt_ = nullptr;
+    other.in_use_ = nullptr;
 }
 
 Statement& Statement::bind(int index, std::int64_t value) {
@@ -157,13 +206,13 @@ std::optional<std::string> Statement::get_opt_text(int col) const {
 }
 
 Transaction::Transaction(Connection& conn, bool immediate) : conn_(conn) {
-    conn_.exec(immediate ? "BEGIN IMMEDIATE" : "BEGIN");
+    run_cached(conn_, immediate ? "BEGIN IMMEDIATE" : "BEGIN");
 }
 
 Transaction::~Transaction() {
     if (!done_) {
         try {
-            conn_.exec("ROLLBACK");
+            run_cached(conn_, "ROLLBACK");
         } catch (...) {
             // The transaction may already be gone (e.g. after an I/O error); nothing to undo.
         }
@@ -171,7 +220,7 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
-    conn_.exec("COMMIT");
+    run_cached(conn_, "COMMIT");
     done_ = true;
 }
 
@@ -182,15 +231,15 @@ Savepoint::Savepoint(Connection& conn) : conn_(conn) {
 Savepoint::~Savepoint() {
     if (!done_) {
         try {
-            conn_.exec("ROLLBACK TO job");
-            conn_.exec("RELEASE job");
+            run_cached(conn_, "ROLLBACK TO job");
+            run_cached(conn_, "RELEASE job");
         } catch (...) {
         }
     }
 }
 
 void Savepoint::release() {
-    conn_.exec("RELEASE job");
+    run_cached(conn_, "RELEASE job");
     done_ = true;
 }
 

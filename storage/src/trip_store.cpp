@@ -66,7 +66,7 @@ std::optional<Trip> load_trip(Connection& c, TripId id) {
     return t;
 }
 
-void write_ride(Connection& c, TripId trip, const Ride& r) {
+void write_ride(Connection& c, TripId trip, Ride& r) {
     if (r.id == 0) {
         Statement st(c,
                      "INSERT INTO rides (trip_id, request_id, patient_id, picked_up_at, "
@@ -76,6 +76,7 @@ void write_ride(Connection& c, TripId trip, const Ride& r) {
                     secs(r.recorded_at), r.odometer_pickup, r.odometer_dropoff,
                     to_string(r.outcome));
         st.run();
+        r.id = c.last_insert_id();
         return;
     }
     Statement st(c,
@@ -93,7 +94,17 @@ class Tx : public LedgerTx {
     explicit Tx(Connection& c) : c_(c) {}
 
     std::optional<Vehicle> vehicle(VehicleId id) override { return load_vehicle(c_, id); }
-    std::optional<Driver> driver(DriverId id) override { return load_driver(c_, id); }
+    std::optional<Driver> driver(DriverId id) override {
+        Statement st(c_, "SELECT name, active FROM drivers WHERE id = ?");
+        st.bind_all(id);
+        if (!st.step())
+            return std::nullopt;
+        Driver d;
+        d.id = id;
+        d.name = st.get_text(0);
+        d.active = st.get_int(1) != 0;
+        return d;
+    }
     std::optional<Patient> patient(PatientId id) override { return load_patient(c_, id); }
 
     std::optional<PatientId> request_patient(RequestId id) override {
@@ -114,20 +125,19 @@ class Tx : public LedgerTx {
         return st.get_int(0);
     }
 
-    TripId insert_trip(const Trip& t, UserId created_by) override {
+    void insert_trip(Trip& t, UserId created_by) override {
         Statement st(c_,
                      "INSERT INTO trips (driver_id, vehicle_id, route_id, started_at, ended_at, "
                      "odometer_start, odometer_end, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
         st.bind_all(t.driver_id, t.vehicle_id, t.route_id, secs(t.started_at), secs(t.ended_at),
                     t.odometer_start, t.odometer_end, created_by);
         st.run();
-        TripId id = c_.last_insert_id();
-        for (const Ride& r : t.rides)
-            write_ride(c_, id, r);
-        return id;
+        t.id = c_.last_insert_id();
+        for (Ride& r : t.rides)
+            write_ride(c_, t.id, r);
     }
 
-    void update_trip(const Trip& t) override {
+    void update_trip(Trip& t) override {
         Statement st(
             c_,
             "UPDATE trips SET driver_id = ?, vehicle_id = ?, route_id = ?, started_at = ?, "
@@ -145,7 +155,7 @@ class Tx : public LedgerTx {
                       "(SELECT value FROM json_each('[' || ? || ']'))");
         del.bind_all(t.id, keep);
         del.run();
-        for (const Ride& r : t.rides)
+        for (Ride& r : t.rides)
             write_ride(c_, t.id, r);
     }
 

@@ -16,6 +16,7 @@ struct Command {
 constexpr Command commands[] = {
     {"match", lifeline::bench::run_match, "solve the DARP benchmark instances"},
     {"insert", lifeline::bench::run_insert, "time real-time insertions into a live plan"},
+    {"http", lifeline::bench::run_http, "durable write vs read throughput of the server"},
 };
 
 void usage(std::FILE* out) {

@@ -107,7 +107,7 @@ int run_serve(int argc, char** argv) {
         "listen", po::value<std::string>()->default_value("127.0.0.1:8080"),
         "address to listen on, HOST:PORT; port 0 picks a free one")(
         "threads", po::value<int>()->default_value(2), "I/O threads")(
-        "workers", po::value<int>()->default_value(32),
+        "workers", po::value<int>()->default_value(64),
         "handler threads (requests wait for the disk here, never on I/O threads)")(
         "demo", po::bool_switch(), "seed a demo fleet in Jilin City when the database is empty");
     auto vm =

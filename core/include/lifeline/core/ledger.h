@@ -19,16 +19,17 @@ class LedgerTx {
   public:
     virtual ~LedgerTx() = default;
     virtual std::optional<Vehicle> vehicle(VehicleId id) = 0;
+    // The driver's own fields; shifts and absences are not needed by the ledger.
     virtual std::optional<Driver> driver(DriverId id) = 0;
     virtual std::optional<Patient> patient(PatientId id) = 0;
     // The patient a request is for, if the request exists.
     virtual std::optional<PatientId> request_patient(RequestId id) = 0;
     virtual std::optional<Trip> trip(TripId id) = 0;
     virtual std::optional<TripId> open_trip_of(VehicleId id) = 0;
-    // Inserts the trip and its rides; returns the new id.
-    virtual TripId insert_trip(const Trip& trip, UserId created_by) = 0;
-    // Writes the trip's fields and its rides (rides with id 0 are inserted).
-    virtual void update_trip(const Trip& trip) = 0;
+    // Inserts the trip and its rides, setting their ids.
+    virtual void insert_trip(Trip& trip, UserId created_by) = 0;
+    // Writes the trip's fields and its rides (rides with id 0 are inserted and get ids).
+    virtual void update_trip(Trip& trip) = 0;
     // Sets the vehicle's odometer_km to its latest trip's latest reading.
     virtual void refresh_vehicle_odometer(VehicleId id) = 0;
     virtual void audit(const AuditEntry& entry) = 0;

@@ -12,6 +12,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <semaphore>
 #include <string>
 #include <thread>
 #include <type_traits>
@@ -77,7 +78,9 @@ class Database {
     struct Job {
         std::function<void(Connection&)> run;
         std::exception_ptr error;
-        bool done = false;
+        // Released once the job's batch is committed: each waiter is woken alone,
+        // never the whole crowd of threads waiting on other batches.
+        std::binary_semaphore done{0};
     };
 
     struct Lease {
@@ -96,7 +99,6 @@ class Database {
 
     mutable std::mutex mutex_;
     std::condition_variable work_cv_;
-    std::condition_variable done_cv_;
     std::deque<Job*> queue_;
     bool closing_ = false;
     WriterStats stats_;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -20,6 +21,7 @@ class Connection {
 
     // Opens (creating if needed for read_write) and applies the pragmas of DESIGN §6.
     explicit Connection(const std::string& path, Mode mode = Mode::read_write);
+    ~Connection();
     Connection(Connection&&) noexcept = default;
     Connection& operator=(Connection&&) noexcept = default;
 
@@ -31,11 +33,19 @@ class Connection {
     const std::string& path() const { return path_; }
 
   private:
+    friend class Statement;
     struct Closer {
         void operator()(sqlite3* db) const;
     };
+    // Prepared statements by SQL text, reused instead of prepared again: the same few
+    // statements run for every request, and preparing costs more than running them.
+    struct Cached {
+        sqlite3_stmt* stmt = nullptr;
+        bool in_use = false;
+    };
     std::unique_ptr<sqlite3, Closer> db_;
     std::string path_;
+    std::unordered_map<std::string, Cached> cache_;
 };
 
 class Statement {
@@ -90,6 +100,7 @@ class Statement {
   private:
     sqlite3* db_;
     sqlite3_stmt* stmt_ = nullptr;
+    bool* in_use_ = nullptr;  // the cache slot, for a cached statement
 };
 
 // BEGIN IMMEDIATE … COMMIT; rolls back in its destructor unless committed.

@@ -1,0 +1,357 @@
+// lifeline-bench http: durable write throughput against read throughput, in one run on
+// a fresh database. Starts the real `lifeline serve` as a child process on a loopback
+// port, then drives it from N keep-alive connections: first a small authenticated read
+// (GET /api/v1/vehicles/{id}), then whole-trip logging (POST /api/v1/trips), each write
+// answered only after its commit is on disk.
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bench.h"
+
+namespace lifeline::bench {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// A minimal blocking HTTP/1.1 client: one keep-alive connection, Content-Length bodies.
+class Connection {
+  public:
+    explicit Connection(unsigned short port) {
+        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_port = htons(port);
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+            throw std::runtime_error("cannot connect to the server");
+        int one = 1;
+        ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    }
+    ~Connection() { ::close(fd_); }
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    // Returns {status, body}.
+    std::pair<int, std::string> request(const std::string& method, const std::string& target,
+                                        const std::string& token, const std::string& body = {}) {
+        std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+        if (!token.empty())
+            req += "Authorization: Bearer " + token + "\r\n";
+        if (!body.empty())
+            req += "Content-Type: application/json\r\n";
+        req += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+        for (std::size_t sent = 0; sent < req.size();) {
+            ssize_t n = ::send(fd_, req.data() + sent, req.size() - sent, MSG_NOSIGNAL);
+            if (n <= 0)
+                throw std::runtime_error("send failed");
+            sent += std::size_t(n);
+        }
+        std::size_t head_end;
+        while ((head_end = buffer_.find("\r\n\r\n")) == std::string::npos)
+            fill();
+        std::string head = buffer_.substr(0, head_end);
+        int status = std::atoi(head.c_str() + 9);
+        std::size_t length = 0;
+        for (std::size_t pos = 0; pos < head.size();) {
+            std::size_t eol = head.find("\r\n", pos);
+            if (eol == std::string::npos)
+                eol = head.size();
+            std::string line = head.substr(pos, eol - pos);
+            std::transform(line.begin(), line.end(), line.begin(), ::tolower);
+            if (line.rfind("content-length:", 0) == 0)
+                length = std::stoul(line.substr(15));
+            pos = eol + 2;
+        }
+        std::size_t total = head_end + 4 + length;
+        while (buffer_.size() < total)
+            fill();
+        std::string out = buffer_.substr(head_end + 4, length);
+        buffer_.erase(0, total);
+        return {status, out};
+    }
+
+  private:
+    void fill() {
+        char buf[16384];
+        ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+        if (n <= 0)
+            throw std::runtime_error("connection closed");
+        buffer_.append(buf, std::size_t(n));
+    }
+    int fd_ = -1;
+    std::string buffer_;
+};
+
+std::int64_t json_int(const std::string& body, const std::string& key) {
+    auto at = body.find("\"" + key + "\":");
+    if (at == std::string::npos)
+        throw std::runtime_error("no '" + key + "' in " + body);
+    return std::stoll(body.substr(at + key.size() + 3));
+}
+
+std::string json_text(const std::string& body, const std::string& key) {
+    auto at = body.find("\"" + key + "\":\"");
+    if (at == std::string::npos)
+        throw std::runtime_error("no '" + key + "' in " + body);
+    auto start = at + key.size() + 4;
+    return body.substr(start, body.find('"', start) - start);
+}
+
+// CPU seconds (user + system) the process `pid` has used so far.
+double cpu_seconds(pid_t pid) {
+    std::FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
+    if (!f)
+        return 0;
+    char buf[2048];
+    std::size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+    std::fclose(f);
+    buf[n] = 0;
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    const char* p = std::strrchr(buf, ')');
+    if (!p)
+        return 0;
+    unsigned long utime = 0, stime = 0;
+    std::sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &utime, &stime);
+    return double(utime + stime) / double(::sysconf(_SC_CLK_TCK));
+}
+
+struct Phase {
+    double server_cpu_us = 0;  // server CPU per answered request
+    double per_second = 0;
+    double p50_ms = 0, p99_ms = 0;
+    long requests = 0, errors = 0;
+};
+
+// Runs `one(connection, worker, n)` on `connections` threads for `seconds`.
+template <class One>
+Phase run_phase(pid_t server, unsigned short port, int connections, double seconds, One one) {
+    std::atomic<bool> go{false}, stop{false};
+    std::vector<std::vector<double>> latencies(static_cast<std::size_t>(connections));
+    std::vector<long> errors(std::size_t(connections), 0);
+    std::vector<std::thread> threads;
+    for (int w = 0; w < connections; ++w)
+        threads.emplace_back([&, w] {
+            Connection c(port);
+            while (!go)
+                std::this_thread::yield();
+            for (long n = 0; !stop; ++n) {
+                auto t0 = Clock::now();
+                bool ok = one(c, w, n);
+                auto t1 = Clock::now();
+                latencies[std::size_t(w)].push_back(
+                    std::chrono::duration<double, std::milli>(t1 - t0).count());
+                if (!ok)
+                    ++errors[std::size_t(w)];
+            }
+        });
+    auto start = Clock::now();
+    double cpu_before = cpu_seconds(server);
+    go = true;
+    std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+    stop = true;
+    for (auto& t : threads)
+        t.join();
+    double cpu = cpu_seconds(server) - cpu_before;
+    double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+
+    std::vector<double> all;
+    Phase p;
+    for (int w = 0; w < connections; ++w) {
+        all.insert(all.end(), latencies[std::size_t(w)].begin(), latencies[std::size_t(w)].end());
+        p.errors += errors[std::size_t(w)];
+    }
+    std::sort(all.begin(), all.end());
+    p.requests = long(all.size());
+    p.per_second = double(all.size() - std::size_t(p.errors)) / elapsed;
+    if (!all.empty()) {
+        p.server_cpu_us = cpu * 1e6 / double(all.size());
+        p.p50_ms = all[all.size() / 2];
+        p.p99_ms = all[std::min(all.size() - 1, all.size() * 99 / 100)];
+    }
+    return p;
+}
+
+void usage() {
+    std::printf(
+        "usage: lifeline-bench http [--connections N] [--seconds S] [--server PATH]\n\n"
+        "Starts `lifeline serve` on a fresh database in a temp dir, then measures\n"
+        "  read:  GET /api/v1/vehicles/{id} (authenticated) for S seconds, and\n"
+        "  write: POST /api/v1/trips (a whole trip with one ride; answered after the\n"
+        "         commit is durable) for S seconds,\n"
+        "each from N keep-alive connections, and prints both rates and their ratio.\n\n"
+        "  --connections N  concurrent connections (default 64)\n"
+        "  --seconds S      duration of each phase (default 5)\n"
+        "  --server PATH    the lifeline binary (default: next to lifeline-bench)\n"
+        "  --threads N      the server's I/O threads (default 2)\n"
+        "  --workers N      the server's handler threads (default: the server's own)\n");
+}
+
+}  // namespace
+
+int run_http(int argc, char** argv) {
+    int connections = 64, io_threads = 2, workers = 0;
+    double seconds = 5;
+    std::string server = (std::filesystem::path(argv[-1]).parent_path() / "lifeline").string();
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        auto value = [&]() -> std::string {
+            if (i + 1 >= argc)
+                throw std::runtime_error(a + " needs a value");
+            return argv[++i];
+        };
+        if (a == "--help" || a == "-h") {
+            usage();
+            return 0;
+        } else if (a == "--connections") {
+            connections = std::stoi(value());
+        } else if (a == "--seconds") {
+            seconds = std::stod(value());
+        } else if (a == "--server") {
+            server = value();
+        } else if (a == "--threads") {
+            io_threads = std::stoi(value());
+        } else if (a == "--workers") {
+            workers = std::stoi(value());
+        } else {
+            std::fprintf(stderr, "lifeline-bench http: unknown option %s\n", a.c_str());
+            return 2;
+        }
+    }
+
+    auto dir =
+        std::filesystem::temp_directory_path() / ("lifeline-bench-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const std::string db = (dir / "bench.db").string();
+
+    int out[2];
+    if (::pipe(out) != 0)
+        throw std::runtime_error("pipe failed");
+    pid_t pid = ::fork();
+    if (pid == 0) {
+        ::dup2(out[1], 1);
+        int null = ::open("/dev/null", O_WRONLY);
+        ::dup2(null, 2);  // the access log would cost the server more than the work
+        ::setenv("LIFELINE_ADMIN_PASSWORD", "bench-password", 1);
+        std::string threads = std::to_string(io_threads);
+        std::string worker_count = std::to_string(workers);
+        if (workers > 0)
+            ::execl(server.c_str(), server.c_str(), "serve", "--db", db.c_str(), "--listen",
+                    "127.0.0.1:0", "--threads", threads.c_str(), "--workers", worker_count.c_str(),
+                    static_cast<char*>(nullptr));
+        else
+            ::execl(server.c_str(), server.c_str(), "serve", "--db", db.c_str(), "--listen",
+                    "127.0.0.1:0", "--threads", threads.c_str(), static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    ::close(out[1]);
+    std::string printed;
+    unsigned short port = 0;
+    while (port == 0) {
+        char buf[512];
+        ssize_t n = ::read(out[0], buf, sizeof buf);
+        if (n <= 0) {
+            std::fprintf(stderr, "lifeline-bench http: the server did not start (%s)\n",
+                         server.c_str());
+            return 1;
+        }
+        printed.append(buf, std::size_t(n));
+        auto at = printed.find("listening on http://127.0.0.1:");
+        if (at != std::string::npos && printed.find('\n', at) != std::string::npos)
+            port = static_cast<unsigned short>(std::atoi(printed.c_str() + at + 30));
+    }
+
+    int rc = 0;
+    try {
+        Connection setup(port);
+        auto [st, login] = setup.request("POST", "/api/v1/auth/login", "",
+                                         R"({"username":"admin","password":"bench-password"})");
+        if (st != 200)
+            throw std::runtime_error("login failed: " + login);
+        const std::string token = json_text(login, "token");
+        auto driver =
+            json_int(setup
+                         .request("POST", "/api/v1/drivers", token,
+                                  R"({"name":"王建国","home":{"lat":43.83,"lon":126.54}})")
+                         .second,
+                     "id");
+        auto patient = json_int(setup
+                                    .request("POST", "/api/v1/patients", token,
+                                             R"({"name":"孙秀英","lat":43.84,"lon":126.52})")
+                                    .second,
+                                "id");
+        // One vehicle per connection, so each connection's odometer only grows.
+        std::vector<std::int64_t> vehicles;
+        for (int w = 0; w < connections; ++w)
+            vehicles.push_back(json_int(
+                setup
+                    .request("POST", "/api/v1/vehicles", token,
+                             R"({"plate":"吉B·)" + std::to_string(10000 + w) + R"(","seats":4})")
+                    .second,
+                "id"));
+
+        Phase read = run_phase(pid, port, connections, seconds, [&](Connection& c, int w, long) {
+            return c.request("GET", "/api/v1/vehicles/" + std::to_string(vehicles[std::size_t(w)]),
+                             token)
+                       .first == 200;
+        });
+        Phase write = run_phase(pid, port, connections, seconds, [&](Connection& c, int w, long n) {
+            long km = n * 40;
+            char body[768];
+            std::snprintf(
+                body, sizeof body,
+                R"({"vehicle_id":%lld,"driver_id":%lld,)"
+                R"("started_at":"2022-03-14T06:30:00+08:00","ended_at":"2022-03-14T08:10:00+08:00",)"
+                R"("odometer_start":%ld,"odometer_end":%ld,"rides":[{"patient_id":%lld,)"
+                R"("picked_up_at":"2022-03-14T06:50:00+08:00","dropped_off_at":"2022-03-14T07:20:00+08:00"}]})",
+                static_cast<long long>(vehicles[std::size_t(w)]), static_cast<long long>(driver),
+                km, km + 40, static_cast<long long>(patient));
+            return c.request("POST", "/api/v1/trips", token, body).first == 201;
+        });
+        auto metrics = setup.request("GET", "/metrics", "").second;
+        auto batch_sum = metrics.find("lifeline_db_commit_batch_size_sum ");
+        auto batch_count = metrics.find("lifeline_db_commit_batch_size_count ");
+        double mean_batch = 0;
+        if (batch_sum != std::string::npos && batch_count != std::string::npos)
+            mean_batch = std::atof(metrics.c_str() + batch_sum + 34) /
+                         std::max(1.0, std::atof(metrics.c_str() + batch_count + 36));
+
+        std::printf("phase,connections,requests,errors,per_second,p50_ms,p99_ms,server_cpu_us\n");
+        for (const auto& [name, p] : {std::pair{"read", read}, std::pair{"write", write}})
+            std::printf("%s,%d,%ld,%ld,%.0f,%.2f,%.2f,%.0f\n", name, connections, p.requests,
+                        p.errors, p.per_second, p.p50_ms, p.p99_ms, p.server_cpu_us);
+        std::printf("write/read ratio: %.2f  (mean commit batch: %.1f writes)\n",
+                    write.per_second / std::max(1.0, read.per_second), mean_batch);
+        if (read.errors || write.errors)
+            rc = 1;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "lifeline-bench http: %s\n", e.what());
+        rc = 1;
+    }
+    ::kill(pid, SIGTERM);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    std::filesystem::remove_all(dir);
+    return rc;
+}
+
+}  // namespace lifeline::bench
