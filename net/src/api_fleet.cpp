@@ -329,24 +329,31 @@ Response created(const std::string& collection, std::int64_t id, json::object bo
 
 void register_fleet_routes(Router& r, Services& s) {
     Fleet& fleet = s.fleet;
+    // Fleet records are for dispatchers (and admins). The role is checked before the
+    // query or body is read, so a driver gets 403 whatever they send, never a list of
+    // the fields a valid request would need. (Fleet checks it again.)
 
     // places
     r.add("GET", "/api/v1/places", [&](Request& q) {
         Actor a = authenticate(s, q);
+        require_dispatcher(a);
         PlaceFilter filter{query_bool(q, "active"), query_text(q, "q")};
         return json_response(200, page_json(fleet.list_places(a, filter, page_of(q)), place_json));
     });
     r.add("POST", "/api/v1/places", idempotent(s, [&](Request& q) {
               Actor a = authenticate(s, q);
+              require_dispatcher(a);
               Place p = fleet.create_place(a, read_body(q, read_new_place));
               return created("places", p.id, place_json(p));
           }));
     r.add("GET", "/api/v1/places/{id}", [&](Request& q) {
         Actor a = authenticate(s, q);
+        require_dispatcher(a);
         return json_response(200, place_json(fleet.get_place(a, path_id(q))));
     });
     r.add("PATCH", "/api/v1/places/{id}", [&](Request& q) {
         Actor a = authenticate(s, q);
+        require_dispatcher(a);
         PlaceId id = path_id(q);
         return json_response(200,
                              place_json(fleet.update_place(a, id, read_body(q, read_place_patch))));
@@ -355,27 +362,32 @@ void register_fleet_routes(Router& r, Services& s) {
     // drivers
     r.add("GET", "/api/v1/drivers", [&](Request& q) {
         Actor a = authenticate(s, q);
+        require_dispatcher(a);
         DriverFilter filter{query_bool(q, "active"), query_text(q, "q")};
         return json_response(200,
                              page_json(fleet.list_drivers(a, filter, page_of(q)), driver_json));
     });
     r.add("POST", "/api/v1/drivers", idempotent(s, [&](Request& q) {
               Actor a = authenticate(s, q);
+              require_dispatcher(a);
               Driver d = fleet.create_driver(a, read_body(q, read_new_driver));
               return created("drivers", d.id, driver_json(d));
           }));
     r.add("GET", "/api/v1/drivers/{id}", [&](Request& q) {
         Actor a = authenticate(s, q);
+        require_dispatcher(a);
         return json_response(200, driver_json(fleet.get_driver(a, path_id(q))));
     });
     r.add("PATCH", "/api/v1/drivers/{id}", [&](Request& q) {
         Actor a = authenticate(s, q);
+        require_dispatcher(a);
         DriverId id = path_id(q);
         return json_response(
             200, driver_json(fleet.update_driver(a, id, read_body(q, read_driver_patch))));
     });
     r.add("POST", "/api/v1/drivers/{id}/absences", idempotent(s, [&](Request& q) {
               Actor a = authenticate(s, q);
+              require_dispatcher(a);
               DriverId id = path_id(q);
               Absence absence = read_body(q, [](Fields& f) {
                   Absence ab;
@@ -393,21 +405,25 @@ void register_fleet_routes(Router& r, Services& s) {
     // vehicles
     r.add("GET", "/api/v1/vehicles", [&](Request& q) {
         Actor a = authenticate(s, q);
+        require_dispatcher(a);
         VehicleFilter filter{query_bool(q, "active"), query_text(q, "q")};
         return json_response(200,
                              page_json(fleet.list_vehicles(a, filter, page_of(q)), vehicle_json));
     });
     r.add("POST", "/api/v1/vehicles", idempotent(s, [&](Request& q) {
               Actor a = authenticate(s, q);
+              require_dispatcher(a);
               Vehicle v = fleet.create_vehicle(a, read_body(q, read_new_vehicle));
               return created("vehicles", v.id, vehicle_json(v));
           }));
     r.add("GET", "/api/v1/vehicles/{id}", [&](Request& q) {
         Actor a = authenticate(s, q);
+        require_dispatcher(a);
         return json_response(200, vehicle_json(fleet.get_vehicle(a, path_id(q))));
     });
     r.add("PATCH", "/api/v1/vehicles/{id}", [&](Request& q) {
         Actor a = authenticate(s, q);
+        require_dispatcher(a);
         VehicleId id = path_id(q);
         return json_response(
             200, vehicle_json(fleet.update_vehicle(a, id, read_body(q, read_vehicle_patch))));
@@ -416,12 +432,14 @@ void register_fleet_routes(Router& r, Services& s) {
     // patients
     r.add("GET", "/api/v1/patients", [&](Request& q) {
         Actor a = authenticate(s, q);
+        require_dispatcher(a);
         PatientFilter filter{query_bool(q, "active"), query_text(q, "q"), query_id(q, "center_id")};
         return json_response(200,
                              page_json(fleet.list_patients(a, filter, page_of(q)), patient_json));
     });
     r.add("POST", "/api/v1/patients", idempotent(s, [&](Request& q) {
               Actor a = authenticate(s, q);
+              require_dispatcher(a);
               Patient p = fleet.create_patient(a, read_body(q, read_new_patient));
               return created("patients", p.id, patient_json(p));
           }));
@@ -434,6 +452,7 @@ void register_fleet_routes(Router& r, Services& s) {
     });
     r.add("PATCH", "/api/v1/patients/{id}", [&](Request& q) {
         Actor a = authenticate(s, q);
+        require_dispatcher(a);
         PatientId id = path_id(q);
         return json_response(
             200, patient_json(fleet.update_patient(a, id, read_body(q, read_patient_patch))));

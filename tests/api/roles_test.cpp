@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "fixture.h"
 
@@ -164,6 +165,39 @@ TEST_CASE("every route answers each role as DESIGN §4 says", "[api][roles]") {
     // An old ride is out of sight; a ride today is not.
     CHECK(f.driver2.get("/api/v1/patients/" + id(f.wheelchair_id)).status == 404);
     CHECK(f.driver1.get("/api/v1/patients/" + id(f.walker_id)).status == 200);
+
+    // Who is asking comes before what is asked: a bad body from someone not allowed is
+    // still 403, and says nothing about the fields.
+    {
+        const json::object bad{{"lat", 91}, {"seats", "x"}, {"shifts", "x"}};
+        const std::vector<std::tuple<Api*, std::string, std::string>> forbidden{
+            {&f.driver1, "POST", "/api/v1/places"},
+            {&f.driver1, "PATCH", "/api/v1/places/" + id(f.center_id)},
+            {&f.driver1, "POST", "/api/v1/drivers"},
+            {&f.driver1, "PATCH", "/api/v1/drivers/" + id(f.driver_id1)},
+            {&f.driver1, "POST", "/api/v1/drivers/" + id(f.driver_id1) + "/absences"},
+            {&f.driver1, "POST", "/api/v1/vehicles"},
+            {&f.driver1, "PATCH", "/api/v1/vehicles/" + id(f.sedan_id)},
+            {&f.driver1, "POST", "/api/v1/patients"},
+            {&f.driver1, "PATCH", "/api/v1/patients/" + id(f.walker_id)},
+            {&f.dispatcher, "POST", "/api/v1/users"},
+            {&f.dispatcher, "PATCH", "/api/v1/users/" + id(dispatcher_user)},
+            {&f.driver1, "PATCH", "/api/v1/trips/" + id(mine)},
+        };
+        for (const auto& [api, method, target] : forbidden) {
+            auto r = api->send(method, target, json::serialize(bad));
+            INFO(method << " " << target << " with a bad body: " << r.text);
+            CHECK(r.status == 403);
+            CHECK(r.error_fields().empty());
+        }
+    }
+
+    // A missing, malformed, unknown or empty bearer token is 401 alike.
+    for (const char* header : {"Basic YWRtaW46YWRtaW4=", "Bearer", "Bearer ", "Bearer nonsense",
+                               "bearer 0000000000000000000000000000000000000000000"}) {
+        INFO("Authorization: " << header);
+        check_unauthorized(anonymous.send("GET", "/api/v1/trips", "", {{"Authorization", header}}));
+    }
 
     const json::object place{{"name", "吉化医院"},
                              {"address", "龙潭区"},
