@@ -86,7 +86,7 @@ TEST_CASE("migrate creates a database at the latest schema", "[cli]") {
     CHECK(again == 0);
 }
 
-TEST_CASE("backup copies a consistent database while the server runs; SIGTERM exits 0",
+TEST_CASE("backup copies a consistent database while the server runs and SIGTERM exits 0",
           "[cli][backup]") {
     SeededFleet f;
     for (int i = 0; i < 5; ++i)
