@@ -278,7 +278,7 @@ TEST_CASE("places, drivers, vehicles and patients make the full round trip", "[a
     }
 }
 
-TEST_CASE("cursor pagination walks every item once; search is by substring", "[api][crud]") {
+TEST_CASE("cursor pagination walks every item once, and search is by substring", "[api][crud]") {
     SeededFleet f;
     for (int i = 0; i < 4; ++i) {
         const std::string n = std::to_string(i);
