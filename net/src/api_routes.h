@@ -9,5 +9,6 @@ void register_system_routes(Router& r, Services& s);
 void register_account_routes(Router& r, Services& s);
 void register_trip_routes(Router& r, Services& s);
 void register_fleet_routes(Router& r, Services& s);
+void register_settings_routes(Router& r, Services& s);
 
 }  // namespace lifeline::net

@@ -55,6 +55,7 @@ void register_api(Router& router, Services& services) {
     register_account_routes(router, services);
     register_fleet_routes(router, services);
     register_trip_routes(router, services);
+    register_settings_routes(router, services);
 }
 
 }  // namespace lifeline::net

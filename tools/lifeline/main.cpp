@@ -14,12 +14,14 @@
 #include "lifeline/core/errors.h"
 #include "lifeline/core/fleet.h"
 #include "lifeline/core/ledger.h"
+#include "lifeline/core/settings.h"
 #include "lifeline/net/api.h"
 #include "lifeline/net/metrics.h"
 #include "lifeline/net/router.h"
 #include "lifeline/net/server.h"
 #include "lifeline/storage/account_store.h"
 #include "lifeline/storage/audit_store.h"
+#include "lifeline/storage/settings_store.h"
 #include "lifeline/storage/backup.h"
 #include "lifeline/storage/database.h"
 #include "lifeline/storage/fleet_store.h"
@@ -139,6 +141,8 @@ int run_serve(int argc, char** argv) {
     Ledger ledger(trip_store);
     storage::SqliteAuditStore audit_store(db);
     AuditLog audit(audit_store);
+    storage::SqliteSettingsStore settings_store(db);
+    SettingsService settings(settings_store);
 
     const char* env_password = std::getenv("LIFELINE_ADMIN_PASSWORD");
     std::string admin_password = env_password ? env_password : "";
@@ -169,7 +173,7 @@ int run_serve(int argc, char** argv) {
     }
 
     net::Metrics metrics;
-    net::Services services{db, crypto, accounts, fleet, ledger, audit, metrics};
+    net::Services services{db, crypto, accounts, fleet, ledger, audit, settings, metrics};
     net::Router router;
     net::register_api(router, services);
 

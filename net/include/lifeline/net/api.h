@@ -7,6 +7,7 @@
 namespace lifeline {
 class Accounts;
 class AuditLog;
+class SettingsService;
 class Crypto;
 class Fleet;
 class Ledger;
@@ -27,6 +28,7 @@ struct Services {
     Fleet& fleet;
     Ledger& ledger;
     AuditLog& audit;
+    SettingsService& settings;
     Metrics& metrics;
 };
 

@@ -1,0 +1,179 @@
+#include "lifeline/core/settings.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+#include "lifeline/core/audit.h"
+#include "lifeline/core/errors.h"
+
+namespace lifeline {
+namespace {
+
+std::string num(double v) {
+    char buf[32];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    return std::string(buf, ec == std::errc{} ? end : buf);
+}
+
+template <class T>
+void read_num(const std::string& text, T& out) {
+    T v{};
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec == std::errc{} && p == text.data() + text.size())
+        out = v;
+}
+
+}  // namespace
+
+SettingsMap to_map(const Settings& s) {
+    return {
+        {"organisation", s.organisation},
+        {"time_zone", s.time_zone},
+        {"goals.rides", std::to_string(s.goals.rides)},
+        {"goals.km", num(s.goals.km)},
+        {"goals.from", format_date(s.goals.from)},
+        {"goals.to", format_date(s.goals.to)},
+        {"per_km_rate", num(s.per_km_rate)},
+        {"currency", s.currency},
+        {"matcher.detour_factor", num(s.matcher.detour_factor)},
+        {"matcher.speed_kmh", num(s.matcher.speed_kmh)},
+        {"matcher.early_tolerance_minutes", std::to_string(s.matcher.early_tolerance_minutes)},
+        {"matcher.late_tolerance_minutes", std::to_string(s.matcher.late_tolerance_minutes)},
+        {"matcher.min_ride_minutes", std::to_string(s.matcher.min_ride_minutes)},
+        {"matcher.ride_time_factor", num(s.matcher.ride_time_factor)},
+        {"matcher.service_minutes", std::to_string(s.matcher.service_minutes)},
+        {"matcher.time_limit_ms", std::to_string(s.matcher.time_limit_ms)},
+    };
+}
+
+Settings from_map(const SettingsMap& values) {
+    Settings s;  // defaults for anything never stored
+    for (const auto& [key, value] : values) {
+        if (key == "organisation")
+            s.organisation = value;
+        else if (key == "time_zone")
+            s.time_zone = value;
+        else if (key == "goals.rides")
+            read_num(value, s.goals.rides);
+        else if (key == "goals.km")
+            read_num(value, s.goals.km);
+        else if (key == "goals.from") {
+            if (auto d = parse_date(value))
+                s.goals.from = *d;
+        } else if (key == "goals.to") {
+            if (auto d = parse_date(value))
+                s.goals.to = *d;
+        } else if (key == "per_km_rate")
+            read_num(value, s.per_km_rate);
+        else if (key == "currency")
+            s.currency = value;
+        else if (key == "matcher.detour_factor")
+            read_num(value, s.matcher.detour_factor);
+        else if (key == "matcher.speed_kmh")
+            read_num(value, s.matcher.speed_kmh);
+        else if (key == "matcher.early_tolerance_minutes")
+            read_num(value, s.matcher.early_tolerance_minutes);
+        else if (key == "matcher.late_tolerance_minutes")
+            read_num(value, s.matcher.late_tolerance_minutes);
+        else if (key == "matcher.min_ride_minutes")
+            read_num(value, s.matcher.min_ride_minutes);
+        else if (key == "matcher.ride_time_factor")
+            read_num(value, s.matcher.ride_time_factor);
+        else if (key == "matcher.service_minutes")
+            read_num(value, s.matcher.service_minutes);
+        else if (key == "matcher.time_limit_ms")
+            read_num(value, s.matcher.time_limit_ms);
+    }
+    return s;
+}
+
+Settings SettingsService::get() {
+    return from_map(store_.load());
+}
+
+Settings SettingsService::update(const Actor& actor, const SettingsPatch& p) {
+    if (!actor.is_admin())
+        throw_forbidden("only an admin changes the settings");
+    const Settings before = get();
+    Settings s = before;
+    FieldErrors errs;
+    auto in_range = [&](const char* field, double v, double lo, double hi) {
+        if (!std::isfinite(v) || v < lo || v > hi) {
+            char buf[96];
+            std::snprintf(buf, sizeof buf, "must be between %g and %g", lo, hi);
+            errs.add(field, buf);
+            return false;
+        }
+        return true;
+    };
+    if (p.organisation) {
+        if (p.organisation->empty() || p.organisation->size() > 200)
+            errs.add("organisation", "must be 1 to 200 characters");
+        else
+            s.organisation = *p.organisation;
+    }
+    if (p.time_zone) {
+        if (!is_known_zone(*p.time_zone))
+            errs.add("time_zone", "is not an IANA time zone, e.g. Asia/Shanghai");
+        else
+            s.time_zone = *p.time_zone;
+    }
+    if (p.goal_rides && in_range("goals.rides", double(*p.goal_rides), 0, 1e9))
+        s.goals.rides = *p.goal_rides;
+    if (p.goal_km && in_range("goals.km", *p.goal_km, 0, 1e10))
+        s.goals.km = *p.goal_km;
+    if (p.goal_from)
+        s.goals.from = *p.goal_from;
+    if (p.goal_to)
+        s.goals.to = *p.goal_to;
+    if (s.goals.to < s.goals.from)
+        errs.add("goals.to", "must not be before goals.from");
+    if (p.per_km_rate && in_range("per_km_rate", *p.per_km_rate, 0, 1000))
+        s.per_km_rate = *p.per_km_rate;
+    if (p.currency) {
+        if (p.currency->empty() || p.currency->size() > 8)
+            errs.add("currency", "must be 1 to 8 characters, e.g. CNY");
+        else
+            s.currency = *p.currency;
+    }
+    auto& m = s.matcher;
+    if (p.detour_factor && in_range("matcher.detour_factor", *p.detour_factor, 1, 3))
+        m.detour_factor = *p.detour_factor;
+    if (p.speed_kmh && in_range("matcher.speed_kmh", *p.speed_kmh, 5, 120))
+        m.speed_kmh = *p.speed_kmh;
+    if (p.early_tolerance_minutes &&
+        in_range("matcher.early_tolerance_minutes", *p.early_tolerance_minutes, 0, 240))
+        m.early_tolerance_minutes = *p.early_tolerance_minutes;
+    if (p.late_tolerance_minutes &&
+        in_range("matcher.late_tolerance_minutes", *p.late_tolerance_minutes, 0, 240))
+        m.late_tolerance_minutes = *p.late_tolerance_minutes;
+    if (p.min_ride_minutes && in_range("matcher.min_ride_minutes", *p.min_ride_minutes, 5, 600))
+        m.min_ride_minutes = *p.min_ride_minutes;
+    if (p.ride_time_factor && in_range("matcher.ride_time_factor", *p.ride_time_factor, 1, 10))
+        m.ride_time_factor = *p.ride_time_factor;
+    if (p.service_minutes && in_range("matcher.service_minutes", *p.service_minutes, 0, 60))
+        m.service_minutes = *p.service_minutes;
+    if (p.time_limit_ms && in_range("matcher.time_limit_ms", *p.time_limit_ms, 100, 600000))
+        m.time_limit_ms = *p.time_limit_ms;
+    errs.throw_if_any();
+
+    auto snapshot = [](const Settings& v) {
+        AuditObject o;
+        for (const auto& [k, val] : to_map(v))
+            o.add(k, val);
+        return o.str();
+    };
+    AuditEntry e;
+    e.user_id = actor.user_id;
+    e.username = actor.username;
+    e.at = now();
+    e.entity = "settings";
+    e.action = "update";
+    e.before = snapshot(before);
+    e.after = snapshot(s);
+    store_.save(to_map(s), e);
+    return s;
+}
+
+}  // namespace lifeline

@@ -1,0 +1,48 @@
+// The organisation's settings: readable when signed in, changed by an admin, audited.
+#include <catch2/catch.hpp>
+
+#include "fixture.h"
+
+using namespace lifeline::test;
+
+TEST_CASE("settings have defaults, are changed by an admin only, and are audited",
+          "[api][settings]") {
+    SeededFleet f;
+    auto got = f.driver1.get("/api/v1/settings");
+    INFO(got.text);
+    REQUIRE(got.status == 200);
+    CHECK(got.obj().at("time_zone") == "Asia/Shanghai");
+    CHECK(got.obj().at("goals").at("rides").as_int64() == 7306);
+    CHECK(got.obj().at("goals").at("km").to_number<double>() == Approx(380000));
+
+    CHECK(f.dispatcher.put("/api/v1/settings", json::object{{"per_km_rate", 0.8}}).status == 403);
+    CHECK(Api(f.server).get("/api/v1/settings").status == 401);
+
+    auto bad = f.admin.put("/api/v1/settings",
+                           json::object{{"time_zone", "Mars/Olympus"},
+                                        {"matcher", {{"speed_kmh", 0}}},
+                                        {"goals", {{"from", "2022-12-31"}, {"to", "2022-01-01"}}}});
+    INFO(bad.text);
+    REQUIRE(bad.status == 400);
+    auto fields = bad.error_fields();
+    for (const char* field : {"time_zone", "matcher.speed_kmh", "goals.to"})
+        CHECK(std::find(fields.begin(), fields.end(), field) != fields.end());
+    CHECK(f.admin.get("/api/v1/settings").obj().at("time_zone") == "Asia/Shanghai");
+
+    auto ok = f.admin.put("/api/v1/settings", json::object{{"time_zone", "Europe/Berlin"},
+                                                           {"per_km_rate", 0.8},
+                                                           {"goals", {{"rides", 8000}}}});
+    INFO(ok.text);
+    REQUIRE(ok.status == 200);
+    CHECK(ok.obj().at("time_zone") == "Europe/Berlin");
+    CHECK(ok.obj().at("per_km_rate").to_number<double>() == Approx(0.8));
+    CHECK(ok.obj().at("goals").at("rides").as_int64() == 8000);
+    CHECK(ok.obj().at("goals").at("km").to_number<double>() == Approx(380000));  // unchanged
+
+    auto audit = f.admin.get("/api/v1/audit?entity=settings");
+    REQUIRE(audit.status == 200);
+    auto items = audit.obj().at("items").as_array();
+    REQUIRE(items.size() == 1);
+    CHECK(items[0].at("before").at("time_zone") == "Asia/Shanghai");
+    CHECK(items[0].at("after").at("time_zone") == "Europe/Berlin");
+}
