@@ -400,6 +400,8 @@ Response replay(const storage::StoredAnswer& a) {
     r.status = unsigned(*a.status);
     r.content_type = a.content_type;
     r.body = a.body;
+    if (!a.location.empty())
+        r.set_header("Location", a.location);
     r.set_header(std::string(replay_header), "true");
     return r;
 }
@@ -463,9 +465,14 @@ Handler idempotent(Services& s, Handler inner) {
         } catch (const Error& e) {
             res = problem_response(e);
         }
-        if (scope.recorded())
+        if (scope.recorded()) {
+            std::string location;
+            for (const auto& h : res.headers)
+                if (h.name == "Location")
+                    location = h.value;
             storage::store_answer(s.db, actor.user_id, key, int(res.status), res.content_type,
-                                  res.body);
+                                  location, res.body);
+        }
         return res;
     };
 }

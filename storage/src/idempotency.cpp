@@ -37,7 +37,7 @@ std::optional<IdempotencyClaim> take_idempotency_claim() {
 std::optional<StoredAnswer> find_answer(Database& db, UserId user, const std::string& key) {
     return db.read([&](Connection& c) -> std::optional<StoredAnswer> {
         Statement st(c,
-                     "SELECT fingerprint, status, content_type, body FROM idempotency_keys "
+                     "SELECT fingerprint, status, content_type, body, location FROM idempotency_keys "
                      "WHERE user_id = ? AND key = ?");
         st.bind_all(user, key);
         if (!st.step())
@@ -48,17 +48,19 @@ std::optional<StoredAnswer> find_answer(Database& db, UserId user, const std::st
             a.status = int(*s);
         a.content_type = st.get_text(2);
         a.body = st.get_text(3);
+        a.location = st.get_text(4);
         return a;
     });
 }
 
 void store_answer(Database& db, UserId user, const std::string& key, int status,
-                  const std::string& content_type, const std::string& body) {
+                  const std::string& content_type, const std::string& location,
+                  const std::string& body) {
     db.write([&](Connection& c) {
         Statement st(c,
-                     "UPDATE idempotency_keys SET status = ?, content_type = ?, body = ? "
+                     "UPDATE idempotency_keys SET status = ?, content_type = ?, location = ?, body = ? "
                      "WHERE user_id = ? AND key = ?");
-        st.bind_all(status, content_type, body, user, key);
+        st.bind_all(status, content_type, location, body, user, key);
         st.run();
     });
 }

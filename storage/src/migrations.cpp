@@ -165,6 +165,7 @@ CREATE TABLE idempotency_keys (
     created_at   INTEGER NOT NULL,
     status       INTEGER,
     content_type TEXT NOT NULL DEFAULT '',
+    location     TEXT NOT NULL DEFAULT '',
     body         TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (user_id, key)
 ) STRICT;

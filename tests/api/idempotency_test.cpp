@@ -69,6 +69,7 @@ ApiResult send_twice(Api& api, const std::string& target, const json::value& bod
     CHECK(second.text == first.text);
     CHECK(replayed(second));
     CHECK(second.raw.header("Content-Type") == first.raw.header("Content-Type"));
+    CHECK(second.raw.header("Location") == first.raw.header("Location"));
     return first;
 }
 

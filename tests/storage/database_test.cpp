@@ -102,12 +102,13 @@ TEST_CASE("an idempotency claim is recorded with the first write only", "[storag
         db.write([](Connection& c) { put_setting(c, "a"); });
         CHECK(scope.recorded());
     }
-    store_answer(db, 7, "key-1", 201, "application/json", "{\"id\":1}");
+    store_answer(db, 7, "key-1", 201, "application/json", "/api/v1/places/1", "{\"id\":1}");
     auto answer = find_answer(db, 7, "key-1");
     REQUIRE(answer);
     CHECK(answer->fingerprint == "fp");
     CHECK(answer->status == 201);
     CHECK(answer->body == "{\"id\":1}");
+    CHECK(answer->location == "/api/v1/places/1");
     CHECK_FALSE(find_answer(db, 8, "key-1"));  // keys are per account
 
     // The same key again: the write is refused and rolled back.

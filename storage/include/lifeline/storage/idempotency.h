@@ -45,11 +45,13 @@ struct StoredAnswer {
     std::string fingerprint;
     std::optional<int> status;  // empty while the first request is being answered
     std::string content_type;
+    std::string location;  // the Location header of a 201, replayed with it
     std::string body;
 };
 
 std::optional<StoredAnswer> find_answer(Database& db, UserId user, const std::string& key);
 void store_answer(Database& db, UserId user, const std::string& key, int status,
-                  const std::string& content_type, const std::string& body);
+                  const std::string& content_type, const std::string& location,
+                  const std::string& body);
 
 }  // namespace lifeline::storage
