@@ -12,7 +12,8 @@ namespace {
 // Instants are INTEGER seconds since the Unix epoch (UTC); local dates are TEXT
 // 'YYYY-MM-DD'; wall-clock times INTEGER minutes after local midnight.
 constexpr std::array<const char*, 1> migrations{
-    // 1: people, places, vehicles, accounts, the trip ledger and its audit trail.
+    // 1: people, places, vehicles, accounts, requests and plans, the trip ledger and its
+    // audit trail.
     R"sql(
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
@@ -103,18 +104,85 @@ CREATE TABLE sessions (
     revoked    INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 
--- Ride requests (filled by dispatch); rides may name the request they served.
+-- Holidays: that day's center sessions move to another date, or the day is closed.
+CREATE TABLE holidays (
+    date    TEXT PRIMARY KEY,          -- local date 'YYYY-MM-DD'
+    move_to TEXT,                      -- NULL: closed
+    CHECK (move_to IS NULL OR move_to <> date)
+) STRICT;
+
+-- Ride requests: one patient carried from a pickup to a drop-off on a service day.
 CREATE TABLE requests (
-    id         INTEGER PRIMARY KEY,
-    patient_id INTEGER NOT NULL REFERENCES patients(id),
-    status     TEXT NOT NULL DEFAULT 'pending'
+    id               INTEGER PRIMARY KEY,
+    patient_id       INTEGER NOT NULL REFERENCES patients(id),
+    direction        TEXT NOT NULL CHECK (direction IN ('to_center','home','other')),
+    service_date     TEXT NOT NULL,    -- local date of the ride
+    pickup_place_id  INTEGER REFERENCES places(id),
+    pickup_lat       REAL NOT NULL CHECK (pickup_lat BETWEEN -90 AND 90),
+    pickup_lon       REAL NOT NULL CHECK (pickup_lon BETWEEN -180 AND 180),
+    pickup_address   TEXT NOT NULL DEFAULT '',
+    dropoff_place_id INTEGER REFERENCES places(id),
+    dropoff_lat      REAL NOT NULL CHECK (dropoff_lat BETWEEN -90 AND 90),
+    dropoff_lon      REAL NOT NULL CHECK (dropoff_lon BETWEEN -180 AND 180),
+    dropoff_address  TEXT NOT NULL DEFAULT '',
+    arrive_by        INTEGER,          -- instant; a to_center ride arrives by then
+    ready_at         INTEGER,          -- instant; a return is ready then (NULL: will-call)
+    passengers       INTEGER NOT NULL DEFAULT 1 CHECK (passengers BETWEEN 1 AND 8),
+    wheelchair       INTEGER NOT NULL DEFAULT 0,
+    status           TEXT NOT NULL DEFAULT 'pending' CHECK (status IN
+                       ('pending','scheduled','in_progress','completed','no_show','cancelled','unserved')),
+    cancel_reason    TEXT CHECK (cancel_reason IS NULL OR cancel_reason IN
+                       ('patient','late_cancel','holiday','weather','other')),
+    unserved_reason  TEXT NOT NULL DEFAULT '',
+    source           TEXT NOT NULL CHECK (source IN ('schedule','manual')),
+    -- For requests from schedules: the session they serve ('<patient>:<date>:<direction>'),
+    -- so generating a range twice creates nothing new.
+    schedule_key     TEXT UNIQUE,
+    notes            TEXT NOT NULL DEFAULT '',
+    created_at       INTEGER NOT NULL,
+    updated_at       INTEGER NOT NULL
+) STRICT;
+CREATE INDEX requests_by_day ON requests (service_date, status);
+CREATE INDEX requests_by_patient ON requests (patient_id, service_date);
+
+-- Plans: a vehicle's route of a service day, and its ordered stops.
+CREATE TABLE routes (
+    id           INTEGER PRIMARY KEY,
+    service_date TEXT NOT NULL,
+    vehicle_id   INTEGER NOT NULL REFERENCES vehicles(id),
+    driver_id    INTEGER NOT NULL REFERENCES drivers(id),
+    status       TEXT NOT NULL DEFAULT 'planned' CHECK (status IN ('planned','started','finished')),
+    planned_km   REAL NOT NULL DEFAULT 0,
+    created_at   INTEGER NOT NULL
+) STRICT;
+CREATE INDEX routes_by_day ON routes (service_date, vehicle_id);
+
+CREATE TABLE route_stops (
+    route_id   INTEGER NOT NULL REFERENCES routes(id) ON DELETE CASCADE,
+    seq        INTEGER NOT NULL,
+    request_id INTEGER NOT NULL REFERENCES requests(id),
+    kind       TEXT NOT NULL CHECK (kind IN ('pickup','dropoff')),
+    eta        INTEGER NOT NULL,       -- instant: planned start of service
+    PRIMARY KEY (route_id, seq)
+) STRICT;
+CREATE INDEX route_stops_by_request ON route_stops (request_id);
+
+-- A coordinator's approval of a volunteer's monthly mileage statement.
+CREATE TABLE statement_approvals (
+    driver_id   INTEGER NOT NULL REFERENCES drivers(id),
+    month       TEXT NOT NULL,         -- 'YYYY-MM', local
+    km          REAL NOT NULL,
+    amount      REAL NOT NULL,
+    approved_by INTEGER NOT NULL REFERENCES users(id),
+    approved_at INTEGER NOT NULL,
+    PRIMARY KEY (driver_id, month)
 ) STRICT;
 
 CREATE TABLE trips (
     id             INTEGER PRIMARY KEY,
     driver_id      INTEGER NOT NULL REFERENCES drivers(id),
     vehicle_id     INTEGER NOT NULL REFERENCES vehicles(id),
-    route_id       INTEGER,
+    route_id       INTEGER REFERENCES routes(id),
     started_at     INTEGER NOT NULL,
     ended_at       INTEGER,
     odometer_start REAL NOT NULL,
