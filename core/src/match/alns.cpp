@@ -7,6 +7,7 @@
 #include <array>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 
 namespace lifeline::match::detail {
 namespace {
@@ -86,7 +87,14 @@ Plan empty_plan(const Nodes& nodes, const std::vector<RequestId>& servable, Scra
 SearchResult search(const Nodes& nodes, const std::vector<RequestId>& servable,
                     const SearchLimits& limits, std::uint64_t seed) {
     Context ctx{nodes, Scratch{}, Rng(seed), 0};
-    ctx.noise_amplitude = static_cast<Distance>(0.025 * static_cast<double>(largest_leg(nodes)));
+    ctx.longest_leg = largest_leg(nodes);
+    ctx.noise_amplitude = static_cast<Distance>(0.025 * static_cast<double>(ctx.longest_leg));
+    Time first = std::numeric_limits<Time>::max(), last = std::numeric_limits<Time>::min();
+    for (int node = 0; node < nodes.size(); ++node) {
+        first = std::min(first, nodes.earliest(node));
+        last = std::max(last, nodes.latest(node));
+    }
+    ctx.horizon = nodes.size() > 0 ? last - first : 1;
     Plan current = empty_plan(nodes, servable, ctx.scratch);
     insert_regret(ctx, current, 2, false);
     SearchResult result{current, 0};
@@ -100,8 +108,8 @@ SearchResult search(const Nodes& nodes, const std::vector<RequestId>& servable,
         std::max(q_min, std::min(n, std::max(4, static_cast<int>(tune("QF", 0.3) * n))));
 
     const double start_temperature =
-        std::max(1.0, 0.05 * static_cast<double>(current.distance) / std::log(2.0));
-    constexpr double final_ratio = 0.002;
+        std::max(1.0, tune("W", 0.05) * static_cast<double>(current.distance) / std::log(2.0));
+    const double final_ratio = tune("FR", 0.002);
 
     std::array<double, destroy_count> destroy_weight;
     std::array<double, repair_count> repair_weight;
@@ -114,6 +122,7 @@ SearchResult search(const Nodes& nodes, const std::vector<RequestId>& servable,
 
     const double budget_seconds =
         std::chrono::duration<double>(limits.deadline - limits.start).count();
+    std::int64_t last_best = 0;
     for (std::int64_t iter = 0;; ++iter) {
         if (limits.max_iterations > 0 && iter >= limits.max_iterations)
             break;
@@ -139,11 +148,29 @@ SearchResult search(const Nodes& nodes, const std::vector<RequestId>& servable,
         destroy(ctx, candidate, d, q);
         repair(ctx, candidate, r);
 
+        // Polish promising candidates only: the descent costs about one iteration.
+        const double lsf = tune("LSF", 0.02);
+        if (lsf > 0 && candidate.pool.size() <= result.best.pool.size() &&
+            static_cast<double>(candidate.distance) <
+                (1 + lsf) * static_cast<double>(result.best.distance)) {
+            if (tune("TX", 1) > 0)
+                descend(ctx, candidate);
+            else
+                relocate_descent(ctx, candidate);
+        }
+
+        const auto reset_after = static_cast<std::int64_t>(tune("RS", 200));
+        if (reset_after > 0 && iter - last_best > reset_after) {
+            current = result.best;
+            last_best = iter;
+        }
+
         double score = 0;
         const double delta = candidate.cost(penalty) - current.cost(penalty);
         if (candidate.better_than(result.best)) {
             result.best = candidate;
             current = std::move(candidate);
+            last_best = iter;
             score = 33;
         } else if (delta < 0) {
             current = std::move(candidate);

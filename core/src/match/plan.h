@@ -79,6 +79,8 @@ struct Context {
     Scratch scratch;
     Rng rng;
     Distance noise_amplitude = 0;  // max |noise| added to insertion costs when noisy
+    Distance longest_leg = 1;      // scale of distances (relatedness)
+    Time horizon = 1;              // scale of times (relatedness)
     InsertionCache cache{18};
 };
 
@@ -90,6 +92,13 @@ void remove_route(Context& ctx, Plan& plan, int count);
 
 // Repair: insert pooled requests by regret-k (k = 1: greedy), optionally with noise.
 void insert_regret(Context& ctx, Plan& plan, int k, bool noise);
+
+// Moves single requests to their cheapest place while that shortens the plan.
+void relocate_descent(Context& ctx, Plan& plan);
+// Swaps route tails at empty-vehicle points while that shortens the plan; true if any.
+bool exchange_tails(Context& ctx, Plan& plan);
+// Both, until neither improves.
+void descend(Context& ctx, Plan& plan);
 
 // Recomputes the caches of route `v` after its nodes changed; if removing stops made it
 // infeasible (possible only when travel times break the triangle inequality) its requests

@@ -107,6 +107,10 @@ void remove_related(Context& ctx, Plan& plan, int count) {
             slot[static_cast<std::size_t>(Nodes::request_of(node))] =
                 route.times[static_cast<std::size_t>(k)];
         }
+    // Space and time on comparable scales (Ropke & Pisinger weigh them 9 : 3 after
+    // normalising); raw ticks would let time, which spans the whole day, swamp distance.
+    const double space_scale = 9.0 / static_cast<double>(std::max<Distance>(ctx.longest_leg, 1));
+    const double time_scale = 3.0 / static_cast<double>(std::max<Time>(ctx.horizon, 1));
     std::vector<RequestId> chosen;
     const int first = ctx.rng.below(static_cast<int>(candidates.size()));
     chosen.push_back(candidates[static_cast<std::size_t>(first)]);
@@ -126,7 +130,7 @@ void remove_related(Context& ctx, Plan& plan, int count) {
                                              pick_time[static_cast<std::size_t>(r)]) +
                                     std::abs(drop_time[static_cast<std::size_t>(seed)] -
                                              drop_time[static_cast<std::size_t>(r)]));
-            scored.push_back({space + time, r});
+            scored.push_back({space * space_scale + time * time_scale, r});
         }
         std::sort(scored.begin(), scored.end());
         const int k = biased(ctx.rng, static_cast<int>(scored.size()), 6.0);

@@ -1,0 +1,164 @@
+// Relocate descent: take each request out of its route and put it back at its cheapest
+// feasible place in any route; keep the move when it shortens the plan. Repeats until no
+// request moves. Cheap thanks to the insertion cache (untouched routes are cache hits),
+// and it polishes what the large moves of the ALNS leave slightly out of place.
+#include "plan.h"
+
+namespace lifeline::match::detail {
+
+void relocate_descent(Context& ctx, Plan& plan) {
+    const int vehicles = static_cast<int>(plan.routes.size());
+    const int requests = static_cast<int>(plan.route_of.size());
+    RouteState reduced;
+    for (bool improved = true; improved;) {
+        improved = false;
+        for (RequestId r = 0; r < requests; ++r) {
+            const int from = plan.route_of[static_cast<std::size_t>(r)];
+            if (from < 0)
+                continue;
+            const RouteState& home = plan.routes[static_cast<std::size_t>(from)];
+            if (home.locked > 0)
+                continue;
+            reduced = home;
+            erase_request(reduced, r);
+            refresh(ctx.nodes, reduced, ctx.scratch);
+            if (!reduced.feasible)
+                continue;
+            const Distance saving = home.distance - reduced.distance;
+            int best_route = -1;
+            Placement best;
+            for (int v = 0; v < vehicles; ++v) {
+                const RouteState& target =
+                    v == from ? reduced : plan.routes[static_cast<std::size_t>(v)];
+                const Placement p = ctx.cache.get(ctx.nodes, target, r, ctx.scratch);
+                if (p.found() && p.delta < saving && (best_route < 0 || p.delta < best.delta)) {
+                    best = p;
+                    best_route = v;
+                }
+            }
+            if (best_route < 0)
+                continue;
+            RouteState original = std::move(plan.routes[static_cast<std::size_t>(from)]);
+            plan.routes[static_cast<std::size_t>(from)] = reduced;
+            RouteState& target = plan.routes[static_cast<std::size_t>(best_route)];
+            apply(ctx.nodes, target, r, best, ctx.scratch);
+            if (!target.feasible) {  // a cache collision; put the request back where it was
+                if (best_route != from) {
+                    erase_request(target, r);
+                    refresh(ctx.nodes, target, ctx.scratch);
+                }
+                plan.routes[static_cast<std::size_t>(from)] = std::move(original);
+                continue;
+            }
+            plan.route_of[static_cast<std::size_t>(r)] = best_route;
+            improved = true;
+        }
+    }
+    recompute_distance(plan);
+}
+
+}  // namespace lifeline::match::detail
+
+namespace lifeline::match::detail {
+
+// 2-opt* at empty-vehicle points: where a vehicle is empty its route splits cleanly, so two
+// routes can swap their tails without separating any passenger from their ride. These
+// moves reshuffle whole chains of trips between vehicles, which removal and reinsertion
+// of a few requests rarely finds.
+bool exchange_tails(Context& ctx, Plan& plan) {
+    const Nodes& nodes = ctx.nodes;
+    const int vehicles = static_cast<int>(plan.routes.size());
+    auto empty_points = [](const RouteState& route) {
+        std::vector<int> points;
+        for (int k = route.locked; k + 1 < route.size(); ++k)
+            if (route.load[static_cast<std::size_t>(k)] == Load{})
+                points.push_back(k);
+        return points;
+    };
+    bool improved_any = false;
+    RouteState first, second;
+    for (int a = 0; a < vehicles; ++a) {
+        for (int b = a + 1; b < vehicles; ++b) {
+            const RouteState& ra = plan.routes[static_cast<std::size_t>(a)];
+            const RouteState& rb = plan.routes[static_cast<std::size_t>(b)];
+            if (ra.size() == 2 && rb.size() == 2)
+                continue;
+            const auto pa = empty_points(ra);
+            const auto pb = empty_points(rb);
+            Distance best_gain = 0;
+            int best_i = -1, best_j = -1;
+            for (int i : pa) {
+                const int xa = ra.nodes[static_cast<std::size_t>(i)];
+                const int ya = ra.nodes[static_cast<std::size_t>(i + 1)];
+                for (int j : pb) {
+                    const int xb = rb.nodes[static_cast<std::size_t>(j)];
+                    const int yb = rb.nodes[static_cast<std::size_t>(j + 1)];
+                    // Tails keep their own end depots: relink the real stops only.
+                    const int ta = ya == ra.nodes.back() ? nodes.end(rb.vehicle) : ya;
+                    const int tb = yb == rb.nodes.back() ? nodes.end(ra.vehicle) : yb;
+                    const Distance gain = nodes.distance(xa, ya) + nodes.distance(xb, yb) -
+                                          nodes.distance(xa, tb) - nodes.distance(xb, ta);
+                    if (gain <= best_gain)
+                        continue;
+                    first.vehicle = ra.vehicle;
+                    first.locked = ra.locked;
+                    first.nodes.assign(ra.nodes.begin(), ra.nodes.begin() + i + 1);
+                    first.nodes.insert(first.nodes.end(), rb.nodes.begin() + j + 1,
+                                       rb.nodes.end() - 1);
+                    first.nodes.push_back(ra.nodes.back());
+                    refresh(nodes, first, ctx.scratch);
+                    if (!first.feasible)
+                        continue;
+                    second.vehicle = rb.vehicle;
+                    second.locked = rb.locked;
+                    second.nodes.assign(rb.nodes.begin(), rb.nodes.begin() + j + 1);
+                    second.nodes.insert(second.nodes.end(), ra.nodes.begin() + i + 1,
+                                        ra.nodes.end() - 1);
+                    second.nodes.push_back(rb.nodes.back());
+                    refresh(nodes, second, ctx.scratch);
+                    if (!second.feasible)
+                        continue;
+                    best_gain = gain;
+                    best_i = i;
+                    best_j = j;
+                }
+            }
+            if (best_i < 0)
+                continue;
+            // Rebuild the winning pair (the scratch routes hold the last one tried).
+            first.vehicle = ra.vehicle;
+            first.locked = ra.locked;
+            first.nodes.assign(ra.nodes.begin(), ra.nodes.begin() + best_i + 1);
+            first.nodes.insert(first.nodes.end(), rb.nodes.begin() + best_j + 1,
+                               rb.nodes.end() - 1);
+            first.nodes.push_back(ra.nodes.back());
+            second.vehicle = rb.vehicle;
+            second.locked = rb.locked;
+            second.nodes.assign(rb.nodes.begin(), rb.nodes.begin() + best_j + 1);
+            second.nodes.insert(second.nodes.end(), ra.nodes.begin() + best_i + 1,
+                                ra.nodes.end() - 1);
+            second.nodes.push_back(rb.nodes.back());
+            refresh(nodes, first, ctx.scratch);
+            refresh(nodes, second, ctx.scratch);
+            for (int node : first.nodes)
+                if (nodes.is_pickup(node))
+                    plan.route_of[static_cast<std::size_t>(Nodes::request_of(node))] = a;
+            for (int node : second.nodes)
+                if (nodes.is_pickup(node))
+                    plan.route_of[static_cast<std::size_t>(Nodes::request_of(node))] = b;
+            plan.routes[static_cast<std::size_t>(a)] = first;
+            plan.routes[static_cast<std::size_t>(b)] = second;
+            improved_any = true;
+        }
+    }
+    recompute_distance(plan);
+    return improved_any;
+}
+
+void descend(Context& ctx, Plan& plan) {
+    do {
+        relocate_descent(ctx, plan);
+    } while (exchange_tails(ctx, plan));
+}
+
+}  // namespace lifeline::match::detail
