@@ -69,7 +69,10 @@ void Database::submit_and_wait(std::function<void(Connection&)> run) {
         queue_.push_back(&job);
     }
     work_cv_.notify_one();
-    job.done.acquire();
+    {
+        std::unique_lock lock(job.mutex);
+        job.cv.wait(lock, [&] { return job.done; });
+    }
     if (job.error)
         std::rethrow_exception(job.error);
 }
@@ -102,8 +105,11 @@ void Database::writer_loop() {
                     ++stats_.failed_jobs;
         }
         // After this a waiter may return and destroy its job: touch nothing of it later.
-        for (Job* j : batch)
-            j->done.release();
+        for (Job* j : batch) {
+            std::lock_guard lock(j->mutex);
+            j->done = true;
+            j->cv.notify_one();
+        }
         batch.clear();
     }
 }
