@@ -1,0 +1,467 @@
+#include "lifeline/core/reports.h"
+
+#include <date/tz.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+#include "lifeline/core/audit.h"
+
+namespace lifeline {
+namespace {
+
+using std::chrono::days;
+using std::chrono::sys_days;
+
+// Distances and fractions compare within half a meter / half a cent.
+constexpr double km_epsilon = 0.0005;
+constexpr double money_epsilon = 0.005;
+
+void require_dispatcher(const Actor& actor, const char* what) {
+    if (!actor.is_dispatcher())
+        throw_forbidden(std::string("only a dispatcher reads ") + what);
+}
+
+LocalDate first_of(LocalDate d) {
+    return LocalDate{d.year(), d.month(), std::chrono::day{1}};
+}
+
+LocalDate next_month(LocalDate first) {
+    const auto ym = std::chrono::year_month{first.year(), first.month()} + std::chrono::months{1};
+    return ym / std::chrono::day{1};
+}
+
+std::int64_t day_number(LocalDate d) {
+    return sys_days{d}.time_since_epoch().count();
+}
+
+LocalDate date_of_day_number(std::int64_t n) {
+    return LocalDate{sys_days{days{n}}};
+}
+
+struct MonthSpan {
+    LocalDate first;
+    LocalDate next;
+    Instant from;
+    Instant to;
+};
+
+MonthSpan month_span(LocalDate month, const date::time_zone* zone) {
+    MonthSpan s;
+    s.first = first_of(month);
+    s.next = next_month(s.first);
+    s.from = local_midnight(s.first, zone);
+    s.to = local_midnight(s.next, zone);
+    return s;
+}
+
+ReportHeader header_of(const Settings& settings, Instant now) {
+    return ReportHeader{settings.organisation, settings.time_zone, now};
+}
+
+double amount_of(WholeMeters meters, double rate) {
+    // km × rate in cents, rounded half away from zero.
+    return double(std::llround(double(meters) * rate / 10.0)) / 100.0;
+}
+
+}  // namespace
+
+const char* to_string(OdometerIssue i) {
+    return i == OdometerIssue::backwards ? "backwards" : "unlogged";
+}
+
+std::string format_month(LocalDate d) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04d-%02u", int(d.year()), unsigned(d.month()));
+    return buf;
+}
+
+std::vector<OffsetSegment> offset_segments(Instant from, Instant to, const std::string& zone_name) {
+    const date::time_zone* zone = find_zone(zone_name);
+    std::vector<OffsetSegment> out;
+    Instant t = from;
+    while (t < to) {
+        date::sys_info info = zone->get_info(t);
+        Instant end = std::min<Instant>(to, Instant{info.end.time_since_epoch()});
+        if (end <= t)  // cannot happen with a sane database; never loop forever
+            end = to;
+        out.push_back({t, end, info.offset});
+        t = end;
+    }
+    return out;
+}
+
+double great_circle_km(GeoPoint a, GeoPoint b) {
+    constexpr double earth_radius_km = 6371.0088;
+    constexpr double rad = 3.14159265358979323846 / 180.0;
+    const double dlat = (b.lat - a.lat) * rad;
+    const double dlon = (b.lon - a.lon) * rad;
+    const double h =
+        std::sin(dlat / 2) * std::sin(dlat / 2) +
+        std::cos(a.lat * rad) * std::cos(b.lat * rad) * std::sin(dlon / 2) * std::sin(dlon / 2);
+    return 2 * earth_radius_km * std::asin(std::min(1.0, std::sqrt(h)));
+}
+
+MonthlyReport Reports::monthly(const Actor& actor, LocalDate month, Instant now) {
+    require_dispatcher(actor, "the monthly report");
+    const Settings settings = settings_.get();
+    const date::time_zone* zone = find_zone(settings.time_zone);
+    const MonthSpan span = month_span(month, zone);
+
+    MonthQuery q;
+    q.from = span.from;
+    q.to = span.to;
+    q.segments = offset_segments(span.from, span.to, settings.time_zone);
+    q.first_day = span.first;
+    q.next_first_day = span.next;
+    MonthFacts facts = store_.month(q);
+
+    MonthlyReport r;
+    r.header = header_of(settings, now);
+    r.month = span.first;
+    r.from = span.from;
+    r.to = span.to;
+
+    std::map<DriverId, DriverLine> drivers;
+    std::map<VehicleId, VehicleLine> vehicles;
+    std::map<std::int64_t, DayLine> by_day;
+    for (LocalDate d = span.first; d < span.next; d = LocalDate{sys_days{d} + days{1}})
+        by_day[day_number(d)].date = d;
+
+    MonthTotals& t = r.totals;
+    Occupancy& occ = r.occupancy;
+    for (const TripGroup& g : facts.groups) {
+        t.trips += g.trips;
+        t.rides += g.rides;
+        t.no_shows += g.no_shows;
+        t.rides_cancelled += g.rides_cancelled;
+        t.meters += g.meters;
+        t.seconds += g.seconds;
+        occ.measured_trips += g.measured_trips;
+        occ.measured_occupied_meters += g.occupied_meters;
+
+        DriverLine& dl = drivers[g.driver_id];
+        dl.driver_id = g.driver_id;
+        dl.trips += g.trips;
+        dl.rides += g.rides;
+        dl.meters += g.meters;
+        dl.seconds += g.seconds;
+
+        VehicleLine& vl = vehicles[g.vehicle_id];
+        vl.vehicle_id = g.vehicle_id;
+        vl.trips += g.trips;
+        vl.meters += g.meters;
+
+        // A trip belongs to the local day it started; the segments cover the month, so
+        // every group's day is one of its days.
+        DayLine& day = by_day[g.local_day];
+        if (day.date == LocalDate{})
+            day.date = date_of_day_number(g.local_day);
+        day.trips += g.trips;
+        day.rides += g.rides;
+        day.meters += g.meters;
+    }
+    WholeMeters measured_trip_meters = 0;
+    for (const TripGroup& g : facts.groups)
+        measured_trip_meters += g.measured_meters;
+
+    t.open_trips = facts.open_trips;
+    t.patients_served = facts.patients_served;
+    t.drivers_active = std::int64_t(drivers.size());
+    t.vehicles_active = std::int64_t(vehicles.size());
+    t.cancellations = facts.cancellations;
+    for (const auto& [reason, n] : facts.cancellations)
+        t.cancellations_total += n;
+
+    // Occupied km: measured where every completed ride of a trip has readings, otherwise
+    // the rides' great-circle distance × the detour factor, never more than those trips'
+    // km. Marked as an estimate whenever any trip needed it.
+    occ.estimated_trips = t.trips - occ.measured_trips;
+    double estimate_km = 0;
+    for (const RideLeg& leg : facts.unmeasured_legs)
+        estimate_km += great_circle_km(leg.pickup, leg.dropoff) * settings.matcher.detour_factor *
+                       double(leg.rides);
+    const WholeMeters unmeasured_meters = t.meters - measured_trip_meters;
+    occ.estimated_occupied_meters =
+        std::clamp<WholeMeters>(std::llround(estimate_km * 1000.0), 0, unmeasured_meters);
+    occ.occupied_meters = occ.measured_occupied_meters + occ.estimated_occupied_meters;
+    occ.empty_meters = t.meters - occ.occupied_meters;
+    occ.estimated = occ.estimated_trips > 0;
+
+    std::map<DriverId, const NamedDriver*> names;
+    for (const NamedDriver& d : facts.drivers)
+        names[d.id] = &d;
+    for (auto& [id, line] : drivers) {
+        if (auto it = names.find(id); it != names.end()) {
+            line.name = it->second->name;
+            line.group = it->second->group;
+        }
+        r.drivers.push_back(line);
+    }
+    std::sort(r.drivers.begin(), r.drivers.end(), [](const DriverLine& a, const DriverLine& b) {
+        return a.meters != b.meters ? a.meters > b.meters : a.driver_id < b.driver_id;
+    });
+
+    std::map<VehicleId, const VehicleReadings*> readings;
+    for (const VehicleReadings& v : facts.vehicles)
+        readings[v.vehicle_id] = &v;
+    for (auto& [id, line] : vehicles) {
+        if (auto it = readings.find(id); it != readings.end()) {
+            line.plate = it->second->plate;
+            line.first_odometer = it->second->first_odometer;
+            line.last_odometer = it->second->last_odometer;
+        }
+        r.vehicles.push_back(line);
+    }
+    std::sort(r.vehicles.begin(), r.vehicles.end(), [](const VehicleLine& a, const VehicleLine& b) {
+        return a.plate != b.plate ? a.plate < b.plate : a.vehicle_id < b.vehicle_id;
+    });
+
+    for (auto& [n, day] : by_day)
+        r.days.push_back(day);
+
+    for (const OdometerGap& g : facts.gaps) {
+        OdometerAnomaly a;
+        a.gap_km = g.odometer_start - g.previous_reading;
+        a.issue = a.gap_km < 0 ? OdometerIssue::backwards : OdometerIssue::unlogged;
+        a.vehicle_id = g.vehicle_id;
+        a.plate = g.plate;
+        a.previous_trip = g.previous_trip;
+        a.previous_started_at = g.previous_started_at;
+        a.previous_reading = g.previous_reading;
+        a.trip = g.trip;
+        a.started_at = g.started_at;
+        a.odometer_start = g.odometer_start;
+        r.odometer.push_back(a);
+    }
+    std::sort(r.odometer.begin(), r.odometer.end(),
+              [](const OdometerAnomaly& a, const OdometerAnomaly& b) {
+                  if (a.plate != b.plate)
+                      return a.plate < b.plate;
+                  if (a.started_at != b.started_at)
+                      return a.started_at < b.started_at;
+                  return a.trip < b.trip;
+              });
+    return r;
+}
+
+TotalsReport Reports::totals(const Actor& actor, LocalDate from_month, LocalDate to_month,
+                             Instant now) {
+    require_dispatcher(actor, "the totals report");
+    from_month = first_of(from_month);
+    to_month = first_of(to_month);
+    if (to_month < from_month)
+        throw_invalid_field("to", "must not be before from");
+    const auto span_months = (std::chrono::year_month{to_month.year(), to_month.month()} -
+                              std::chrono::year_month{from_month.year(), from_month.month()})
+                                 .count() +
+                             1;
+    if (span_months > limits_.max_months)
+        throw_invalid_field("to", "a totals report covers at most " +
+                                      std::to_string(limits_.max_months) + " months");
+
+    const Settings settings = settings_.get();
+    const date::time_zone* zone = find_zone(settings.time_zone);
+
+    std::vector<LocalDate> firsts;
+    std::vector<Instant> bounds;
+    for (LocalDate d = from_month; d <= next_month(to_month); d = next_month(d)) {
+        firsts.push_back(d);
+        bounds.push_back(local_midnight(d, zone));
+    }
+    std::vector<Interval> intervals;
+    for (std::size_t i = 0; i + 1 < bounds.size(); ++i)
+        intervals.push_back({bounds[i], bounds[i + 1]});
+
+    TotalsReport r;
+    r.header = header_of(settings, now);
+    r.from_month = from_month;
+    r.to_month = to_month;
+
+    GoalProgress& p = r.progress;
+    p.goals = settings.goals;
+    p.period_from = local_midnight(settings.goals.from, zone);
+    p.period_to = local_midnight(LocalDate{sys_days{settings.goals.to} + days{1}}, zone);
+    p.as_of = std::clamp(now, p.period_from, std::max(p.period_from, p.period_to));
+
+    // The goal period's figures come from the months when it is made of whole months of
+    // the report (the usual case: a year's report and the year's goal); else one more
+    // interval is read in the same snapshot.
+    auto bound_index = [&](Instant t) -> std::optional<std::size_t> {
+        auto it = std::find(bounds.begin(), bounds.end(), t);
+        if (it == bounds.end())
+            return std::nullopt;
+        return std::size_t(it - bounds.begin());
+    };
+    const auto goal_first = bound_index(p.period_from);
+    const auto goal_last = bound_index(p.as_of);
+    const bool goal_from_months = goal_first && goal_last;
+    if (!goal_from_months)
+        intervals.push_back({p.period_from, p.as_of});
+
+    std::vector<PeriodFacts> facts = store_.periods(intervals);
+
+    const double period_seconds = double((p.period_to - p.period_from).count());
+    auto pace_fraction = [&](Instant t) {
+        if (period_seconds <= 0)
+            return t >= p.period_to ? 1.0 : 0.0;
+        return std::clamp(double((t - p.period_from).count()) / period_seconds, 0.0, 1.0);
+    };
+    for (std::size_t i = 0; i + 1 < bounds.size(); ++i) {
+        const PeriodFacts& f = facts[i];
+        MonthTotalsLine line;
+        line.month = firsts[i];
+        line.trips = f.trips;
+        line.rides = f.rides;
+        line.meters = f.meters;
+        r.trips += f.trips;
+        r.rides += f.rides;
+        r.meters += f.meters;
+        line.cumulative_rides = r.rides;
+        line.cumulative_meters = r.meters;
+        const double frac = pace_fraction(bounds[i + 1]);
+        line.goal_pace_rides = double(settings.goals.rides) * frac;
+        line.goal_pace_km = settings.goals.km * frac;
+        r.months.push_back(line);
+    }
+
+    if (goal_from_months) {
+        for (std::size_t i = *goal_first; i < *goal_last; ++i) {
+            p.rides += facts[i].rides;
+            p.meters += facts[i].meters;
+        }
+    } else {
+        p.rides = facts.back().rides;
+        p.meters = facts.back().meters;
+    }
+    if (settings.goals.rides > 0)
+        p.rides_fraction = double(p.rides) / double(settings.goals.rides);
+    if (settings.goals.km > 0)
+        p.km_fraction = km_of(p.meters) / settings.goals.km;
+    if (now >= p.period_from && p.as_of > p.period_from) {
+        const double elapsed = double((p.as_of - p.period_from).count());
+        const double scale = period_seconds / elapsed;
+        p.projected_rides = double(p.rides) * scale;
+        p.projected_km = km_of(p.meters) * scale;
+    }
+    return r;
+}
+
+MileageStatement Reports::build_statement(const NamedDriver& d, LocalDate month,
+                                          std::vector<StatementTrip> trips,
+                                          const Settings& settings,
+                                          const std::vector<StatementApproval>& approvals) {
+    MileageStatement s;
+    s.driver_id = d.id;
+    s.driver_name = d.name;
+    s.group = d.group;
+    s.month = first_of(month);
+    s.trips = std::move(trips);
+    for (const StatementTrip& t : s.trips)
+        s.meters += t.meters;
+    s.per_km_rate = settings.per_km_rate;
+    s.currency = settings.currency;
+    s.amount = amount_of(s.meters, settings.per_km_rate);
+    for (const StatementApproval& a : approvals) {
+        if (a.driver_id != d.id)
+            continue;
+        s.approval = a;
+        s.changed_since_approval = std::abs(a.km - km_of(s.meters)) > km_epsilon ||
+                                   std::abs(a.amount - s.amount) > money_epsilon;
+    }
+    return s;
+}
+
+StatementsReport Reports::statements(const Actor& actor, LocalDate month,
+                                     std::optional<DriverId> driver, Instant now) {
+    if (!actor.is_dispatcher()) {
+        if (!actor.driver_id)
+            throw_forbidden("only a dispatcher or the driver reads a mileage statement");
+        if (driver && *driver != *actor.driver_id)
+            throw_forbidden("a driver reads only their own mileage statement");
+        driver = actor.driver_id;
+    }
+    const Settings settings = settings_.get();
+    const date::time_zone* zone = find_zone(settings.time_zone);
+    const MonthSpan span = month_span(month, zone);
+    const std::string month_text = format_month(span.first);
+
+    std::vector<StatementTrip> trips = store_.own_vehicle_trips(driver, span.from, span.to);
+    std::vector<StatementApproval> approvals = store_.approvals(month_text, driver);
+
+    std::vector<DriverId> ids;
+    if (driver) {
+        ids.push_back(*driver);
+    } else {
+        for (const StatementTrip& t : trips)
+            ids.push_back(t.driver_id);
+        for (const StatementApproval& a : approvals)
+            ids.push_back(a.driver_id);
+        std::sort(ids.begin(), ids.end());
+        ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    }
+    std::vector<NamedDriver> named = store_.drivers(ids);
+    if (driver && named.empty())
+        throw_not_found("no driver " + std::to_string(*driver));
+
+    StatementsReport r;
+    r.header = header_of(settings, now);
+    r.month = span.first;
+    for (const NamedDriver& d : named) {
+        std::vector<StatementTrip> own;
+        for (const StatementTrip& t : trips)
+            if (t.driver_id == d.id)
+                own.push_back(t);
+        r.statements.push_back(build_statement(d, span.first, std::move(own), settings, approvals));
+    }
+    return r;
+}
+
+MileageStatement Reports::approve(const Actor& actor, DriverId driver, LocalDate month,
+                                  Instant now) {
+    if (!actor.is_dispatcher())
+        throw_forbidden("only a dispatcher approves a mileage statement");
+    StatementsReport current = statements(actor, month, driver, now);
+    MileageStatement s = std::move(current.statements.front());
+    if (s.approval)
+        throw_conflict("the statement of driver " + std::to_string(driver) + " for " +
+                           format_month(s.month) + " is already approved",
+                       {{"month", "already approved"}});
+
+    StatementApproval a;
+    a.driver_id = driver;
+    a.month = format_month(s.month);
+    a.km = km_of(s.meters);
+    a.amount = s.amount;
+    a.approved_by = actor.user_id;
+    a.approved_by_name = actor.username;
+    a.approved_at = now;
+
+    AuditObject after;
+    after.add("driver_id", std::int64_t{driver});
+    after.add("month", a.month);
+    after.add("trips", std::int64_t(s.trips.size()));
+    after.add("km", a.km);
+    after.add("per_km_rate", s.per_km_rate);
+    after.add("amount", a.amount);
+    after.add("currency", s.currency);
+
+    AuditEntry e;
+    e.user_id = actor.user_id;
+    e.username = actor.username;
+    e.at = now;
+    e.entity = "statement";
+    e.entity_id = driver;
+    e.action = "approve";
+    e.after = after.str();
+    e.reason = "mileage statement " + a.month;
+    store_.approve(a, e);
+
+    s.approval = a;
+    s.changed_since_approval = false;
+    return s;
+}
+
+}  // namespace lifeline
