@@ -10,5 +10,9 @@ void register_account_routes(Router& r, Services& s);
 void register_trip_routes(Router& r, Services& s);
 void register_fleet_routes(Router& r, Services& s);
 void register_settings_routes(Router& r, Services& s);
+void register_report_routes(Router& r, Services& s);
+void register_dispatch_routes(Router& r, Services& s);
+void register_static_routes(Router& r, Services& s);
+void register_import_routes(Router& r, Services& s);
 
 }  // namespace lifeline::net

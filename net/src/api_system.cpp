@@ -56,6 +56,10 @@ void register_api(Router& router, Services& services) {
     register_fleet_routes(router, services);
     register_trip_routes(router, services);
     register_settings_routes(router, services);
+    register_report_routes(router, services);
+    register_dispatch_routes(router, services);
+    register_static_routes(router, services);
+    register_import_routes(router, services);
 }
 
 }  // namespace lifeline::net

@@ -1,0 +1,57 @@
+# Writes OUTPUT: a C++ source holding every file of the web UI (net/web/*) as bytes,
+# with its content type and an ETag (SHA-256 of the content), for net/src/api_static.cpp.
+# Usage: cmake -DWEB_DIR=… -DOUTPUT=… -P embed_web.cmake
+file(GLOB web_files RELATIVE ${WEB_DIR} ${WEB_DIR}/*)
+list(SORT web_files)
+
+set(body "")
+set(table "")
+set(index 0)
+foreach(name IN LISTS web_files)
+  if(IS_DIRECTORY ${WEB_DIR}/${name})
+    continue()
+  endif()
+  string(REGEX MATCH "\\.[^.]+$" ext "${name}")
+  if(ext STREQUAL ".html")
+    set(type "text/html; charset=utf-8")
+  elseif(ext STREQUAL ".css")
+    set(type "text/css; charset=utf-8")
+  elseif(ext STREQUAL ".js")
+    set(type "text/javascript; charset=utf-8")
+  elseif(ext STREQUAL ".json")
+    set(type "application/json; charset=utf-8")
+  elseif(ext STREQUAL ".svg")
+    set(type "image/svg+xml")
+  elseif(ext STREQUAL ".png")
+    set(type "image/png")
+  elseif(ext STREQUAL ".ico")
+    set(type "image/x-icon")
+  elseif(ext STREQUAL ".txt")
+    set(type "text/plain; charset=utf-8")
+  else()
+    message(FATAL_ERROR "embed_web.cmake: no content type for ${name}")
+  endif()
+  file(READ ${WEB_DIR}/${name} hex HEX)
+  file(SHA256 ${WEB_DIR}/${name} sha)
+  string(SUBSTRING "${sha}" 0 32 etag)
+  string(LENGTH "${hex}" hex_len)
+  math(EXPR size "${hex_len} / 2")
+  # Bytes as 0x.. initialisers; hex keeps any byte (UTF-8, NUL) exact.
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
+  string(REGEX REPLACE "((0x[0-9a-f][0-9a-f],){24})" "\\1\n" bytes "${bytes}")
+  string(APPEND body "const unsigned char file_${index}[] = {\n${bytes}0x00};\n")
+  string(APPEND table
+    "    {\"${name}\", \"${type}\", \"\\\"${etag}\\\"\", file_${index}, ${size}},\n")
+  math(EXPR index "${index} + 1")
+endforeach()
+
+file(WRITE ${OUTPUT}.tmp
+  "// Generated from net/web/ by net/embed_web.cmake at build time; do not edit.\n"
+  "#include \"${WEB_DIR}/../src/web_assets.h\"\n\n"
+  "namespace lifeline::net {\nnamespace {\n${body}}  // namespace\n\n"
+  "const WebAsset web_assets[] = {\n${table}};\n"
+  "const std::size_t web_asset_count = ${index};\n"
+  "}  // namespace lifeline::net\n")
+# Only touch OUTPUT when it changes, so an unrelated reconfigure recompiles nothing.
+configure_file(${OUTPUT}.tmp ${OUTPUT} COPYONLY)
+file(REMOVE ${OUTPUT}.tmp)

@@ -1,0 +1,90 @@
+// The web UI: GET / (dispatcher), GET /driver (driver's phone page) and
+// GET /static/{file}, served from the files compiled into the binary (web_assets.h).
+#include <string_view>
+
+#include "api_common.h"
+#include "api_routes.h"
+#include "lifeline/net/router.h"
+#include "web_assets.h"
+
+namespace lifeline::net {
+namespace {
+
+// The pages load only their own scripts and styles: no inline script, no other host.
+constexpr const char* content_security_policy =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+const WebAsset* find_asset(std::string_view name) {
+    for (std::size_t i = 0; i < web_asset_count; ++i)
+        if (name == web_assets[i].name)
+            return &web_assets[i];
+    return nullptr;
+}
+
+std::string_view trim_space(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+        s.remove_suffix(1);
+    return s;
+}
+
+// RFC 9110 §13.1.2: If-None-Match is "*" or a list of entity tags, compared weakly.
+bool none_match(std::string_view header, std::string_view etag) {
+    while (!header.empty()) {
+        const auto comma = header.find(',');
+        std::string_view tag = trim_space(header.substr(0, comma));
+        header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
+        if (tag == "*")
+            return true;
+        if (tag.substr(0, 2) == "W/")
+            tag.remove_prefix(2);
+        if (tag == etag)
+            return true;
+    }
+    return false;
+}
+
+Response serve(const Request& req, const WebAsset& asset) {
+    Response res;
+    const std::string_view type = asset.content_type;
+    const bool html = type.substr(0, 9) == "text/html";
+    res.set_header("ETag", asset.etag);
+    // HTML is revalidated on every load so a new binary's pages are seen at once; the
+    // assets too (no-cache means "revalidate", answered by a 304 when unchanged).
+    res.set_header("Cache-Control", html ? "no-cache" : "no-cache, max-age=0");
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_header("Referrer-Policy", "no-referrer");
+    res.set_header("Content-Security-Policy", content_security_policy);
+    if (auto inm = req.header("If-None-Match"); inm && none_match(*inm, asset.etag)) {
+        res.status = 304;
+        res.content_type.clear();
+        return res;
+    }
+    res.content_type = asset.content_type;
+    res.body.assign(reinterpret_cast<const char*>(asset.data), asset.size);
+    return res;
+}
+
+Handler page(const char* name) {
+    const WebAsset* asset = find_asset(name);
+    if (!asset)
+        throw std::logic_error(std::string("web UI file missing from the build: ") + name);
+    return [asset](Request& req) { return serve(req, *asset); };
+}
+
+}  // namespace
+
+void register_static_routes(Router& r, Services&) {
+    r.add("GET", "/", page("index.html"));
+    r.add("GET", "/driver", page("driver.html"));
+    r.add("GET", "/static/{file}", [](Request& req) {
+        const WebAsset* asset = find_asset(req.param("file").value_or(""));
+        if (!asset)
+            throw_not_found("no such file of the web UI");
+        return serve(req, *asset);
+    });
+}
+
+}  // namespace lifeline::net

@@ -1,0 +1,254 @@
+// The day board: the day's requests, "plan the day", each vehicle's route as a
+// timeline, unassigned requests with the engine's reason, and assigning by hand.
+import { t, tv, h, clear, showError, flash, fmtTime, fmtNumber, todayInZone, zonedToInstant, uuid } from './common.js';
+
+const CANCEL_REASONS = ['patient', 'late_cancel', 'holiday', 'weather', 'other'];
+
+export async function boardView(ctx, root) {
+  const { api } = ctx;
+  const params = ctx.route().params;
+  const date = params.get('date') || todayInZone();
+  const picker = h('input', { type: 'date', value: date, 'data-testid': 'date' });
+  picker.addEventListener('change', () => { ctx.setParams('board', { date: picker.value }); ctx.rerender(); });
+  const status = h('div', { class: 'notice', hidden: true, role: 'status', 'data-testid': 'board-status' });
+  const box = h('div', { class: 'error', hidden: true, role: 'alert', 'data-testid': 'board-error' });
+  const panel = h('div', { class: 'panel' });
+  const planBtn = h('button', { type: 'button', class: 'primary', 'data-testid': 'plan' }, t('board.plan'));
+  const routesEl = h('section', { class: 'routes', 'data-testid': 'routes' });
+  const unassignedEl = h('section', { class: 'unassigned', 'data-testid': 'unassigned' });
+  const requestsEl = h('section', { class: 'requests', 'data-testid': 'requests' });
+  root.append(
+    h('div', { class: 'toolbar' },
+      h('label', { class: 'inline' }, t('board.date'), picker),
+      planBtn,
+      h('button', { type: 'button', 'data-testid': 'add-request', onclick: () => { clear(panel).append(requestForm(ctx, date, reload)); } }, t('board.add_request')),
+      h('button', { type: 'button', onclick: reload }, t('common.refresh'))),
+    status, box, panel,
+    h('div', { class: 'board' }, h('div', { class: 'board-main' }, routesEl, unassignedEl), requestsEl));
+
+  const planKey = `lifeline.plan.${date}`;
+  let requests = [];
+  let vehicles = [];
+  let patients = new Map();
+
+  planBtn.addEventListener('click', async () => {
+    planBtn.disabled = true;
+    flash(status, t('board.planning'));
+    try {
+      const plan = await api.post(`/api/v1/days/${date}/plan`, {}, { key: uuid() });
+      sessionStorage.setItem(planKey, JSON.stringify(plan.unassigned || []));
+      const s = plan.stats || {};
+      flash(status, t('board.planned', { assigned: s.assigned ?? '?', unassigned: s.unassigned ?? (plan.unassigned || []).length, routes: (plan.routes || []).length }));
+      await reload(true);
+    } catch (err) {
+      status.hidden = true;
+      showError(err, box);
+    } finally { planBtn.disabled = false; }
+  });
+
+  async function reload(keepStatus) {
+    const scroll = window.scrollY;
+    if (keepStatus !== true) status.hidden = true;
+    showError(null, box);
+    await Promise.all([loadVehicles(), loadRequests()]);
+    await loadRoutes();
+    renderUnassigned();
+    window.scrollTo(0, scroll);
+  }
+
+  async function loadVehicles() {
+    try { vehicles = (await api.get('/api/v1/vehicles', { query: { active: 'true', limit: 500 } })).items; } catch { vehicles = []; }
+  }
+
+  async function loadRequests() {
+    clear(requestsEl).append(h('h3', {}, t('board.requests')));
+    try {
+      requests = [];
+      let cursor;
+      do {
+        const page = await api.get('/api/v1/requests', { query: { date, limit: 500, cursor } });
+        requests.push(...page.items);
+        cursor = page.next_cursor;
+      } while (cursor);
+      await loadPatients(requests.map((r) => r.patient_id));
+      requestsEl.append(requestsTable());
+    } catch (err) {
+      requests = [];
+      requestsEl.append(unavailable(err, 'board.requests_unavailable'));
+    }
+  }
+
+  async function loadPatients(ids) {
+    const missing = [...new Set(ids)].filter((id) => !patients.has(id));
+    if (!missing.length) return;
+    try {
+      let cursor;
+      do {
+        const page = await api.get('/api/v1/patients', { query: { limit: 500, cursor } });
+        for (const p of page.items) patients.set(p.id, p);
+        cursor = page.next_cursor;
+      } while (cursor && missing.some((id) => !patients.has(id)));
+    } catch { /* names stay numbers */ }
+  }
+
+  const patientName = (id) => (patients.get(id) ? patients.get(id).name : `#${id}`);
+  const requestById = (id) => requests.find((r) => r.id === id);
+
+  function requestTime(r) {
+    if (r.arrive_by) return t('board.arrive_by', { time: fmtTime(r.arrive_by) });
+    if (r.ready_at) return t('board.ready_at', { time: fmtTime(r.ready_at) });
+    return t('board.will_call');
+  }
+
+  function requestsTable() {
+    if (!requests.length) return h('p', { class: 'empty' }, t('board.no_requests'));
+    return h('table', { class: 'list compact' },
+      h('thead', {}, h('tr', {}, ['#', t('field.patient'), t('field.direction'), t('field.time'), t('field.status'), ''].map((c) => h('th', {}, c)))),
+      h('tbody', {}, requests.map((r) => h('tr', { class: `status-${r.status}`, 'data-request': r.id },
+        h('td', {}, String(r.id)),
+        h('td', {}, patientName(r.patient_id), r.wheelchair ? ` ♿` : ''),
+        h('td', {}, tv('direction', r.direction)),
+        h('td', {}, requestTime(r)),
+        h('td', {}, h('span', { class: `badge ${r.status}` }, tv('status', r.status)), r.cancel_reason ? ` (${tv('cancel', r.cancel_reason)})` : ''),
+        h('td', { class: 'actions' }, requestActions(r))))));
+  }
+
+  function requestActions(r) {
+    const out = [];
+    const open = ['pending', 'scheduled', 'unserved'].includes(r.status);
+    if (open && !r.arrive_by && !r.ready_at) {
+      out.push(h('button', { type: 'button', class: 'small', 'data-testid': `ready-${r.id}`, onclick: async () => {
+        try { await api.post(`/api/v1/requests/${r.id}/ready`, {}, { key: uuid() }); flash(status, t('board.ready_done', { id: r.id })); reload(true); } catch (err) { showError(err, box); }
+      } }, t('board.ready')));
+    }
+    if (open) {
+      out.push(h('button', { type: 'button', class: 'small', 'data-testid': `assign-${r.id}`, onclick: () => { clear(panel).append(assignForm(r)); panel.scrollIntoView(); } }, t('board.assign')));
+      out.push(h('button', { type: 'button', class: 'small danger', 'data-testid': `cancel-${r.id}`, onclick: () => { clear(panel).append(cancelForm(r)); panel.scrollIntoView(); } }, t('board.cancel')));
+    }
+    return out;
+  }
+
+  function assignForm(r) {
+    const err = h('div', { class: 'error', hidden: true, role: 'alert', 'data-testid': 'assign-error' });
+    const sel = h('select', { name: 'vehicle_id', 'data-field': 'vehicle_id', 'data-testid': 'assign-vehicle' },
+      h('option', { value: '' }, t('board.best_vehicle')),
+      vehicles.map((v) => h('option', { value: String(v.id) }, `${v.plate} (${t('board.seats', { n: v.seats, w: v.wheelchair_spaces })})`)));
+    const form = h('form', { class: 'card', 'data-testid': 'assign-form' },
+      h('h3', {}, t('board.assign_title', { id: r.id, name: patientName(r.patient_id) })),
+      h('label', {}, t('field.vehicle'), sel), err,
+      h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary', 'data-testid': 'assign-send' }, t('board.assign')), h('button', { type: 'button', onclick: () => form.remove() }, t('common.close'))));
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      try {
+        const body = sel.value ? { vehicle_id: Number(sel.value) } : {};
+        await api.post(`/api/v1/requests/${r.id}/assign`, body, { key: uuid() });
+        form.remove();
+        flash(status, t('board.assigned', { id: r.id }));
+        reload(true);
+      } catch (e2) { showError(e2, err, form); }
+    });
+    return form;
+  }
+
+  function cancelForm(r) {
+    const err = h('div', { class: 'error', hidden: true, role: 'alert' });
+    const sel = h('select', { name: 'reason', 'data-field': 'reason' }, CANCEL_REASONS.map((c) => h('option', { value: c }, tv('cancel', c))));
+    const note = h('input', { name: 'note', 'data-field': 'note', 'data-i18n-placeholder': 'board.cancel_note', placeholder: t('board.cancel_note') });
+    const form = h('form', { class: 'card' },
+      h('h3', {}, t('board.cancel_title', { id: r.id, name: patientName(r.patient_id) })),
+      h('label', {}, t('field.reason'), sel), h('label', {}, t('field.note'), note), err,
+      h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'danger' }, t('board.cancel')), h('button', { type: 'button', onclick: () => form.remove() }, t('common.close'))));
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const body = { reason: sel.value };
+      if (note.value) body.note = note.value;
+      try { await api.post(`/api/v1/requests/${r.id}/cancel`, body, { key: uuid() }); form.remove(); reload(); } catch (e2) { showError(e2, err, form); }
+    });
+    return form;
+  }
+
+  async function loadRoutes() {
+    clear(routesEl).append(h('h3', {}, t('board.routes')));
+    let routes;
+    try {
+      const answer = await api.get(`/api/v1/days/${date}/routes`);
+      routes = Array.isArray(answer) ? answer : (answer.routes || answer.items || []);
+    } catch (err) {
+      routesEl.append(unavailable(err, 'board.routes_unavailable'));
+      return;
+    }
+    if (!routes.length) { routesEl.append(h('p', { class: 'empty' }, t('board.no_routes'))); return; }
+    for (const route of routes) routesEl.append(routeTimeline(route));
+  }
+
+  function routeTimeline(route) {
+    const v = vehicles.find((x) => x.id === route.vehicle_id);
+    const aboard = new Set();
+    const stops = (route.stops || []).map((s) => {
+      if (s.kind === 'pickup') aboard.add(s.request_id); else aboard.delete(s.request_id);
+      const r = requestById(s.request_id);
+      const who = [...aboard].map((id) => (requestById(id) ? patientName(requestById(id).patient_id) : `#${id}`));
+      return h('li', { class: `stop ${s.kind}` },
+        h('span', { class: 'eta' }, fmtTime(s.eta)),
+        h('span', { class: `kind ${s.kind}` }, tv('stop', s.kind)),
+        h('span', { class: 'who' }, r ? patientName(r.patient_id) : `#${s.request_id}`),
+        h('span', { class: 'aboard' }, who.length ? t('board.aboard', { names: who.join('、') }) : t('board.empty_car')));
+    });
+    return h('div', { class: 'route card', 'data-testid': `route-${route.id}` },
+      h('div', { class: 'route-head' },
+        h('strong', {}, v ? v.plate : `#${route.vehicle_id}`),
+        h('span', {}, t('board.route_info', { driver: route.driver_name || `#${route.driver_id}`, km: fmtNumber(route.planned_km, 1), from: fmtTime(route.starts_at), to: fmtTime(route.ends_at) })),
+        h('span', { class: `badge ${route.status}` }, tv('route_status', route.status))),
+      h('ol', { class: 'timeline' }, stops));
+  }
+
+  function renderUnassigned() {
+    clear(unassignedEl).append(h('h3', {}, t('board.unassigned')));
+    let reasons = [];
+    try { reasons = JSON.parse(sessionStorage.getItem(planKey) || '[]'); } catch { reasons = []; }
+    const byId = new Map(reasons.map((u) => [u.request_id, u]));
+    const open = requests.filter((r) => ['pending', 'unserved'].includes(r.status));
+    if (!open.length) { unassignedEl.append(h('p', { class: 'empty' }, t('board.none_unassigned'))); return; }
+    unassignedEl.append(h('ul', {}, open.map((r) => {
+      const u = byId.get(r.id);
+      const reason = r.unserved_reason || (u && (u.reason || u.code)) || (!r.arrive_by && !r.ready_at ? t('board.will_call') : t('board.not_planned'));
+      return h('li', { 'data-unassigned': r.id },
+        h('strong', {}, `#${r.id} ${patientName(r.patient_id)}`), ' · ', requestTime(r), ' — ', h('span', { class: 'reason' }, reason), ' ',
+        h('button', { type: 'button', class: 'small', onclick: () => { clear(panel).append(assignForm(r)); panel.scrollIntoView(); } }, t('board.assign')));
+    })));
+  }
+
+  await reload();
+}
+
+function unavailable(err, key) {
+  return h('p', { class: 'notice unavailable' }, err.unavailable ? t(key) : err.message);
+}
+
+// A new request: a patient by number, its direction and a time in the org's zone.
+function requestForm(ctx, date, done) {
+  const { api } = ctx;
+  const err = h('div', { class: 'error', hidden: true, role: 'alert' });
+  const form = h('form', { class: 'card', 'data-testid': 'request-form' },
+    h('h3', {}, t('board.add_request')),
+    h('label', {}, t('field.patient_id'), h('input', { name: 'patient_id', type: 'number', min: 1, required: true, 'data-field': 'patient_id' })),
+    h('label', {}, t('field.direction'), h('select', { name: 'direction', 'data-field': 'direction' }, ['to_center', 'home', 'other'].map((d) => h('option', { value: d }, tv('direction', d))))),
+    h('label', {}, t('field.time_kind'), h('select', { name: 'time_kind' },
+      h('option', { value: 'arrive_by' }, t('field.arrive_by')), h('option', { value: 'ready_at' }, t('field.ready_at')), h('option', { value: 'will_call' }, t('board.will_call')))),
+    h('label', {}, t('field.time'), h('input', { name: 'time', type: 'time', value: '08:00', 'data-field': 'arrive_by' })),
+    h('label', {}, t('field.dropoff_place_id'), h('input', { name: 'dropoff_place', type: 'number', min: 1, 'data-field': 'dropoff' })),
+    h('label', {}, t('field.notes'), h('input', { name: 'notes', 'data-field': 'notes' })),
+    err,
+    h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, t('common.save')), h('button', { type: 'button', onclick: () => form.remove() }, t('common.close'))));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const el = form.elements;
+    const body = { patient_id: Number(el.patient_id.value), direction: el.direction.value, service_date: date };
+    if (el.time_kind.value !== 'will_call') body[el.time_kind.value] = zonedToInstant(date, el.time.value);
+    if (el.dropoff_place.value) body.dropoff = { place_id: Number(el.dropoff_place.value) };
+    if (el.notes.value) body.notes = el.notes.value;
+    el.time.dataset.field = el.time_kind.value;
+    try { await api.post('/api/v1/requests', body, { key: uuid() }); form.remove(); done(); } catch (e2) { showError(e2, err, form); }
+  });
+  return form;
+}

@@ -1,0 +1,257 @@
+// Shared by the dispatcher board (app.js) and the driver page (driver.js): the API
+// client, problem+json errors, the dictionaries, and times in the organisation's zone.
+import en from './i18n-en.js';
+import zh from './i18n-zh-CN.js';
+
+export const dictionaries = { en, 'zh-CN': zh };
+const LANG_KEY = 'lifeline.lang';
+
+function browserLanguage() {
+  const wanted = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || 'en'];
+  for (const l of wanted) {
+    if (/^zh/i.test(l)) return 'zh-CN';
+    if (/^en/i.test(l)) return 'en';
+  }
+  return 'en';
+}
+
+export let lang = dictionaries[localStorage.getItem(LANG_KEY)] ? localStorage.getItem(LANG_KEY) : browserLanguage();
+
+// The text of `key` in the current language, with {name} placeholders filled.
+export function t(key, vars) {
+  let s = dictionaries[lang][key];
+  if (s === undefined) s = dictionaries.en[key];
+  if (s === undefined) s = key;
+  if (vars) s = s.replace(/\{(\w+)\}/g, (m, k) => (vars[k] === undefined ? m : String(vars[k])));
+  return s;
+}
+
+// An enum value as a dispatcher reads it ("wheelchair" → "轮椅").
+export function tv(group, value) {
+  if (value === null || value === undefined || value === '') return '';
+  const key = `${group}.${value}`;
+  return dictionaries[lang][key] !== undefined || dictionaries.en[key] !== undefined ? t(key) : String(value);
+}
+
+const listeners = [];
+export function onLanguageChange(fn) { listeners.push(fn); }
+
+export function setLanguage(l) {
+  if (!dictionaries[l]) return;
+  lang = l;
+  localStorage.setItem(LANG_KEY, l);
+  applyTranslations(document);
+  for (const fn of listeners) fn(l);
+}
+
+// Static markup names its strings with data-i18n (text), data-i18n-placeholder,
+// data-i18n-title and data-i18n-aria (aria-label).
+export function applyTranslations(root) {
+  document.documentElement.lang = lang;
+  for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
+  for (const el of root.querySelectorAll('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle);
+  for (const el of root.querySelectorAll('[data-i18n-aria]')) el.setAttribute('aria-label', t(el.dataset.i18nAria));
+  if (document.body && document.body.dataset.i18nDocTitle) document.title = t(document.body.dataset.i18nDocTitle);
+}
+
+// A language switch: a <select> of the dictionaries, each named in its own language.
+export function languageSelect() {
+  const sel = h('select', { class: 'lang', 'data-i18n-aria': 'lang.choose', 'aria-label': t('lang.choose'), 'data-testid': 'lang' });
+  for (const code of Object.keys(dictionaries)) sel.append(h('option', { value: code }, dictionaries[code]['lang.self']));
+  sel.value = lang;
+  sel.addEventListener('change', () => setLanguage(sel.value));
+  onLanguageChange((l) => { sel.value = l; });
+  return sel;
+}
+
+// ---- DOM -----------------------------------------------------------------------------
+
+// h('button', {class: 'big', onclick: fn}, 'text', child…)
+export function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
+    else if (k === 'value') el.value = v;
+    else if (k === 'checked') el.checked = !!v;
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+
+export function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); return el; }
+
+// ---- time in the organisation's zone ------------------------------------------------
+
+export let timeZone = 'Asia/Shanghai';
+export function setTimeZone(zone) {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    timeZone = zone;
+  } catch { /* an unknown zone keeps the default */ }
+}
+
+function locale() { return lang === 'zh-CN' ? 'zh-CN' : 'en-GB'; }
+
+export function fmtTime(iso) {
+  if (!iso) return '';
+  return new Intl.DateTimeFormat(locale(), { timeZone, hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(iso));
+}
+
+export function fmtDateTime(iso) {
+  if (!iso) return '';
+  return new Intl.DateTimeFormat(locale(), { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(iso));
+}
+
+export function fmtNumber(n, digits = 0) {
+  if (n === null || n === undefined || n === '') return '';
+  if (typeof n !== 'number') return String(n);
+  return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(n);
+}
+
+function partsIn(ms) {
+  const p = {};
+  for (const { type, value } of new Intl.DateTimeFormat('en-US', {
+    timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+  }).formatToParts(new Date(ms))) p[type] = value;
+  return p;
+}
+
+// Today's date (YYYY-MM-DD) in the organisation's zone.
+export function todayInZone(now = Date.now()) {
+  const p = partsIn(now);
+  return `${p.year}-${p.month}-${p.day}`;
+}
+
+// A local date and "HH:MM" of the organisation's zone as an RFC 3339 instant.
+export function zonedToInstant(date, time) {
+  const [y, mo, d] = date.split('-').map(Number);
+  const [hh, mm] = time.split(':').map(Number);
+  const wanted = Date.UTC(y, mo - 1, d, hh, mm);
+  let guess = wanted;
+  for (let i = 0; i < 3; i++) {
+    const p = partsIn(guess);
+    const shown = Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute);
+    guess += wanted - shown;
+  }
+  return new Date(guess).toISOString().replace('.000Z', 'Z');
+}
+
+// ---- the API ------------------------------------------------------------------------
+
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super((problem && (problem.detail || problem.title)) || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem || {};
+    this.errors = (problem && Array.isArray(problem.errors)) ? problem.errors : [];
+  }
+  // The network is down or the server unreachable: worth retrying later.
+  get offline() { return this.status === 0; }
+  // The server does not have this endpoint (yet): an unmatched route, not an unknown id.
+  get unavailable() {
+    return this.status === 405 || (this.status === 404 && /^no such resource/.test(this.problem.detail || ''));
+  }
+}
+
+export function uuid() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  // Plain http:// on a phone is not a secure context; getRandomValues still is there.
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const x = [...b].map((v) => v.toString(16).padStart(2, '0')).join('');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
+
+export function makeClient(tokenKey, onUnauthorized) {
+  const client = {
+    get token() { return localStorage.getItem(tokenKey); },
+    set token(v) { if (v) localStorage.setItem(tokenKey, v); else localStorage.removeItem(tokenKey); },
+    // Resolves to the parsed JSON (or text when `text`), rejects with ApiError.
+    async call(method, path, { body, query, key, contentType, text, raw } = {}) {
+      const url = new URL(path, location.origin);
+      for (const [k, v] of Object.entries(query || {})) if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, v);
+      const headers = { Accept: text ? '*/*' : 'application/json' };
+      if (client.token) headers.Authorization = `Bearer ${client.token}`;
+      if (key) headers['Idempotency-Key'] = key;
+      let payload;
+      if (body !== undefined) {
+        headers['Content-Type'] = contentType || 'application/json';
+        payload = typeof body === 'string' ? body : JSON.stringify(body);
+      }
+      let res;
+      try {
+        res = await fetch(url, { method, headers, body: payload, cache: 'no-store' });
+      } catch {
+        throw new ApiError(0, { detail: t('error.network') });
+      }
+      if (!res.ok) {
+        let problem = null;
+        try { problem = await res.json(); } catch { problem = { detail: `HTTP ${res.status}` }; }
+        if (res.status === 401 && onUnauthorized && path !== '/api/v1/auth/login') onUnauthorized();
+        throw new ApiError(res.status, problem);
+      }
+      if (raw) return res;
+      if (text) return res.text();
+      if (res.status === 204) return null;
+      const type = res.headers.get('Content-Type') || '';
+      return type.includes('json') ? res.json() : res.text();
+    },
+    get: (p, o) => client.call('GET', p, o),
+    post: (p, body, o = {}) => client.call('POST', p, { ...o, body }),
+    patch: (p, body, o = {}) => client.call('PATCH', p, { ...o, body }),
+    put: (p, body, o = {}) => client.call('PUT', p, { ...o, body }),
+  };
+  return client;
+}
+
+// Shows an API error: its detail in `box`, and each field error next to the form
+// control whose data-field names it (or the longest data-field it starts with).
+export function showError(err, box, form) {
+  if (form) {
+    for (const el of form.querySelectorAll('.field-error')) el.remove();
+    for (const el of form.querySelectorAll('.invalid')) el.classList.remove('invalid');
+  }
+  if (!box) return;
+  clear(box);
+  if (!err) { box.hidden = true; return; }
+  box.hidden = false;
+  const detail = err instanceof ApiError
+    ? (err.unavailable ? t('error.unavailable') : err.message)
+    : String(err.message || err);
+  box.append(h('strong', {}, detail));
+  const loose = [];
+  for (const fe of (err.errors || [])) {
+    const target = form && fieldFor(form, fe.field);
+    if (target) {
+      target.classList.add('invalid');
+      const note = h('div', { class: 'field-error', role: 'alert', 'data-error-for': fe.field }, fe.message);
+      (target.closest('label') || target).after(note);
+    } else {
+      loose.push(fe);
+    }
+  }
+  if (loose.length) box.append(h('ul', {}, loose.map((fe) => h('li', {}, `${fe.field}: ${fe.message}`))));
+}
+
+function fieldFor(form, field) {
+  let best = null;
+  for (const el of form.querySelectorAll('[data-field]')) {
+    const f = el.dataset.field;
+    if (f === field) return el;
+    if ((field.startsWith(`${f}.`) || field.startsWith(`${f}[`)) && (!best || f.length > best.dataset.field.length)) best = el;
+  }
+  return best;
+}
+
+export function flash(box, message) {
+  clear(box);
+  box.hidden = false;
+  box.append(message);
+}
