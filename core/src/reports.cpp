@@ -171,9 +171,15 @@ MonthlyReport Reports::monthly(const Actor& actor, LocalDate month, Instant now)
     t.patients_served = facts.patients_served;
     t.drivers_active = std::int64_t(drivers.size());
     t.vehicles_active = std::int64_t(vehicles.size());
-    t.cancellations = facts.cancellations;
-    for (const auto& [reason, n] : facts.cancellations)
+    // Every reason is listed, in a fixed order, so that tables line up month to month.
+    for (const char* reason : {"patient", "late_cancel", "holiday", "weather", "other"}) {
+        std::int64_t n = 0;
+        for (const auto& [stored, count] : facts.cancellations)
+            if (stored == reason)
+                n += count;
+        t.cancellations.emplace_back(reason, n);
         t.cancellations_total += n;
+    }
 
     // Occupied km: measured where every completed ride of a trip has readings, otherwise
     // the rides' great-circle distance × the detour factor, never more than those trips'

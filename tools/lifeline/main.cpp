@@ -14,6 +14,7 @@
 #include "lifeline/core/errors.h"
 #include "lifeline/core/fleet.h"
 #include "lifeline/core/ledger.h"
+#include "lifeline/core/reports.h"
 #include "lifeline/core/settings.h"
 #include "lifeline/net/api.h"
 #include "lifeline/net/metrics.h"
@@ -26,6 +27,7 @@
 #include "lifeline/storage/database.h"
 #include "lifeline/storage/fleet_store.h"
 #include "lifeline/storage/migrations.h"
+#include "lifeline/storage/report_store.h"
 #include "lifeline/storage/trip_store.h"
 
 namespace po = boost::program_options;
@@ -143,6 +145,8 @@ int run_serve(int argc, char** argv) {
     AuditLog audit(audit_store);
     storage::SqliteSettingsStore settings_store(db);
     SettingsService settings(settings_store);
+    storage::SqliteReportStore report_store(db);
+    Reports reports(report_store, settings);
 
     const char* env_password = std::getenv("LIFELINE_ADMIN_PASSWORD");
     std::string admin_password = env_password ? env_password : "";
@@ -173,7 +177,8 @@ int run_serve(int argc, char** argv) {
     }
 
     net::Metrics metrics;
-    net::Services services{db, crypto, accounts, fleet, ledger, audit, settings, metrics};
+    net::Services services{db, crypto, accounts, fleet, ledger, audit, settings, metrics,
+                            reports};
     net::Router router;
     net::register_api(router, services);
 

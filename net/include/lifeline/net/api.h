@@ -11,6 +11,7 @@ class SettingsService;
 class Crypto;
 class Fleet;
 class Ledger;
+class Reports;
 namespace storage {
 class Database;
 }
@@ -30,6 +31,7 @@ struct Services {
     AuditLog& audit;
     SettingsService& settings;
     Metrics& metrics;
+    Reports& reports;
 };
 
 // Registers /healthz, /metrics, /api/v1/openapi.yaml and every /api/v1 route.

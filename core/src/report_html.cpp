@@ -1,0 +1,491 @@
+// The reports as one self-contained printable page: inline CSS for A4, inline SVG charts,
+// no scripts and no external resources. The markup is XHTML-style (void elements closed
+// with "/>") so that the page is also well-formed XML; every stored string is escaped.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "lifeline/core/report_render.h"
+
+namespace lifeline {
+namespace {
+
+std::string fixed(double v, int decimals) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return buf;
+}
+std::string km(WholeMeters m) {
+    return fixed(km_of(m), 1);
+}
+std::string n(std::int64_t v) {
+    // Thousands separated by a thin comma, as the year-end figures are quoted.
+    std::string digits = std::to_string(v < 0 ? -v : v);
+    std::string out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0)
+            out += ',';
+        out += digits[i];
+    }
+    return v < 0 ? "-" + out : out;
+}
+std::string e(std::string_view s) {
+    return html_escape(s);
+}
+
+constexpr const char* style = R"css(
+@page { size: A4; margin: 14mm 12mm; }
+* { box-sizing: border-box; }
+body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei",
+       "Helvetica Neue", Arial, sans-serif; font-size: 9.5pt; color: #1d2327; margin: 0 auto;
+       max-width: 186mm; line-height: 1.35; }
+header { border-bottom: 2px solid #1f6f8b; margin-bottom: 4mm; padding-bottom: 2mm; }
+h1 { font-size: 16pt; margin: 0 0 1mm 0; color: #1f6f8b; }
+h2 { font-size: 11.5pt; margin: 5mm 0 2mm 0; color: #1f6f8b; break-after: avoid; }
+p.meta { margin: 0; color: #5a6570; font-size: 8.5pt; }
+.figures { display: flex; flex-wrap: wrap; gap: 2mm; }
+.figure { border: 1px solid #d5dde3; border-radius: 2mm; padding: 2mm 3mm; min-width: 28mm; }
+.figure b { display: block; font-size: 13pt; }
+.figure span { color: #5a6570; font-size: 8pt; }
+table { border-collapse: collapse; width: 100%; break-inside: auto; }
+th, td { border-bottom: 1px solid #e1e6ea; padding: 1mm 1.5mm; text-align: left; }
+th { background: #eef4f7; font-weight: 600; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+tr { break-inside: avoid; }
+.chart { break-inside: avoid; margin: 1mm 0 2mm 0; }
+.chart svg { width: 100%; height: auto; }
+.note { color: #5a6570; font-size: 8.5pt; }
+.warn { color: #a03c1c; }
+.statement { break-after: page; }
+.statement:last-child { break-after: auto; }
+.sign { display: flex; gap: 10mm; margin-top: 12mm; }
+.sign div { flex: 1; border-top: 1px solid #1d2327; padding-top: 1mm; font-size: 8.5pt; }
+)css";
+
+class HtmlPage {
+  public:
+    explicit HtmlPage(const std::string& title) {
+        out_ += "<!DOCTYPE html>\n<html lang=\"zh-CN\" xmlns=\"http://www.w3.org/1999/xhtml\">\n";
+        out_ += "<head>\n<meta charset=\"utf-8\"/>\n";
+        out_ += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n";
+        out_ += "<title>" + e(title) + "</title>\n<style>" + style + "</style>\n</head>\n<body>\n";
+    }
+    HtmlPage& raw(const std::string& html) {
+        out_ += html;
+        return *this;
+    }
+    std::string finish() && {
+        out_ += "</body>\n</html>\n";
+        return std::move(out_);
+    }
+
+  private:
+    std::string out_;
+};
+
+std::string header_html(const ReportHeader& h, const std::string& title) {
+    return "<header>\n<h1>" + e(title) + "</h1>\n<p class=\"meta\">" + e(h.organisation) + " · " +
+           e(h.time_zone) + " · generated " + e(format_instant(h.generated_at)) +
+           "</p>\n</header>\n";
+}
+
+std::string figure(const std::string& value, const std::string& label) {
+    return "<div class=\"figure\"><b>" + e(value) + "</b><span>" + e(label) + "</span></div>\n";
+}
+
+// A table: the header cells, then rows; `numeric[i]` right-aligns column i.
+class Table {
+  public:
+    Table(std::vector<std::string> heads, std::vector<bool> numeric)
+        : numeric_(std::move(numeric)) {
+        out_ = "<table>\n<thead><tr>";
+        for (std::size_t i = 0; i < heads.size(); ++i)
+            out_ += cell("th", i, heads[i]);
+        out_ += "</tr></thead>\n<tbody>\n";
+    }
+    Table& row(const std::vector<std::string>& cells) {
+        out_ += "<tr>";
+        for (std::size_t i = 0; i < cells.size(); ++i)
+            out_ += cell("td", i, cells[i]);
+        out_ += "</tr>\n";
+        ++rows_;
+        return *this;
+    }
+    std::string str(const std::string& empty_note) const {
+        if (rows_ == 0)
+            return "<p class=\"note\">" + e(empty_note) + "</p>\n";
+        return out_ + "</tbody>\n</table>\n";
+    }
+
+  private:
+    std::string cell(const char* tag, std::size_t i, const std::string& text) const {
+        const bool num = i < numeric_.size() && numeric_[i];
+        return std::string("<") + tag + (num ? " class=\"num\"" : "") + ">" + e(text) + "</" + tag +
+               ">";
+    }
+    std::vector<bool> numeric_;
+    std::string out_;
+    int rows_ = 0;
+};
+
+// Chart geometry in SVG user units; the page scales it to the column width.
+constexpr double chart_w = 700, chart_h = 170, pad_l = 44, pad_r = 10, pad_t = 12, pad_b = 22;
+
+std::string svg_open(const std::string& title, double h = chart_h) {
+    return "<div class=\"chart\"><svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " +
+           fixed(chart_w, 0) + " " + fixed(h, 0) + "\" role=\"img\" aria-label=\"" + e(title) +
+           "\"><title>" + e(title) + "</title>";
+}
+constexpr const char* svg_close = "</svg></div>\n";
+
+std::string text_at(double x, double y, const std::string& s, const char* anchor = "start",
+                    const char* extra = "") {
+    return "<text x=\"" + fixed(x, 1) + "\" y=\"" + fixed(y, 1) +
+           "\" font-size=\"10\" fill=\"#5a6570\" text-anchor=\"" + anchor + "\"" + extra + ">" +
+           e(s) + "</text>";
+}
+
+// A round upper bound for an axis: 1, 2 or 5 × a power of ten.
+double nice_max(double v) {
+    if (v <= 0)
+        return 1;
+    double p = 1;
+    while (p * 10 <= v)
+        p *= 10;
+    while (p > v)
+        p /= 10;
+    for (double m : {1.0, 2.0, 5.0, 10.0})
+        if (m * p >= v)
+            return m * p;
+    return 10 * p;
+}
+
+// Vertical bars, one per label, with a value axis.
+std::string bar_chart(const std::string& title, const std::vector<std::string>& labels,
+                      const std::vector<double>& values, const char* color, int decimals) {
+    const double top =
+        nice_max(values.empty() ? 0 : *std::max_element(values.begin(), values.end()));
+    const double plot_w = chart_w - pad_l - pad_r, plot_h = chart_h - pad_t - pad_b;
+    std::string s = svg_open(title);
+    for (int i = 0; i <= 2; ++i) {
+        const double v = top * i / 2, y = pad_t + plot_h - plot_h * i / 2;
+        s += "<line x1=\"" + fixed(pad_l, 1) + "\" y1=\"" + fixed(y, 1) + "\" x2=\"" +
+             fixed(chart_w - pad_r, 1) + "\" y2=\"" + fixed(y, 1) +
+             "\" stroke=\"#e1e6ea\" stroke-width=\"1\"/>";
+        s += text_at(pad_l - 4, y + 3, fixed(v, decimals), "end");
+    }
+    const double slot = labels.empty() ? plot_w : plot_w / double(labels.size());
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+        const double v = i < values.size() ? values[i] : 0;
+        const double h = plot_h * v / top;
+        const double x = pad_l + slot * double(i) + slot * 0.15;
+        s += "<rect x=\"" + fixed(x, 1) + "\" y=\"" + fixed(pad_t + plot_h - h, 1) + "\" width=\"" +
+             fixed(slot * 0.7, 1) + "\" height=\"" + fixed(h, 1) + "\" fill=\"" + color +
+             "\"><title>" + e(labels[i] + ": " + fixed(v, decimals)) + "</title></rect>";
+        if (labels.size() <= 16 || i % 2 == 0)
+            s += text_at(x + slot * 0.35, chart_h - 6, labels[i], "middle");
+    }
+    return s + svg_close;
+}
+
+// Horizontal bars with the label left of each bar and the value right of it.
+std::string hbar_chart(const std::string& title, const std::vector<std::string>& labels,
+                       const std::vector<double>& values, const char* color) {
+    const double row = 16, label_w = 150, value_w = 60;
+    const double h = pad_t + row * double(std::max<std::size_t>(labels.size(), 1)) + 6;
+    const double top =
+        nice_max(values.empty() ? 0 : *std::max_element(values.begin(), values.end()));
+    const double plot_w = chart_w - label_w - value_w;
+    std::string s = svg_open(title, h);
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+        const double y = pad_t + row * double(i);
+        const double w = plot_w * values[i] / top;
+        s += text_at(label_w - 6, y + 11, labels[i], "end");
+        s += "<rect x=\"" + fixed(label_w, 1) + "\" y=\"" + fixed(y + 2, 1) + "\" width=\"" +
+             fixed(w, 1) + "\" height=\"" + fixed(row - 5, 1) + "\" fill=\"" + color + "\"/>";
+        s += text_at(label_w + w + 4, y + 11, fixed(values[i], 1));
+    }
+    return s + svg_close;
+}
+
+// Lines over month labels: `actual` solid, `goal` dashed (a steady pace toward the goal).
+std::string line_chart(const std::string& title, const std::vector<std::string>& labels,
+                       const std::vector<double>& actual, const std::vector<double>& goal,
+                       const char* color, const std::string& actual_name,
+                       const std::string& goal_name) {
+    double peak = 0;
+    for (double v : actual)
+        peak = std::max(peak, v);
+    for (double v : goal)
+        peak = std::max(peak, v);
+    const double top = nice_max(peak);
+    const double plot_w = chart_w - pad_l - pad_r, plot_h = chart_h - pad_t - pad_b;
+    const double step = labels.size() > 1 ? plot_w / double(labels.size() - 1) : 0;
+    auto points = [&](const std::vector<double>& vs) {
+        std::string p;
+        for (std::size_t i = 0; i < vs.size(); ++i)
+            p += (i ? " " : "") + fixed(pad_l + step * double(i), 1) + "," +
+                 fixed(pad_t + plot_h - plot_h * vs[i] / top, 1);
+        return p;
+    };
+    std::string s = svg_open(title);
+    for (int i = 0; i <= 2; ++i) {
+        const double y = pad_t + plot_h - plot_h * i / 2;
+        s += "<line x1=\"" + fixed(pad_l, 1) + "\" y1=\"" + fixed(y, 1) + "\" x2=\"" +
+             fixed(chart_w - pad_r, 1) + "\" y2=\"" + fixed(y, 1) +
+             "\" stroke=\"#e1e6ea\" stroke-width=\"1\"/>";
+        s += text_at(pad_l - 4, y + 3, n(std::int64_t(top * i / 2)), "end");
+    }
+    s += "<polyline fill=\"none\" stroke=\"#8a96a0\" stroke-width=\"1.5\" stroke-dasharray=\"5 4\" "
+         "points=\"" +
+         points(goal) + "\"><title>" + e(goal_name) + "</title></polyline>";
+    s += "<polyline fill=\"none\" stroke=\"" + std::string(color) +
+         "\" stroke-width=\"2.5\" points=\"" + points(actual) + "\"><title>" + e(actual_name) +
+         "</title></polyline>";
+    for (std::size_t i = 0; i < labels.size(); ++i)
+        if (labels.size() <= 13 || i % (labels.size() / 12 + 1) == 0)
+            s += text_at(pad_l + step * double(i), chart_h - 6, labels[i], "middle");
+    s += text_at(pad_l + 6, pad_t + 10, actual_name + " — " + goal_name + " (dashed)");
+    return s + svg_close;
+}
+
+std::string pct(double fraction) {
+    return fixed(fraction * 100.0, 1) + " %";
+}
+
+}  // namespace
+
+std::string html_escape(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (char c : s) {
+        switch (c) {
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += c;
+        }
+    }
+    return out;
+}
+
+std::string monthly_html(const MonthlyReport& r) {
+    const std::string month = format_month(r.month);
+    const std::string title = "Monthly report " + month;
+    const MonthTotals& t = r.totals;
+    const Occupancy& o = r.occupancy;
+    HtmlPage page(r.header.organisation + " — " + title);
+    std::string b = header_html(r.header, r.header.organisation + " — " + title);
+
+    b += "<section class=\"figures\">\n";
+    b += figure(n(t.rides), "rides completed");
+    b += figure(km(t.meters), "km driven");
+    b += figure(n(t.trips), "trips");
+    b += figure(fixed(double(t.seconds) / 3600.0, 1), "volunteer hours");
+    b += figure(n(t.patients_served), "patients served");
+    b += figure(n(t.drivers_active), "drivers active");
+    b += figure(n(t.no_shows), "no-shows");
+    b += figure(n(t.cancellations_total), "cancellations");
+    b += "</section>\n";
+
+    std::vector<std::string> day_labels;
+    std::vector<double> day_km, day_rides;
+    for (const DayLine& d : r.days) {
+        day_labels.push_back(std::to_string(unsigned(d.date.day())));
+        day_km.push_back(km_of(d.meters));
+        day_rides.push_back(double(d.rides));
+    }
+    b += "<h2>Km per day</h2>\n" +
+         bar_chart("Km per day, " + month, day_labels, day_km, "#1f6f8b", 0);
+    b += "<h2>Rides per day</h2>\n" +
+         bar_chart("Rides per day, " + month, day_labels, day_rides, "#e07a2f", 0);
+
+    const std::size_t shown = std::min<std::size_t>(r.drivers.size(), 25);
+    std::vector<std::string> driver_labels;
+    std::vector<double> driver_km;
+    for (std::size_t i = 0; i < shown; ++i) {
+        driver_labels.push_back(r.drivers[i].name);
+        driver_km.push_back(km_of(r.drivers[i].meters));
+    }
+    b += "<h2>Km per driver</h2>\n";
+    if (shown == 0)
+        b += "<p class=\"note\">No trips this month.</p>\n";
+    else
+        b += hbar_chart("Km per driver, " + month, driver_labels, driver_km, "#3c8d5a");
+    if (r.drivers.size() > shown)
+        b += "<p class=\"note\">The " + std::to_string(shown) + " drivers with the most km; all " +
+             std::to_string(r.drivers.size()) + " are in the table below.</p>\n";
+
+    b += "<h2>Totals</h2>\n";
+    Table totals({"measure", "value"}, {false, true});
+    totals.row({"rides completed", n(t.rides)})
+        .row({"no-shows", n(t.no_shows)})
+        .row({"rides cancelled on a trip", n(t.rides_cancelled)});
+    for (const auto& [reason, count] : t.cancellations)
+        totals.row({"requests cancelled: " + reason, n(count)});
+    totals.row({"trips (finished)", n(t.trips)})
+        .row({"trips still open", n(t.open_trips)})
+        .row({"km", km(t.meters)})
+        .row({"volunteer hours", fixed(double(t.seconds) / 3600.0, 1)})
+        .row({"patients served", n(t.patients_served)})
+        .row({"drivers active", n(t.drivers_active)})
+        .row({"vehicles active", n(t.vehicles_active)})
+        .row({"km with a patient aboard", km(o.occupied_meters) + (o.estimated ? " *" : "")})
+        .row({"km empty (to the first pickup, home again)",
+              km(o.empty_meters) + (o.estimated ? " *" : "")});
+    b += totals.str("");
+    if (o.estimated)
+        b += "<p class=\"note\">* Partly estimated: " + std::to_string(o.estimated_trips) +
+             " trips had no odometer readings at every pickup and drop-off; their km aboard (" +
+             km(o.estimated_occupied_meters) +
+             ") are great-circle distances × the detour factor. Measured: " +
+             km(o.measured_occupied_meters) + " km on " + std::to_string(o.measured_trips) +
+             " trips.</p>\n";
+
+    b += "<h2>Drivers</h2>\n";
+    Table drivers({"driver", "group", "trips", "rides", "km", "hours"},
+                  {false, false, true, true, true, true});
+    for (const DriverLine& d : r.drivers)
+        drivers.row({d.name, d.group, n(d.trips), n(d.rides), km(d.meters),
+                     fixed(double(d.seconds) / 3600.0, 1)});
+    b += drivers.str("No trips this month.");
+
+    b += "<h2>Vehicles</h2>\n";
+    Table vehicles({"plate", "trips", "km", "first odometer", "last odometer"},
+                   {false, true, true, true, true});
+    for (const VehicleLine& v : r.vehicles)
+        vehicles.row({v.plate, n(v.trips), km(v.meters), fixed(v.first_odometer, 1),
+                      fixed(v.last_odometer, 1)});
+    b += vehicles.str("No trips this month.");
+
+    b += "<h2>Odometer integrity</h2>\n";
+    Table odo({"plate", "issue", "previous trip", "its reading", "trip", "started", "start reading",
+               "gap km"},
+              {false, false, true, true, true, false, true, true});
+    for (const OdometerAnomaly& a : r.odometer)
+        odo.row({a.plate, a.issue == OdometerIssue::backwards ? "goes backwards" : "unlogged km",
+                 "#" + std::to_string(a.previous_trip), fixed(a.previous_reading, 1),
+                 "#" + std::to_string(a.trip), format_instant(a.started_at),
+                 fixed(a.odometer_start, 1), fixed(a.gap_km, 1)});
+    b += odo.str("Every trip starts where the vehicle's previous trip ended.");
+    if (!r.odometer.empty())
+        b += "<p class=\"note warn\">Listed as logged; nothing is corrected here. A dispatcher "
+             "corrects a trip with a reason (audited).</p>\n";
+
+    b += "<h2>Days</h2>\n";
+    Table days({"date", "trips", "rides", "km"}, {false, true, true, true});
+    for (const DayLine& d : r.days)
+        days.row({format_date(d.date), n(d.trips), n(d.rides), km(d.meters)});
+    b += days.str("");
+    return std::move(page.raw(b)).finish();
+}
+
+std::string totals_html(const TotalsReport& r) {
+    const std::string title =
+        "Totals " + format_month(r.from_month) + " to " + format_month(r.to_month);
+    HtmlPage page(r.header.organisation + " — " + title);
+    std::string b = header_html(r.header, r.header.organisation + " — " + title);
+    const GoalProgress& p = r.progress;
+
+    b += "<section class=\"figures\">\n";
+    b += figure(n(r.rides), "rides");
+    b += figure(km(r.meters), "km");
+    b += figure(n(r.trips), "trips");
+    b += figure(pct(p.rides_fraction), "of " + n(p.goals.rides) + " rides goal");
+    b += figure(pct(p.km_fraction), "of " + n(std::int64_t(p.goals.km)) + " km goal");
+    b += "</section>\n";
+
+    std::vector<std::string> labels;
+    std::vector<double> cum_km, goal_km, cum_rides, goal_rides;
+    for (const MonthTotalsLine& m : r.months) {
+        labels.push_back(format_month(m.month));
+        cum_km.push_back(km_of(m.cumulative_meters));
+        goal_km.push_back(m.goal_pace_km);
+        cum_rides.push_back(double(m.cumulative_rides));
+        goal_rides.push_back(m.goal_pace_rides);
+    }
+    b += "<h2>Cumulative km against the goal</h2>\n" +
+         line_chart("Cumulative km against the goal", labels, cum_km, goal_km, "#1f6f8b",
+                    "km so far", "steady pace to " + n(std::int64_t(p.goals.km)) + " km");
+    b += "<h2>Cumulative rides against the goal</h2>\n" +
+         line_chart("Cumulative rides against the goal", labels, cum_rides, goal_rides, "#e07a2f",
+                    "rides so far", "steady pace to " + n(p.goals.rides) + " rides");
+
+    b += "<h2>Progress toward the goals</h2>\n";
+    Table goals({"measure", "goal", "so far", "share", "projected at this pace"},
+                {false, true, true, true, true});
+    goals.row({"rides", n(p.goals.rides), n(p.rides), pct(p.rides_fraction),
+               p.projected_rides ? n(std::llround(*p.projected_rides)) : "—"});
+    goals.row({"km", n(std::int64_t(p.goals.km)), km(p.meters), pct(p.km_fraction),
+               p.projected_km ? km(std::llround(*p.projected_km * 1000)) : "—"});
+    b += goals.str("");
+    b += "<p class=\"note\">Goal period " + e(format_date(p.goals.from)) + " to " +
+         e(format_date(p.goals.to)) + ", figures as of " + e(format_instant(p.as_of)) + ".</p>\n";
+
+    b += "<h2>Months</h2>\n";
+    Table months({"month", "trips", "rides", "km", "rides so far", "km so far"},
+                 {false, true, true, true, true, true});
+    for (const MonthTotalsLine& m : r.months)
+        months.row({format_month(m.month), n(m.trips), n(m.rides), km(m.meters),
+                    n(m.cumulative_rides), km(m.cumulative_meters)});
+    b += months.str("");
+    return std::move(page.raw(b)).finish();
+}
+
+std::string statements_html(const StatementsReport& r) {
+    const std::string title = "Mileage statements " + format_month(r.month);
+    HtmlPage page(r.header.organisation + " — " + title);
+    std::string b;
+    if (r.statements.empty())
+        b += header_html(r.header, r.header.organisation + " — " + title) +
+             "<p class=\"note\">No trips in drivers' own vehicles this month.</p>\n";
+    for (const MileageStatement& s : r.statements) {
+        b += "<section class=\"statement\">\n";
+        b += header_html(r.header, "Volunteer mileage statement " + format_month(s.month));
+        b += "<section class=\"figures\">\n";
+        b += figure(s.driver_name, s.group.empty() ? "volunteer" : s.group);
+        b += figure(km(s.meters), "km in own vehicle");
+        b += figure(fixed(s.amount, 2) + " " + s.currency,
+                    "at " + fixed(s.per_km_rate, 2) + " " + s.currency + " per km");
+        b += "</section>\n<h2>Trips</h2>\n";
+        Table trips({"trip", "vehicle", "started", "ended", "odometer start", "odometer end", "km",
+                     "rides"},
+                    {true, false, false, false, true, true, true, true});
+        for (const StatementTrip& t : s.trips)
+            trips.row({"#" + std::to_string(t.id), t.plate, format_instant(t.started_at),
+                       format_instant(t.ended_at), fixed(t.odometer_start, 1),
+                       fixed(t.odometer_end, 1), km(t.meters), n(t.rides)});
+        b += trips.str("No trips in the driver's own vehicle this month.");
+        if (s.approval) {
+            b += "<p>Approved by " + e(s.approval->approved_by_name) + " at " +
+                 e(format_instant(s.approval->approved_at)) + ": " + e(fixed(s.approval->km, 1)) +
+                 " km, " + e(fixed(s.approval->amount, 2)) + " " + e(s.currency) + ".</p>\n";
+            if (s.changed_since_approval)
+                b += "<p class=\"warn\">The ledger changed after approval: the figures above "
+                     "differ from the approved ones.</p>\n";
+        } else {
+            b += "<p class=\"note\">Not approved yet.</p>\n";
+        }
+        b +=
+            "<div class=\"sign\"><div>Volunteer</div><div>Coordinator</div><div>Date</div></div>\n";
+        b += "</section>\n";
+    }
+    return std::move(page.raw(b)).finish();
+}
+
+}  // namespace lifeline
