@@ -111,8 +111,15 @@ void check_trip_references(LedgerTx& tx, Trip& t, FieldErrors& errs,
         errs.add("driver_id", "no driver with id " + std::to_string(t.driver_id));
     else if (!driver->active)
         errs.add("driver_id", "the driver is deactivated");
-    if (t.route_id)
-        errs.add("route_id", "no route with id " + std::to_string(*t.route_id));
+    if (t.route_id) {
+        auto route = tx.route(*t.route_id);
+        if (!route)
+            errs.add("route_id", "no route with id " + std::to_string(*t.route_id));
+        else if (route->vehicle_id != t.vehicle_id)
+            errs.add("route_id", "the route is planned for another vehicle");
+        else if (route->driver_id != t.driver_id)
+            errs.add("route_id", "the route is planned for another driver");
+    }
 
     for (std::size_t i = 0; i < t.rides.size(); ++i) {
         Ride& r = t.rides[i];
@@ -153,6 +160,28 @@ Trip load_own_trip(LedgerTx& tx, const Actor& actor, TripId id) {
     if (actor.role != Role::driver || trip->driver_id != actor.driver_id)
         throw_forbidden("only the trip's driver logs its events; dispatchers correct trips");
     return *trip;
+}
+
+// A ride's outcome as the status of the request it serves.
+std::optional<RequestStatus> request_status_of(RideOutcome outcome) {
+    switch (outcome) {
+        case RideOutcome::aboard:
+            return RequestStatus::in_progress;
+        case RideOutcome::completed:
+            return RequestStatus::completed;
+        case RideOutcome::no_show:
+            return RequestStatus::no_show;
+        case RideOutcome::cancelled:
+            return std::nullopt;  // the ledger records it; dispatch keeps its own reason
+    }
+    return std::nullopt;
+}
+
+void move_requests(LedgerTx& tx, const Trip& t) {
+    for (const Ride& r : t.rides)
+        if (r.request_id)
+            if (auto status = request_status_of(r.outcome))
+                tx.set_request_status(*r.request_id, *status);
 }
 
 AuditEntry audit_entry(const Actor& actor, const Trip& t, std::string action, std::string before,
@@ -244,9 +273,20 @@ Trip Ledger::open_or_log(const Actor& actor, const TripInput& in) {
         if (!whole && tx.open_trip_of(trip.vehicle_id))
             throw_conflict("the vehicle already has an open trip",
                            {{"vehicle_id", "already has an open trip; finish it first"}});
+        if (trip.route_id) {
+            auto route = tx.route(*trip.route_id);
+            if (route->status != RouteStatus::planned)
+                throw_conflict(
+                    "the route is " + std::string(to_string(route->status)),
+                    {{"route_id", "is already " + std::string(to_string(route->status))}});
+        }
 
         tx.insert_trip(trip, actor.user_id);
         tx.refresh_vehicle_odometer(trip.vehicle_id);
+        if (trip.route_id)
+            tx.set_route_status(*trip.route_id,
+                                whole ? RouteStatus::finished : RouteStatus::started);
+        move_requests(tx, trip);
         // The trip itself records who logged it (created_by); the audit log holds what
         // departs from the rules: an accepted odometer correction.
         if (corrected)
@@ -330,6 +370,7 @@ Trip Ledger::add_event(const Actor& actor, TripId id, const TripEvent& ev) {
         refs.throw_if_any("the event names something that does not exist or cannot be used",
                           ErrorKind::unprocessable);
         tx.update_trip(trip);
+        move_requests(tx, trip);
         return trip;
     });
 }
@@ -351,6 +392,8 @@ Trip Ledger::finish(const Actor& actor, TripId id, const TripFinish& f) {
         errs.throw_if_any();
         tx.update_trip(trip);
         tx.refresh_vehicle_odometer(trip.vehicle_id);
+        if (trip.route_id)
+            tx.set_route_status(*trip.route_id, RouteStatus::finished);
         return trip;
     });
 }
@@ -402,6 +445,7 @@ Trip Ledger::correct(const Actor& actor, TripId id, const TripCorrection& c) {
                            {{"vehicle_id", "already has an open trip"}});
         tx.update_trip(t);
         tx.refresh_vehicle_odometer(t.vehicle_id);
+        move_requests(tx, t);
         if (t.vehicle_id != before.vehicle_id)
             tx.refresh_vehicle_odometer(before.vehicle_id);
         Trip after = *tx.trip(id);

@@ -1,6 +1,7 @@
 // People, places and vehicles: /api/v1/places, /drivers, /vehicles, /patients.
 #include "api_common.h"
 #include "api_routes.h"
+#include "lifeline/core/dispatch.h"
 #include "lifeline/core/fleet.h"
 #include "lifeline/net/router.h"
 
@@ -454,8 +455,10 @@ void register_fleet_routes(Router& r, Services& s) {
         Actor a = authenticate(s, q);
         require_dispatcher(a);
         PatientId id = path_id(q);
-        return json_response(
-            200, patient_json(fleet.update_patient(a, id, read_body(q, read_patient_patch))));
+        Patient p = fleet.update_patient(a, id, read_body(q, read_patient_patch));
+        // Their future unplanned requests follow the schedule, center and home as now.
+        s.dispatch.patient_changed(a, id);
+        return json_response(200, patient_json(p));
     });
 }
 

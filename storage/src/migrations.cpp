@@ -138,12 +138,14 @@ CREATE TABLE requests (
     -- For requests from schedules: the session they serve ('<patient>:<date>:<direction>'),
     -- so generating a range twice creates nothing new.
     schedule_key     TEXT UNIQUE,
+    session_date     TEXT,             -- a schedule's session date, before any holiday move
     notes            TEXT NOT NULL DEFAULT '',
     created_at       INTEGER NOT NULL,
     updated_at       INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX requests_by_day ON requests (service_date, status);
 CREATE INDEX requests_by_patient ON requests (patient_id, service_date);
+CREATE INDEX requests_by_session ON requests (session_date) WHERE session_date IS NOT NULL;
 
 -- Plans: a vehicle's route of a service day, and its ordered stops.
 CREATE TABLE routes (
@@ -153,6 +155,8 @@ CREATE TABLE routes (
     driver_id    INTEGER NOT NULL REFERENCES drivers(id),
     status       TEXT NOT NULL DEFAULT 'planned' CHECK (status IN ('planned','started','finished')),
     planned_km   REAL NOT NULL DEFAULT 0,
+    starts_at    INTEGER,              -- instant: leaves the driver's home
+    ends_at      INTEGER,              -- instant: back home
     created_at   INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX routes_by_day ON routes (service_date, vehicle_id);

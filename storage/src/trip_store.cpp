@@ -172,6 +172,31 @@ class Tx : public LedgerTx {
 
     void audit(const AuditEntry& e) override { insert_audit(c_, e); }
 
+    std::optional<Route> route(RouteId id) override {
+        Statement st(c_,
+                     "SELECT service_date, vehicle_id, driver_id, status FROM routes WHERE id = ?");
+        st.bind_all(id);
+        if (!st.step())
+            return std::nullopt;
+        Route r;
+        r.id = id;
+        r.service_date = parse_date(st.get_text(0)).value_or(LocalDate{});
+        r.vehicle_id = st.get_int(1);
+        r.driver_id = st.get_int(2);
+        r.status = route_status_from(st.get_text(3)).value_or(RouteStatus::planned);
+        return r;
+    }
+    void set_route_status(RouteId id, RouteStatus status) override {
+        Statement st(c_, "UPDATE routes SET status = ? WHERE id = ?");
+        st.bind_all(to_string(status), id);
+        st.run();
+    }
+    void set_request_status(RequestId id, RequestStatus status) override {
+        Statement st(c_, "UPDATE requests SET status = ?, updated_at = ? WHERE id = ?");
+        st.bind_all(to_string(status), secs(now()), id);
+        st.run();
+    }
+
   private:
     Connection& c_;
 };

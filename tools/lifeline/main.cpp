@@ -8,9 +8,11 @@
 #include <optional>
 #include <string>
 
+#include "horizon.h"
 #include "lifeline/core/accounts.h"
 #include "lifeline/core/audit.h"
 #include "lifeline/core/demo.h"
+#include "lifeline/core/dispatch.h"
 #include "lifeline/core/errors.h"
 #include "lifeline/core/fleet.h"
 #include "lifeline/core/ledger.h"
@@ -25,6 +27,7 @@
 #include "lifeline/storage/settings_store.h"
 #include "lifeline/storage/backup.h"
 #include "lifeline/storage/database.h"
+#include "lifeline/storage/dispatch_store.h"
 #include "lifeline/storage/fleet_store.h"
 #include "lifeline/storage/migrations.h"
 #include "lifeline/storage/report_store.h"
@@ -145,6 +148,8 @@ int run_serve(int argc, char** argv) {
     AuditLog audit(audit_store);
     storage::SqliteSettingsStore settings_store(db);
     SettingsService settings(settings_store);
+    storage::SqliteDispatchStore dispatch_store(db);
+    Dispatch dispatch(dispatch_store, settings);
     storage::SqliteReportStore report_store(db);
     Reports reports(report_store, settings);
 
@@ -177,8 +182,8 @@ int run_serve(int argc, char** argv) {
     }
 
     net::Metrics metrics;
-    net::Services services{db, crypto, accounts, fleet, ledger, audit, settings, metrics,
-                            reports};
+    net::Services services{db,    crypto,   accounts, fleet,    ledger,
+                           audit, settings, metrics,  dispatch, reports};
     net::Router router;
     net::register_api(router, services);
 
@@ -197,7 +202,10 @@ int run_serve(int argc, char** argv) {
     std::string shown_host =
         listen.host.find(':') != std::string::npos ? "[" + listen.host + "]" : listen.host;
     std::cout << "listening on http://" << shown_host << ":" << server.port() << std::endl;
-    server.run();
+    {
+        cli::ScheduleHorizon horizon(dispatch, settings);
+        server.run();
+    }
     // Every in-flight request has been answered; commit whatever the writer still holds.
     db.close();
     std::cerr << "lifeline: stopped\n";

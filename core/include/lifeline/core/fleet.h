@@ -99,7 +99,8 @@ class FleetStore {
     virtual Page<Patient> list_patients(const PatientFilter& filter, const PageRequest& page) = 0;
 
     // The patient, if they have a ride on a trip of `driver` that is still open or
-    // started at or after `started_since`.
+    // started at or after `started_since`, or a stop on a route of `driver` whose service
+    // date is within two days from `started_since` (today's, in any time zone).
     virtual std::optional<Patient> find_patient_of_driver(PatientId patient, DriverId driver,
                                                           Instant started_since) = 0;
 
@@ -202,7 +203,8 @@ class Fleet {
 
     // A patient as the actor may see them: a dispatcher any patient; a driver only a
     // patient with a ride on one of the driver's own trips that is open or started in the
-    // last 24 hours. Any other patient is "not found" to a driver.
+    // last 24 hours, or with a stop on one of the driver's routes of today. Any other
+    // patient is "not found" to a driver.
     Patient patient_for(const Actor& actor, PatientId id);
 
   private:

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "lifeline/core/dispatch_model.h"
 #include "lifeline/core/errors.h"
 #include "lifeline/core/model.h"
 
@@ -33,6 +34,12 @@ class LedgerTx {
     // Sets the vehicle's odometer_km to its latest trip's latest reading.
     virtual void refresh_vehicle_odometer(VehicleId id) = 0;
     virtual void audit(const AuditEntry& entry) = 0;
+
+    // Dispatch's side of a trip: the route it drives (stops are not needed) and the
+    // requests its rides serve, moved along by the driver's events.
+    virtual std::optional<Route> route(RouteId id) = 0;
+    virtual void set_route_status(RouteId id, RouteStatus status) = 0;
+    virtual void set_request_status(RequestId id, RequestStatus status) = 0;
 };
 
 struct TripFilter {

@@ -12,6 +12,7 @@ class Crypto;
 class Fleet;
 class Ledger;
 class Reports;
+class Dispatch;
 namespace storage {
 class Database;
 }
@@ -31,6 +32,7 @@ struct Services {
     AuditLog& audit;
     SettingsService& settings;
     Metrics& metrics;
+    Dispatch& dispatch;
     Reports& reports;
 };
 

@@ -1,0 +1,321 @@
+#pragma once
+// Dispatch (DESIGN §4, §5): requests from dialysis schedules, holidays, manual and
+// will-call requests, day plans by the matching engine, real-time assignment, and the
+// drivers' manifests. Every rule lives here; storage provides atomic units of work
+// (DispatchStore::transact) and consistent reads (DispatchStore::read).
+//
+// A year's replay drives exactly these calls: generate → plan_day → (Ledger: trips with
+// route_id and events with request_id) → the next day.
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "lifeline/core/dispatch_model.h"
+#include "lifeline/core/errors.h"
+#include "lifeline/core/match/match.h"
+#include "lifeline/core/settings.h"
+
+namespace date {
+class time_zone;
+}
+
+namespace lifeline {
+
+// What a unit of work may read and write; every call sees the same transaction (or,
+// through DispatchStore::read, the same snapshot, where the writes throw).
+class DispatchTx {
+  public:
+    virtual ~DispatchTx() = default;
+
+    virtual std::optional<Patient> patient(PatientId id) = 0;
+    // Active patients with a schedule and a center.
+    virtual std::vector<Patient> scheduled_patients() = 0;
+    virtual std::optional<Place> place(PlaceId id) = 0;
+    virtual std::optional<Driver> driver(DriverId id) = 0;  // with shifts and absences
+    virtual std::optional<Vehicle> vehicle(VehicleId id) = 0;
+    virtual std::vector<Driver> active_drivers() = 0;  // with shifts and absences
+    virtual std::vector<Vehicle> active_vehicles() = 0;
+    virtual std::optional<Holiday> holiday(LocalDate date) = 0;
+
+    virtual std::optional<RideRequest> request(RequestId id) = 0;
+    virtual std::optional<RideRequest> request_by_key(const std::string& schedule_key) = 0;
+    virtual std::vector<RideRequest> requests_of_day(LocalDate date) = 0;
+    // Requests from schedules whose session falls in [from, to] (before holiday moves),
+    // of one patient or of all.
+    virtual std::vector<RideRequest> schedule_requests(LocalDate from, LocalDate to,
+                                                       std::optional<PatientId> patient) = 0;
+    virtual std::vector<Route> routes_of_day(LocalDate date) = 0;  // with stops, by id
+    virtual std::optional<Route> route(RouteId id) = 0;
+
+    virtual RequestId insert_request(const RideRequest& request) = 0;
+    virtual void update_request(const RideRequest& request) = 0;  // every field
+    // Only a request no route stop or ride refers to.
+    virtual void delete_request(RequestId id) = 0;
+    virtual void put_holiday(const Holiday& holiday) = 0;
+    virtual RouteId insert_route(const Route& route) = 0;  // with its stops
+    virtual void update_route(const Route& route) = 0;     // fields, and stops replaced
+    virtual void delete_route(RouteId id) = 0;
+};
+
+struct RequestFilter {
+    std::optional<LocalDate> date{};
+    std::optional<RequestStatus> status{};
+    std::optional<PatientId> patient_id{};
+};
+
+class DispatchStore {
+  public:
+    virtual ~DispatchStore() = default;
+
+    // One atomic, durable write; an exception from `work` rolls it back and is rethrown.
+    template <class F>
+    auto transact(F&& work) -> std::invoke_result_t<F&, DispatchTx&> {
+        return run(work, true);
+    }
+    // A consistent snapshot of committed state (writes throw).
+    template <class F>
+    auto read(F&& work) -> std::invoke_result_t<F&, DispatchTx&> {
+        return run(work, false);
+    }
+
+    // In id order, `page.after` excluded.
+    virtual Page<RideRequest> list_requests(const RequestFilter& filter,
+                                            const PageRequest& page) = 0;
+
+  protected:
+    virtual void run_transaction(const std::function<void(DispatchTx&)>& work) = 0;
+    virtual void run_read(const std::function<void(DispatchTx&)>& work) = 0;
+
+  private:
+    template <class F>
+    auto run(F& work, bool write) -> std::invoke_result_t<F&, DispatchTx&> {
+        using R = std::invoke_result_t<F&, DispatchTx&>;
+        auto go = [&](const std::function<void(DispatchTx&)>& w) {
+            write ? run_transaction(w) : run_read(w);
+        };
+        if constexpr (std::is_void_v<R>) {
+            go([&](DispatchTx& tx) { work(tx); });
+        } else {
+            std::optional<R> result;
+            go([&](DispatchTx& tx) { result.emplace(work(tx)); });
+            return std::move(*result);
+        }
+    }
+};
+
+// ---- inputs and answers -------------------------------------------------------------
+
+// One end of a new request: a place, or a point with an address. Absent: the patient's
+// home (pickup of a to_center/other ride, drop-off of a home ride) or their center.
+struct EndpointInput {
+    std::optional<PlaceId> place_id;
+    std::optional<GeoPoint> location;
+    std::string address;
+};
+
+struct RequestInput {
+    PatientId patient_id = 0;
+    Direction direction = Direction::other;
+    std::optional<LocalDate> service_date;  // default: the local date of arrive_by/ready_at
+    std::optional<EndpointInput> pickup;
+    std::optional<EndpointInput> dropoff;
+    std::optional<Instant> arrive_by;
+    std::optional<Instant> ready_at;
+    std::optional<int> passengers;   // default: 1, plus the patient's escort
+    std::optional<bool> wheelchair;  // default: the patient's mobility
+    std::string notes;
+};
+
+// Only the fields given change; for arrive_by/ready_at the inner nullopt clears it.
+struct RequestPatch {
+    std::optional<std::optional<Instant>> arrive_by;
+    std::optional<std::optional<Instant>> ready_at;
+    std::optional<int> passengers;
+    std::optional<bool> wheelchair;
+    std::optional<std::string> notes;
+    std::optional<EndpointInput> pickup;
+    std::optional<EndpointInput> dropoff;
+};
+
+struct GenerateResult {
+    int created = 0;    // new requests (a closed holiday's arrive cancelled)
+    int updated = 0;    // unplanned requests brought in line with the schedule or holiday
+    int removed = 0;    // unplanned requests of sessions the schedule no longer has
+    int unchanged = 0;  // already there as the schedule says, or planned/started/past
+};
+
+struct PlanOptions {
+    std::optional<std::int64_t> time_limit_ms;  // default: the settings' matcher time limit
+    std::uint64_t seed = 1;
+    std::int64_t max_iterations = 0;  // 0: stop on time (set for reproducible replays)
+};
+
+struct Unassigned {
+    RequestId request_id = 0;
+    std::string code;    // the engine's reason, or "will_call", "no_vehicle_on_shift"
+    std::string reason;  // in a dispatcher's words
+};
+
+struct PlanStats {
+    int requests = 0;  // requests given to the engine
+    int assigned = 0;
+    int unassigned = 0;
+    int will_call = 0;  // returns still waiting for the clinic, not planned
+    int vehicles = 0;   // drivers on shift with a vehicle
+    int routes = 0;     // routes with stops, frozen ones included
+    int frozen_routes = 0;
+    double planned_km = 0;
+    std::int64_t iterations = 0;
+    double solve_ms = 0;
+    bool checked = false;  // the engine's independent check accepted the plan
+};
+
+struct DayPlan {
+    LocalDate date{};
+    std::vector<Route> routes;
+    std::vector<Unassigned> unassigned;
+    PlanStats stats;
+};
+
+struct Assignment {
+    RideRequest request;
+    std::optional<Route> route;  // the route it joined
+    bool assigned = false;
+    std::string reason;  // why not, when not assigned
+};
+
+struct ManifestStop {
+    int seq = 0;
+    StopKind kind = StopKind::pickup;
+    Instant eta{};
+    RequestId request_id = 0;
+    RequestStatus status = RequestStatus::scheduled;
+    std::string patient_name;
+    std::string phone;
+    std::string address;
+    GeoPoint location;
+    Mobility mobility = Mobility::ambulatory;
+    bool escort = false;
+    int passengers = 1;
+    std::string notes;  // the patient's and the request's
+};
+
+struct ManifestRoute {
+    RouteId id = 0;
+    VehicleId vehicle_id = 0;
+    std::string plate;
+    RouteStatus status = RouteStatus::planned;
+    std::optional<Instant> starts_at;
+    std::optional<Instant> ends_at;
+    std::vector<ManifestStop> stops;
+};
+
+struct Manifest {
+    DriverId driver_id = 0;
+    std::string driver_name;
+    LocalDate date{};
+    std::vector<ManifestRoute> routes;
+};
+
+struct DispatchLimits {
+    int max_generate_days = 366;
+    int max_notes = 2000;
+    int max_address = 500;
+    std::int64_t max_time_limit_ms = 60'000;
+};
+
+// ---- the mapping of a day to the engine (DESIGN §5), exposed for tests -------------
+
+// A driver's working span on `date`: the day's weekly shifts (merged when split) unless
+// an absence covers the date. Local minutes after midnight.
+struct ShiftSpan {
+    Minutes start{0};
+    Minutes end{0};
+};
+std::optional<ShiftSpan> shift_on(const Driver& driver, LocalDate date);
+
+struct DayInputs {
+    LocalDate date{};
+    const date::time_zone* zone = nullptr;
+    MatcherDefaults matcher;
+    std::vector<Driver> drivers;
+    std::vector<Vehicle> vehicles;
+    std::vector<RideRequest> requests;  // the ones to map (none of them will-call)
+    std::map<PatientId, Patient> patients;
+};
+
+struct DayVehicle {
+    DriverId driver_id = 0;
+    VehicleId vehicle_id = 0;
+};
+
+struct DayProblem {
+    match::Problem problem;
+    Instant origin{};                    // tick 0: local midnight of the date
+    std::vector<RequestId> request_ids;  // engine request index → request id
+    std::vector<DayVehicle> vehicles;    // engine vehicle index → driver and vehicle
+    std::vector<RequestId> invalid;      // requests whose times make no sense that day
+
+    Instant at(match::Time tick) const;
+    match::Time tick(Instant t) const;
+};
+
+// Vehicles from drivers on shift (each with their first active vehicle, from and back to
+// their home), requests with their windows, loads and ride limits.
+DayProblem map_day(const DayInputs& in);
+
+// The reason an engine leaves a request out, in a dispatcher's words.
+std::string describe(match::UnservedReason reason);
+
+// ---- the facade ---------------------------------------------------------------------
+
+class Dispatch {
+  public:
+    Dispatch(DispatchStore& store, SettingsService& settings, DispatchLimits limits = {})
+        : store_(store), settings_(settings), limits_(limits) {}
+
+    // Expands every schedule into the requests of [from, to], idempotently; unplanned
+    // requests of dates from today on follow the schedules and holidays as they are now.
+    GenerateResult generate(const Actor& actor, LocalDate from, LocalDate to);
+    // After a patient's schedule, center or home changed: their future unplanned requests
+    // follow it (past, planned and started ones are left alone).
+    GenerateResult patient_changed(const Actor& actor, PatientId patient);
+    // Sessions of that date move to `move_to`, or are cancelled (reason holiday).
+    GenerateResult put_holiday(const Actor& actor, const Holiday& holiday);
+    std::optional<Holiday> get_holiday(const Actor& actor, LocalDate date);
+
+    RideRequest create_request(const Actor& actor, const RequestInput& input);
+    RideRequest get_request(const Actor& actor, RequestId id);
+    Page<RideRequest> list_requests(const Actor& actor, const RequestFilter& filter,
+                                    const PageRequest& page);
+    RideRequest update_request(const Actor& actor, RequestId id, const RequestPatch& patch);
+    RideRequest cancel_request(const Actor& actor, RequestId id, CancelReason reason,
+                               const std::string& note = {});
+
+    // Plans the day's open requests over the drivers on shift; replaces unstarted routes,
+    // keeps started and finished ones and their requests. Throws Error(internal) if the
+    // engine's independent check ever rejects the plan.
+    DayPlan plan_day(const Actor& actor, LocalDate date, const PlanOptions& options = {});
+    std::vector<Route> routes(const Actor& actor, LocalDate date);
+    // Into the best route, or into `vehicle`'s (409 naming the broken constraint).
+    Assignment assign(const Actor& actor, RequestId id, std::optional<VehicleId> vehicle);
+    // A will-call return is ready (at `at`, default now): into the live plan at once.
+    Assignment ready(const Actor& actor, RequestId id, std::optional<Instant> at = {});
+    // The driver's stops of the date: for that driver or a dispatcher only.
+    Manifest manifest(const Actor& actor, DriverId driver, LocalDate date);
+
+    // The organisation's local date now.
+    LocalDate today();
+
+  private:
+    DispatchStore& store_;
+    SettingsService& settings_;
+    DispatchLimits limits_;
+};
+
+}  // namespace lifeline

@@ -1,0 +1,18 @@
+#pragma once
+// Shared by dispatch_requests.cpp and dispatch_plan.cpp.
+
+#include <string>
+
+#include "lifeline/core/dispatch.h"
+
+namespace lifeline::dispatch_detail {
+
+void require_dispatcher(const Actor& actor);
+LocalDate add_days(LocalDate d, int days);
+std::string request_text(RequestId id);
+
+// Takes the request's stops off its route (a route left empty and unstarted goes) and
+// makes it pending again. Stops of a patient already picked up are never taken off.
+void detach(DispatchTx& tx, RideRequest& request);
+
+}  // namespace lifeline::dispatch_detail

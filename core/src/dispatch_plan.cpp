@@ -1,0 +1,727 @@
+// Dispatch: a day mapped to the matching engine (DESIGN §5), day plans, real-time
+// insertion (assign, will-call ready) and the drivers' manifests.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "dispatch_internal.h"
+#include "lifeline/core/dispatch.h"
+#include "lifeline/core/geo.h"
+
+namespace lifeline {
+
+using namespace dispatch_detail;
+
+namespace {
+
+constexpr match::Time minute_ms = 60'000;
+// Windows that a request leaves open reach this far past midnight: any shift ends before.
+constexpr match::Time open_end = 48 * 60 * minute_ms;
+
+bool covers(const Absence& a, LocalDate d) {
+    return a.from <= d && d <= a.to;
+}
+
+}  // namespace
+
+std::optional<ShiftSpan> shift_on(const Driver& driver, LocalDate date) {
+    if (!driver.active)
+        return std::nullopt;
+    for (const Absence& a : driver.absences)
+        if (covers(a, date))
+            return std::nullopt;
+    std::optional<ShiftSpan> span;
+    const unsigned weekday = iso_weekday(date);
+    for (const Shift& s : driver.shifts) {
+        if (s.weekday != weekday)
+            continue;
+        // A split shift is one span: the engine keeps a vehicle to one route a day.
+        if (!span)
+            span = ShiftSpan{s.start, s.end};
+        span->start = std::min(span->start, s.start);
+        span->end = std::max(span->end, s.end);
+    }
+    return span;
+}
+
+Instant DayProblem::at(match::Time t) const {
+    return origin + std::chrono::duration_cast<std::chrono::seconds>(
+                        std::chrono::milliseconds{(t + 500) / 1000 * 1000});
+}
+
+match::Time DayProblem::tick(Instant t) const {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(t - origin).count();
+}
+
+DayProblem map_day(const DayInputs& in) {
+    DayProblem dp;
+    dp.origin = local_midnight(in.date, in.zone);
+    const MatcherDefaults& m = in.matcher;
+    const match::Time service = match::Time(m.service_minutes) * minute_ms;
+    std::vector<GeoPoint> points;
+
+    struct OnShift {
+        const Driver* driver;
+        const Vehicle* vehicle;
+        ShiftSpan span;
+    };
+    std::vector<OnShift> on_shift;
+    std::vector<const Vehicle*> vehicles;
+    for (const Vehicle& v : in.vehicles)
+        if (v.active)
+            vehicles.push_back(&v);
+    std::sort(vehicles.begin(), vehicles.end(),
+              [](const Vehicle* a, const Vehicle* b) { return a->id < b->id; });
+    for (const Driver& d : in.drivers) {
+        auto span = shift_on(d, in.date);
+        if (!span)
+            continue;
+        auto v = std::find_if(vehicles.begin(), vehicles.end(),
+                              [&](const Vehicle* x) { return x->driver_id == d.id; });
+        if (v == vehicles.end())
+            continue;  // a volunteer without a car drives nobody
+        on_shift.push_back({&d, *v, *span});
+        points.push_back(d.home);
+    }
+
+    std::vector<const RideRequest*> requests;
+    for (const RideRequest& r : in.requests) {
+        if (r.will_call())
+            continue;
+        requests.push_back(&r);
+        points.push_back(r.pickup.location);
+        points.push_back(r.dropoff.location);
+    }
+    auto travel =
+        std::make_shared<GreatCircleTravel>(std::move(points), m.detour_factor, m.speed_kmh);
+    dp.problem.travel = travel;
+
+    match::LocationId loc = 0;
+    for (const OnShift& s : on_shift) {
+        match::Vehicle v;
+        v.start = v.end = loc++;
+        v.capacity = {s.vehicle->seats,
+                      s.driver->wheelchair_trained ? s.vehicle->wheelchair_spaces : 0};
+        v.shift_start = dp.tick(local_instant(in.date, s.span.start, in.zone));
+        v.shift_end = dp.tick(local_instant(in.date, s.span.end, in.zone));
+        v.max_duration = v.shift_end - v.shift_start;
+        dp.problem.vehicles.push_back(v);
+        dp.vehicles.push_back({s.driver->id, s.vehicle->id});
+    }
+
+    const match::Time early = match::Time(m.early_tolerance_minutes) * minute_ms;
+    const match::Time late = match::Time(m.late_tolerance_minutes) * minute_ms;
+    const match::Time min_ride = match::Time(m.min_ride_minutes) * minute_ms;
+    for (const RideRequest* r : requests) {
+        match::Request q;
+        q.pickup = {loc, 0, open_end, service};
+        q.dropoff = {loc + 1, 0, open_end, service};
+        loc += 2;
+        if (r->ready_at) {
+            q.pickup.earliest = dp.tick(*r->ready_at);
+            q.pickup.latest = q.pickup.earliest + late;
+        }
+        if (r->arrive_by) {
+            q.dropoff.latest = dp.tick(*r->arrive_by);
+            q.dropoff.earliest = q.dropoff.latest - early;
+        }
+        q.pickup.earliest = std::max<match::Time>(0, q.pickup.earliest);
+        q.dropoff.earliest = std::max<match::Time>(0, q.dropoff.earliest);
+        if (q.pickup.latest < q.pickup.earliest || q.dropoff.latest < q.dropoff.earliest ||
+            q.dropoff.latest > open_end || q.pickup.latest > open_end) {
+            dp.invalid.push_back(r->id);
+            continue;
+        }
+        const int seats = std::max(0, r->passengers - (r->wheelchair ? 1 : 0));
+        q.load = {seats, r->wheelchair ? 1 : 0};
+        const match::Time direct = travel->time(q.pickup.location, q.dropoff.location);
+        q.max_ride =
+            std::max(min_ride, match::Time(std::ceil(m.ride_time_factor * double(direct))));
+        auto p = in.patients.find(r->patient_id);
+        q.ride_alone = p != in.patients.end() && p->second.ride_alone;
+        dp.problem.requests.push_back(q);
+        dp.request_ids.push_back(r->id);
+    }
+    return dp;
+}
+
+std::string describe(match::UnservedReason reason) {
+    using R = match::UnservedReason;
+    switch (reason) {
+        case R::invalid_request:
+            return "the request's times make no sense on that day";
+        case R::no_wheelchair_vehicle:
+            return "no wheelchair space: no driver on shift has a vehicle with a wheelchair space "
+                   "and wheelchair training";
+        case R::exceeds_capacity:
+            return "more passengers than any vehicle on shift has seats";
+        case R::ride_time_too_short:
+            return "the direct ride takes longer than the longest ride allowed";
+        case R::window_unreachable:
+            return "no driver on shift can be there in time, even driving only this ride";
+        case R::fleet_full:
+            return "every driver on shift is busy at that time";
+    }
+    return "not served";
+}
+
+namespace {
+
+std::string minutes_text(match::Time ms) {
+    const auto mins = (ms + minute_ms - 1) / minute_ms;
+    return std::to_string(mins) + " min";
+}
+
+bool done(const RideRequest& r, StopKind kind) {
+    if (r.status == RequestStatus::completed || r.status == RequestStatus::no_show)
+        return true;
+    return kind == StopKind::pickup && r.status == RequestStatus::in_progress;
+}
+
+// A route as the engine sees it: its stops in the day's request indices.
+struct Mapped {
+    match::Route route;
+    bool ok = true;
+};
+
+// The planned or refreshed stops and times of engine route `er` as a Route.
+void fill_route(const DayProblem& dp, const match::Route& er, Route& out) {
+    const auto& travel = *dp.problem.travel;
+    const match::Vehicle& v = dp.problem.vehicles[std::size_t(er.vehicle)];
+    out.stops.clear();
+    match::Distance dist = 0;
+    match::LocationId at = v.start;
+    for (std::size_t i = 0; i < er.stops.size(); ++i) {
+        const auto& s = er.stops[i];
+        const auto& q = dp.problem.requests[std::size_t(s.request)];
+        const match::LocationId here = s.pickup ? q.pickup.location : q.dropoff.location;
+        dist += travel.distance(at, here);
+        at = here;
+        RouteStop stop;
+        stop.request_id = dp.request_ids[std::size_t(s.request)];
+        stop.kind = s.pickup ? StopKind::pickup : StopKind::dropoff;
+        stop.eta = dp.at(i < er.service_start.size() ? er.service_start[i] : 0);
+        out.stops.push_back(stop);
+    }
+    dist += travel.distance(at, v.end);
+    out.planned_km = double(dist) / 1000.0;
+    if (!er.stops.empty() && er.service_start.size() == er.stops.size()) {
+        const auto& first = dp.problem.requests[std::size_t(er.stops.front().request)];
+        const auto& last = er.stops.back();
+        const auto& lq = dp.problem.requests[std::size_t(last.request)];
+        const match::LocationId first_loc =
+            er.stops.front().pickup ? first.pickup.location : first.dropoff.location;
+        const match::LocationId last_loc = last.pickup ? lq.pickup.location : lq.dropoff.location;
+        const match::Place& last_place = last.pickup ? lq.pickup : lq.dropoff;
+        out.starts_at = dp.at(er.service_start.front() - travel.time(v.start, first_loc));
+        out.ends_at =
+            dp.at(er.service_start.back() + last_place.service + travel.time(last_loc, v.end));
+    }
+}
+
+void require_checked(const match::Problem& problem, const match::Solution& solution) {
+    const match::CheckReport report = match::check(problem, solution);
+    if (report.ok())
+        return;
+    std::string what = "the matching engine's plan failed its independent check: ";
+    what += std::string(match::to_string(report.violations.front().kind)) + " (" +
+            report.violations.front().detail + ")";
+    throw Error(ErrorKind::internal, what);
+}
+
+struct DayData {
+    std::vector<Route> routes;
+    std::vector<RideRequest> requests;
+    std::vector<Driver> drivers;
+    std::vector<Vehicle> vehicles;
+    std::map<PatientId, Patient> patients;
+};
+
+DayData load_day(DispatchTx& tx, LocalDate date) {
+    DayData d;
+    d.routes = tx.routes_of_day(date);
+    d.requests = tx.requests_of_day(date);
+    d.drivers = tx.active_drivers();
+    d.vehicles = tx.active_vehicles();
+    for (const auto& r : d.requests)
+        if (!d.patients.count(r.patient_id))
+            if (auto p = tx.patient(r.patient_id))
+                d.patients.emplace(r.patient_id, *p);
+    return d;
+}
+
+std::set<RouteId> frozen_ids(const std::vector<Route>& routes) {
+    std::set<RouteId> ids;
+    for (const auto& r : routes)
+        if (r.status != RouteStatus::planned)
+            ids.insert(r.id);
+    return ids;
+}
+
+}  // namespace
+
+DayPlan Dispatch::plan_day(const Actor& actor, LocalDate date, const PlanOptions& options) {
+    require_dispatcher(actor);
+    const Settings settings = settings_.get();
+    const std::int64_t limit = options.time_limit_ms.value_or(settings.matcher.time_limit_ms);
+    if (limit < 0 || limit > limits_.max_time_limit_ms)
+        throw_invalid_field("time_limit_ms",
+                            "must be 0 to " + std::to_string(limits_.max_time_limit_ms));
+    DayData day = store_.read([&](DispatchTx& tx) { return load_day(tx, date); });
+
+    DayPlan plan;
+    plan.date = date;
+    std::set<RequestId> frozen_requests;
+    std::set<VehicleId> frozen_vehicles;
+    for (const Route& r : day.routes) {
+        if (r.status == RouteStatus::planned)
+            continue;
+        plan.routes.push_back(r);
+        frozen_vehicles.insert(r.vehicle_id);
+        for (const auto& s : r.stops)
+            frozen_requests.insert(s.request_id);
+    }
+    plan.stats.frozen_routes = int(plan.routes.size());
+
+    DayInputs in;
+    in.date = date;
+    in.zone = find_zone(settings.time_zone);
+    in.matcher = settings.matcher;
+    in.drivers = day.drivers;
+    in.patients = day.patients;
+    // A vehicle out on its route is not planned again.
+    for (const Vehicle& v : day.vehicles)
+        if (!frozen_vehicles.count(v.id))
+            in.vehicles.push_back(v);
+    std::map<RequestId, const RideRequest*> by_id;
+    for (const RideRequest& r : day.requests) {
+        by_id[r.id] = &r;
+        if (!r.open() || frozen_requests.count(r.id))
+            continue;
+        if (r.will_call()) {
+            ++plan.stats.will_call;
+            plan.unassigned.push_back(
+                {r.id, "will_call", "will-call: waiting for the clinic to say treatment ended"});
+            continue;
+        }
+        in.requests.push_back(r);
+    }
+    DayProblem dp = map_day(in);
+    plan.stats.vehicles = int(dp.problem.vehicles.size());
+    plan.stats.requests = int(dp.problem.requests.size());
+    for (RequestId id : dp.invalid)
+        plan.unassigned.push_back(
+            {id, "invalid_request", describe(match::UnservedReason::invalid_request)});
+
+    match::Solution solution;
+    if (dp.problem.vehicles.empty()) {
+        for (RequestId id : dp.request_ids)
+            plan.unassigned.push_back(
+                {id, "no_vehicle_on_shift", "no driver with a vehicle is on shift that day"});
+    } else if (!dp.problem.requests.empty()) {
+        match::SolveOptions so;
+        so.time_limit_ms = limit;
+        so.seed = options.seed;
+        so.max_iterations = options.max_iterations;
+        match::SolveStats ss;
+        solution = match::solve(dp.problem, so, &ss);
+        plan.stats.iterations = ss.iterations;
+        plan.stats.solve_ms = ss.seconds * 1000.0;
+        require_checked(dp.problem, solution);
+        plan.stats.checked = true;
+        for (const auto& u : solution.unserved)
+            plan.unassigned.push_back({dp.request_ids[std::size_t(u.request)],
+                                       std::string(match::to_string(u.reason)),
+                                       describe(u.reason)});
+    } else {
+        plan.stats.checked = true;  // nothing to plan: the empty plan is trivially valid
+    }
+
+    std::vector<Route> fresh;
+    for (const match::Route& er : solution.routes) {
+        if (er.stops.empty())
+            continue;
+        Route r;
+        r.service_date = date;
+        r.vehicle_id = dp.vehicles[std::size_t(er.vehicle)].vehicle_id;
+        r.driver_id = dp.vehicles[std::size_t(er.vehicle)].driver_id;
+        fill_route(dp, er, r);
+        fresh.push_back(std::move(r));
+    }
+
+    const std::set<RouteId> frozen_before = frozen_ids(day.routes);
+    store_.transact([&](DispatchTx& tx) {
+        std::vector<Route> now_routes = tx.routes_of_day(date);
+        if (frozen_ids(now_routes) != frozen_before)
+            throw_conflict("a route of the day started while planning; plan again");
+        for (const Route& r : now_routes)
+            if (r.status == RouteStatus::planned)
+                tx.delete_route(r.id);
+        for (Route& r : fresh) {
+            for (const auto& s : r.stops) {
+                if (s.kind != StopKind::pickup)
+                    continue;
+                auto q = tx.request(s.request_id);
+                if (!q || !q->open())
+                    throw_conflict("request " + std::to_string(s.request_id) +
+                                   " changed while planning; plan again");
+                q->status = RequestStatus::scheduled;
+                q->unserved_reason.clear();
+                tx.update_request(*q);
+            }
+            r.id = tx.insert_route(r);
+        }
+        for (const Unassigned& u : plan.unassigned) {
+            if (u.code == "will_call")
+                continue;
+            auto q = tx.request(u.request_id);
+            if (!q || !q->open())
+                continue;
+            q->status = RequestStatus::unserved;
+            q->unserved_reason = u.reason;
+            tx.update_request(*q);
+        }
+    });
+    for (const Route& r : fresh)
+        plan.stats.assigned += int(r.stops.size() / 2);
+    for (Route& r : fresh)
+        plan.routes.push_back(std::move(r));
+    std::sort(plan.routes.begin(), plan.routes.end(),
+              [](const Route& a, const Route& b) { return a.id < b.id; });
+    for (const Route& r : plan.routes)
+        plan.stats.planned_km += r.planned_km;
+    plan.stats.routes = int(plan.routes.size());
+    plan.stats.unassigned = int(plan.unassigned.size()) - plan.stats.will_call;
+    return plan;
+}
+
+std::vector<Route> Dispatch::routes(const Actor& actor, LocalDate date) {
+    require_dispatcher(actor);
+    return store_.read([&](DispatchTx& tx) { return tx.routes_of_day(date); });
+}
+
+// ---- real-time insertion ------------------------------------------------------------
+
+namespace {
+
+struct Live {
+    DayProblem dp;
+    match::Solution solution;
+    std::vector<Route> routes;  // by engine vehicle index; id 0 when the vehicle has none
+    match::RequestId target = -1;
+    LocalDate date{};
+};
+
+// The day's live plan: the routes of vehicles on shift with their stops (the ones
+// already served pinned as started), plus `target`.
+Live live_plan(DispatchTx& tx, const Settings& settings, const RideRequest& target,
+               std::vector<Driver> drivers, std::vector<Vehicle> vehicles) {
+    const LocalDate date = target.service_date;
+    std::vector<Route> routes = tx.routes_of_day(date);
+    DayInputs in;
+    in.date = date;
+    in.zone = find_zone(settings.time_zone);
+    in.matcher = settings.matcher;
+    in.drivers = std::move(drivers);
+    in.vehicles = std::move(vehicles);
+
+    // Which vehicles are on shift decides which routes take part.
+    DayInputs probe = in;
+    DayProblem vehicles_only = map_day(probe);
+    std::map<VehicleId, std::size_t> engine_vehicle;
+    for (std::size_t k = 0; k < vehicles_only.vehicles.size(); ++k)
+        engine_vehicle[vehicles_only.vehicles[k].vehicle_id] = k;
+
+    std::map<RequestId, RideRequest> requests;
+    std::vector<const Route*> taking_part;
+    for (const Route& r : routes) {
+        if (!engine_vehicle.count(r.vehicle_id) || r.status == RouteStatus::finished)
+            continue;
+        taking_part.push_back(&r);
+        for (const auto& s : r.stops)
+            if (!requests.count(s.request_id))
+                if (auto q = tx.request(s.request_id))
+                    requests.emplace(s.request_id, *q);
+    }
+    for (auto& [id, q] : requests) {
+        in.requests.push_back(q);
+        if (auto p = tx.patient(q.patient_id))
+            in.patients.emplace(q.patient_id, *p);
+    }
+    in.requests.push_back(target);
+    if (auto p = tx.patient(target.patient_id))
+        in.patients.emplace(target.patient_id, *p);
+
+    Live live;
+    live.date = date;
+    live.dp = map_day(in);
+    std::map<RequestId, match::RequestId> index;
+    for (std::size_t i = 0; i < live.dp.request_ids.size(); ++i)
+        index[live.dp.request_ids[i]] = match::RequestId(i);
+    if (!index.count(target.id))
+        throw_unprocessable("the request's times make no sense on its day",
+                            {{"id", describe(match::UnservedReason::invalid_request)}});
+    live.target = index[target.id];
+    live.routes.resize(live.dp.vehicles.size());
+    for (const Route* r : taking_part) {
+        const std::size_t k = engine_vehicle[r->vehicle_id];
+        match::Route er;
+        er.vehicle = match::VehicleId(k);
+        bool prefix = true;
+        for (const auto& s : r->stops) {
+            auto it = index.find(s.request_id);
+            if (it == index.end())
+                continue;
+            er.stops.push_back({it->second, s.kind == StopKind::pickup});
+            if (prefix && done(requests.at(s.request_id), s.kind))
+                ++er.started;
+            else
+                prefix = false;
+        }
+        live.routes[k] = *r;
+        live.solution.routes.push_back(std::move(er));
+    }
+    return live;
+}
+
+// Writes the route of engine vehicle `k` after an insertion.
+Route save_route(DispatchTx& tx, Live& live, std::size_t route_index) {
+    const match::Route& er = live.solution.routes[route_index];
+    const std::size_t k = std::size_t(er.vehicle);
+    Route r = live.routes[k];
+    if (r.id == 0) {
+        r.service_date = live.date;
+        r.vehicle_id = live.dp.vehicles[k].vehicle_id;
+        r.driver_id = live.dp.vehicles[k].driver_id;
+    }
+    fill_route(live.dp, er, r);
+    if (r.id == 0)
+        r.id = tx.insert_route(r);
+    else
+        tx.update_route(r);
+    return r;
+}
+
+// Why `vehicle` cannot take the request, in the words of DESIGN §4's examples.
+std::string explain(const Live& live, std::size_t k, match::UnservedReason engine_reason) {
+    const auto& p = live.dp.problem;
+    const auto& q = p.requests[std::size_t(live.target)];
+    const auto& v = p.vehicles[k];
+    const auto& t = *p.travel;
+    auto lateness = [&](match::Time pickup_start, match::Time dropoff_start) -> std::string {
+        if (dropoff_start > q.dropoff.latest)
+            return "arrives " + minutes_text(dropoff_start - q.dropoff.latest) +
+                   " after the appointment";
+        if (pickup_start > q.pickup.latest)
+            return "picks up " + minutes_text(pickup_start - q.pickup.latest) +
+                   " after the patient is ready and the tolerance has passed";
+        return {};
+    };
+    if (engine_reason != match::UnservedReason::fleet_full) {
+        if (engine_reason == match::UnservedReason::window_unreachable) {
+            const match::Time pick =
+                std::max(v.shift_start + t.time(v.start, q.pickup.location), q.pickup.earliest);
+            const match::Time drop =
+                std::max(pick + q.pickup.service + t.time(q.pickup.location, q.dropoff.location),
+                         q.dropoff.earliest);
+            auto why = lateness(pick, drop);
+            if (!why.empty())
+                return why;
+            return "the ride would end after the driver's shift";
+        }
+        return describe(engine_reason);
+    }
+    // It fits the vehicle alone: where would it go if lateness were allowed?
+    match::Problem relaxed = p;
+    auto& rq = relaxed.requests[std::size_t(live.target)];
+    rq.pickup.latest = open_end;
+    rq.dropoff.latest = open_end;
+    match::Solution trial = live.solution;
+    const auto ins = match::insert(relaxed, trial, live.target);
+    if (ins.inserted) {
+        const auto& er = trial.routes[ins.route];
+        auto why =
+            lateness(er.service_start[ins.pickup_index], er.service_start[ins.dropoff_index]);
+        if (!why.empty())
+            return why;
+    }
+    bool alone = q.ride_alone;
+    for (const auto& er : live.solution.routes)
+        for (const auto& s : er.stops)
+            alone = alone || p.requests[std::size_t(s.request)].ride_alone;
+    if (alone)
+        return "a ride_alone patient would share the vehicle";
+    return "the vehicle is full at that time";
+}
+
+}  // namespace
+
+namespace {
+
+// Inserts `req` into the live plan. When it fits nowhere: `refuse_unplaced` answers 409
+// with the reason (nothing written), else the request is recorded as unserved.
+Assignment insert_live(DispatchTx& tx, const Settings& settings, RideRequest req,
+                       std::optional<VehicleId> forced, bool refuse_unplaced) {
+    Assignment out;
+    detach(tx, req);
+    std::vector<Driver> drivers = tx.active_drivers();
+    std::vector<Vehicle> vehicles = tx.active_vehicles();
+    if (forced) {
+        auto v = tx.vehicle(*forced);
+        if (!v || !v->active)
+            throw_unprocessable(
+                "no such vehicle",
+                {{"vehicle_id", v ? "the vehicle is deactivated"
+                                  : "no vehicle with id " + std::to_string(*forced)}});
+        // The driver of the vehicle's route that day, else its default driver.
+        std::optional<DriverId> driver_id = v->driver_id;
+        for (const Route& r : tx.routes_of_day(req.service_date))
+            if (r.vehicle_id == *forced)
+                driver_id = r.driver_id;
+        auto refuse = [](const std::string& why) {
+            throw_conflict("the vehicle cannot take the request: " + why, {{"vehicle_id", why}});
+        };
+        if (!driver_id)
+            refuse("the vehicle has no driver");
+        auto driver = tx.driver(*driver_id);
+        if (!driver || !shift_on(*driver, req.service_date))
+            refuse("driver off shift");
+        if (req.wheelchair && v->wheelchair_spaces == 0)
+            refuse("no wheelchair space");
+        if (req.wheelchair && !driver->wheelchair_trained)
+            refuse("driver not wheelchair-trained");
+        if (req.passengers - (req.wheelchair ? 1 : 0) > v->seats)
+            refuse("not enough seats");
+        Vehicle only = *v;
+        only.driver_id = driver->id;
+        drivers = {*driver};
+        vehicles = {only};
+        Live live = live_plan(tx, settings, req, drivers, vehicles);
+        if (live.solution.routes.empty())
+            live.solution.routes.push_back(match::Route{0, {}, 0, {}});
+        const match::Insertion ins = match::insert(live.dp.problem, live.solution, live.target);
+        if (!ins.inserted)
+            refuse(explain(live, 0, ins.reason));
+        require_checked(live.dp.problem, live.solution);
+        out.route = save_route(tx, live, ins.route);
+    } else {
+        Live live = live_plan(tx, settings, req, drivers, vehicles);
+        if (live.dp.problem.vehicles.empty()) {
+            out.reason = "no driver with a vehicle is on shift that day";
+        } else {
+            const match::Insertion ins = match::insert(live.dp.problem, live.solution, live.target);
+            if (ins.inserted) {
+                require_checked(live.dp.problem, live.solution);
+                out.route = save_route(tx, live, ins.route);
+            } else {
+                out.reason = describe(ins.reason);
+            }
+        }
+    }
+    out.assigned = out.route.has_value();
+    if (!out.assigned && refuse_unplaced)
+        throw_conflict("no route can take the request: " + out.reason, {{"id", out.reason}});
+    req.status = out.assigned ? RequestStatus::scheduled : RequestStatus::unserved;
+    req.unserved_reason = out.assigned ? "" : out.reason;
+    req.updated_at = now();
+    tx.update_request(req);
+    out.request = req;
+    return out;
+}
+
+}  // namespace
+
+Assignment Dispatch::assign(const Actor& actor, RequestId id, std::optional<VehicleId> vehicle) {
+    require_dispatcher(actor);
+    const Settings settings = settings_.get();
+    return store_.transact([&](DispatchTx& tx) {
+        auto req = tx.request(id);
+        if (!req)
+            throw_not_found(request_text(id));
+        if (!req->open())
+            throw_conflict("the request is " + std::string(to_string(req->status)),
+                           {{"status", "is " + std::string(to_string(req->status))}});
+        if (req->will_call())
+            throw_conflict("a will-call return is planned when the clinic says it is ready",
+                           {{"ready_at", "is not known yet: POST …/ready first"}});
+        return insert_live(tx, settings, *req, vehicle, true);
+    });
+}
+
+Assignment Dispatch::ready(const Actor& actor, RequestId id, std::optional<Instant> at) {
+    require_dispatcher(actor);
+    const Settings settings = settings_.get();
+    const Instant when = at.value_or(now());
+    return store_.transact([&](DispatchTx& tx) {
+        auto req = tx.request(id);
+        if (!req)
+            throw_not_found(request_text(id));
+        if (!req->open())
+            throw_conflict("the request is " + std::string(to_string(req->status)),
+                           {{"status", "is " + std::string(to_string(req->status))}});
+        if (req->ready_at || req->arrive_by)
+            throw_conflict("the request already has its time; assign it instead",
+                           {{"ready_at", "is already set"}});
+        req->ready_at = when;
+        return insert_live(tx, settings, *req, std::nullopt, false);
+    });
+}
+
+Manifest Dispatch::manifest(const Actor& actor, DriverId driver_id, LocalDate date) {
+    if (!actor.is_dispatcher() && actor.driver_id != driver_id)
+        throw_forbidden("a driver sees their own manifest only");
+    return store_.read([&](DispatchTx& tx) {
+        auto driver = tx.driver(driver_id);
+        if (!driver)
+            throw_not_found("no driver with id " + std::to_string(driver_id));
+        Manifest m;
+        m.driver_id = driver_id;
+        m.driver_name = driver->name;
+        m.date = date;
+        for (const Route& r : tx.routes_of_day(date)) {
+            if (r.driver_id != driver_id)
+                continue;
+            ManifestRoute mr;
+            mr.id = r.id;
+            mr.vehicle_id = r.vehicle_id;
+            if (auto v = tx.vehicle(r.vehicle_id))
+                mr.plate = v->plate;
+            mr.status = r.status;
+            mr.starts_at = r.starts_at;
+            mr.ends_at = r.ends_at;
+            int seq = 0;
+            for (const auto& s : r.stops) {
+                auto q = tx.request(s.request_id);
+                if (!q)
+                    continue;
+                auto p = tx.patient(q->patient_id);
+                ManifestStop ms;
+                ms.seq = ++seq;
+                ms.kind = s.kind;
+                ms.eta = s.eta;
+                ms.request_id = q->id;
+                ms.status = q->status;
+                const Endpoint& e = s.kind == StopKind::pickup ? q->pickup : q->dropoff;
+                ms.address = e.address;
+                ms.location = e.location;
+                ms.passengers = q->passengers;
+                ms.mobility = q->wheelchair ? Mobility::wheelchair : Mobility::ambulatory;
+                if (p) {
+                    ms.patient_name = p->name;
+                    ms.phone = p->phone;
+                    ms.escort = p->escort;
+                    ms.notes = p->notes;
+                }
+                if (!q->notes.empty())
+                    ms.notes = ms.notes.empty() ? q->notes : ms.notes + "\n" + q->notes;
+                mr.stops.push_back(std::move(ms));
+            }
+            m.routes.push_back(std::move(mr));
+        }
+        return m;
+    });
+}
+
+}  // namespace lifeline

@@ -1,0 +1,490 @@
+// Dispatch: requests from schedules, holidays, manual requests, patches and cancellation.
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "dispatch_internal.h"
+#include "lifeline/core/dispatch.h"
+
+namespace lifeline {
+namespace dispatch_detail {
+
+void require_dispatcher(const Actor& actor) {
+    if (!actor.is_dispatcher())
+        throw_forbidden("only a dispatcher manages requests and plans");
+}
+
+LocalDate add_days(LocalDate d, int days) {
+    return LocalDate{std::chrono::sys_days{d} + std::chrono::days{days}};
+}
+
+std::string request_text(RequestId id) {
+    return "no request with id " + std::to_string(id);
+}
+
+void detach(DispatchTx& tx, RideRequest& request) {
+    for (Route route : tx.routes_of_day(request.service_date)) {
+        auto before = route.stops.size();
+        std::erase_if(route.stops, [&](const RouteStop& s) { return s.request_id == request.id; });
+        if (route.stops.size() == before)
+            continue;
+        if (route.stops.empty() && route.status == RouteStatus::planned)
+            tx.delete_route(route.id);
+        else
+            tx.update_route(route);
+    }
+    if (request.status == RequestStatus::scheduled || request.status == RequestStatus::unserved)
+        request.status = RequestStatus::pending;
+    request.unserved_reason.clear();
+}
+
+}  // namespace dispatch_detail
+
+using namespace dispatch_detail;
+
+namespace {
+
+constexpr int max_passengers = 8;
+
+std::string place_label(const Place& p) {
+    return p.address.empty() ? p.name : p.name + ", " + p.address;
+}
+
+Endpoint home_of(const Patient& p) {
+    return Endpoint{std::nullopt, p.location, p.address};
+}
+
+Endpoint endpoint_of(const Place& p) {
+    return Endpoint{p.id, p.location, place_label(p)};
+}
+
+bool same(const Endpoint& a, const Endpoint& b) {
+    return a.place_id == b.place_id && a.location.lat == b.location.lat &&
+           a.location.lon == b.location.lon && a.address == b.address;
+}
+
+// The fields a schedule decides; the rest (notes, status history) is the dispatcher's.
+bool same_session(const RideRequest& a, const RideRequest& b) {
+    return a.direction == b.direction && a.service_date == b.service_date &&
+           same(a.pickup, b.pickup) && same(a.dropoff, b.dropoff) && a.arrive_by == b.arrive_by &&
+           a.ready_at == b.ready_at && a.passengers == b.passengers &&
+           a.wheelchair == b.wheelchair && a.status == b.status &&
+           a.cancel_reason == b.cancel_reason;
+}
+
+void copy_session(RideRequest& to, const RideRequest& from) {
+    to.direction = from.direction;
+    to.service_date = from.service_date;
+    to.pickup = from.pickup;
+    to.dropoff = from.dropoff;
+    to.arrive_by = from.arrive_by;
+    to.ready_at = from.ready_at;
+    to.passengers = from.passengers;
+    to.wheelchair = from.wheelchair;
+    to.status = from.status;
+    to.cancel_reason = from.cancel_reason;
+    to.unserved_reason.clear();
+}
+
+// How the schedules are brought to the requests of a range of session dates.
+struct SyncRules {
+    bool update = false;           // also update and remove unplanned requests
+    LocalDate not_before{};        // ...only of sessions and service dates from then on
+    bool include_planned = false;  // ...and take planned (unstarted) ones off their routes
+};
+
+class Sessions {
+  public:
+    Sessions(DispatchTx& tx, const date::time_zone* zone, Instant now)
+        : tx_(tx), zone_(zone), now_(now) {}
+
+    // The two requests of `patient`'s session on `day`, where they happen.
+    std::vector<RideRequest> of(const Patient& patient, LocalDate day) {
+        std::vector<RideRequest> out;
+        if (!patient.active || !patient.schedule || !patient.center_id)
+            return out;
+        const auto& sch = *patient.schedule;
+        if (std::find(sch.weekdays.begin(), sch.weekdays.end(), iso_weekday(day)) ==
+            sch.weekdays.end())
+            return out;
+        const Place* center = center_of(*patient.center_id);
+        if (!center)
+            return out;
+        const std::optional<Holiday>& hol = holiday(day);
+        const LocalDate service = hol && hol->move_to ? *hol->move_to : day;
+        const bool closed = hol && !hol->move_to;
+
+        RideRequest base;
+        base.patient_id = patient.id;
+        base.service_date = service;
+        base.passengers = 1 + (patient.escort ? 1 : 0);
+        base.wheelchair = patient.mobility == Mobility::wheelchair;
+        base.source = RequestSource::schedule;
+        base.session_date = day;
+        base.created_at = base.updated_at = now_;
+        if (closed) {
+            base.status = RequestStatus::cancelled;
+            base.cancel_reason = CancelReason::holiday;
+        }
+        const Instant appointment = local_instant(service, sch.appointment, zone_);
+        const std::string key = std::to_string(patient.id) + ":" + format_date(day) + ":";
+
+        RideRequest there = base;
+        there.direction = Direction::to_center;
+        there.pickup = home_of(patient);
+        there.dropoff = endpoint_of(*center);
+        there.arrive_by = appointment;
+        there.schedule_key = key + "to_center";
+        out.push_back(there);
+
+        RideRequest back = base;
+        back.direction = Direction::home;
+        back.pickup = endpoint_of(*center);
+        back.dropoff = home_of(patient);
+        back.ready_at = appointment + std::chrono::minutes{sch.duration_minutes};
+        back.schedule_key = key + "home";
+        out.push_back(back);
+        return out;
+    }
+
+  private:
+    const Place* center_of(PlaceId id) {
+        auto it = centers_.find(id);
+        if (it == centers_.end())
+            it = centers_.emplace(id, tx_.place(id)).first;
+        return it->second ? &*it->second : nullptr;
+    }
+    const std::optional<Holiday>& holiday(LocalDate d) {
+        auto it = holidays_.find(d);
+        if (it == holidays_.end())
+            it = holidays_.emplace(d, tx_.holiday(d)).first;
+        return it->second;
+    }
+
+    DispatchTx& tx_;
+    const date::time_zone* zone_;
+    Instant now_;
+    std::map<PlaceId, std::optional<Place>> centers_;
+    std::map<LocalDate, std::optional<Holiday>> holidays_;
+};
+
+bool updatable(const RideRequest& r, const SyncRules& rules) {
+    if (!rules.update || r.service_date < rules.not_before ||
+        (r.session_date && *r.session_date < rules.not_before))
+        return false;
+    if (r.status == RequestStatus::pending || r.status == RequestStatus::unserved)
+        return true;
+    if (r.status == RequestStatus::cancelled && r.cancel_reason == CancelReason::holiday)
+        return true;  // a holiday undone brings its sessions back
+    return rules.include_planned && r.status == RequestStatus::scheduled;
+}
+
+GenerateResult sync(DispatchTx& tx, const date::time_zone* zone, LocalDate from, LocalDate to,
+                    std::optional<PatientId> only, const SyncRules& rules) {
+    GenerateResult result;
+    Sessions sessions(tx, zone, now());
+    std::vector<Patient> patients;
+    if (only) {
+        if (auto p = tx.patient(*only))
+            patients.push_back(*p);
+    } else {
+        patients = tx.scheduled_patients();
+    }
+    std::map<std::string, RideRequest> existing;
+    for (auto& r : tx.schedule_requests(from, to, only))
+        if (r.schedule_key)
+            existing.emplace(*r.schedule_key, r);
+
+    std::set<std::string> wanted;
+    for (const Patient& p : patients) {
+        for (LocalDate d = from; d <= to; d = add_days(d, 1)) {
+            for (RideRequest& want : sessions.of(p, d)) {
+                wanted.insert(*want.schedule_key);
+                auto it = existing.find(*want.schedule_key);
+                if (it == existing.end()) {
+                    // Another range (or patient) may hold the key: never twice.
+                    if (tx.request_by_key(*want.schedule_key)) {
+                        ++result.unchanged;
+                        continue;
+                    }
+                    tx.insert_request(want);
+                    ++result.created;
+                    continue;
+                }
+                RideRequest have = it->second;
+                if (!updatable(have, rules)) {
+                    ++result.unchanged;
+                    continue;
+                }
+                RideRequest target = have;
+                copy_session(target, want);
+                if (have.status == RequestStatus::unserved && want.status == RequestStatus::pending)
+                    target.status = RequestStatus::unserved;  // as it was, if nothing moved
+                if (same_session(have, target)) {
+                    ++result.unchanged;
+                    continue;
+                }
+                if (have.status == RequestStatus::scheduled ||
+                    have.status == RequestStatus::unserved)
+                    detach(tx, have);
+                if (target.status != RequestStatus::cancelled)
+                    target.status = RequestStatus::pending;
+                target.updated_at = now();
+                tx.update_request(target);
+                ++result.updated;
+            }
+        }
+    }
+    for (auto& [key, have] : existing) {
+        if (wanted.count(key) || !updatable(have, rules) || have.status == RequestStatus::scheduled)
+            continue;
+        tx.delete_request(have.id);
+        ++result.removed;
+    }
+    return result;
+}
+
+const date::time_zone* zone_of(SettingsService& settings) {
+    return find_zone(settings.get().time_zone);
+}
+
+}  // namespace
+
+LocalDate Dispatch::today() {
+    return local_date(now(), zone_of(settings_));
+}
+
+GenerateResult Dispatch::generate(const Actor& actor, LocalDate from, LocalDate to) {
+    require_dispatcher(actor);
+    FieldErrors errs;
+    if (to < from)
+        errs.add("to", "must not be before from");
+    else if ((std::chrono::sys_days{to} - std::chrono::sys_days{from}).count() >=
+             limits_.max_generate_days)
+        errs.add("to", "at most " + std::to_string(limits_.max_generate_days) + " days at once");
+    errs.throw_if_any();
+    const auto* zone = zone_of(settings_);
+    return store_.transact(
+        [&](DispatchTx& tx) { return sync(tx, zone, from, to, std::nullopt, SyncRules{}); });
+}
+
+GenerateResult Dispatch::patient_changed(const Actor& actor, PatientId patient) {
+    require_dispatcher(actor);
+    const auto* zone = zone_of(settings_);
+    const LocalDate first = today();
+    return store_.transact([&](DispatchTx& tx) {
+        // As far ahead as requests were generated, and at least the coming week.
+        LocalDate last = add_days(first, 6);
+        for (const auto& r : tx.schedule_requests(first, add_days(first, 400), patient))
+            if (r.session_date && *r.session_date > last)
+                last = *r.session_date;
+        SyncRules rules{true, first, false};
+        return sync(tx, zone, first, last, patient, rules);
+    });
+}
+
+GenerateResult Dispatch::put_holiday(const Actor& actor, const Holiday& holiday) {
+    require_dispatcher(actor);
+    if (holiday.move_to && *holiday.move_to == holiday.date)
+        throw_invalid_field("move_to", "must be another date");
+    if (holiday.move_to &&
+        (std::chrono::sys_days{*holiday.move_to} - std::chrono::sys_days{holiday.date}).count() >
+            31)
+        throw_invalid_field("move_to", "must be within 31 days of the holiday");
+    const auto* zone = zone_of(settings_);
+    return store_.transact([&](DispatchTx& tx) {
+        tx.put_holiday(holiday);
+        // The dispatcher names the date: its sessions follow even if it is past, and
+        // planned ones leave their routes (started ones stay as they are).
+        SyncRules rules{true,
+                        LocalDate{std::chrono::year{1}, std::chrono::month{1}, std::chrono::day{1}},
+                        true};
+        return sync(tx, zone, holiday.date, holiday.date, std::nullopt, rules);
+    });
+}
+
+std::optional<Holiday> Dispatch::get_holiday(const Actor& actor, LocalDate date) {
+    require_dispatcher(actor);
+    return store_.read([&](DispatchTx& tx) { return tx.holiday(date); });
+}
+
+// ---- manual requests ----------------------------------------------------------------
+
+namespace {
+
+std::optional<Endpoint> resolve(DispatchTx& tx, const EndpointInput& in, const std::string& field,
+                                FieldErrors& errs) {
+    if (in.place_id) {
+        auto place = tx.place(*in.place_id);
+        if (!place) {
+            errs.add(field + ".place_id", "no place with id " + std::to_string(*in.place_id));
+            return std::nullopt;
+        }
+        Endpoint e = endpoint_of(*place);
+        if (!in.address.empty())
+            e.address = in.address;
+        return e;
+    }
+    if (!in.location) {
+        errs.add(field, "names a place_id or lat and lon");
+        return std::nullopt;
+    }
+    return Endpoint{std::nullopt, *in.location, in.address};
+}
+
+void check_times(const RideRequest& r, FieldErrors& errs) {
+    if (r.arrive_by && r.ready_at && *r.arrive_by <= *r.ready_at)
+        errs.add("arrive_by", "must be after ready_at");
+    if (r.passengers < 1 || r.passengers > max_passengers)
+        errs.add("passengers", "must be 1 to " + std::to_string(max_passengers));
+    if (r.wheelchair && r.passengers < 1)
+        errs.add("passengers", "a wheelchair user is a passenger");
+}
+
+}  // namespace
+
+RideRequest Dispatch::create_request(const Actor& actor, const RequestInput& in) {
+    require_dispatcher(actor);
+    const auto* zone = zone_of(settings_);
+    FieldErrors errs;
+    if (in.notes.size() > std::size_t(limits_.max_notes) * 4)
+        errs.add("notes", "is too long");
+    if (in.direction == Direction::other && !in.dropoff)
+        errs.add("dropoff", "is required for a ride other than to or from the center");
+    if (!in.service_date && !in.arrive_by && !in.ready_at)
+        errs.add("service_date", "is required for a will-call request (no arrive_by or ready_at)");
+    errs.throw_if_any();
+    return store_.transact([&](DispatchTx& tx) {
+        FieldErrors e;
+        auto patient = tx.patient(in.patient_id);
+        if (!patient || !patient->active) {
+            e.add("patient_id", patient ? "the patient is deactivated"
+                                        : "no patient with id " + std::to_string(in.patient_id));
+            e.throw_if_any("the request names something that does not exist or cannot be used",
+                           ErrorKind::unprocessable);
+        }
+        std::optional<Endpoint> center;
+        if (patient->center_id)
+            if (auto c = tx.place(*patient->center_id))
+                center = endpoint_of(*c);
+        RideRequest r;
+        r.patient_id = patient->id;
+        r.direction = in.direction;
+        r.source = RequestSource::manual;
+        r.arrive_by = in.arrive_by;
+        r.ready_at = in.ready_at;
+        r.passengers = in.passengers.value_or(1 + (patient->escort ? 1 : 0));
+        r.wheelchair = in.wheelchair.value_or(patient->mobility == Mobility::wheelchair);
+        r.notes = in.notes;
+        r.created_at = r.updated_at = now();
+        if (in.service_date)
+            r.service_date = *in.service_date;
+        else
+            r.service_date = local_date(in.arrive_by ? *in.arrive_by : *in.ready_at, zone);
+
+        auto default_end = [&](bool pickup) -> std::optional<Endpoint> {
+            const bool center_end = (in.direction == Direction::home) == pickup;
+            if (!center_end)
+                return home_of(*patient);
+            if (!center)
+                e.add(pickup ? "pickup" : "dropoff", "the patient has no center; name the place");
+            return center;
+        };
+        auto pickup = in.pickup ? resolve(tx, *in.pickup, "pickup", e) : default_end(true);
+        auto dropoff = in.dropoff ? resolve(tx, *in.dropoff, "dropoff", e) : default_end(false);
+        if (pickup)
+            r.pickup = *pickup;
+        if (dropoff)
+            r.dropoff = *dropoff;
+        check_times(r, e);
+        e.throw_if_any("the request cannot be made as given", ErrorKind::unprocessable);
+        r.id = tx.insert_request(r);
+        return r;
+    });
+}
+
+RideRequest Dispatch::get_request(const Actor& actor, RequestId id) {
+    require_dispatcher(actor);
+    auto r = store_.read([&](DispatchTx& tx) { return tx.request(id); });
+    if (!r)
+        throw_not_found(request_text(id));
+    return *r;
+}
+
+Page<RideRequest> Dispatch::list_requests(const Actor& actor, const RequestFilter& filter,
+                                          const PageRequest& page) {
+    require_dispatcher(actor);
+    if (page.limit < 1 || page.limit > 500)
+        throw_invalid_field("limit", "must be 1 to 500");
+    return store_.list_requests(filter, page);
+}
+
+RideRequest Dispatch::update_request(const Actor& actor, RequestId id, const RequestPatch& p) {
+    require_dispatcher(actor);
+    if (p.notes && p.notes->size() > std::size_t(limits_.max_notes) * 4)
+        throw_invalid_field("notes", "is too long");
+    return store_.transact([&](DispatchTx& tx) {
+        auto found = tx.request(id);
+        if (!found)
+            throw_not_found(request_text(id));
+        RideRequest r = *found;
+        const bool ride_change =
+            p.arrive_by || p.ready_at || p.passengers || p.wheelchair || p.pickup || p.dropoff;
+        if (ride_change && !r.open())
+            throw_conflict("the request is " + std::string(to_string(r.status)) +
+                               "; only an open request changes",
+                           {{"status", "is " + std::string(to_string(r.status))}});
+        FieldErrors e;
+        if (p.arrive_by)
+            r.arrive_by = *p.arrive_by;
+        if (p.ready_at)
+            r.ready_at = *p.ready_at;
+        if (p.passengers)
+            r.passengers = *p.passengers;
+        if (p.wheelchair)
+            r.wheelchair = *p.wheelchair;
+        if (p.notes)
+            r.notes = *p.notes;
+        if (p.pickup)
+            if (auto ep = resolve(tx, *p.pickup, "pickup", e))
+                r.pickup = *ep;
+        if (p.dropoff)
+            if (auto ep = resolve(tx, *p.dropoff, "dropoff", e))
+                r.dropoff = *ep;
+        check_times(r, e);
+        e.throw_if_any("the request cannot be changed as given", ErrorKind::unprocessable);
+        if (ride_change)
+            detach(tx, r);  // its plan no longer holds: plan or assign it again
+        r.updated_at = now();
+        tx.update_request(r);
+        return r;
+    });
+}
+
+RideRequest Dispatch::cancel_request(const Actor& actor, RequestId id, CancelReason reason,
+                                     const std::string& note) {
+    require_dispatcher(actor);
+    if (note.size() > std::size_t(limits_.max_notes) * 4)
+        throw_invalid_field("note", "is too long");
+    return store_.transact([&](DispatchTx& tx) {
+        auto found = tx.request(id);
+        if (!found)
+            throw_not_found(request_text(id));
+        RideRequest r = *found;
+        if (!r.open())
+            throw_conflict("the request is " + std::string(to_string(r.status)) +
+                               "; only an open request is cancelled",
+                           {{"status", "is " + std::string(to_string(r.status))}});
+        detach(tx, r);
+        r.status = RequestStatus::cancelled;
+        r.cancel_reason = reason;
+        if (!note.empty())
+            r.notes = r.notes.empty() ? note : r.notes + "\n" + note;
+        r.updated_at = now();
+        tx.update_request(r);
+        return r;
+    });
+}
+
+}  // namespace lifeline

@@ -1,0 +1,410 @@
+// Dispatch over HTTP: /api/v1/schedule/generate, /holidays, /requests, /days/{date}/…,
+// /drivers/{id}/manifest.
+#include "api_common.h"
+#include "api_routes.h"
+#include "lifeline/core/dispatch.h"
+#include "lifeline/net/router.h"
+
+namespace lifeline::net {
+namespace {
+
+constexpr std::size_t any_text = 100'000;
+
+json::value date_json(const std::optional<LocalDate>& d) {
+    if (!d)
+        return nullptr;
+    return json::value(format_date(*d));
+}
+
+json::object endpoint_json(const Endpoint& e) {
+    json::object o;
+    o["place_id"] = id_json(e.place_id);
+    o["lat"] = e.location.lat;
+    o["lon"] = e.location.lon;
+    o["address"] = e.address;
+    return o;
+}
+
+json::object request_json(const RideRequest& r) {
+    json::object o;
+    o["id"] = r.id;
+    o["patient_id"] = r.patient_id;
+    o["direction"] = to_string(r.direction);
+    o["service_date"] = format_date(r.service_date);
+    o["pickup"] = endpoint_json(r.pickup);
+    o["dropoff"] = endpoint_json(r.dropoff);
+    o["arrive_by"] = instant_json(r.arrive_by);
+    o["ready_at"] = instant_json(r.ready_at);
+    o["will_call"] = r.will_call();
+    o["passengers"] = r.passengers;
+    o["wheelchair"] = r.wheelchair;
+    o["status"] = to_string(r.status);
+    o["cancel_reason"] =
+        r.cancel_reason ? json::value(to_string(*r.cancel_reason)) : json::value(nullptr);
+    o["unserved_reason"] =
+        r.unserved_reason.empty() ? json::value(nullptr) : json::value(r.unserved_reason);
+    o["source"] = to_string(r.source);
+    o["session_date"] = date_json(r.session_date);
+    o["notes"] = r.notes;
+    o["created_at"] = format_instant(r.created_at);
+    o["updated_at"] = format_instant(r.updated_at);
+    return o;
+}
+
+json::object route_json(const Route& r) {
+    json::object o;
+    o["id"] = r.id;
+    o["service_date"] = format_date(r.service_date);
+    o["vehicle_id"] = r.vehicle_id;
+    o["driver_id"] = r.driver_id;
+    o["status"] = to_string(r.status);
+    o["planned_km"] = std::round(r.planned_km * 10) / 10;
+    o["starts_at"] = instant_json(r.starts_at);
+    o["ends_at"] = instant_json(r.ends_at);
+    json::array stops;
+    for (const RouteStop& s : r.stops)
+        stops.push_back(json::object{{"request_id", s.request_id},
+                                     {"kind", to_string(s.kind)},
+                                     {"eta", format_instant(s.eta)}});
+    o["stops"] = std::move(stops);
+    return o;
+}
+
+json::array routes_json(const std::vector<Route>& routes) {
+    json::array a;
+    for (const Route& r : routes)
+        a.push_back(route_json(r));
+    return a;
+}
+
+json::object plan_json(const DayPlan& p) {
+    json::object o;
+    o["date"] = format_date(p.date);
+    o["routes"] = routes_json(p.routes);
+    json::array un;
+    for (const Unassigned& u : p.unassigned)
+        un.push_back(
+            json::object{{"request_id", u.request_id}, {"code", u.code}, {"reason", u.reason}});
+    o["unassigned"] = std::move(un);
+    const PlanStats& s = p.stats;
+    o["stats"] = json::object{{"requests", s.requests},
+                              {"assigned", s.assigned},
+                              {"unassigned", s.unassigned},
+                              {"will_call", s.will_call},
+                              {"vehicles", s.vehicles},
+                              {"routes", s.routes},
+                              {"frozen_routes", s.frozen_routes},
+                              {"planned_km", std::round(s.planned_km * 10) / 10},
+                              {"iterations", s.iterations},
+                              {"solve_ms", std::round(s.solve_ms)},
+                              {"checked", s.checked}};
+    return o;
+}
+
+json::object assignment_json(const Assignment& a) {
+    json::object o;
+    o["assigned"] = a.assigned;
+    o["request"] = request_json(a.request);
+    o["route"] = a.route ? json::value(route_json(*a.route)) : json::value(nullptr);
+    o["reason"] = a.assigned ? json::value(nullptr) : json::value(a.reason);
+    return o;
+}
+
+json::object generate_json(const GenerateResult& g) {
+    return json::object{{"created", g.created},
+                        {"updated", g.updated},
+                        {"removed", g.removed},
+                        {"unchanged", g.unchanged}};
+}
+
+// What a driver needs at each stop, and nothing more (DESIGN §4: patients' data only
+// to whom needs it for a ride).
+json::object manifest_json(const Manifest& m) {
+    json::object o;
+    o["driver_id"] = m.driver_id;
+    o["driver_name"] = m.driver_name;
+    o["date"] = format_date(m.date);
+    json::array routes;
+    for (const ManifestRoute& r : m.routes) {
+        json::array stops;
+        for (const ManifestStop& s : r.stops)
+            stops.push_back(json::object{{"seq", s.seq},
+                                         {"kind", to_string(s.kind)},
+                                         {"eta", format_instant(s.eta)},
+                                         {"request_id", s.request_id},
+                                         {"status", to_string(s.status)},
+                                         {"patient_name", s.patient_name},
+                                         {"phone", s.phone},
+                                         {"address", s.address},
+                                         {"lat", s.location.lat},
+                                         {"lon", s.location.lon},
+                                         {"mobility", to_string(s.mobility)},
+                                         {"escort", s.escort},
+                                         {"passengers", s.passengers},
+                                         {"notes", s.notes}});
+        routes.push_back(json::object{{"id", r.id},
+                                      {"vehicle_id", r.vehicle_id},
+                                      {"plate", r.plate},
+                                      {"status", to_string(r.status)},
+                                      {"starts_at", instant_json(r.starts_at)},
+                                      {"ends_at", instant_json(r.ends_at)},
+                                      {"stops", std::move(stops)}});
+    }
+    o["routes"] = std::move(routes);
+    return o;
+}
+
+LocalDate path_date(const Request& req) {
+    auto p = req.param("date");
+    auto d = p ? parse_date(*p) : std::nullopt;
+    if (!d)
+        throw_invalid_field("date", "must be a date YYYY-MM-DD");
+    return *d;
+}
+
+template <class Read>
+auto read_body(const Request& req, Read read) {
+    json::object body = parse_object(req);
+    FieldErrors errs;
+    Fields f(body, errs);
+    auto value = read(f);
+    f.finish();
+    errs.throw_if_any();
+    return value;
+}
+
+// Reads an optional body: an empty one is `{}`.
+template <class Read>
+auto read_optional_body(const Request& req, Read read) {
+    if (req.body.empty()) {
+        json::object empty;
+        FieldErrors errs;
+        Fields f(empty, errs);
+        return read(f);
+    }
+    return read_body(req, read);
+}
+
+std::optional<EndpointInput> read_endpoint(Fields& f, std::string_view key) {
+    const json::object* obj = f.object(key, Need::optional);
+    if (!obj)
+        return std::nullopt;
+    Fields e(*obj, f.errors(), f.field(key) + ".");
+    EndpointInput in;
+    in.place_id = e.id("place_id", Need::optional);
+    auto lat = e.number("lat", in.place_id ? Need::optional : Need::required, -90, 90);
+    auto lon = e.number("lon", in.place_id ? Need::optional : Need::required, -180, 180);
+    if (lat && lon)
+        in.location = GeoPoint{*lat, *lon};
+    in.address = e.text("address", Need::optional, any_text).value_or("");
+    e.finish();
+    return in;
+}
+
+std::optional<std::optional<Instant>> nullable_instant(Fields& f, std::string_view key) {
+    if (!f.has(key))
+        return std::nullopt;
+    if (f.is_null(key)) {
+        f.text(key, Need::optional, 0);  // marks it as read
+        return std::optional<Instant>{};
+    }
+    return f.instant(key, Need::required);
+}
+
+RequestInput read_new_request(Fields& f) {
+    RequestInput in;
+    in.patient_id = f.id("patient_id", Need::required).value_or(0);
+    if (auto d = f.text("direction", Need::optional, 20)) {
+        auto dir = direction_from(*d);
+        if (!dir)
+            f.errors().add("direction", "must be to_center, home or other");
+        else
+            in.direction = *dir;
+    }
+    in.service_date = f.date("service_date", Need::optional);
+    in.pickup = read_endpoint(f, "pickup");
+    in.dropoff = read_endpoint(f, "dropoff");
+    in.arrive_by = f.instant("arrive_by", Need::optional);
+    in.ready_at = f.instant("ready_at", Need::optional);
+    if (auto p = f.integer("passengers", Need::optional, 1, 8))
+        in.passengers = int(*p);
+    in.wheelchair = f.boolean("wheelchair", Need::optional);
+    in.notes = f.text("notes", Need::optional, any_text).value_or("");
+    return in;
+}
+
+RequestPatch read_request_patch(Fields& f) {
+    RequestPatch p;
+    p.arrive_by = nullable_instant(f, "arrive_by");
+    p.ready_at = nullable_instant(f, "ready_at");
+    if (auto n = f.integer("passengers", Need::optional, 1, 8))
+        p.passengers = int(*n);
+    p.wheelchair = f.boolean("wheelchair", Need::optional);
+    p.notes = f.text("notes", Need::optional, any_text);
+    p.pickup = read_endpoint(f, "pickup");
+    p.dropoff = read_endpoint(f, "dropoff");
+    return p;
+}
+
+}  // namespace
+
+void register_dispatch_routes(Router& r, Services& s) {
+    Dispatch& dispatch = s.dispatch;
+
+    r.add("POST", "/api/v1/schedule/generate", idempotent(s, [&](Request& q) {
+              Actor a = authenticate(s, q);
+              require_dispatcher(a);
+              auto [from, to] = read_body(q, [](Fields& f) {
+                  return std::pair{f.date("from", Need::required), f.date("to", Need::required)};
+              });
+              GenerateResult g = dispatch.generate(a, *from, *to);
+              json::object o = generate_json(g);
+              o["from"] = format_date(*from);
+              o["to"] = format_date(*to);
+              return json_response(200, o);
+          }));
+
+    r.add("PUT", "/api/v1/holidays/{date}", [&](Request& q) {
+        Actor a = authenticate(s, q);
+        require_dispatcher(a);
+        Holiday h;
+        h.date = path_date(q);
+        read_body(q, [&](Fields& f) {
+            h.move_to = f.date("move_to", Need::optional);
+            auto closed = f.boolean("closed", Need::optional);
+            if (h.move_to && closed.value_or(false))
+                f.errors().add("closed", "a holiday either moves its sessions or closes");
+            else if (!h.move_to && !closed.value_or(false))
+                f.errors().add("move_to", "give move_to, or closed: true");
+            return 0;
+        });
+        GenerateResult g = dispatch.put_holiday(a, h);
+        return json_response(200, json::object{{"date", format_date(h.date)},
+                                               {"move_to", date_json(h.move_to)},
+                                               {"closed", !h.move_to},
+                                               {"requests", generate_json(g)}});
+    });
+    r.add("GET", "/api/v1/holidays/{date}", [&](Request& q) {
+        Actor a = authenticate(s, q);
+        require_dispatcher(a);
+        auto h = dispatch.get_holiday(a, path_date(q));
+        if (!h)
+            throw_not_found("no holiday on that date");
+        return json_response(200, json::object{{"date", format_date(h->date)},
+                                               {"move_to", date_json(h->move_to)},
+                                               {"closed", !h->move_to}});
+    });
+
+    r.add("GET", "/api/v1/requests", [&](Request& q) {
+        Actor a = authenticate(s, q);
+        require_dispatcher(a);
+        RequestFilter filter;
+        FieldErrors errs;
+        if (auto d = q.query_param("date")) {
+            filter.date = parse_date(*d);
+            if (!filter.date)
+                errs.add("date", "must be a date YYYY-MM-DD");
+        }
+        if (auto st = q.query_param("status")) {
+            filter.status = request_status_from(*st);
+            if (!filter.status)
+                errs.add("status", "is not a request status");
+        }
+        errs.throw_if_any();
+        filter.patient_id = query_id(q, "patient_id");
+        return json_response(
+            200, page_json(dispatch.list_requests(a, filter, page_of(q)), request_json));
+    });
+    r.add("POST", "/api/v1/requests", idempotent(s, [&](Request& q) {
+              Actor a = authenticate(s, q);
+              require_dispatcher(a);
+              RideRequest rr = dispatch.create_request(a, read_body(q, read_new_request));
+              Response resp = json_response(201, request_json(rr));
+              resp.set_header("Location", "/api/v1/requests/" + std::to_string(rr.id));
+              return resp;
+          }));
+    r.add("GET", "/api/v1/requests/{id}", [&](Request& q) {
+        Actor a = authenticate(s, q);
+        require_dispatcher(a);
+        return json_response(200, request_json(dispatch.get_request(a, path_id(q))));
+    });
+    r.add("PATCH", "/api/v1/requests/{id}", [&](Request& q) {
+        Actor a = authenticate(s, q);
+        require_dispatcher(a);
+        RequestId id = path_id(q);
+        return json_response(
+            200, request_json(dispatch.update_request(a, id, read_body(q, read_request_patch))));
+    });
+    r.add("POST", "/api/v1/requests/{id}/cancel", idempotent(s, [&](Request& q) {
+              Actor a = authenticate(s, q);
+              require_dispatcher(a);
+              RequestId id = path_id(q);
+              CancelReason reason = CancelReason::other;
+              std::string note;
+              read_body(q, [&](Fields& f) {
+                  if (auto t = f.text("reason", Need::required, 20)) {
+                      auto cr = cancel_reason_from(*t);
+                      if (!cr)
+                          f.errors().add("reason",
+                                         "must be patient, late_cancel, holiday, weather or other");
+                      else
+                          reason = *cr;
+                  }
+                  note = f.text("note", Need::optional, any_text).value_or("");
+                  return 0;
+              });
+              return json_response(200, request_json(dispatch.cancel_request(a, id, reason, note)));
+          }));
+    r.add("POST", "/api/v1/requests/{id}/ready", idempotent(s, [&](Request& q) {
+              Actor a = authenticate(s, q);
+              require_dispatcher(a);
+              RequestId id = path_id(q);
+              auto at =
+                  read_optional_body(q, [](Fields& f) { return f.instant("at", Need::optional); });
+              return json_response(200, assignment_json(dispatch.ready(a, id, at)));
+          }));
+    r.add("POST", "/api/v1/requests/{id}/assign", idempotent(s, [&](Request& q) {
+              Actor a = authenticate(s, q);
+              require_dispatcher(a);
+              RequestId id = path_id(q);
+              auto vehicle = read_optional_body(
+                  q, [](Fields& f) { return f.id("vehicle_id", Need::optional); });
+              return json_response(200, assignment_json(dispatch.assign(a, id, vehicle)));
+          }));
+
+    r.add("POST", "/api/v1/days/{date}/plan", idempotent(s, [&](Request& q) {
+              Actor a = authenticate(s, q);
+              require_dispatcher(a);
+              LocalDate date = path_date(q);
+              PlanOptions options = read_optional_body(q, [](Fields& f) {
+                  PlanOptions o;
+                  o.time_limit_ms = f.integer("time_limit_ms", Need::optional, 0, 60'000);
+                  if (auto seed = f.integer("seed", Need::optional, 0, 1'000'000'000))
+                      o.seed = std::uint64_t(*seed);
+                  return o;
+              });
+              return json_response(200, plan_json(dispatch.plan_day(a, date, options)));
+          }));
+    r.add("GET", "/api/v1/days/{date}/routes", [&](Request& q) {
+        Actor a = authenticate(s, q);
+        require_dispatcher(a);
+        LocalDate date = path_date(q);
+        return json_response(200, json::object{{"date", format_date(date)},
+                                               {"routes", routes_json(dispatch.routes(a, date))}});
+    });
+
+    r.add("GET", "/api/v1/drivers/{id}/manifest", [&](Request& q) {
+        Actor a = authenticate(s, q);
+        DriverId id = path_id(q);
+        LocalDate date = dispatch.today();
+        if (auto d = q.query_param("date")) {
+            auto parsed = parse_date(*d);
+            if (!parsed)
+                throw_invalid_field("date", "must be a date YYYY-MM-DD");
+            date = *parsed;
+        }
+        return json_response(200, manifest_json(dispatch.manifest(a, id, date)));
+    });
+}
+
+}  // namespace lifeline::net

@@ -1,0 +1,340 @@
+#include "lifeline/storage/dispatch_store.h"
+
+#include "fleet_rows.h"
+
+namespace lifeline::storage {
+namespace {
+
+std::int64_t secs(Instant t) {
+    return t.time_since_epoch().count();
+}
+std::optional<std::int64_t> secs(const std::optional<Instant>& t) {
+    if (!t)
+        return std::nullopt;
+    return secs(*t);
+}
+std::optional<Instant> instant(const std::optional<std::int64_t>& s) {
+    if (!s)
+        return std::nullopt;
+    return Instant{std::chrono::seconds{*s}};
+}
+std::optional<std::string> date_text(const std::optional<LocalDate>& d) {
+    if (!d)
+        return std::nullopt;
+    return format_date(*d);
+}
+LocalDate date_of(const std::string& text) {
+    return parse_date(text).value_or(LocalDate{});
+}
+
+constexpr const char* request_columns =
+    "id, patient_id, direction, service_date, pickup_place_id, pickup_lat, pickup_lon, "
+    "pickup_address, dropoff_place_id, dropoff_lat, dropoff_lon, dropoff_address, arrive_by, "
+    "ready_at, passengers, wheelchair, status, cancel_reason, unserved_reason, source, "
+    "schedule_key, session_date, notes, created_at, updated_at";
+
+RideRequest read_request(const Statement& st) {
+    RideRequest r;
+    r.id = st.get_int(0);
+    r.patient_id = st.get_int(1);
+    r.direction = direction_from(st.get_text(2)).value_or(Direction::other);
+    r.service_date = date_of(st.get_text(3));
+    r.pickup.place_id = st.get_opt_int(4);
+    r.pickup.location = {st.get_double(5), st.get_double(6)};
+    r.pickup.address = st.get_text(7);
+    r.dropoff.place_id = st.get_opt_int(8);
+    r.dropoff.location = {st.get_double(9), st.get_double(10)};
+    r.dropoff.address = st.get_text(11);
+    r.arrive_by = instant(st.get_opt_int(12));
+    r.ready_at = instant(st.get_opt_int(13));
+    r.passengers = int(st.get_int(14));
+    r.wheelchair = st.get_int(15) != 0;
+    r.status = request_status_from(st.get_text(16)).value_or(RequestStatus::pending);
+    if (auto c = st.get_opt_text(17))
+        r.cancel_reason = cancel_reason_from(*c);
+    r.unserved_reason = st.get_text(18);
+    r.source = request_source_from(st.get_text(19)).value_or(RequestSource::manual);
+    r.schedule_key = st.get_opt_text(20);
+    if (auto d = st.get_opt_text(21))
+        r.session_date = parse_date(*d);
+    r.notes = st.get_text(22);
+    r.created_at = Instant{std::chrono::seconds{st.get_int(23)}};
+    r.updated_at = Instant{std::chrono::seconds{st.get_int(24)}};
+    return r;
+}
+
+std::vector<RideRequest> read_requests(Statement& st) {
+    std::vector<RideRequest> out;
+    while (st.step())
+        out.push_back(read_request(st));
+    return out;
+}
+
+constexpr const char* route_columns =
+    "id, service_date, vehicle_id, driver_id, status, planned_km, starts_at, ends_at";
+
+Route read_route_row(const Statement& st) {
+    Route r;
+    r.id = st.get_int(0);
+    r.service_date = date_of(st.get_text(1));
+    r.vehicle_id = st.get_int(2);
+    r.driver_id = st.get_int(3);
+    r.status = route_status_from(st.get_text(4)).value_or(RouteStatus::planned);
+    r.planned_km = st.get_double(5);
+    r.starts_at = instant(st.get_opt_int(6));
+    r.ends_at = instant(st.get_opt_int(7));
+    return r;
+}
+
+void load_stops(Connection& c, Route& r) {
+    Statement st(c,
+                 "SELECT request_id, kind, eta FROM route_stops WHERE route_id = ? ORDER BY seq");
+    st.bind_all(r.id);
+    while (st.step())
+        r.stops.push_back({st.get_int(0), stop_kind_from(st.get_text(1)).value_or(StopKind::pickup),
+                           Instant{std::chrono::seconds{st.get_int(2)}}});
+}
+
+void write_stops(Connection& c, const Route& r) {
+    Statement del(c, "DELETE FROM route_stops WHERE route_id = ?");
+    del.bind_all(r.id);
+    del.run();
+    int seq = 0;
+    for (const RouteStop& s : r.stops) {
+        Statement st(c,
+                     "INSERT INTO route_stops (route_id, seq, request_id, kind, eta) "
+                     "VALUES (?, ?, ?, ?, ?)");
+        st.bind_all(r.id, ++seq, s.request_id, to_string(s.kind), secs(s.eta));
+        st.run();
+    }
+}
+
+class Tx : public DispatchTx {
+  public:
+    explicit Tx(Connection& c) : c_(c) {}
+
+    std::optional<Patient> patient(PatientId id) override { return load_patient(c_, id); }
+    std::vector<Patient> scheduled_patients() override {
+        Statement st(c_, std::string("SELECT ") + patient_columns +
+                             " FROM patients WHERE active = 1 AND schedule_days IS NOT NULL "
+                             "AND center_id IS NOT NULL ORDER BY id");
+        std::vector<Patient> out;
+        while (st.step())
+            out.push_back(read_patient(st));
+        return out;
+    }
+    std::optional<Place> place(PlaceId id) override { return load_place(c_, id); }
+    std::optional<Driver> driver(DriverId id) override { return load_driver(c_, id); }
+    std::optional<Vehicle> vehicle(VehicleId id) override { return load_vehicle(c_, id); }
+    std::vector<Driver> active_drivers() override {
+        Statement st(c_, std::string("SELECT ") + driver_columns +
+                             " FROM drivers WHERE active = 1 ORDER BY id");
+        std::vector<Driver> out;
+        while (st.step())
+            out.push_back(read_driver(c_, st));
+        return out;
+    }
+    std::vector<Vehicle> active_vehicles() override {
+        Statement st(c_, std::string("SELECT ") + vehicle_columns +
+                             " FROM vehicles WHERE active = 1 ORDER BY id");
+        std::vector<Vehicle> out;
+        while (st.step())
+            out.push_back(read_vehicle(st));
+        return out;
+    }
+    std::optional<Holiday> holiday(LocalDate date) override {
+        Statement st(c_, "SELECT move_to FROM holidays WHERE date = ?");
+        st.bind_all(format_date(date));
+        if (!st.step())
+            return std::nullopt;
+        Holiday h{date, std::nullopt};
+        if (auto m = st.get_opt_text(0))
+            h.move_to = parse_date(*m);
+        return h;
+    }
+
+    std::optional<RideRequest> request(RequestId id) override {
+        Statement st(c_, std::string("SELECT ") + request_columns + " FROM requests WHERE id = ?");
+        st.bind_all(id);
+        if (!st.step())
+            return std::nullopt;
+        return read_request(st);
+    }
+    std::optional<RideRequest> request_by_key(const std::string& key) override {
+        Statement st(
+            c_, std::string("SELECT ") + request_columns + " FROM requests WHERE schedule_key = ?");
+        st.bind_all(key);
+        if (!st.step())
+            return std::nullopt;
+        return read_request(st);
+    }
+    std::vector<RideRequest> requests_of_day(LocalDate date) override {
+        Statement st(c_, std::string("SELECT ") + request_columns +
+                             " FROM requests WHERE service_date = ? ORDER BY id");
+        st.bind_all(format_date(date));
+        return read_requests(st);
+    }
+    std::vector<RideRequest> schedule_requests(LocalDate from, LocalDate to,
+                                               std::optional<PatientId> patient) override {
+        Statement st(c_, std::string("SELECT ") + request_columns +
+                             " FROM requests WHERE session_date IS NOT NULL "
+                             "AND session_date BETWEEN ?1 AND ?2 "
+                             "AND (?3 IS NULL OR patient_id = ?3) ORDER BY id");
+        st.bind_all(format_date(from), format_date(to), patient);
+        return read_requests(st);
+    }
+    std::vector<Route> routes_of_day(LocalDate date) override {
+        std::vector<Route> out;
+        {
+            Statement st(c_, std::string("SELECT ") + route_columns +
+                                 " FROM routes WHERE service_date = ? ORDER BY id");
+            st.bind_all(format_date(date));
+            while (st.step())
+                out.push_back(read_route_row(st));
+        }
+        for (Route& r : out)
+            load_stops(c_, r);
+        return out;
+    }
+    std::optional<Route> route(RouteId id) override {
+        std::optional<Route> r;
+        {
+            Statement st(c_, std::string("SELECT ") + route_columns + " FROM routes WHERE id = ?");
+            st.bind_all(id);
+            if (!st.step())
+                return std::nullopt;
+            r = read_route_row(st);
+        }
+        load_stops(c_, *r);
+        return r;
+    }
+
+    RequestId insert_request(const RideRequest& r) override {
+        Statement st(
+            c_,
+            "INSERT INTO requests (patient_id, direction, service_date, pickup_place_id, "
+            "pickup_lat, pickup_lon, pickup_address, dropoff_place_id, dropoff_lat, dropoff_lon, "
+            "dropoff_address, arrive_by, ready_at, passengers, wheelchair, status, cancel_reason, "
+            "unserved_reason, source, schedule_key, session_date, notes, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        bind_request(st, r);
+        st.bind(23, secs(r.created_at));
+        st.bind(24, secs(r.updated_at));
+        st.run();
+        return c_.last_insert_id();
+    }
+    void update_request(const RideRequest& r) override {
+        Statement st(c_,
+                     "UPDATE requests SET patient_id = ?, direction = ?, service_date = ?, "
+                     "pickup_place_id = ?, pickup_lat = ?, pickup_lon = ?, pickup_address = ?, "
+                     "dropoff_place_id = ?, dropoff_lat = ?, dropoff_lon = ?, dropoff_address = ?, "
+                     "arrive_by = ?, ready_at = ?, passengers = ?, wheelchair = ?, status = ?, "
+                     "cancel_reason = ?, unserved_reason = ?, source = ?, schedule_key = ?, "
+                     "session_date = ?, notes = ?, updated_at = ? WHERE id = ?");
+        bind_request(st, r);
+        st.bind(23, secs(r.updated_at));
+        st.bind(24, r.id);
+        st.run();
+    }
+    void delete_request(RequestId id) override {
+        Statement st(c_,
+                     "DELETE FROM requests WHERE id = ?1 "
+                     "AND NOT EXISTS (SELECT 1 FROM route_stops WHERE request_id = ?1) "
+                     "AND NOT EXISTS (SELECT 1 FROM rides WHERE request_id = ?1)");
+        st.bind(1, id);
+        st.run();
+    }
+    void put_holiday(const Holiday& h) override {
+        Statement st(c_,
+                     "INSERT INTO holidays (date, move_to) VALUES (?1, ?2) "
+                     "ON CONFLICT (date) DO UPDATE SET move_to = ?2");
+        st.bind_all(format_date(h.date), date_text(h.move_to));
+        st.run();
+    }
+    RouteId insert_route(const Route& r) override {
+        Statement st(c_,
+                     "INSERT INTO routes (service_date, vehicle_id, driver_id, status, planned_km, "
+                     "starts_at, ends_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        st.bind_all(format_date(r.service_date), r.vehicle_id, r.driver_id, to_string(r.status),
+                    r.planned_km, secs(r.starts_at), secs(r.ends_at), secs(now()));
+        st.run();
+        Route saved = r;
+        saved.id = c_.last_insert_id();
+        write_stops(c_, saved);
+        return saved.id;
+    }
+    void update_route(const Route& r) override {
+        Statement st(c_,
+                     "UPDATE routes SET vehicle_id = ?, driver_id = ?, status = ?, planned_km = ?, "
+                     "starts_at = ?, ends_at = ? WHERE id = ?");
+        st.bind_all(r.vehicle_id, r.driver_id, to_string(r.status), r.planned_km, secs(r.starts_at),
+                    secs(r.ends_at), r.id);
+        st.run();
+        write_stops(c_, r);
+    }
+    void delete_route(RouteId id) override {
+        Statement stops(c_, "DELETE FROM route_stops WHERE route_id = ?");
+        stops.bind_all(id);
+        stops.run();
+        Statement st(c_, "DELETE FROM routes WHERE id = ?");
+        st.bind_all(id);
+        st.run();
+    }
+
+  private:
+    static void bind_request(Statement& st, const RideRequest& r) {
+        st.bind_all(r.patient_id, to_string(r.direction), format_date(r.service_date),
+                    r.pickup.place_id, r.pickup.location.lat, r.pickup.location.lon,
+                    r.pickup.address, r.dropoff.place_id, r.dropoff.location.lat,
+                    r.dropoff.location.lon, r.dropoff.address, secs(r.arrive_by), secs(r.ready_at),
+                    r.passengers, r.wheelchair, to_string(r.status),
+                    r.cancel_reason ? std::optional<std::string>(to_string(*r.cancel_reason))
+                                    : std::nullopt,
+                    r.unserved_reason, to_string(r.source), r.schedule_key,
+                    date_text(r.session_date), r.notes);
+    }
+
+    Connection& c_;
+};
+
+}  // namespace
+
+void SqliteDispatchStore::run_transaction(const std::function<void(DispatchTx&)>& work) {
+    db_.write([&](Connection& c) {
+        Tx tx(c);
+        work(tx);
+    });
+}
+
+void SqliteDispatchStore::run_read(const std::function<void(DispatchTx&)>& work) {
+    db_.read([&](Connection& c) {
+        Transaction snapshot(c, false);
+        Tx tx(c);
+        work(tx);
+    });
+}
+
+Page<RideRequest> SqliteDispatchStore::list_requests(const RequestFilter& f,
+                                                     const PageRequest& page) {
+    return db_.read([&](Connection& c) {
+        Statement st(c, std::string("SELECT ") + request_columns +
+                            " FROM requests WHERE (?1 IS NULL OR service_date = ?1) "
+                            "AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR patient_id = ?3) "
+                            "AND id > ?4 ORDER BY id LIMIT ?5");
+        std::optional<std::string> status;
+        if (f.status)
+            status = to_string(*f.status);
+        st.bind_all(date_text(f.date), status, f.patient_id, page.after.value_or(0),
+                    page.limit + 1);
+        Page<RideRequest> out;
+        while (st.step())
+            out.items.push_back(read_request(st));
+        if (int(out.items.size()) > page.limit) {
+            out.items.pop_back();
+            out.next_cursor = out.items.back().id;
+        }
+        return out;
+    });
+}
+
+}  // namespace lifeline::storage
