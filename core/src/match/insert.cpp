@@ -43,6 +43,10 @@ Insertion insert(const Problem& problem, Solution& solution, RequestId request) 
     const auto& need = problem.requests[static_cast<std::size_t>(request)].load;
     for (std::size_t k = 0; k < solution.routes.size(); ++k) {
         const Route& route = solution.routes[k];
+        if (route.vehicle < 0 || static_cast<std::size_t>(route.vehicle) >= problem.vehicles.size())
+            continue;  // check() reports it; nothing can be inserted there
+        if (route.started > route.stops.size())
+            continue;
         if (!fits(need, problem.vehicles[static_cast<std::size_t>(route.vehicle)].capacity))
             continue;
         detail::RouteState state = detail::to_state(nodes, route);

@@ -113,8 +113,8 @@ UnservedReason diagnose(const Problem& problem, RequestId request) {
         const bool wheelchair_room = std::any_of(
             problem.vehicles.begin(), problem.vehicles.end(),
             [&](const Vehicle& v) { return v.capacity.wheelchairs >= r.load.wheelchairs; });
-        return wheelchair_room ? UnservedReason::exceeds_capacity
-                               : UnservedReason::no_wheelchair_vehicle;
+        return r.load.wheelchairs > 0 && !wheelchair_room ? UnservedReason::no_wheelchair_vehicle
+                                                          : UnservedReason::exceeds_capacity;
     }
     if (problem.travel->time(r.pickup.location, r.dropoff.location) > r.max_ride)
         return UnservedReason::ride_time_too_short;

@@ -84,6 +84,11 @@ TEST_CASE("unserved requests come back with the clearest reason", "[core][match]
     CHECK(s.unserved[3].reason == UnservedReason::window_unreachable);
     CHECK(s.unserved[4].reason == UnservedReason::invalid_request);
     CHECK(served_count(s) == 1);
+
+    Problem no_fleet = p;
+    no_fleet.vehicles.clear();
+    CHECK(diagnose(no_fleet, 5) == UnservedReason::exceeds_capacity);
+    CHECK(diagnose(no_fleet, 0) == UnservedReason::no_wheelchair_vehicle);
 }
 
 TEST_CASE("serving more requests beats driving less", "[core][match]") {
