@@ -2,8 +2,8 @@
 // Named quantities of the matching engine.
 //
 // Time and distance are integers inside the matcher so every comparison is exact: the
-// caller picks the unit and converts at the edge. The fleet uses milliseconds and
-// millimetres; the DARP benchmark uses 1e-6 minute for both (see docs/matching.md for
+// caller picks the unit and converts at the edge. The fleet should use milliseconds and
+// metres; the DARP benchmark uses 1e-6 minute for both (see docs/matching.md for
 // why rounding travel times *up* keeps every accepted schedule feasible in the instance's
 // own real arithmetic).
 
