@@ -46,11 +46,14 @@ export function goalProgress(ctx) {
   const from = g && g.from ? g.from.slice(0, 7) : `${todayInZone().slice(0, 4)}-01`;
   const to = g && g.to ? g.to.slice(0, 7) : `${todayInZone().slice(0, 4)}-12`;
   ctx.api.get('/api/v1/reports/totals', { query: { from, to } }).then((totals) => {
-    const goals = pick(totals, 'goals', 'goal') || g || {};
-    const rides = pick(totals, 'rides') ?? pick(totals.totals, 'rides') ?? pick(totals.progress, 'rides') ?? 0;
-    const km = pick(totals, 'km') ?? pick(totals.totals, 'km') ?? pick(totals.progress, 'km') ?? 0;
-    box.append(progressBar(t('reports.rides'), typeof rides === 'object' ? (rides.value ?? rides.actual ?? 0) : rides, goals.rides || 0, 'goal-rides'));
-    box.append(progressBar(t('reports.km'), typeof km === 'object' ? (km.value ?? km.actual ?? 0) : km, goals.km || 0, 'goal-km'));
+    const goals = totals.goals || g || {};
+    const sum = totals.totals || {};
+    box.append(h('p', { class: 'hint' }, t('reports.goal_period', { from, to })));
+    box.append(progressBar(t('reports.rides'), goals.rides_to_date ?? sum.rides ?? 0, goals.rides || 0, 'goal-rides'));
+    box.append(progressBar(t('reports.km'), goals.km_to_date ?? sum.km ?? 0, goals.km || 0, 'goal-km'));
+    if (goals.projected_rides !== undefined) {
+      box.append(h('p', { class: 'hint' }, t('reports.projection', { rides: fmtNumber(goals.projected_rides, 0), km: fmtNumber(goals.projected_km, 0) })));
+    }
   }).catch((err) => {
     box.append(h('p', { class: 'notice unavailable' }, err.unavailable ? t('reports.unavailable') : err.message));
   });
@@ -109,7 +112,7 @@ export async function reportsView(ctx, root) {
       barChart(days.map((d) => ({ label: d.date, short: String(d.date || '').slice(8), value: pick(d, 'rides') ?? 0 })), t('reports.rides_per_day'))));
   }
   const drivers = report.per_driver || report.drivers || [];
-  if (drivers.length) body.append(barChart(drivers.map((d) => ({ label: d.name || `#${d.driver_id}`, short: '', value: pick(d, 'km') ?? 0 })), t('reports.km_per_driver')));
+  if (drivers.length) body.querySelector('.charts')?.append(barChart(drivers.map((d) => ({ label: d.name || `#${d.driver_id}`, short: '', value: pick(d, 'km') ?? 0 })), t('reports.km_per_driver')));
   body.append(h('h3', {}, t('reports.per_driver')), table(drivers, 'per-driver'));
   body.append(h('h3', {}, t('reports.per_vehicle')), table(report.per_vehicle || report.vehicles || [], 'per-vehicle'));
   body.append(h('h3', {}, t('reports.per_day')), table(days, 'per-day'));
