@@ -31,6 +31,7 @@
 #include "lifeline/storage/fleet_store.h"
 #include "lifeline/storage/migrations.h"
 #include "lifeline/storage/report_store.h"
+#include "report_command.h"
 #include "lifeline/storage/trip_store.h"
 
 namespace po = boost::program_options;
@@ -54,6 +55,7 @@ void usage(std::ostream& out) {
            "commands:\n"
            "  serve     run the HTTP server (web UI and /api/v1)\n"
            "  migrate   create or upgrade a database file\n"
+           "  report    monthly, totals and statement reports from a database file\n"
            "  backup    copy a database safely, even while the server runs\n\n"
            "'lifeline <command> --help' explains a command's options.\n";
 }
@@ -265,6 +267,8 @@ int main(int argc, char** argv) {
             return run_serve(argc - 1, argv + 1);
         if (command == "migrate")
             return run_migrate(argc - 1, argv + 1);
+        if (command == "report")
+            return cli::run_report(argc - 1, argv + 1);
         if (command == "backup")
             return run_backup(argc - 1, argv + 1);
         std::cerr << "lifeline: unknown command '" << command << "' (see lifeline --help)\n";
