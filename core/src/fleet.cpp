@@ -493,6 +493,126 @@ std::string not_found_text(const char* kind, std::int64_t id) {
     return std::string("no ") + kind + " with id " + std::to_string(id);
 }
 
+// ---- creation steps shared by create_* and import_* ----------------------------------
+
+void prepare(Place& place, FieldErrors& errs, const FleetLimits& l) {
+    place.id = 0;
+    normalize(place);
+    check(errs, place, l);
+}
+
+void prepare(Driver& driver, FieldErrors& errs, const FleetLimits& l) {
+    driver.id = 0;
+    normalize(driver);
+    check(errs, driver, l);
+    sort_shifts(driver.shifts);
+}
+
+void prepare(Vehicle& vehicle, FieldErrors& errs, const FleetLimits& l) {
+    vehicle.id = 0;
+    normalize(vehicle);
+    check(errs, vehicle, l);
+}
+
+void prepare(Patient& patient, FieldErrors& errs, const FleetLimits& l) {
+    patient.id = 0;
+    normalize(patient);
+    check(errs, patient, l);
+    if (!errs.empty())
+        return;
+    try {
+        check_schedule_has_center(patient, false);
+    } catch (const Error& e) {
+        for (const FieldError& fe : e.errors())
+            errs.add(fe.field, fe.message);
+        if (e.errors().empty())
+            errs.add("center_id", e.what());
+    }
+    if (patient.schedule)
+        sort_schedule(*patient.schedule);
+}
+
+Place insert(FleetTx& tx, const Actor& actor, const Place& place) {
+    const PlaceId id = tx.insert_place(place);
+    Place after = *tx.place(id);
+    tx.audit(audit_entry(actor, "place", id, "create", "", audit_snapshot(after)));
+    return after;
+}
+
+Driver insert(FleetTx& tx, const Actor& actor, const Driver& driver) {
+    const DriverId id = tx.insert_driver(driver);
+    tx.replace_shifts(id, driver.shifts);
+    for (const Absence& a : driver.absences)
+        tx.add_absence(id, a);
+    Driver after = *tx.driver(id);
+    tx.audit(audit_entry(actor, "driver", id, "create", "", audit_snapshot(after)));
+    return after;
+}
+
+Vehicle insert(FleetTx& tx, const Actor& actor, const Vehicle& vehicle) {
+    FieldErrors refs;
+    check_default_driver(tx, vehicle.driver_id, refs);
+    refs.throw_if_any("the vehicle names something that does not exist or cannot be used",
+                      ErrorKind::unprocessable);
+    check_plate_free(tx, vehicle.plate, 0);
+    const VehicleId id = tx.insert_vehicle(vehicle);
+    Vehicle after = *tx.vehicle(id);
+    tx.audit(audit_entry(actor, "vehicle", id, "create", "", audit_snapshot(after)));
+    return after;
+}
+
+Patient insert(FleetTx& tx, const Actor& actor, const Patient& patient) {
+    FieldErrors refs;
+    check_center(tx, patient.center_id, refs);
+    refs.throw_if_any("the patient names something that does not exist or cannot be used",
+                      ErrorKind::unprocessable);
+    const PatientId id = tx.insert_patient(patient);
+    Patient after = *tx.patient(id);
+    tx.audit(audit_entry(actor, "patient", id, "create", "", audit_snapshot(after)));
+    return after;
+}
+
+std::string line_prefix(std::size_t line) {
+    return "line " + std::to_string(line) + ": ";
+}
+
+// All rows or none: every row is checked before anything is written (each bad field
+// named with its line), then every row is written in one transaction; a rule that
+// needs the database (a plate taken, an unknown center) names its line too.
+template <class T>
+std::vector<T> import_all(FleetStore& store, const Actor& actor, std::vector<ImportRow<T>> rows,
+                          const FleetLimits& limits) {
+    require_dispatcher(actor);
+    FieldErrors errs;
+    if (rows.empty())
+        errs.add("body", "has no rows to import");
+    for (auto& row : rows) {
+        FieldErrors row_errs;
+        prepare(row.item, row_errs, limits);
+        for (const FieldError& fe : row_errs.list())
+            errs.add(line_prefix(row.line) + fe.field, fe.message);
+    }
+    errs.throw_if_any("some rows have invalid fields; nothing was imported");
+    return store.transact([&](FleetTx& tx) {
+        std::vector<T> out;
+        out.reserve(rows.size());
+        for (const auto& row : rows) {
+            try {
+                out.push_back(insert(tx, actor, row.item));
+            } catch (const Error& e) {
+                std::vector<FieldError> named;
+                for (const FieldError& fe : e.errors())
+                    named.push_back({line_prefix(row.line) + fe.field, fe.message});
+                if (named.empty())
+                    named.push_back({"line " + std::to_string(row.line), e.what()});
+                throw Error(e.kind(), line_prefix(row.line) + e.what() + "; nothing was imported",
+                            std::move(named));
+            }
+        }
+        return out;
+    });
+}
+
 }  // namespace
 
 // ---- places ----------------------------------------------------------------------
@@ -500,18 +620,14 @@ std::string not_found_text(const char* kind, std::int64_t id) {
 Place Fleet::create_place(const Actor& actor, const Place& input) {
     require_dispatcher(actor);
     Place place = input;
-    place.id = 0;
-    normalize(place);
     FieldErrors errs;
-    check(errs, place, limits_);
+    prepare(place, errs, limits_);
     errs.throw_if_any();
+    return store_.transact([&](FleetTx& tx) { return insert(tx, actor, place); });
+}
 
-    return store_.transact([&](FleetTx& tx) {
-        const PlaceId id = tx.insert_place(place);
-        Place after = *tx.place(id);
-        tx.audit(audit_entry(actor, "place", id, "create", "", audit_snapshot(after)));
-        return after;
-    });
+std::vector<Place> Fleet::import_places(const Actor& actor, std::vector<ImportRow<Place>> rows) {
+    return import_all(store_, actor, std::move(rows), limits_);
 }
 
 Place Fleet::get_place(const Actor& actor, PlaceId id) {
@@ -569,22 +685,14 @@ Place Fleet::update_place(const Actor& actor, PlaceId id, const PlacePatch& inpu
 Driver Fleet::create_driver(const Actor& actor, const Driver& input) {
     require_dispatcher(actor);
     Driver driver = input;
-    driver.id = 0;
-    normalize(driver);
     FieldErrors errs;
-    check(errs, driver, limits_);
+    prepare(driver, errs, limits_);
     errs.throw_if_any();
-    sort_shifts(driver.shifts);
+    return store_.transact([&](FleetTx& tx) { return insert(tx, actor, driver); });
+}
 
-    return store_.transact([&](FleetTx& tx) {
-        const DriverId id = tx.insert_driver(driver);
-        tx.replace_shifts(id, driver.shifts);
-        for (const Absence& a : driver.absences)
-            tx.add_absence(id, a);
-        Driver after = *tx.driver(id);
-        tx.audit(audit_entry(actor, "driver", id, "create", "", audit_snapshot(after)));
-        return after;
-    });
+std::vector<Driver> Fleet::import_drivers(const Actor& actor, std::vector<ImportRow<Driver>> rows) {
+    return import_all(store_, actor, std::move(rows), limits_);
 }
 
 Driver Fleet::get_driver(const Actor& actor, DriverId id) {
@@ -665,23 +773,15 @@ Driver Fleet::add_absence(const Actor& actor, DriverId id, const Absence& absenc
 Vehicle Fleet::create_vehicle(const Actor& actor, const Vehicle& input) {
     require_dispatcher(actor);
     Vehicle vehicle = input;
-    vehicle.id = 0;
-    normalize(vehicle);
     FieldErrors errs;
-    check(errs, vehicle, limits_);
+    prepare(vehicle, errs, limits_);
     errs.throw_if_any();
+    return store_.transact([&](FleetTx& tx) { return insert(tx, actor, vehicle); });
+}
 
-    return store_.transact([&](FleetTx& tx) {
-        FieldErrors refs;
-        check_default_driver(tx, vehicle.driver_id, refs);
-        refs.throw_if_any("the vehicle names something that does not exist or cannot be used",
-                          ErrorKind::unprocessable);
-        check_plate_free(tx, vehicle.plate, 0);
-        const VehicleId id = tx.insert_vehicle(vehicle);
-        Vehicle after = *tx.vehicle(id);
-        tx.audit(audit_entry(actor, "vehicle", id, "create", "", audit_snapshot(after)));
-        return after;
-    });
+std::vector<Vehicle> Fleet::import_vehicles(const Actor& actor,
+                                            std::vector<ImportRow<Vehicle>> rows) {
+    return import_all(store_, actor, std::move(rows), limits_);
 }
 
 Vehicle Fleet::get_vehicle(const Actor& actor, VehicleId id) {
@@ -748,25 +848,15 @@ Vehicle Fleet::update_vehicle(const Actor& actor, VehicleId id, const VehiclePat
 Patient Fleet::create_patient(const Actor& actor, const Patient& input) {
     require_dispatcher(actor);
     Patient patient = input;
-    patient.id = 0;
-    normalize(patient);
     FieldErrors errs;
-    check(errs, patient, limits_);
+    prepare(patient, errs, limits_);
     errs.throw_if_any();
-    check_schedule_has_center(patient, false);
-    if (patient.schedule)
-        sort_schedule(*patient.schedule);
+    return store_.transact([&](FleetTx& tx) { return insert(tx, actor, patient); });
+}
 
-    return store_.transact([&](FleetTx& tx) {
-        FieldErrors refs;
-        check_center(tx, patient.center_id, refs);
-        refs.throw_if_any("the patient names something that does not exist or cannot be used",
-                          ErrorKind::unprocessable);
-        const PatientId id = tx.insert_patient(patient);
-        Patient after = *tx.patient(id);
-        tx.audit(audit_entry(actor, "patient", id, "create", "", audit_snapshot(after)));
-        return after;
-    });
+std::vector<Patient> Fleet::import_patients(const Actor& actor,
+                                            std::vector<ImportRow<Patient>> rows) {
+    return import_all(store_, actor, std::move(rows), limits_);
 }
 
 Patient Fleet::get_patient(const Actor& actor, PatientId id) {

@@ -1,6 +1,7 @@
 // People, places and vehicles: /api/v1/places, /drivers, /vehicles, /patients.
 #include "api_common.h"
 #include "api_routes.h"
+#include "fleet_json.h"
 #include "lifeline/core/dispatch.h"
 #include "lifeline/core/fleet.h"
 #include "lifeline/net/router.h"
@@ -460,6 +461,19 @@ void register_fleet_routes(Router& r, Services& s) {
         s.dispatch.patient_changed(a, id);
         return json_response(200, patient_json(p));
     });
+}
+
+Place read_place_fields(Fields& f) {
+    return read_new_place(f);
+}
+Driver read_driver_fields(Fields& f) {
+    return read_new_driver(f);
+}
+Vehicle read_vehicle_fields(Fields& f) {
+    return read_new_vehicle(f);
+}
+Patient read_patient_fields(Fields& f) {
+    return read_new_patient(f);
 }
 
 }  // namespace lifeline::net

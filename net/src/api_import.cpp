@@ -1,11 +1,197 @@
-// Bulk import: POST /api/v1/import/{kind} with a CSV body (net/src/csv.h).
+// Bulk import: POST /api/v1/import/{kind} with a CSV body (net/src/csv.h). Each row
+// becomes the JSON object a POST of that kind would carry and is read by the same
+// reader (fleet_json.h); Fleet::import_* applies the rules and writes all or nothing.
+#include <cstdlib>
+#include <map>
+
 #include "api_common.h"
 #include "api_routes.h"
 #include "csv.h"
+#include "fleet_json.h"
+#include "lifeline/core/fleet.h"
 #include "lifeline/net/router.h"
 
 namespace lifeline::net {
+namespace {
 
-void register_import_routes(Router&, Services&) {}
+constexpr std::size_t max_rows = 10'000;
+
+bool is_number_column(std::string_view c) {
+    for (const char* n : {"lat", "lon", "home_lat", "home_lon", "seats", "wheelchair_spaces",
+                          "driver_id", "center_id", "odometer_km", "duration_minutes"})
+        if (c == n)
+            return true;
+    return false;
+}
+
+bool is_bool_column(std::string_view c) {
+    return c == "wheelchair_trained" || c == "escort" || c == "ride_alone" || c == "active";
+}
+
+// A cell as JSON: numbers and booleans typed when they parse; otherwise the text, so
+// the reader names the field ("must be a number").
+json::value cell(std::string_view column, const std::string& text) {
+    if (is_number_column(column)) {
+        char* end = nullptr;
+        const double v = std::strtod(text.c_str(), &end);
+        if (end && *end == '\0') {
+            if (v == static_cast<double>(static_cast<std::int64_t>(v)) &&
+                text.find('.') == std::string::npos)
+                return json::value(static_cast<std::int64_t>(v));
+            return json::value(v);
+        }
+    }
+    if (is_bool_column(column)) {
+        if (text == "true" || text == "1" || text == "yes")
+            return json::value(true);
+        if (text == "false" || text == "0" || text == "no")
+            return json::value(false);
+    }
+    return json::value(text);
+}
+
+// "1,3,5" or "1 3 5" → [1,3,5]
+json::array weekdays(const std::string& text) {
+    json::array out;
+    std::string item;
+    for (char c : text + " ") {
+        if (c == ',' || c == ' ' || c == ';') {
+            if (!item.empty())
+                out.push_back(cell("seats", item));
+            item.clear();
+        } else {
+            item += c;
+        }
+    }
+    return out;
+}
+
+// "1 07:00-15:00; 3 07:00-15:00" → [{weekday, start, end}, …]
+json::array shifts(const std::string& text, FieldErrors& errs, const std::string& field) {
+    json::array out;
+    std::size_t pos = 0;
+    while (pos <= text.size()) {
+        std::size_t semi = text.find(';', pos);
+        if (semi == std::string::npos)
+            semi = text.size();
+        std::string part = text.substr(pos, semi - pos);
+        pos = semi + 1;
+        const auto first = part.find_first_not_of(' ');
+        if (first == std::string::npos)
+            continue;
+        part = part.substr(first);
+        const auto space = part.find(' ');
+        const auto dash = part.find('-');
+        if (space == std::string::npos || dash == std::string::npos || dash < space) {
+            errs.add(field, "each shift is \"weekday HH:MM-HH:MM\", separated by ';'");
+            continue;
+        }
+        out.push_back(json::object{{"weekday", cell("seats", part.substr(0, space))},
+                                   {"start", part.substr(space + 1, dash - space - 1)},
+                                   {"end", part.substr(dash + 1)}});
+    }
+    return out;
+}
+
+json::object row_object(const std::string& kind, const std::vector<std::string>& header,
+                        const CsvRecord& rec, FieldErrors& errs, const std::string& prefix) {
+    json::object o;
+    json::object home;
+    json::object schedule;
+    for (std::size_t i = 0; i < header.size(); ++i) {
+        const std::string& col = header[i];
+        const std::string text = i < rec.fields.size() ? rec.fields[i] : std::string();
+        if (text.empty())
+            continue;  // an empty cell is an absent field (its default applies)
+        if (kind == "drivers" && (col == "home_lat" || col == "home_lon"))
+            home[col.substr(5)] = cell(col, text);
+        else if (kind == "drivers" && col == "shifts")
+            o["shifts"] = shifts(text, errs, prefix + "shifts");
+        else if (kind == "patients" && col == "weekdays")
+            schedule["weekdays"] = weekdays(text);
+        else if (kind == "patients" && (col == "appointment" || col == "duration_minutes"))
+            schedule[col] = cell(col, text);
+        else
+            o[col] = cell(col, text);
+    }
+    if (!home.empty())
+        o["home"] = std::move(home);
+    if (!schedule.empty())
+        o["schedule"] = std::move(schedule);
+    return o;
+}
+
+template <class T, class Read>
+std::vector<ImportRow<T>> read_rows(const std::string& kind, const std::vector<CsvRecord>& records,
+                                    FieldErrors& errs, Read read) {
+    std::vector<ImportRow<T>> rows;
+    const std::vector<std::string>& header = records.front().fields;
+    for (std::size_t r = 1; r < records.size(); ++r) {
+        const CsvRecord& rec = records[r];
+        const std::string prefix = "line " + std::to_string(rec.line) + ": ";
+        if (rec.fields.size() > header.size())
+            errs.add(prefix.substr(0, prefix.size() - 2), "has more cells than the header row");
+        json::object obj = row_object(kind, header, rec, errs, prefix);
+        Fields f(obj, errs, prefix);
+        T item = read(f);
+        f.finish();
+        rows.push_back({rec.line, std::move(item)});
+    }
+    return rows;
+}
+
+json::object answer(const auto& items) {
+    json::array ids;
+    for (const auto& item : items)
+        ids.push_back(item.id);
+    return json::object{{"imported", items.size()}, {"ids", std::move(ids)}};
+}
+
+Response import(Services& s, Request& q) {
+    Actor actor = authenticate(s, q);
+    require_dispatcher(actor);
+    const std::string kind(q.param("kind").value_or(""));
+    if (kind != "patients" && kind != "drivers" && kind != "vehicles" && kind != "places")
+        throw_not_found("no import of '" + kind + "'; kinds: patients, drivers, vehicles, places");
+    const auto records = parse_csv(q.body);
+    if (records.size() < 2)
+        throw_invalid("the CSV body has no rows",
+                      {{"body", "needs a header row and at least one row"}});
+    if (records.size() - 1 > max_rows)
+        throw_invalid("too many rows", {{"body", "at most " + std::to_string(max_rows) + " rows"}});
+    std::map<std::string, int> seen;
+    FieldErrors errs;
+    for (const std::string& col : records.front().fields)
+        if (++seen[col] == 2)
+            errs.add("line 1: " + col, "is named twice in the header row");
+    errs.throw_if_any("the header row is not valid; nothing was imported");
+
+    const char* detail = "some rows have invalid fields; nothing was imported";
+    if (kind == "places") {
+        auto rows = read_rows<Place>(kind, records, errs, read_place_fields);
+        errs.throw_if_any(detail);
+        return json_response(201, answer(s.fleet.import_places(actor, std::move(rows))));
+    }
+    if (kind == "drivers") {
+        auto rows = read_rows<Driver>(kind, records, errs, read_driver_fields);
+        errs.throw_if_any(detail);
+        return json_response(201, answer(s.fleet.import_drivers(actor, std::move(rows))));
+    }
+    if (kind == "vehicles") {
+        auto rows = read_rows<Vehicle>(kind, records, errs, read_vehicle_fields);
+        errs.throw_if_any(detail);
+        return json_response(201, answer(s.fleet.import_vehicles(actor, std::move(rows))));
+    }
+    auto rows = read_rows<Patient>(kind, records, errs, read_patient_fields);
+    errs.throw_if_any(detail);
+    return json_response(201, answer(s.fleet.import_patients(actor, std::move(rows))));
+}
+
+}  // namespace
+
+void register_import_routes(Router& r, Services& s) {
+    r.add("POST", "/api/v1/import/{kind}",
+          idempotent(s, [&s](Request& q) { return import(s, q); }));
+}
 
 }  // namespace lifeline::net

@@ -169,6 +169,14 @@ struct FleetLimits {
     Kilometers max_odometer = 10'000'000;
 };
 
+// One row of a bulk import: the item and the line of the file it came from, so an
+// error names the line.
+template <class T>
+struct ImportRow {
+    std::size_t line = 0;
+    T item;
+};
+
 class Fleet {
   public:
     explicit Fleet(FleetStore& store, FleetLimits limits = {}) : store_(store), limits_(limits) {}
@@ -206,6 +214,14 @@ class Fleet {
     // last 24 hours, or with a stop on one of the driver's routes of today. Any other
     // patient is "not found" to a driver.
     Patient patient_for(const Actor& actor, PatientId id);
+
+    // Bulk import (CSV): every row passes the same rules as create_*; one bad row fails
+    // the whole import with every bad field named "line N: field", and nothing is
+    // written. Otherwise all rows are written in one transaction, in order.
+    std::vector<Place> import_places(const Actor& actor, std::vector<ImportRow<Place>> rows);
+    std::vector<Driver> import_drivers(const Actor& actor, std::vector<ImportRow<Driver>> rows);
+    std::vector<Vehicle> import_vehicles(const Actor& actor, std::vector<ImportRow<Vehicle>> rows);
+    std::vector<Patient> import_patients(const Actor& actor, std::vector<ImportRow<Patient>> rows);
 
   private:
     FleetStore& store_;
