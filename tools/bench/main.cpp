@@ -17,6 +17,7 @@ constexpr Command commands[] = {
     {"match", lifeline::bench::run_match, "solve the DARP benchmark instances"},
     {"insert", lifeline::bench::run_insert, "time real-time insertions into a live plan"},
     {"http", lifeline::bench::run_http, "durable write vs read throughput of the server"},
+    {"report", lifeline::bench::run_report, "monthly and totals reports over 1,000,000 trips"},
 };
 
 void usage(std::FILE* out) {

@@ -1,0 +1,52 @@
+#include "lifeline/storage/bulk_load.h"
+
+namespace lifeline::storage {
+namespace {
+
+std::optional<std::int64_t> secs(const std::optional<Instant>& t) {
+    if (!t)
+        return std::nullopt;
+    return t->time_since_epoch().count();
+}
+
+}  // namespace
+
+std::int64_t bulk_load_trips(Database& db, UserId created_by,
+                             const std::function<bool(Trip&)>& next) {
+    return db.write([&](Connection& c) {
+        std::int64_t count = 0;
+        Trip trip;
+        while (true) {
+            trip = Trip{};
+            if (!next(trip))
+                break;
+            Statement t(
+                c,
+                "INSERT INTO trips (driver_id, vehicle_id, route_id, started_at, ended_at, "
+                "odometer_start, odometer_end, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+            t.bind_all(trip.driver_id, trip.vehicle_id, trip.route_id,
+                       trip.started_at.time_since_epoch().count(), secs(trip.ended_at),
+                       trip.odometer_start, trip.odometer_end, created_by);
+            t.run();
+            const std::int64_t id = c.last_insert_id();
+            for (const Ride& r : trip.rides) {
+                Statement st(c,
+                             "INSERT INTO rides (trip_id, request_id, patient_id, picked_up_at, "
+                             "dropped_off_at, recorded_at, odometer_pickup, odometer_dropoff, "
+                             "outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                st.bind_all(id, r.request_id, r.patient_id, secs(r.picked_up_at),
+                            secs(r.dropped_off_at), secs(r.recorded_at), r.odometer_pickup,
+                            r.odometer_dropoff, to_string(r.outcome));
+                st.run();
+            }
+            ++count;
+        }
+        c.exec(
+            "UPDATE vehicles SET odometer_km = coalesce((SELECT coalesce(t.odometer_end, "
+            "t.odometer_start) FROM trips t WHERE t.vehicle_id = vehicles.id "
+            "ORDER BY t.started_at DESC, t.id DESC LIMIT 1), odometer_km)");
+        return count;
+    });
+}
+
+}  // namespace lifeline::storage
