@@ -80,6 +80,19 @@ const std::set<std::string> registered_routes{
     "PATCH /api/v1/trips/{id}",
     "POST /api/v1/trips/{id}/events",
     "POST /api/v1/trips/{id}/finish",
+    "POST /api/v1/schedule/generate",
+    "PUT /api/v1/holidays/{date}",
+    "GET /api/v1/holidays/{date}",
+    "GET /api/v1/requests",
+    "POST /api/v1/requests",
+    "GET /api/v1/requests/{id}",
+    "PATCH /api/v1/requests/{id}",
+    "POST /api/v1/requests/{id}/cancel",
+    "POST /api/v1/requests/{id}/ready",
+    "POST /api/v1/requests/{id}/assign",
+    "POST /api/v1/days/{date}/plan",
+    "GET /api/v1/days/{date}/routes",
+    "GET /api/v1/drivers/{id}/manifest",
 };
 
 // "METHOD /path" of every operation under `paths:` of an OpenAPI document (YAML with
@@ -233,6 +246,19 @@ TEST_CASE("every route answers each role as DESIGN §4 says", "[api][roles]") {
                               {"odometer_end", 1030.0}};
 
     const std::string v1 = "/api/v1";
+    // Dispatch: a will-call return and a hospital visit on a day nobody works (a Sunday).
+    const auto will_call =
+        require_created(
+            f.dispatcher.post(v1 + "/requests", json::object{{"patient_id", f.walker_id},
+                                                             {"direction", "home"},
+                                                             {"service_date", "2022-05-01"}}))
+            .id();
+    const auto visit =
+        require_created(f.dispatcher.post(v1 + "/requests",
+                                          json::object{{"patient_id", f.walker_id},
+                                                       {"direction", "to_center"},
+                                                       {"arrive_by", "2022-05-01T09:00:00+08:00"}}))
+            .id();
     using A = std::array<int, 4>;
     //                   no token, driver, dispatcher, admin
     const A open_to_all{200, 200, 200, 200};
@@ -320,6 +346,49 @@ TEST_CASE("every route answers each role as DESIGN §4 says", "[api][roles]") {
          v1 + "/trips/" + id(theirs) + "/finish",
          same(finish),
          {401, 404, 403, 403}},
+        // dispatch: dispatchers and admins; a manifest also for its own driver
+        {"POST", "/api/v1/schedule/generate", v1 + "/schedule/generate",
+         same(json::object{{"from", "2022-05-02"}, {"to", "2022-05-02"}}), staff},
+        {"PUT", "/api/v1/holidays/{date}", v1 + "/holidays/2022-05-04",
+         same(json::object{{"closed", true}}), staff},
+        {"GET", "/api/v1/holidays/{date}", v1 + "/holidays/2022-05-04", {}, staff},
+        {"GET", "/api/v1/requests", v1 + "/requests?date=2022-05-01", {}, staff},
+        {"POST", "/api/v1/requests", v1 + "/requests",
+         same(json::object{{"patient_id", f.walker_id},
+                           {"direction", "home"},
+                           {"ready_at", "2022-05-01T12:00:00+08:00"}}),
+         staff_create},
+        {"GET", "/api/v1/requests/{id}", v1 + "/requests/" + id(visit), {}, staff},
+        {"PATCH", "/api/v1/requests/{id}", v1 + "/requests/" + id(visit),
+         same(json::object{{"notes", "带透析记录"}}), staff},
+        {"POST",
+         "/api/v1/requests/{id}/assign",
+         v1 + "/requests/" + id(visit) + "/assign",
+         same(json::object{}),
+         {401, 403, 409, 409}},
+        {"POST",
+         "/api/v1/requests/{id}/ready",
+         v1 + "/requests/" + id(will_call) + "/ready",
+         same(json::object{{"at", "2022-05-01T12:00:00+08:00"}}),
+         {401, 403, 200, 409}},
+        {"POST",
+         "/api/v1/requests/{id}/cancel",
+         v1 + "/requests/" + id(visit) + "/cancel",
+         same(json::object{{"reason", "weather"}}),
+         {401, 403, 200, 409}},
+        {"POST", "/api/v1/days/{date}/plan", v1 + "/days/2022-05-02/plan",
+         same(json::object{{"time_limit_ms", 50}}), staff},
+        {"GET", "/api/v1/days/{date}/routes", v1 + "/days/2022-05-02/routes", {}, staff},
+        {"GET",
+         "/api/v1/drivers/{id}/manifest",
+         v1 + "/drivers/" + id(f.driver_id1) + "/manifest?date=2022-05-02",
+         {},
+         signed_in},
+        {"GET",
+         "/api/v1/drivers/{id}/manifest",
+         v1 + "/drivers/" + id(f.driver_id2) + "/manifest?date=2022-05-02",
+         {},
+         {401, 403, 200, 200}},
         // last: signing out revokes each token
         {"POST", "/api/v1/auth/logout", v1 + "/auth/logout", {}, {401, 204, 204, 204}},
     };
@@ -389,6 +458,8 @@ TEST_CASE("every route answers each role as DESIGN §4 says", "[api][roles]") {
             std::string target = pattern;
             if (auto at = target.find("{id}"); at != std::string::npos)
                 target.replace(at, 4, "1");
+            if (auto at = target.find("{date}"); at != std::string::npos)
+                target.replace(at, 6, "2022-05-02");
             auto r = anonymous.send("DELETE", target, "");
             INFO("DELETE " << target << ": " << r.text);
             REQUIRE(r.status == 405);
