@@ -93,11 +93,29 @@ bool exchange_tails(Context& ctx, Plan& plan) {
                 for (int j : pb) {
                     const int xb = rb.nodes[static_cast<std::size_t>(j)];
                     const int yb = rb.nodes[static_cast<std::size_t>(j + 1)];
-                    // Tails keep their own end depots: relink the real stops only.
-                    const int ta = ya == ra.nodes.back() ? nodes.end(rb.vehicle) : ya;
-                    const int tb = yb == rb.nodes.back() ? nodes.end(ra.vehicle) : yb;
-                    const Distance gain = nodes.distance(xa, ya) + nodes.distance(xb, yb) -
-                                          nodes.distance(xa, tb) - nodes.distance(xb, ta);
+                    // Tails keep their own end depots. The gain counts every edge that
+                    // changes: the two cut edges, and the edges from each tail's last stop
+                    // to its new vehicle's end depot (vehicles may end at different
+                    // places — each volunteer drives home). Counting only the cut edges
+                    // would let a move that lengthens the plan pass as a gain, and the
+                    // descent could then undo and redo it for ever.
+                    const int end_a = ra.nodes.back();
+                    const int end_b = rb.nodes.back();
+                    const bool tail_a = ya != end_a;
+                    const bool tail_b = yb != end_b;
+                    const int last_a = ra.nodes[ra.nodes.size() - 2];
+                    const int last_b = rb.nodes[rb.nodes.size() - 2];
+                    Distance gain = nodes.distance(xa, ya) + nodes.distance(xb, yb);
+                    if (tail_a)
+                        gain += nodes.distance(last_a, end_a);
+                    if (tail_b)
+                        gain += nodes.distance(last_b, end_b);
+                    gain -= nodes.distance(xa, tail_b ? yb : end_a);
+                    gain -= nodes.distance(xb, tail_a ? ya : end_b);
+                    if (tail_b)
+                        gain -= nodes.distance(last_b, end_a);
+                    if (tail_a)
+                        gain -= nodes.distance(last_a, end_b);
                     if (gain <= best_gain)
                         continue;
                     first.vehicle = ra.vehicle;
@@ -156,9 +174,13 @@ bool exchange_tails(Context& ctx, Plan& plan) {
 }
 
 void descend(Context& ctx, Plan& plan) {
+    // Every accepted move shortens the plan, so this ends; the cap bounds the time one
+    // descent can take on a large day whatever the data.
+    constexpr int max_rounds = 50;
+    int round = 0;
     do {
         relocate_descent(ctx, plan);
-    } while (exchange_tails(ctx, plan));
+    } while (++round < max_rounds && exchange_tails(ctx, plan));
 }
 
 }  // namespace lifeline::match::detail

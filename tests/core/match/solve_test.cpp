@@ -1,6 +1,9 @@
 // solve(): serves what it can, explains what it cannot, repeats itself for a seed.
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <cmath>
+
 #include "fixtures.h"
 #include "instances.h"
 #include "lifeline/core/errors.h"
@@ -115,4 +118,50 @@ TEST_CASE("an invalid problem is refused with every bad field", "[core][match]")
     p.requests = {request(1, 9)};
     CHECK(validate(p).size() == 3);  // vehicle start, vehicle end, drop-off location
     CHECK_THROWS_AS(solve(p, SolveOptions{}), lifeline::Error);
+}
+
+TEST_CASE("vehicles ending at different places: the search keeps its time limit", "[core][match]") {
+    // A day like a volunteer fleet's: every driver starts and ends at their own home, so
+    // moving a route's tail to another vehicle also changes where it ends. 12 homes,
+    // 100 requests on a 2-D grid; the plan must come back within its time limit and pass
+    // the independent check.
+    constexpr int homes = 12, requests = 100;
+    std::vector<std::pair<double, double>> points;
+    std::uint64_t state = 42;
+    auto next = [&] {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        return double(state >> 33) / double(1ULL << 31);
+    };
+    for (int i = 0; i < homes + 2 * requests; ++i)
+        points.emplace_back(next() * 60, next() * 60);
+    const std::size_t n = points.size();
+    std::vector<Time> m(n * n);
+    for (std::size_t a = 0; a < n; ++a)
+        for (std::size_t b = 0; b < n; ++b)
+            m[a * n + b] = Time(std::ceil(std::hypot(points[a].first - points[b].first,
+                                                     points[a].second - points[b].second)));
+    Problem p;
+    p.travel = std::make_shared<MatrixTravel>(n, m, m);
+    for (int v = 0; v < homes; ++v) {
+        Vehicle veh = lifeline::match::test::vehicle(v, {3, 1}, 720);
+        p.vehicles.push_back(veh);
+    }
+    for (int r = 0; r < requests; ++r) {
+        Request req = lifeline::match::test::request(homes + 2 * r, homes + 2 * r + 1, 90);
+        // Half arrive by a time, half are ready at a time, as dialysis rides are.
+        const Time t = 60 + Time(next() * 560);
+        if (r % 2 == 0)
+            req.dropoff = {req.dropoff.location, t - 30, t, 1};
+        else
+            req.pickup = {req.pickup.location, t, t + 30, 1};
+        p.requests.push_back(req);
+    }
+    SolveOptions options;
+    options.time_limit_ms = 1000;
+    const auto start = std::chrono::steady_clock::now();
+    const Solution solution = solve(p, options);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    CHECK(seconds < 10.0);  // the limit is 1 s; generous for a loaded machine
+    CHECK(check(p, solution).ok());
 }
