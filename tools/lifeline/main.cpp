@@ -24,15 +24,16 @@
 #include "lifeline/net/server.h"
 #include "lifeline/storage/account_store.h"
 #include "lifeline/storage/audit_store.h"
-#include "lifeline/storage/settings_store.h"
 #include "lifeline/storage/backup.h"
 #include "lifeline/storage/database.h"
 #include "lifeline/storage/dispatch_store.h"
 #include "lifeline/storage/fleet_store.h"
 #include "lifeline/storage/migrations.h"
 #include "lifeline/storage/report_store.h"
-#include "report_command.h"
+#include "lifeline/storage/settings_store.h"
 #include "lifeline/storage/trip_store.h"
+#include "report_command.h"
+#include "simulate_command.h"
 
 namespace po = boost::program_options;
 using namespace lifeline;
@@ -56,7 +57,8 @@ void usage(std::ostream& out) {
            "  serve     run the HTTP server (web UI and /api/v1)\n"
            "  migrate   create or upgrade a database file\n"
            "  report    monthly, totals and statement reports from a database file\n"
-           "  backup    copy a database safely, even while the server runs\n\n"
+           "  backup    copy a database safely, even while the server runs\n"
+           "  simulate  replay a year of a volunteer fleet into a new database\n\n"
            "'lifeline <command> --help' explains a command's options.\n";
 }
 
@@ -271,6 +273,8 @@ int main(int argc, char** argv) {
             return cli::run_report(argc - 1, argv + 1);
         if (command == "backup")
             return run_backup(argc - 1, argv + 1);
+        if (command == "simulate")
+            return cli::run_simulate(argc - 1, argv + 1);
         std::cerr << "lifeline: unknown command '" << command << "' (see lifeline --help)\n";
         return 2;
     } catch (const CliError& e) {
