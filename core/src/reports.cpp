@@ -292,20 +292,27 @@ TotalsReport Reports::totals(const Actor& actor, LocalDate from_month, LocalDate
     p.period_to = local_midnight(LocalDate{sys_days{settings.goals.to} + days{1}}, zone);
     p.as_of = std::clamp(now, p.period_from, std::max(p.period_from, p.period_to));
 
-    // The goal period's figures come from the months when it is made of whole months of
-    // the report (the usual case: a year's report and the year's goal); else one more
-    // interval is read in the same snapshot.
-    auto bound_index = [&](Instant t) -> std::optional<std::size_t> {
-        auto it = std::find(bounds.begin(), bounds.end(), t);
-        if (it == bounds.end())
-            return std::nullopt;
-        return std::size_t(it - bounds.begin());
-    };
-    const auto goal_first = bound_index(p.period_from);
-    const auto goal_last = bound_index(p.as_of);
-    const bool goal_from_months = goal_first && goal_last;
-    if (!goal_from_months)
-        intervals.push_back({p.period_from, p.as_of});
+    // The goal period's figures reuse the report's months that lie wholly inside
+    // [period_from, as_of) (the usual case: a year's report and that year's goal); only
+    // the parts before and after them are read, in the same snapshot.
+    std::optional<std::size_t> reuse_first, reuse_last;  // months [first, last)
+    for (std::size_t i = 0; i + 1 < bounds.size(); ++i) {
+        if (bounds[i] >= p.period_from && bounds[i + 1] <= p.as_of) {
+            if (!reuse_first)
+                reuse_first = i;
+            reuse_last = i + 1;
+        }
+    }
+    const std::size_t month_count = intervals.size();
+    if (!reuse_first) {
+        if (p.as_of > p.period_from)
+            intervals.push_back({p.period_from, p.as_of});
+    } else {
+        if (bounds[*reuse_first] > p.period_from)
+            intervals.push_back({p.period_from, bounds[*reuse_first]});
+        if (p.as_of > bounds[*reuse_last])
+            intervals.push_back({bounds[*reuse_last], p.as_of});
+    }
 
     std::vector<PeriodFacts> facts = store_.periods(intervals);
 
@@ -333,14 +340,15 @@ TotalsReport Reports::totals(const Actor& actor, LocalDate from_month, LocalDate
         r.months.push_back(line);
     }
 
-    if (goal_from_months) {
-        for (std::size_t i = *goal_first; i < *goal_last; ++i) {
+    if (reuse_first) {
+        for (std::size_t i = *reuse_first; i < *reuse_last; ++i) {
             p.rides += facts[i].rides;
             p.meters += facts[i].meters;
         }
-    } else {
-        p.rides = facts.back().rides;
-        p.meters = facts.back().meters;
+    }
+    for (std::size_t i = month_count; i < facts.size(); ++i) {
+        p.rides += facts[i].rides;
+        p.meters += facts[i].meters;
     }
     if (settings.goals.rides > 0)
         p.rides_fraction = double(p.rides) / double(settings.goals.rides);

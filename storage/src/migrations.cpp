@@ -215,6 +215,12 @@ CREATE TABLE rides (
 ) STRICT;
 CREATE INDEX rides_by_trip ON rides (trip_id);
 CREATE INDEX rides_by_patient ON rides (patient_id);
+-- Reports (storage/src/report_store.cpp) read a month or a year of trips by start time
+-- and their rides by trip from these covering indexes rather than the tables.
+CREATE INDEX trips_for_reports ON trips
+    (started_at, id, ended_at, odometer_start, odometer_end, driver_id, vehicle_id);
+CREATE INDEX rides_for_reports ON rides
+    (trip_id, outcome, patient_id, odometer_pickup, odometer_dropoff, request_id);
 
 CREATE TABLE audit_log (
     id        INTEGER PRIMARY KEY,

@@ -21,6 +21,12 @@ constexpr std::int64_t day_bias = 1'000'000;
 // A trip's km in whole meters, rounded once, so that sums of sums are exact.
 #define TRIP_METERS "CAST(round((t.odometer_end - t.odometer_start) * 1000) AS INTEGER)"
 
+// Query plans: the planner has no statistics (no ANALYZE), so the statements steer it.
+// Trips are read by start time through the covering index trips_for_reports, grouped in
+// its order (started_at, id) so that no temporary b-tree is needed, and their rides
+// through rides_for_reports; CROSS JOIN keeps trips the outer loop where a plan could
+// otherwise scan every ride (see docs/reports.md, "Performance").
+
 // Finished trips of [?1, ?2) grouped by driver, vehicle and local day (?3 = the
 // segment's UTC offset plus the bias), with their rides by outcome and, for trips whose
 // completed rides all carry readings, the km from the first pickup to the last drop-off.
@@ -31,10 +37,10 @@ constexpr const char* groups_sql =
     "FROM (SELECT t.driver_id, t.vehicle_id, t.started_at, " TRIP_METERS
     " AS m, "
     "  t.ended_at - t.started_at AS secs, "
-    "  count(r.id) FILTER (WHERE r.outcome = 'completed') AS done, "
-    "  count(r.id) FILTER (WHERE r.outcome = 'no_show') AS no_show, "
-    "  count(r.id) FILTER (WHERE r.outcome = 'cancelled') AS cancelled, "
-    "  count(r.id) FILTER (WHERE r.outcome = 'completed' AND (r.odometer_pickup IS NULL "
+    "  count(r.outcome) FILTER (WHERE r.outcome = 'completed') AS done, "
+    "  count(r.outcome) FILTER (WHERE r.outcome = 'no_show') AS no_show, "
+    "  count(r.outcome) FILTER (WHERE r.outcome = 'cancelled') AS cancelled, "
+    "  count(r.outcome) FILTER (WHERE r.outcome = 'completed' AND (r.odometer_pickup IS NULL "
     "    OR r.odometer_dropoff IS NULL)) = 0 AS measured, "
     "  min(" TRIP_METERS
     ", max(0, coalesce(CAST(round(("
@@ -43,7 +49,7 @@ constexpr const char* groups_sql =
     "0))) AS occ "
     "  FROM trips t LEFT JOIN rides r ON r.trip_id = t.id "
     "  WHERE t.started_at >= ?1 AND t.started_at < ?2 AND " FINISHED
-    " GROUP BY t.id) "
+    " GROUP BY t.started_at, t.id) "
     "GROUP BY driver_id, vehicle_id, 3";
 
 // Completed rides on trips without a reading on every completed ride, by positions: the
@@ -51,11 +57,11 @@ constexpr const char* groups_sql =
 constexpr const char* legs_sql =
     "SELECT coalesce(q.pickup_lat, p.lat), coalesce(q.pickup_lon, p.lon), "
     "  coalesce(q.dropoff_lat, c.lat), coalesce(q.dropoff_lon, c.lon), count(*) "
-    "FROM (SELECT t.id FROM trips t JOIN rides r ON r.trip_id = t.id "
+    "FROM (SELECT t.id FROM trips t CROSS JOIN rides r ON r.trip_id = t.id "
     "  WHERE t.started_at >= ?1 AND t.started_at < ?2 AND " FINISHED
     "  AND r.outcome = 'completed' AND (r.odometer_pickup IS NULL OR r.odometer_dropoff IS NULL) "
-    "  GROUP BY t.id) u "
-    "JOIN rides r ON r.trip_id = u.id AND r.outcome = 'completed' "
+    "  GROUP BY t.started_at, t.id) u "
+    "CROSS JOIN rides r ON r.trip_id = u.id AND r.outcome = 'completed' "
     "JOIN patients p ON p.id = r.patient_id "
     "LEFT JOIN requests q ON q.id = r.request_id "
     "LEFT JOIN places c ON c.id = p.center_id "
@@ -86,28 +92,21 @@ constexpr const char* vehicles_sql =
     "  (SELECT t.vehicle_id FROM trips t WHERE t.started_at >= ?1 AND t.started_at < ?2) "
     "ORDER BY v.id";
 
-// Each trip of the month next to the trip before it on the same vehicle (for the first,
-// the vehicle's last trip before the month), where the readings do not meet. An open
+// Each trip of the month next to the trip before it on the same vehicle (in the order
+// started_at, id; for the first, the vehicle's last trip before the month), where the
+// readings do not meet. The previous trip is found by a seek in trips_by_vehicle; an open
 // trip's reading is its odometer_start.
 constexpr const char* gaps_sql =
-    "WITH m AS (SELECT t.id, t.vehicle_id, t.started_at, t.odometer_start, "
-    "    coalesce(t.odometer_end, t.odometer_start) AS reading "
-    "  FROM trips t WHERE t.started_at >= ?1 AND t.started_at < ?2), "
-    "prev AS (SELECT p.id, p.vehicle_id, p.started_at, p.odometer_start, "
-    "    coalesce(p.odometer_end, p.odometer_start) AS reading "
-    "  FROM (SELECT DISTINCT vehicle_id FROM m) v JOIN trips p ON p.id = "
-    "    (SELECT x.id FROM trips x WHERE x.vehicle_id = v.vehicle_id AND x.started_at < ?1 "
-    "     ORDER BY x.started_at DESC, x.id DESC LIMIT 1)), "
-    "seq AS (SELECT id, vehicle_id, started_at, odometer_start, "
-    "    lag(id) OVER w AS prev_id, lag(started_at) OVER w AS prev_started, "
-    "    lag(reading) OVER w AS prev_reading "
-    "  FROM (SELECT * FROM m UNION ALL SELECT * FROM prev) "
-    "  WINDOW w AS (PARTITION BY vehicle_id ORDER BY started_at, id)) "
-    "SELECT s.vehicle_id, v.plate, s.prev_id, s.prev_started, s.prev_reading, s.id, "
-    "  s.started_at, s.odometer_start "
-    "FROM seq s JOIN vehicles v ON v.id = s.vehicle_id "
-    "WHERE s.started_at >= ?1 AND s.prev_id IS NOT NULL "
-    "  AND abs(s.odometer_start - s.prev_reading) > 0.0005 "
+    "SELECT s.vehicle_id, v.plate, p.id, p.started_at, "
+    "  coalesce(p.odometer_end, p.odometer_start), s.id, s.started_at, s.odometer_start "
+    "FROM (SELECT t.id, t.vehicle_id, t.started_at, t.odometer_start, "
+    "    (SELECT x.id FROM trips x WHERE x.vehicle_id = t.vehicle_id "
+    "     AND (x.started_at, x.id) < (t.started_at, t.id) "
+    "     ORDER BY x.started_at DESC, x.id DESC LIMIT 1) AS prev_id "
+    "  FROM trips t WHERE t.started_at >= ?1 AND t.started_at < ?2) s "
+    "CROSS JOIN trips p ON p.id = s.prev_id "
+    "CROSS JOIN vehicles v ON v.id = s.vehicle_id "
+    "WHERE abs(s.odometer_start - coalesce(p.odometer_end, p.odometer_start)) > 0.0005 "
     "ORDER BY v.plate, s.started_at, s.id";
 
 constexpr const char* month_drivers_sql =

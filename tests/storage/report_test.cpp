@@ -269,6 +269,17 @@ TEST_CASE("twelve monthly reports add up exactly to the year", "[storage][report
         CHECK(mid.progress.as_of == at("2022-07-01T12:00:00Z"));
         REQUIRE(mid.progress.projected_rides);
         CHECK(*mid.progress.projected_rides > double(mid.progress.rides) * 1.9);
+        // Progress is of the goal period up to now, whatever months the report shows.
+        for (auto [from, to] : {std::pair{3u, 5u}, std::pair{1u, 12u}, std::pair{8u, 9u}}) {
+            auto other = f.reports.totals(f.dispatcher, ymd(2022, from, 1), ymd(2022, to, 1),
+                                          at("2022-07-01T12:00:00Z"));
+            CHECK(other.progress.rides == mid.progress.rides);
+            CHECK(other.progress.meters == mid.progress.meters);
+        }
+        WholeMeters first_half = 0;
+        for (const auto& m : mid.months)
+            first_half += m.meters;
+        CHECK(mid.progress.meters > first_half);  // and the first half-day of July
     }
 }
 

@@ -121,7 +121,10 @@ std::int64_t load_trips(storage::Database& db, const Fixture& fx, Lcg& rng, long
     const auto first_day = std::chrono::sys_days{std::chrono::year{2016} / 1 / 1};
     const auto last_day = std::chrono::sys_days{std::chrono::year{2016 + years} / 1 / 1};
     const double days = double((last_day - first_day).count());
-    const double p_drive = std::min(1.0, double(trips) / (days * double(fx.vehicles.size())));
+    // A little above the mean, so that exactly `trips` are made before the last day (the
+    // last days of the period then carry a few trips fewer).
+    const double p_drive =
+        std::min(1.0, 1.002 * double(trips) / (days * double(fx.vehicles.size())));
 
     std::vector<double> odometer(fx.vehicles.size());
     for (auto& o : odometer)
@@ -294,8 +297,9 @@ int run_report(int argc, char** argv) {
         const LocalDate first{std::chrono::year{2016}, std::chrono::month{1}, std::chrono::day{1}};
         const LocalDate last{std::chrono::year{2016 + int(years) - 1}, std::chrono::month{12},
                              std::chrono::day{1}};
+        // The year-end review: a fortnight after the year, whose goal period it is.
         const Instant now =
-            Instant{std::chrono::sys_days{std::chrono::year{year} / 12 / 31}.time_since_epoch()};
+            Instant{std::chrono::sys_days{std::chrono::year{year + 1} / 1 / 15}.time_since_epoch()};
 
         MonthlyReport m = reports.monthly(admin, march, now);
         std::printf("monthly %s: %lld trips, %lld rides, %.0f km, %zu drivers, %zu odometer gaps\n",
