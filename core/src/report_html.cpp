@@ -1,7 +1,10 @@
 // The reports as one self-contained printable page: inline CSS for A4, inline SVG charts,
 // no scripts and no external resources. The markup is XHTML-style (void elements closed
 // with "/>") so that the page is also well-formed XML; every stored string is escaped.
+#include <date/tz.h>
+
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -35,6 +38,18 @@ std::string e(std::string_view s) {
     return html_escape(s);
 }
 
+// "2026-11-21 11:05", local to the organisation's zone: what a volunteer reads on paper.
+std::string local_time(Instant t, const std::string& zone) {
+    const auto local = find_zone(zone)->to_local(t);
+    const auto day = date::floor<date::days>(local);
+    const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(local - day).count();
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%s %02d:%02d",
+                  format_date(LocalDate{std::chrono::sys_days{day.time_since_epoch()}}).c_str(),
+                  int(minutes / 60), int(minutes % 60));
+    return buf;
+}
+
 constexpr const char* style = R"css(
 @page { size: A4; margin: 14mm 12mm; }
 * { box-sizing: border-box; }
@@ -51,6 +66,7 @@ p.meta { margin: 0; color: #5a6570; font-size: 8.5pt; }
 .figure span { color: #5a6570; font-size: 8pt; }
 table { border-collapse: collapse; width: 100%; break-inside: auto; }
 th, td { border-bottom: 1px solid #e1e6ea; padding: 1mm 1.5mm; text-align: left; }
+td { white-space: nowrap; }
 th { background: #eef4f7; font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr { break-inside: avoid; }
@@ -246,7 +262,9 @@ std::string line_chart(const std::string& title, const std::vector<std::string>&
          "</title></polyline>";
     for (std::size_t i = 0; i < labels.size(); ++i)
         if (labels.size() <= 13 || i % (labels.size() / 12 + 1) == 0)
-            s += text_at(pad_l + step * double(i), chart_h - 6, labels[i], "middle");
+            // The last label ends at its point, so that it stays inside the chart.
+            s += text_at(pad_l + step * double(i), chart_h - 6, labels[i],
+                         i + 1 == labels.size() && i > 0 ? "end" : "middle");
     s += text_at(pad_l + 6, pad_t + 10, actual_name + " — " + goal_name + " (dashed)");
     return s + svg_close;
 }
@@ -380,7 +398,7 @@ std::string monthly_html(const MonthlyReport& r) {
     for (const OdometerAnomaly& a : r.odometer)
         odo.row({a.plate, a.issue == OdometerIssue::backwards ? "goes backwards" : "unlogged km",
                  "#" + std::to_string(a.previous_trip), fixed(a.previous_reading, 1),
-                 "#" + std::to_string(a.trip), format_instant(a.started_at),
+                 "#" + std::to_string(a.trip), local_time(a.started_at, r.header.time_zone),
                  fixed(a.odometer_start, 1), fixed(a.gap_km, 1)});
     b += odo.str("Every trip starts where the vehicle's previous trip ended.");
     if (!r.odometer.empty())
@@ -467,10 +485,12 @@ std::string statements_html(const StatementsReport& r) {
                      "rides"},
                     {true, false, false, false, true, true, true, true});
         for (const StatementTrip& t : s.trips)
-            trips.row({"#" + std::to_string(t.id), t.plate, format_instant(t.started_at),
-                       format_instant(t.ended_at), fixed(t.odometer_start, 1),
+            trips.row({"#" + std::to_string(t.id), t.plate,
+                       local_time(t.started_at, r.header.time_zone),
+                       local_time(t.ended_at, r.header.time_zone), fixed(t.odometer_start, 1),
                        fixed(t.odometer_end, 1), km(t.meters), n(t.rides)});
         b += trips.str("No trips in the driver's own vehicle this month.");
+        b += "<p class=\"note\">Times are local (" + e(r.header.time_zone) + ").</p>\n";
         if (s.approval) {
             b += "<p>Approved by " + e(s.approval->approved_by_name) + " at " +
                  e(format_instant(s.approval->approved_at)) + ": " + e(fixed(s.approval->km, 1)) +

@@ -230,7 +230,8 @@ MonthlyReport Reports::monthly(const Actor& actor, LocalDate month, Instant now)
 
     for (const OdometerGap& g : facts.gaps) {
         OdometerAnomaly a;
-        a.gap_km = g.odometer_start - g.previous_reading;
+        // To the meter: readings are decimal km, their difference in binary is not.
+        a.gap_km = double(std::llround((g.odometer_start - g.previous_reading) * 1000.0)) / 1000.0;
         a.issue = a.gap_km < 0 ? OdometerIssue::backwards : OdometerIssue::unlogged;
         a.vehicle_id = g.vehicle_id;
         a.plate = g.plate;
