@@ -36,9 +36,10 @@ std::optional<IdempotencyClaim> take_idempotency_claim() {
 
 std::optional<StoredAnswer> find_answer(Database& db, UserId user, const std::string& key) {
     return db.read([&](Connection& c) -> std::optional<StoredAnswer> {
-        Statement st(c,
-                     "SELECT fingerprint, status, content_type, body, location FROM idempotency_keys "
-                     "WHERE user_id = ? AND key = ?");
+        Statement st(
+            c,
+            "SELECT fingerprint, status, content_type, body, location FROM idempotency_keys "
+            "WHERE user_id = ? AND key = ?");
         st.bind_all(user, key);
         if (!st.step())
             return std::nullopt;
@@ -57,9 +58,10 @@ void store_answer(Database& db, UserId user, const std::string& key, int status,
                   const std::string& content_type, const std::string& location,
                   const std::string& body) {
     db.write([&](Connection& c) {
-        Statement st(c,
-                     "UPDATE idempotency_keys SET status = ?, content_type = ?, location = ?, body = ? "
-                     "WHERE user_id = ? AND key = ?");
+        Statement st(
+            c,
+            "UPDATE idempotency_keys SET status = ?, content_type = ?, location = ?, body = ? "
+            "WHERE user_id = ? AND key = ?");
         st.bind_all(status, content_type, location, body, user, key);
         st.run();
     });

@@ -51,7 +51,8 @@ TEST_CASE("concurrent writes are group-committed and all become visible", "[stor
     CHECK(stats.commits < stats.jobs);
 }
 
-TEST_CASE("a failing job rolls back alone while the rest of its batch commits", "[storage][writer]") {
+TEST_CASE("a failing job rolls back alone while the rest of its batch commits",
+          "[storage][writer]") {
     TempDir dir;
     Database db({dir.file("f.db")});
     db.write([](Connection& c) { put_setting(c, "taken"); });
