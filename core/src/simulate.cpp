@@ -202,19 +202,28 @@ void Replay::build_fleet() {
 
     // Patients: the city's districts, then the counties; each with the nearest center
     // (county patients: the Central Hospital, the referral unit).
-    const int total = s_.city_patients + s_.county_patients;
-    for (int i = 0; i < total; ++i) {
+    std::vector<std::pair<const Area*, int>> homes;  // area, index within a county
+    for (int i = 0; i < s_.city_patients; ++i)
+        homes.push_back({&city_areas[std::size_t(i % 5)], i});
+    for (std::size_t c = 0; c < counties.size(); ++c)
+        for (int k = 0; k < s_.county_patients[c]; ++k)
+            homes.push_back({&counties[c], k});
+    for (int i = 0; i < int(homes.size()); ++i) {
         const bool county = i >= s_.city_patients;
-        const Area& area = county ? counties[std::size_t((i - s_.city_patients) % 5)]
-                                  : city_areas[std::size_t(i % 5)];
+        const Area& area = *homes[std::size_t(i)].first;
+        const int k = homes[std::size_t(i)].second;
         Patient p;
         p.name = person_name(i + 100);
         p.phone = "158" + digits(43210000 + std::uint64_t(i) * 7919 % 10000000, 8);
         p.location = scatter(rng_, area);
         p.address = std::string(area.name) + " " + std::to_string(1 + rng_.below(180)) + "号";
-        p.mobility = rng_.chance(s_.wheelchair_share) ? Mobility::wheelchair : Mobility::ambulatory;
+        // Wheelchair users and ride-alone patients live in the city: the long county
+        // drives are the ones volunteers share the least flexibly, so keep them plain.
+        const bool wheelchair = rng_.chance(s_.wheelchair_share);
+        const bool alone = rng_.chance(s_.ride_alone_share);
+        p.mobility = wheelchair && !county ? Mobility::wheelchair : Mobility::ambulatory;
         p.escort = rng_.chance(s_.escort_share);
-        p.ride_alone = rng_.chance(s_.ride_alone_share);
+        p.ride_alone = alone && !county;
         if (p.mobility == Mobility::wheelchair)
             p.notes = "轮椅 wheelchair: needs the ramp";
         if (p.ride_alone)
@@ -226,23 +235,29 @@ void Replay::build_fleet() {
                 nearest = c;
         p.center_id = centers_[county ? 0 : nearest].id;
         DialysisSchedule sched;
-        sched.weekdays = i % 2 ? std::vector<unsigned>{2, 4, 6} : std::vector<unsigned>{1, 3, 5};
-        // Morning, midday and afternoon shifts; from the counties only midday, so the
-        // drive there and back fits in daylight.
+        sched.weekdays = k % 2 ? std::vector<unsigned>{2, 4, 6} : std::vector<unsigned>{1, 3, 5};
+        // Morning, midday and afternoon shifts in the city. From the counties late morning
+        // or early afternoon, so the drive there and back fits in a volunteer's day; two
+        // patients of a county on the same days come two hours apart.
         static constexpr std::array<int, 3> shifts{7 * 60 + 30, 11 * 60 + 30, 16 * 60};
-        sched.appointment = Minutes{county ? shifts[1] : shifts[std::size_t(i / 2 % 3)]};
+        sched.appointment = Minutes{county ? (k / 2 % 2 ? 12 * 60 + 30 : 10 * 60 + 30)
+                                           : shifts[std::size_t(k / 2 % 3)]};
         sched.duration_minutes = 240;
         p.schedule = sched;
         patients_.push_back(f_.fleet.create_patient(dispatcher_, p));
     }
 
     for (int i = 0; i < s_.drivers; ++i) {
-        const bool wheelchair = i < s_.wheelchair_drivers;
+        // The last two live in Huadian and Panshi when the scenario has them, and drive
+        // ramped minivans: they are all their county's patients have.
+        const int far = s_.far_county_drivers ? i - (s_.drivers - 2) : -1;
+        const bool wheelchair = i < s_.wheelchair_drivers || far >= 0;
         Driver d;
         d.name = person_name(i);
         d.phone = "139" + digits(4320000 + std::uint64_t(i) * 104729 % 10000000, 8);
         d.group = groups[std::size_t(i % 4)];
-        d.home = scatter(rng_, city_areas[std::size_t(i % 5)]);
+        d.home = far >= 0 ? scatter(rng_, counties[std::size_t(3 + far)])
+                          : scatter(rng_, city_areas[std::size_t(i % 5)]);
         d.wheelchair_trained = wheelchair;
         // Three days a week, Mon/Wed/Fri or Tue/Thu/Sat like the sessions; every fourth
         // volunteer also gives Sundays (holidays move sessions there).
@@ -250,6 +265,8 @@ void Replay::build_fleet() {
             i % 2 ? std::vector<unsigned>{2, 4, 6} : std::vector<unsigned>{1, 3, 5};
         if (i % 4 == 0)
             week.push_back(7);
+        if (far >= 0)
+            week = {1, 2, 3, 4, 5, 6};
         for (unsigned wd : week)
             d.shifts.push_back({wd, Minutes{6 * 60}, Minutes{21 * 60}});
         SimDriver sd;
@@ -580,14 +597,15 @@ Scenario jilin_2022() {
     s.name = "jilin-2022";
     s.first = date_of(2022, 1, 1);
     s.last = date_of(2022, 12, 31);
-    s.city_patients = 20;
-    s.county_patients = 5;
-    s.drivers = 24;
+    s.city_patients = 13;
+    s.county_patients = {1, 3, 4, 2, 2};
+    s.drivers = 26;
+    s.far_county_drivers = true;
     s.wheelchair_drivers = 4;
     s.wheelchair_share = 0.12;
     s.escort_share = 0.2;
     s.ride_alone_share = 0.08;
-    s.cancel_patient = 0.02;
+    s.cancel_patient = 0.025;
     s.cancel_late = 0.005;
     s.cancel_other = 0.003;
     s.no_show_to_center = 0.012;

@@ -144,8 +144,6 @@ int run_simulate(int argc, char** argv) {
         throw std::runtime_error("the database has no account named 'admin' with the admin role");
     admin.user_id = stored->user.id;
 
-    if (const char* it = std::getenv("LIFELINE_SIM_ITER"))
-        scenario->plan_iterations = std::atoll(it);
     SimulationAccounts creds;
     creds.password = vm["password"].as<std::string>();
     replay_year({fleet, accounts, dispatch, ledger, settings}, admin, *scenario, creds,

@@ -24,8 +24,12 @@ struct Scenario {
     LocalDate first{};  // replayed days, inclusive
     LocalDate last{};
     int city_patients = 0;
-    int county_patients = 0;  // spread over the outlying counties
+    // Patients in Yongji, Jiaohe, Shulan, Huadian and Panshi.
+    std::array<int, 5> county_patients{};
     int drivers = 0;
+    // Of `drivers`: volunteers living in Huadian and Panshi, the counties too far for a
+    // driver from the city to reach a morning pickup and be back by the evening.
+    bool far_county_drivers = false;
     int wheelchair_drivers = 0;  // of `drivers`: trained, with a ramped minivan
     double wheelchair_share = 0;
     double escort_share = 0;
