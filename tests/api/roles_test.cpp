@@ -93,6 +93,13 @@ const std::set<std::string> registered_routes{
     "POST /api/v1/days/{date}/plan",
     "GET /api/v1/days/{date}/routes",
     "GET /api/v1/drivers/{id}/manifest",
+    "GET /api/v1/settings",
+    "PUT /api/v1/settings",
+    "GET /api/v1/reports/monthly",
+    "GET /api/v1/reports/totals",
+    "GET /api/v1/reports/statements",
+    "POST /api/v1/reports/statements/approve",
+    "POST /api/v1/import/{kind}",
 };
 
 // "METHOD /path" of every operation under `paths:` of an OpenAPI document (YAML with
@@ -196,6 +203,7 @@ TEST_CASE("every route answers each role as DESIGN §4 says", "[api][roles]") {
             {&f.dispatcher, "POST", "/api/v1/users"},
             {&f.dispatcher, "PATCH", "/api/v1/users/" + id(dispatcher_user)},
             {&f.driver1, "PATCH", "/api/v1/trips/" + id(mine)},
+            {&f.driver1, "POST", "/api/v1/reports/statements/approve"},
         };
         for (const auto& [api, method, target] : forbidden) {
             auto r = api->send(method, target, json::serialize(bad));
@@ -389,6 +397,29 @@ TEST_CASE("every route answers each role as DESIGN §4 says", "[api][roles]") {
          v1 + "/drivers/" + id(f.driver_id2) + "/manifest?date=2022-05-02",
          {},
          {401, 403, 200, 200}},
+        // settings: read by anyone signed in, changed by an admin
+        {"GET", "/api/v1/settings", v1 + "/settings", {}, signed_in},
+        {"PUT", "/api/v1/settings", v1 + "/settings",
+         same(json::object{{"per_km_rate", 0.6}}), admin_only},
+        // reports: dispatchers and admins; a driver reads their own mileage statement
+        {"GET", "/api/v1/reports/monthly", v1 + "/reports/monthly?month=2022-05", {}, staff},
+        {"GET", "/api/v1/reports/totals", v1 + "/reports/totals?from=2022-01&to=2022-12", {},
+         staff},
+        {"GET", "/api/v1/reports/statements", v1 + "/reports/statements?month=2022-05", {},
+         signed_in},
+        {"GET",
+         "/api/v1/reports/statements",
+         v1 + "/reports/statements?month=2022-05&driver_id=" + id(f.driver_id2),
+         {},
+         {401, 403, 200, 200}},
+        {"POST",
+         "/api/v1/reports/statements/approve",
+         v1 + "/reports/statements/approve",
+         same(json::object{{"driver_id", f.driver_id1}, {"month", "2022-05"}}),
+         {401, 403, 200, 409}},
+        // CSV import: dispatchers and admins (a JSON body is no CSV: 400 once allowed)
+        {"POST", "/api/v1/import/{kind}", v1 + "/import/places", same(json::value("x")),
+         {401, 403, 400, 400}},
         // last: signing out revokes each token
         {"POST", "/api/v1/auth/logout", v1 + "/auth/logout", {}, {401, 204, 204, 204}},
     };
@@ -460,6 +491,8 @@ TEST_CASE("every route answers each role as DESIGN §4 says", "[api][roles]") {
                 target.replace(at, 4, "1");
             if (auto at = target.find("{date}"); at != std::string::npos)
                 target.replace(at, 6, "2022-05-02");
+            if (auto at = target.find("{kind}"); at != std::string::npos)
+                target.replace(at, 6, "places");
             auto r = anonymous.send("DELETE", target, "");
             INFO("DELETE " << target << ": " << r.text);
             REQUIRE(r.status == 405);
