@@ -61,6 +61,61 @@ ReportHeader header_of(const Settings& settings, Instant now) {
     return ReportHeader{settings.organisation, settings.time_zone, now};
 }
 
+// SQLite's round() to an integer, as the port rounds each trip's km: half away from zero
+// by truncating |x| + 0.5 (not std::llround, which differs just below a half).
+std::int64_t round_like_sql(double x) {
+    return x >= 0 ? std::int64_t(x + 0.5) : -std::int64_t(-x + 0.5);
+}
+
+// floor((t + offset) / 1 day), in days since 1970-01-01.
+std::int64_t day_of(Instant t, std::chrono::seconds offset) {
+    const std::int64_t s = (t.time_since_epoch() + offset).count();
+    return s >= 0 ? s / 86400 : -((-s + 86399) / 86400);
+}
+
+// What the report needs of a trip's rides.
+struct TripRides {
+    std::int64_t completed = 0;
+    std::int64_t no_shows = 0;
+    std::int64_t cancelled = 0;  // on board
+    // Every completed ride carries pickup and drop-off readings (true without any).
+    bool measured = true;
+    // Then: first pickup → last drop-off reading of the completed rides, in whole meters,
+    // never negative (0 without completed rides).
+    WholeMeters occupied_meters = 0;
+};
+
+TripRides rides_of(const MonthTrip& trip, const std::vector<MonthRide>& all) {
+    TripRides out;
+    std::optional<Kilometers> first_pickup, last_dropoff;
+    for (std::size_t i = trip.first_ride; i < trip.first_ride + trip.ride_count; ++i) {
+        const MonthRide& r = all[i];
+        switch (r.outcome) {
+            case RideOutcome::completed:
+                ++out.completed;
+                if (!r.odometer_pickup || !r.odometer_dropoff)
+                    out.measured = false;
+                if (r.odometer_pickup && (!first_pickup || *r.odometer_pickup < *first_pickup))
+                    first_pickup = r.odometer_pickup;
+                if (r.odometer_dropoff && (!last_dropoff || *r.odometer_dropoff > *last_dropoff))
+                    last_dropoff = r.odometer_dropoff;
+                break;
+            case RideOutcome::no_show:
+                ++out.no_shows;
+                break;
+            case RideOutcome::cancelled:
+                ++out.cancelled;
+                break;
+            case RideOutcome::aboard:
+                break;
+        }
+    }
+    if (first_pickup && last_dropoff)
+        out.occupied_meters =
+            std::max<WholeMeters>(0, round_like_sql((*last_dropoff - *first_pickup) * 1000));
+    return out;
+}
+
 double amount_of(WholeMeters meters, double rate) {
     // km × rate in cents, rounded half away from zero.
     return double(std::llround(double(meters) * rate / 10.0)) / 100.0;
@@ -113,7 +168,6 @@ MonthlyReport Reports::monthly(const Actor& actor, LocalDate month, Instant now)
     MonthQuery q;
     q.from = span.from;
     q.to = span.to;
-    q.segments = offset_segments(span.from, span.to, settings.time_zone);
     q.first_day = span.first;
     q.next_first_day = span.next;
     MonthFacts facts = store_.month(q);
@@ -130,45 +184,62 @@ MonthlyReport Reports::monthly(const Actor& actor, LocalDate month, Instant now)
     for (LocalDate d = span.first; d < span.next; d = LocalDate{sys_days{d} + days{1}})
         by_day[day_number(d)].date = d;
 
+    // A trip belongs to the local day it started: the day of its offset segment. The
+    // segments cover the month and the trips come by start time, so one pass finds them.
+    const std::vector<OffsetSegment> segments =
+        offset_segments(span.from, span.to, settings.time_zone);
+    std::size_t segment = 0;
+
     MonthTotals& t = r.totals;
     Occupancy& occ = r.occupancy;
-    for (const TripGroup& g : facts.groups) {
-        t.trips += g.trips;
-        t.rides += g.rides;
-        t.no_shows += g.no_shows;
-        t.rides_cancelled += g.rides_cancelled;
-        t.meters += g.meters;
-        t.seconds += g.seconds;
-        occ.measured_trips += g.measured_trips;
-        occ.measured_occupied_meters += g.occupied_meters;
-
-        DriverLine& dl = drivers[g.driver_id];
-        dl.driver_id = g.driver_id;
-        dl.trips += g.trips;
-        dl.rides += g.rides;
-        dl.meters += g.meters;
-        dl.seconds += g.seconds;
-
-        VehicleLine& vl = vehicles[g.vehicle_id];
-        vl.vehicle_id = g.vehicle_id;
-        vl.trips += g.trips;
-        vl.meters += g.meters;
-
-        // A trip belongs to the local day it started; the segments cover the month, so
-        // every group's day is one of its days.
-        DayLine& day = by_day[g.local_day];
-        if (day.date == LocalDate{})
-            day.date = date_of_day_number(g.local_day);
-        day.trips += g.trips;
-        day.rides += g.rides;
-        day.meters += g.meters;
-    }
     WholeMeters measured_trip_meters = 0;
-    for (const TripGroup& g : facts.groups)
-        measured_trip_meters += g.measured_meters;
+    std::vector<PatientId> patients;
+    for (const MonthTrip& trip : facts.trips) {
+        TripRides rides = rides_of(trip, facts.rides);
+        for (std::size_t i = trip.first_ride; i < trip.first_ride + trip.ride_count; ++i)
+            if (facts.rides[i].outcome == RideOutcome::completed)
+                patients.push_back(facts.rides[i].patient_id);
+
+        t.trips += 1;
+        t.rides += rides.completed;
+        t.no_shows += rides.no_shows;
+        t.rides_cancelled += rides.cancelled;
+        t.meters += trip.meters;
+        t.seconds += trip.seconds;
+        if (rides.measured) {
+            occ.measured_trips += 1;
+            occ.measured_occupied_meters += std::min(trip.meters, rides.occupied_meters);
+            measured_trip_meters += trip.meters;
+        }
+
+        DriverLine& dl = drivers[trip.driver_id];
+        dl.driver_id = trip.driver_id;
+        dl.trips += 1;
+        dl.rides += rides.completed;
+        dl.meters += trip.meters;
+        dl.seconds += trip.seconds;
+
+        VehicleLine& vl = vehicles[trip.vehicle_id];
+        vl.vehicle_id = trip.vehicle_id;
+        vl.trips += 1;
+        vl.meters += trip.meters;
+
+        while (segment + 1 < segments.size() && trip.started_at >= segments[segment].to)
+            ++segment;
+        const std::int64_t local_day =
+            segments.empty() ? 0 : day_of(trip.started_at, segments[segment].offset);
+        DayLine& day = by_day[local_day];
+        if (day.date == LocalDate{})
+            day.date = date_of_day_number(local_day);
+        day.trips += 1;
+        day.rides += rides.completed;
+        day.meters += trip.meters;
+    }
+    std::sort(patients.begin(), patients.end());
+    t.patients_served =
+        std::int64_t(std::unique(patients.begin(), patients.end()) - patients.begin());
 
     t.open_trips = facts.open_trips;
-    t.patients_served = facts.patients_served;
     t.drivers_active = std::int64_t(drivers.size());
     t.vehicles_active = std::int64_t(vehicles.size());
     // Every reason is listed, in a fixed order, so that tables line up month to month.

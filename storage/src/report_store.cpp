@@ -1,5 +1,7 @@
 #include "lifeline/storage/report_store.h"
 
+#include <stdexcept>
+
 #include "lifeline/storage/trip_store.h"
 
 namespace lifeline::storage {
@@ -22,35 +24,19 @@ constexpr std::int64_t day_bias = 1'000'000;
 #define TRIP_METERS "CAST(round((t.odometer_end - t.odometer_start) * 1000) AS INTEGER)"
 
 // Query plans: the planner has no statistics (no ANALYZE), so the statements steer it.
-// Trips are read by start time through the covering index trips_for_reports, grouped in
-// its order (started_at, id) so that no temporary b-tree is needed, and their rides
+// Trips are read by start time through the covering index trips_for_reports, ordered or
+// grouped in its order (started_at, id) so that no temporary b-tree is needed, and their rides
 // through rides_for_reports; CROSS JOIN keeps trips the outer loop where a plan could
 // otherwise scan every ride (see docs/reports.md, "Performance").
 
-// Finished trips of [?1, ?2) grouped by driver, vehicle and local day (?3 = the
-// segment's UTC offset plus the bias), with their rides by outcome and, for trips whose
-// completed rides all carry readings, the km from the first pickup to the last drop-off.
-constexpr const char* groups_sql =
-    "SELECT driver_id, vehicle_id, (started_at + ?3) / 86400 - ?4, count(*), sum(m), "
-    "sum(secs), sum(done), sum(no_show), sum(cancelled), sum(measured), "
-    "sum(CASE WHEN measured THEN m ELSE 0 END), sum(CASE WHEN measured THEN occ ELSE 0 END) "
-    "FROM (SELECT t.driver_id, t.vehicle_id, t.started_at, " TRIP_METERS
-    " AS m, "
-    "  t.ended_at - t.started_at AS secs, "
-    "  count(r.outcome) FILTER (WHERE r.outcome = 'completed') AS done, "
-    "  count(r.outcome) FILTER (WHERE r.outcome = 'no_show') AS no_show, "
-    "  count(r.outcome) FILTER (WHERE r.outcome = 'cancelled') AS cancelled, "
-    "  count(r.outcome) FILTER (WHERE r.outcome = 'completed' AND (r.odometer_pickup IS NULL "
-    "    OR r.odometer_dropoff IS NULL)) = 0 AS measured, "
-    "  min(" TRIP_METERS
-    ", max(0, coalesce(CAST(round(("
-    "    max(r.odometer_dropoff) FILTER (WHERE r.outcome = 'completed') - "
-    "    min(r.odometer_pickup) FILTER (WHERE r.outcome = 'completed')) * 1000) AS INTEGER), "
-    "0))) AS occ "
-    "  FROM trips t LEFT JOIN rides r ON r.trip_id = t.id "
-    "  WHERE t.started_at >= ?1 AND t.started_at < ?2 AND " FINISHED
-    " GROUP BY t.started_at, t.id) "
-    "GROUP BY driver_id, vehicle_id, 3";
+// Finished trips of [?1, ?2) in index order, one row per ride (one with NULL ride columns
+// for a trip without rides); core groups them by driver, vehicle and local day.
+constexpr const char* month_trips_sql =
+    "SELECT t.id, t.driver_id, t.vehicle_id, t.started_at, " TRIP_METERS
+    ", t.ended_at - t.started_at, "
+    "  r.outcome, r.patient_id, r.odometer_pickup, r.odometer_dropoff "
+    "FROM trips t LEFT JOIN rides r ON r.trip_id = t.id "
+    "WHERE t.started_at >= ?1 AND t.started_at < ?2 AND " FINISHED " ORDER BY t.started_at, t.id";
 
 // Completed rides on trips without a reading on every completed ride, by positions: the
 // request's pickup and drop-off, else the patient's home and their center.
@@ -66,10 +52,6 @@ constexpr const char* legs_sql =
     "LEFT JOIN requests q ON q.id = r.request_id "
     "LEFT JOIN places c ON c.id = p.center_id "
     "GROUP BY 1, 2, 3, 4";
-
-constexpr const char* patients_sql =
-    "SELECT count(DISTINCT r.patient_id) FROM trips t JOIN rides r ON r.trip_id = t.id "
-    "WHERE t.started_at >= ?1 AND t.started_at < ?2 AND " FINISHED " AND r.outcome = 'completed'";
 
 constexpr const char* open_trips_sql =
     "SELECT count(*) FROM trips t WHERE t.started_at >= ?1 AND t.started_at < ?2 AND NOT "
@@ -143,29 +125,38 @@ constexpr const char* approvals_sql =
     "a.approved_at FROM statement_approvals a LEFT JOIN users u ON u.id = a.approved_by "
     "WHERE a.month = ?1 AND (?2 IS NULL OR a.driver_id = ?2) ORDER BY a.driver_id";
 
-std::vector<TripGroup> read_groups(Connection& c, const MonthQuery& q) {
-    std::vector<TripGroup> out;
-    for (const OffsetSegment& seg : q.segments) {
-        Statement st(c, groups_sql);
-        st.bind_all(secs(seg.from), secs(seg.to), seg.offset.count() + day_bias * 86400, day_bias);
-        while (st.step()) {
-            TripGroup g;
-            g.driver_id = st.get_int(0);
-            g.vehicle_id = st.get_int(1);
-            g.local_day = st.get_int(2);
-            g.trips = st.get_int(3);
-            g.meters = st.get_int(4);
-            g.seconds = st.get_int(5);
-            g.rides = st.get_int(6);
-            g.no_shows = st.get_int(7);
-            g.rides_cancelled = st.get_int(8);
-            g.measured_trips = st.get_int(9);
-            g.measured_meters = st.get_int(10);
-            g.occupied_meters = st.get_int(11);
-            out.push_back(g);
+RideOutcome outcome_of(const std::string& text) {
+    if (auto o = ride_outcome_from(text))
+        return *o;
+    throw std::runtime_error("unknown ride outcome '" + text + "'");
+}
+
+void read_trips(Connection& c, const MonthQuery& q, MonthFacts& f) {
+    Statement st(c, month_trips_sql);
+    st.bind_all(secs(q.from), secs(q.to));
+    while (st.step()) {
+        const TripId id = st.get_int(0);
+        if (f.trips.empty() || f.trips.back().id != id) {
+            MonthTrip t;
+            t.id = id;
+            t.driver_id = st.get_int(1);
+            t.vehicle_id = st.get_int(2);
+            t.started_at = instant_of(st.get_int(3));
+            t.meters = st.get_int(4);
+            t.seconds = st.get_int(5);
+            t.first_ride = f.rides.size();
+            f.trips.push_back(t);
         }
+        if (st.is_null(6))
+            continue;
+        MonthRide r;
+        r.outcome = outcome_of(st.get_text(6));
+        r.patient_id = st.get_int(7);
+        r.odometer_pickup = st.get_opt_double(8);
+        r.odometer_dropoff = st.get_opt_double(9);
+        f.rides.push_back(r);
+        ++f.trips.back().ride_count;
     }
-    return out;
 }
 
 std::int64_t count_of(Connection& c, const char* sql, Instant from, Instant to) {
@@ -181,7 +172,7 @@ MonthFacts SqliteReportStore::month(const MonthQuery& q) {
     return db_.read([&](Connection& c) {
         Transaction snapshot(c, false);
         MonthFacts f;
-        f.groups = read_groups(c, q);
+        read_trips(c, q, f);
         {
             Statement st(c, legs_sql);
             st.bind_all(secs(q.from), secs(q.to));
@@ -195,7 +186,6 @@ MonthFacts SqliteReportStore::month(const MonthQuery& q) {
                                              st.get_int(4)});
             }
         }
-        f.patients_served = count_of(c, patients_sql, q.from, q.to);
         f.open_trips = count_of(c, open_trips_sql, q.from, q.to);
         {
             Statement st(c, cancellations_sql);

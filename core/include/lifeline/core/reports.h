@@ -5,11 +5,13 @@
 //
 // Periods are local to the organisation's zone: a trip belongs to the month (and day) in
 // which it started, local time. Core computes those boundaries as UTC instants; the port
-// answers with aggregates computed in SQL over them. Distances are summed in whole meters
-// (each trip's km rounded to the meter once) so that days add up to their month and
-// months to their year exactly.
+// answers with the month's finished trips and their rides, which core groups by driver,
+// vehicle and local day, and with aggregates computed in SQL where the volume is larger
+// (totals over years). Distances are summed in whole meters (each trip's km rounded to
+// the meter once) so that days add up to their month and months to their year exactly.
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -40,29 +42,31 @@ struct OffsetSegment {
 };
 
 struct MonthQuery {
-    Instant from{};                       // local midnight of the 1st, as UTC
-    Instant to{};                         // local midnight of the next 1st
-    std::vector<OffsetSegment> segments;  // cover [from, to) exactly
-    LocalDate first_day{};                // for requests, whose service_date is local
+    Instant from{};         // local midnight of the 1st, as UTC
+    Instant to{};           // local midnight of the next 1st
+    LocalDate first_day{};  // for requests, whose service_date is local
     LocalDate next_first_day{};
 };
 
-// Finished trips that started in one local day, by one driver in one vehicle: the grain
-// every table of the monthly report rolls up from.
-struct TripGroup {
+// A ride of one of the month's finished trips: what the grouping needs of it.
+struct MonthRide {
+    RideOutcome outcome = RideOutcome::completed;
+    PatientId patient_id = 0;
+    std::optional<Kilometers> odometer_pickup;
+    std::optional<Kilometers> odometer_dropoff;
+};
+
+// A finished trip that started in the month, with its rides: the grain every table of the
+// monthly report rolls up from (core groups them by driver, vehicle and local day).
+struct MonthTrip {
+    TripId id = 0;
     DriverId driver_id = 0;
     VehicleId vehicle_id = 0;
-    std::int64_t local_day = 0;  // days since 1970-01-01, local
-    std::int64_t trips = 0;
-    WholeMeters meters = 0;
-    WholeSeconds seconds = 0;  // ended_at − started_at, summed
-    std::int64_t rides = 0;    // outcome completed
-    std::int64_t no_shows = 0;
-    std::int64_t rides_cancelled = 0;  // cancelled on board a trip
-    // Trips whose completed rides all carry pickup and drop-off readings.
-    std::int64_t measured_trips = 0;
-    WholeMeters measured_meters = 0;  // their km
-    WholeMeters occupied_meters = 0;  // their first pickup → last drop-off
+    Instant started_at{};
+    WholeMeters meters = 0;      // odometer_end − odometer_start, rounded to the meter
+    WholeSeconds seconds = 0;    // ended_at − started_at
+    std::size_t first_ride = 0;  // its rides are MonthFacts::rides[first_ride, +ride_count)
+    std::size_t ride_count = 0;
 };
 
 // Completed rides on trips without readings, by their pickup and drop-off positions.
@@ -100,9 +104,9 @@ struct NamedDriver {
 };
 
 struct MonthFacts {
-    std::vector<TripGroup> groups;
+    std::vector<MonthTrip> trips;  // by started_at, id
+    std::vector<MonthRide> rides;  // of those trips
     std::vector<RideLeg> unmeasured_legs;
-    std::int64_t patients_served = 0;
     std::int64_t open_trips = 0;
     std::vector<std::pair<std::string, std::int64_t>> cancellations;  // reason, requests
     std::vector<VehicleReadings> vehicles;
