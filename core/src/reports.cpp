@@ -8,6 +8,7 @@
 #include <map>
 
 #include "lifeline/core/audit.h"
+#include "lifeline/core/geo.h"
 
 namespace lifeline {
 namespace {
@@ -148,17 +149,6 @@ std::vector<OffsetSegment> offset_segments(Instant from, Instant to, const std::
     return out;
 }
 
-double great_circle_km(GeoPoint a, GeoPoint b) {
-    constexpr double earth_radius_km = 6371.0088;
-    constexpr double rad = 3.14159265358979323846 / 180.0;
-    const double dlat = (b.lat - a.lat) * rad;
-    const double dlon = (b.lon - a.lon) * rad;
-    const double h =
-        std::sin(dlat / 2) * std::sin(dlat / 2) +
-        std::cos(a.lat * rad) * std::cos(b.lat * rad) * std::sin(dlon / 2) * std::sin(dlon / 2);
-    return 2 * earth_radius_km * std::asin(std::min(1.0, std::sqrt(h)));
-}
-
 MonthlyReport Reports::monthly(const Actor& actor, LocalDate month, Instant now) {
     require_dispatcher(actor, "the monthly report");
     const Settings settings = settings_.get();
@@ -258,8 +248,8 @@ MonthlyReport Reports::monthly(const Actor& actor, LocalDate month, Instant now)
     occ.estimated_trips = t.trips - occ.measured_trips;
     double estimate_km = 0;
     for (const RideLeg& leg : facts.unmeasured_legs)
-        estimate_km += great_circle_km(leg.pickup, leg.dropoff) * settings.matcher.detour_factor *
-                       double(leg.rides);
+        estimate_km += haversine_m(leg.pickup, leg.dropoff) / 1000.0 *
+                       settings.matcher.detour_factor * double(leg.rides);
     const WholeMeters unmeasured_meters = t.meters - measured_trip_meters;
     occ.estimated_occupied_meters =
         std::clamp<WholeMeters>(std::llround(estimate_km * 1000.0), 0, unmeasured_meters);

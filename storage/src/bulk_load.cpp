@@ -49,4 +49,17 @@ std::int64_t bulk_load_trips(Database& db, UserId created_by,
     });
 }
 
+LedgerSize ledger_size(Database& db) {
+    return db.read([](Connection& c) {
+        LedgerSize size;
+        Statement trips(c, "SELECT count(*) FROM trips");
+        trips.step();
+        size.trips = trips.get_int(0);
+        Statement rides(c, "SELECT count(*) FROM rides");
+        rides.step();
+        size.rides = rides.get_int(0);
+        return size;
+    });
+}
+
 }  // namespace lifeline::storage

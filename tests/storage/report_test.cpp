@@ -8,6 +8,7 @@
 
 #include "lifeline/core/errors.h"
 #include "lifeline/core/fleet.h"
+#include "lifeline/core/geo.h"
 #include "lifeline/core/ledger.h"
 #include "lifeline/core/reports.h"
 #include "lifeline/core/settings.h"
@@ -330,8 +331,8 @@ TEST_CASE("occupied km are measured from readings, else estimated and marked",
     r = f.reports.monthly(f.dispatcher, ymd(2022, 3, 1), f.now);
     CHECK(r.occupancy.estimated);
     CHECK(r.occupancy.estimated_trips == 1);
-    const double expected =
-        great_circle_km({43.88, 126.58}, {43.845, 126.542}) * 1.3;  // home → center × detour
+    const double expected = lifeline::haversine_m({43.88, 126.58}, {43.845, 126.542}) / 1000.0 *
+                            1.3;  // home → center × detour
     CHECK(km_of(r.occupancy.estimated_occupied_meters) == Approx(expected).margin(0.001));
     CHECK(r.occupancy.occupied_meters + r.occupancy.empty_meters == r.totals.meters);
 }

@@ -260,11 +260,7 @@ int run_report(int argc, char** argv) {
     int status = 0;
     try {
         storage::Database db({db_path});
-        const auto existing = db.read([](storage::Connection& c) {
-            storage::Statement st(c, "SELECT count(*) FROM trips");
-            st.step();
-            return st.get_int(0);
-        });
+        const auto existing = storage::ledger_size(db).trips;
         if (existing == 0) {
             Lcg rng{seed * 2654435761ULL + 1};
             auto t0 = Clock::now();
@@ -278,11 +274,7 @@ int run_report(int argc, char** argv) {
         } else {
             std::printf("reusing %s: %lld trips\n", db_path.c_str(), (long long)existing);
         }
-        const auto rides = db.read([](storage::Connection& c) {
-            storage::Statement st(c, "SELECT count(*) FROM rides");
-            st.step();
-            return st.get_int(0);
-        });
+        const auto rides = storage::ledger_size(db).rides;
         std::printf("rides: %lld\n", (long long)rides);
 
         storage::SqliteSettingsStore settings_store(db);

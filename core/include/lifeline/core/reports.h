@@ -352,7 +352,4 @@ std::string format_month(LocalDate d);
 // The parts of [from, to) in which `zone`'s UTC offset is constant (exposed for tests).
 std::vector<OffsetSegment> offset_segments(Instant from, Instant to, const std::string& zone);
 
-// Great-circle distance in km (haversine, mean Earth radius).
-double great_circle_km(GeoPoint a, GeoPoint b);
-
 }  // namespace lifeline

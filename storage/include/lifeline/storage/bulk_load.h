@@ -16,4 +16,12 @@ namespace lifeline::storage {
 std::int64_t bulk_load_trips(Database& db, UserId created_by,
                              const std::function<bool(Trip&)>& next);
 
+struct LedgerSize {
+    std::int64_t trips = 0;
+    std::int64_t rides = 0;
+};
+
+// How many trips and rides the ledger holds (to reuse a fixture that is already loaded).
+LedgerSize ledger_size(Database& db);
+
 }  // namespace lifeline::storage
