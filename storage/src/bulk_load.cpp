@@ -1,15 +1,8 @@
 #include "lifeline/storage/bulk_load.h"
 
+#include "sql_time.h"
+
 namespace lifeline::storage {
-namespace {
-
-std::optional<std::int64_t> secs(const std::optional<Instant>& t) {
-    if (!t)
-        return std::nullopt;
-    return t->time_since_epoch().count();
-}
-
-}  // namespace
 
 std::int64_t bulk_load_trips(Database& db, UserId created_by,
                              const std::function<bool(Trip&)>& next) {

@@ -1,23 +1,11 @@
 #include "lifeline/storage/dispatch_store.h"
 
 #include "fleet_rows.h"
+#include "sql_time.h"
 
 namespace lifeline::storage {
 namespace {
 
-std::int64_t secs(Instant t) {
-    return t.time_since_epoch().count();
-}
-std::optional<std::int64_t> secs(const std::optional<Instant>& t) {
-    if (!t)
-        return std::nullopt;
-    return secs(*t);
-}
-std::optional<Instant> instant(const std::optional<std::int64_t>& s) {
-    if (!s)
-        return std::nullopt;
-    return Instant{std::chrono::seconds{*s}};
-}
 std::optional<std::string> date_text(const std::optional<LocalDate>& d) {
     if (!d)
         return std::nullopt;

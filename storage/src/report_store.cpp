@@ -4,15 +4,10 @@
 
 #include "lifeline/storage/trip_store.h"
 
+#include "sql_time.h"
+
 namespace lifeline::storage {
 namespace {
-
-std::int64_t secs(Instant t) {
-    return t.time_since_epoch().count();
-}
-Instant instant_of(std::int64_t s) {
-    return Instant{std::chrono::seconds{s}};
-}
 
 // SQLite's integer division truncates toward zero; shifting every local time a million
 // days forward keeps the dividend positive, so the quotient is the floor.

@@ -1,23 +1,10 @@
 #include "lifeline/storage/trip_store.h"
 
 #include "fleet_rows.h"
+#include "sql_time.h"
 
 namespace lifeline::storage {
 namespace {
-
-std::int64_t secs(Instant t) {
-    return t.time_since_epoch().count();
-}
-std::optional<std::int64_t> secs(const std::optional<Instant>& t) {
-    if (!t)
-        return std::nullopt;
-    return secs(*t);
-}
-std::optional<Instant> instant(const std::optional<std::int64_t>& s) {
-    if (!s)
-        return std::nullopt;
-    return Instant{std::chrono::seconds{*s}};
-}
 
 constexpr const char* trip_columns =
     "id, driver_id, vehicle_id, route_id, started_at, ended_at, odometer_start, odometer_end";
