@@ -1,29 +1,13 @@
 #include "lifeline/core/dispatch_model.h"
 
-#include <array>
-#include <utility>
+#include "enum_names.h"
 
 namespace lifeline {
 namespace {
 
-template <class E, std::size_t N>
-using Names = std::array<std::pair<E, const char*>, N>;
-
-template <class E, std::size_t N>
-std::optional<E> lookup(const Names<E, N>& table, std::string_view s) {
-    for (const auto& [value, name] : table)
-        if (s == name)
-            return value;
-    return std::nullopt;
-}
-
-template <class E, std::size_t N>
-const char* name_of(const Names<E, N>& table, E e) {
-    for (const auto& [value, name] : table)
-        if (value == e)
-            return name;
-    return "?";
-}
+using detail::lookup;
+using detail::name_of;
+using detail::Names;
 
 constexpr Names<Direction, 3> directions{{
     {Direction::to_center, "to_center"},

@@ -1,43 +1,30 @@
 #include "lifeline/core/model.h"
 
-#include <array>
-#include <utility>
+#include "enum_names.h"
 
 namespace lifeline {
 namespace {
 
-template <class E, std::size_t N>
-std::optional<E> lookup(const std::array<std::pair<E, const char*>, N>& table, std::string_view s) {
-    for (const auto& [value, name] : table)
-        if (s == name)
-            return value;
-    return std::nullopt;
-}
+using detail::lookup;
+using detail::name_of;
+using detail::Names;
 
-template <class E, std::size_t N>
-const char* name_of(const std::array<std::pair<E, const char*>, N>& table, E e) {
-    for (const auto& [value, name] : table)
-        if (value == e)
-            return name;
-    return "?";
-}
-
-constexpr std::array<std::pair<PlaceKind, const char*>, 4> place_kinds{{
+constexpr Names<PlaceKind, 4> place_kinds{{
     {PlaceKind::dialysis_center, "dialysis_center"},
     {PlaceKind::hospital, "hospital"},
     {PlaceKind::home, "home"},
     {PlaceKind::other, "other"},
 }};
-constexpr std::array<std::pair<Mobility, const char*>, 2> mobilities{{
+constexpr Names<Mobility, 2> mobilities{{
     {Mobility::ambulatory, "ambulatory"},
     {Mobility::wheelchair, "wheelchair"},
 }};
-constexpr std::array<std::pair<Role, const char*>, 3> roles{{
+constexpr Names<Role, 3> roles{{
     {Role::admin, "admin"},
     {Role::dispatcher, "dispatcher"},
     {Role::driver, "driver"},
 }};
-constexpr std::array<std::pair<RideOutcome, const char*>, 4> outcomes{{
+constexpr Names<RideOutcome, 4> outcomes{{
     {RideOutcome::aboard, "aboard"},
     {RideOutcome::completed, "completed"},
     {RideOutcome::no_show, "no_show"},
