@@ -6,8 +6,12 @@
 
 #include "dispatch_internal.h"
 #include "lifeline/core/dispatch.h"
+#include "patch.h"
 
 namespace lifeline {
+
+using detail::assign_if;
+
 namespace dispatch_detail {
 
 void require_dispatcher(const Actor& actor) {
@@ -436,16 +440,11 @@ RideRequest Dispatch::update_request(const Actor& actor, RequestId id, const Req
                                "; only an open request changes",
                            {{"status", "is " + std::string(to_string(r.status))}});
         FieldErrors e;
-        if (p.arrive_by)
-            r.arrive_by = *p.arrive_by;
-        if (p.ready_at)
-            r.ready_at = *p.ready_at;
-        if (p.passengers)
-            r.passengers = *p.passengers;
-        if (p.wheelchair)
-            r.wheelchair = *p.wheelchair;
-        if (p.notes)
-            r.notes = *p.notes;
+        assign_if(r.arrive_by, p.arrive_by);
+        assign_if(r.ready_at, p.ready_at);
+        assign_if(r.passengers, p.passengers);
+        assign_if(r.wheelchair, p.wheelchair);
+        assign_if(r.notes, p.notes);
         if (p.pickup)
             if (auto ep = resolve(tx, *p.pickup, "pickup", e))
                 r.pickup = *ep;

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "lifeline/core/audit.h"
+#include "patch.h"
 
 namespace lifeline {
 namespace {
@@ -483,11 +484,7 @@ void normalize_query(FieldErrors& errs, std::optional<std::string>& q, const Fle
     check_text(errs, "q", *q, l.max_query);
 }
 
-template <class T>
-void assign_if(T& target, const std::optional<T>& value) {
-    if (value)
-        target = *value;
-}
+using detail::assign_if;
 
 std::string not_found_text(const char* kind, std::int64_t id) {
     return std::string("no ") + kind + " with id " + std::to_string(id);

@@ -6,9 +6,12 @@
 #include <set>
 
 #include "lifeline/core/audit.h"
+#include "patch.h"
 
 namespace lifeline {
 namespace {
+
+using detail::assign_if;
 
 using std::chrono::minutes;
 
@@ -414,20 +417,13 @@ Trip Ledger::correct(const Actor& actor, TripId id, const TripCorrection& c) {
             throw_not_found("no trip with id " + std::to_string(id));
         const Trip before = *found;
         Trip t = before;
-        if (c.driver_id)
-            t.driver_id = *c.driver_id;
-        if (c.vehicle_id)
-            t.vehicle_id = *c.vehicle_id;
-        if (c.started_at)
-            t.started_at = *c.started_at;
-        if (c.ended_at)
-            t.ended_at = *c.ended_at;
-        if (c.odometer_start)
-            t.odometer_start = *c.odometer_start;
-        if (c.odometer_end)
-            t.odometer_end = *c.odometer_end;
-        if (c.rides)
-            t.rides = *c.rides;
+        assign_if(t.driver_id, c.driver_id);
+        assign_if(t.vehicle_id, c.vehicle_id);
+        assign_if(t.started_at, c.started_at);
+        assign_if(t.ended_at, c.ended_at);
+        assign_if(t.odometer_start, c.odometer_start);
+        assign_if(t.odometer_end, c.odometer_end);
+        assign_if(t.rides, c.rides);
         if (t.ended_at.has_value() != t.odometer_end.has_value())
             errs.add(t.ended_at ? "odometer_end" : "ended_at",
                      "a finished trip has both ended_at and odometer_end");
