@@ -13,13 +13,13 @@ std::int64_t bulk_load_trips(Database& db, UserId created_by,
             trip = Trip{};
             if (!next(trip))
                 break;
-            Statement t(
-                c,
-                "INSERT INTO trips (driver_id, vehicle_id, route_id, started_at, ended_at, "
-                "odometer_start, odometer_end, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-            t.bind_all(trip.driver_id, trip.vehicle_id, trip.route_id,
-                       trip.started_at.time_since_epoch().count(), secs(trip.ended_at),
-                       trip.odometer_start, trip.odometer_end, created_by);
+            Statement t(c,
+                        "INSERT INTO trips (driver_id, vehicle_id, route_id, started_at, ended_at, "
+                        "odometer_start, odometer_end, created_by, completed_rides) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            t.bind_all(trip.driver_id, trip.vehicle_id, trip.route_id, secs(trip.started_at),
+                       secs(trip.ended_at), trip.odometer_start, trip.odometer_end, created_by,
+                       trip.completed_rides());
             t.run();
             const std::int64_t id = c.last_insert_id();
             for (const Ride& r : trip.rides) {

@@ -91,20 +91,16 @@ constexpr const char* month_drivers_sql =
     "(SELECT t.driver_id FROM trips t WHERE t.started_at >= ?1 AND t.started_at < ?2) "
     "ORDER BY d.id";
 
-constexpr const char* period_trips_sql =
-    "SELECT count(*), coalesce(sum(" TRIP_METERS
-    "), 0) FROM trips t "
-    "WHERE t.started_at >= ?1 AND t.started_at < ?2 AND " FINISHED;
+// A period's finished trips, km and completed rides from the trips index alone: each trip
+// carries its count of completed rides (written with it, migration 2).
+constexpr const char* period_sql = "SELECT count(*), coalesce(sum(" TRIP_METERS
+                                   "), 0), coalesce(sum(t.completed_rides), 0) FROM trips t "
+                                   "WHERE t.started_at >= ?1 AND t.started_at < ?2 AND " FINISHED;
 
-constexpr const char* period_rides_sql =
-    "SELECT count(*) FROM trips t JOIN rides r ON r.trip_id = t.id "
-    "WHERE t.started_at >= ?1 AND t.started_at < ?2 AND " FINISHED " AND r.outcome = 'completed'";
-
-#define OWN_TRIP_COLUMNS                                                                 \
-    "SELECT t.id, t.driver_id, t.vehicle_id, v.plate, t.started_at, t.ended_at, "        \
-    "t.odometer_start, t.odometer_end, " TRIP_METERS                                     \
-    ", "                                                                                 \
-    "(SELECT count(*) FROM rides r WHERE r.trip_id = t.id AND r.outcome = 'completed') " \
+#define OWN_TRIP_COLUMNS                                                          \
+    "SELECT t.id, t.driver_id, t.vehicle_id, v.plate, t.started_at, t.ended_at, " \
+    "t.odometer_start, t.odometer_end, " TRIP_METERS                              \
+    ", t.completed_rides "                                                        \
     "FROM trips t JOIN vehicles v ON v.id = t.vehicle_id AND v.driver_id = t.driver_id "
 
 constexpr const char* own_trips_of_driver_sql = OWN_TRIP_COLUMNS
@@ -233,13 +229,13 @@ std::vector<PeriodFacts> SqliteReportStore::periods(const std::vector<Interval>&
         std::vector<PeriodFacts> out;
         out.reserve(intervals.size());
         for (const Interval& i : intervals) {
+            Statement st(c, period_sql);
+            st.bind_all(secs(i.from), secs(i.to));
+            st.step();
             PeriodFacts p;
-            Statement trips(c, period_trips_sql);
-            trips.bind_all(secs(i.from), secs(i.to));
-            trips.step();
-            p.trips = trips.get_int(0);
-            p.meters = trips.get_int(1);
-            p.rides = count_of(c, period_rides_sql, i.from, i.to);
+            p.trips = st.get_int(0);
+            p.meters = st.get_int(1);
+            p.rides = st.get_int(2);
             out.push_back(p);
         }
         return out;

@@ -112,12 +112,15 @@ class Tx : public LedgerTx {
         return st.get_int(0);
     }
 
+    // A trip is always written with all its rides, and its row carries the count of the
+    // completed ones (reports sum it; tests compare it with the rides).
     void insert_trip(Trip& t, UserId created_by) override {
         Statement st(c_,
                      "INSERT INTO trips (driver_id, vehicle_id, route_id, started_at, ended_at, "
-                     "odometer_start, odometer_end, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                     "odometer_start, odometer_end, created_by, completed_rides) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
         st.bind_all(t.driver_id, t.vehicle_id, t.route_id, secs(t.started_at), secs(t.ended_at),
-                    t.odometer_start, t.odometer_end, created_by);
+                    t.odometer_start, t.odometer_end, created_by, t.completed_rides());
         st.run();
         t.id = c_.last_insert_id();
         for (Ride& r : t.rides)
@@ -128,9 +131,9 @@ class Tx : public LedgerTx {
         Statement st(
             c_,
             "UPDATE trips SET driver_id = ?, vehicle_id = ?, route_id = ?, started_at = ?, "
-            "ended_at = ?, odometer_start = ?, odometer_end = ? WHERE id = ?");
+            "ended_at = ?, odometer_start = ?, odometer_end = ?, completed_rides = ? WHERE id = ?");
         st.bind_all(t.driver_id, t.vehicle_id, t.route_id, secs(t.started_at), secs(t.ended_at),
-                    t.odometer_start, t.odometer_end, t.id);
+                    t.odometer_start, t.odometer_end, t.completed_rides(), t.id);
         st.run();
         // Rides no longer in the trip (a correction may remove a mistaken one) go.
         std::string keep;

@@ -284,6 +284,64 @@ TEST_CASE("twelve monthly reports add up exactly to the year", "[storage][report
     }
 }
 
+TEST_CASE("ride counts in totals and statements follow every correction of a trip's rides",
+          "[storage][report]") {
+    // Totals and statements count rides from each trip's completed_rides (saved with it);
+    // the monthly report counts them from the rides themselves. They must always agree.
+    ReportFixture f;
+    const Trip first = f.trip(f.wang, f.sedan, at("2022-03-02T01:00:00Z"), 1000, 1050);
+    f.trip(f.wang, f.sedan, at("2022-03-09T01:00:00Z"), 1050, 1080);
+    const auto rides_everywhere = [&] {
+        const auto month = f.reports.monthly(f.dispatcher, ymd(2022, 3, 1), f.now);
+        const auto totals = f.reports.totals(f.dispatcher, ymd(2022, 3, 1), ymd(2022, 3, 1), f.now);
+        const auto statements = f.reports.statements(f.dispatcher, ymd(2022, 3, 1), f.wang, f.now);
+        std::int64_t on_statement = 0;
+        for (const auto& t : statements.statements.at(0).trips)
+            on_statement += t.rides;
+        CHECK(totals.rides == month.totals.rides);
+        CHECK(on_statement == month.totals.rides);
+        return month.totals.rides;
+    };
+    const auto correct_rides = [&](std::vector<Ride> rides) {
+        TripCorrection c;
+        c.rides = std::move(rides);
+        c.reason = "rides entered wrongly";
+        return f.ledger.correct(f.dispatcher, first.id, c).rides;
+    };
+    REQUIRE(rides_everywhere() == 2);
+
+    std::vector<Ride> rides = first.rides;
+    const Ride taken = rides[0];
+    rides[0].outcome = RideOutcome::no_show;
+    rides[0].picked_up_at.reset();
+    rides[0].dropped_off_at.reset();
+    rides = correct_rides(rides);
+    CHECK(rides_everywhere() == 1);
+
+    Ride extra = taken;
+    extra.id = 0;
+    extra.patient_id = f.zhou;
+    rides.push_back(extra);
+    rides.push_back(extra);
+    rides = correct_rides(rides);
+    REQUIRE(rides.size() == 3);
+    CHECK(rides_everywhere() == 3);
+
+    rides.pop_back();  // a mistaken ride removed
+    rides = correct_rides(rides);
+    CHECK(rides_everywhere() == 2);
+
+    // The no-show was a ride after all.
+    rides[0].outcome = RideOutcome::completed;
+    rides[0].picked_up_at = taken.picked_up_at;
+    rides[0].dropped_off_at = taken.dropped_off_at;
+    correct_rides(rides);
+    CHECK(rides_everywhere() == 3);
+
+    correct_rides({});
+    CHECK(rides_everywhere() == 1);
+}
+
 TEST_CASE("odometer readings that go backwards or skip km are listed, not fixed",
           "[storage][report]") {
     ReportFixture f;

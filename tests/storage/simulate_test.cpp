@@ -108,6 +108,10 @@ TEST_CASE("a replayed year is reproducible, sized like the Jilin fleet, and obey
                  "SELECT count(*) FROM rides r JOIN trips t ON t.id = r.trip_id WHERE "
                  "r.picked_up_at < t.started_at OR r.dropped_off_at > t.ended_at OR "
                  "r.recorded_at < t.started_at OR r.recorded_at > t.ended_at") == 0);
+    // Each trip's count of completed rides, saved with it, matches its rides.
+    CHECK(scalar(first,
+                 "SELECT count(*) FROM trips t WHERE t.completed_rides <> (SELECT count(*) "
+                 "FROM rides r WHERE r.trip_id = t.id AND r.outcome = 'completed')") == 0);
     // Every trip was opened by its own driver's account.
     CHECK(scalar(first,
                  "SELECT count(*) FROM trips t JOIN users u ON u.id = t.created_by WHERE "

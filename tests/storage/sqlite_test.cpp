@@ -23,6 +23,50 @@ TEST_CASE("migrations bring a new file to the latest version and are idempotent"
     CHECK(st.get_int(0) == 1);
 }
 
+namespace {
+
+std::int64_t scalar(Connection& conn, const char* sql) {
+    Statement st(conn, sql);
+    REQUIRE(st.step());
+    return st.get_int(0);
+}
+
+// Trips whose completed_rides differs from a count of their rides.
+std::int64_t miscounted_trips(Connection& conn) {
+    return scalar(conn,
+                  "SELECT count(*) FROM trips t WHERE t.completed_rides <> (SELECT count(*) "
+                  "FROM rides r WHERE r.trip_id = t.id AND r.outcome = 'completed')");
+}
+
+}  // namespace
+
+TEST_CASE("migration 2 counts the completed rides of every trip already logged",
+          "[storage][migrations]") {
+    TempDir dir;
+    Connection conn(dir.file("m.db"));
+    migrate(conn, 1);  // the file as the first release left it, with a ledger
+    REQUIRE(conn.user_version() == 1);
+    conn.exec(R"sql(
+INSERT INTO drivers (id, name, home_lat, home_lon) VALUES (1, 'Wang', 43.8, 126.5);
+INSERT INTO users (id, username, password_hash, role, created_at)
+    VALUES (1, 'admin', 'x', 'admin', 0);
+INSERT INTO vehicles (id, plate, seats, driver_id) VALUES (1, 'A1', 4, 1);
+INSERT INTO patients (id, name, lat, lon, mobility) VALUES (1, 'Sun', 43.9, 126.6, 'ambulatory');
+INSERT INTO trips (id, driver_id, vehicle_id, started_at, ended_at, odometer_start,
+                   odometer_end, created_by)
+    VALUES (1, 1, 1, 100, 200, 10, 20, 1), (2, 1, 1, 300, 400, 20, 30, 1),
+           (3, 1, 1, 500, NULL, 30, NULL, 1);
+INSERT INTO rides (trip_id, patient_id, outcome) VALUES
+    (1, 1, 'completed'), (1, 1, 'completed'), (1, 1, 'no_show'),
+    (2, 1, 'cancelled'), (3, 1, 'aboard');
+)sql");
+    migrate(conn);
+    REQUIRE(conn.user_version() == latest_schema_version());
+    CHECK(scalar(conn, "SELECT completed_rides FROM trips WHERE id = 1") == 2);
+    CHECK(scalar(conn, "SELECT completed_rides FROM trips WHERE id = 2") == 0);
+    CHECK(miscounted_trips(conn) == 0);
+}
+
 TEST_CASE("a database newer than the build is refused", "[storage][migrations]") {
     TempDir dir;
     Connection conn(dir.file("m.db"));

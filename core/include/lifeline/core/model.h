@@ -148,6 +148,12 @@ struct Trip {
             return std::nullopt;
         return *odometer_end - odometer_start;
     }
+    std::int64_t completed_rides() const {
+        std::int64_t n = 0;
+        for (const Ride& r : rides)
+            n += r.outcome == RideOutcome::completed;
+        return n;
+    }
 };
 
 struct AuditEntry {

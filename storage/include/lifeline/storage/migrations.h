@@ -11,4 +11,8 @@ int latest_schema_version();
 // version bump in one transaction. Refuses a file newer than this build.
 void migrate(Connection& conn);
 
+// Applies the migrations up to `target` only (a test builds a file as an older release
+// left it, then upgrades it).
+void migrate(Connection& conn, int target);
+
 }  // namespace lifeline::storage
