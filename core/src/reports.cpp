@@ -117,6 +117,38 @@ TripRides rides_of(const MonthTrip& trip, const std::vector<MonthRide>& all) {
     return out;
 }
 
+// Each trip of the month next to the trip before it on the same vehicle (in the order
+// started_at, id; for the first, the vehicle's last trip before the month), where the
+// readings do not meet. Open trips take part with their start reading.
+std::vector<OdometerAnomaly> odometer_anomalies(const MonthFacts& facts,
+                                                std::map<VehicleId, std::string>& plates) {
+    std::map<VehicleId, const MonthTrip*> previous;
+    for (const MonthTrip& p : facts.previous_trips)
+        previous[p.vehicle_id] = &p;
+    std::vector<OdometerAnomaly> out;
+    for (const MonthTrip& trip : facts.trips) {
+        const MonthTrip*& prev = previous[trip.vehicle_id];
+        if (prev && std::abs(trip.odometer_start - prev->last_reading()) > km_epsilon) {
+            OdometerAnomaly a;
+            a.previous_reading = prev->last_reading();
+            // To the meter: readings are decimal km, their difference in binary is not.
+            a.gap_km =
+                double(std::llround((trip.odometer_start - a.previous_reading) * 1000.0)) / 1000.0;
+            a.issue = a.gap_km < 0 ? OdometerIssue::backwards : OdometerIssue::unlogged;
+            a.vehicle_id = trip.vehicle_id;
+            a.plate = plates[trip.vehicle_id];
+            a.previous_trip = prev->id;
+            a.previous_started_at = prev->started_at;
+            a.trip = trip.id;
+            a.started_at = trip.started_at;
+            a.odometer_start = trip.odometer_start;
+            out.push_back(a);
+        }
+        prev = &trip;
+    }
+    return out;
+}
+
 double amount_of(WholeMeters meters, double rate) {
     // km × rate in cents, rounded half away from zero.
     return double(std::llround(double(meters) * rate / 10.0)) / 100.0;
@@ -185,6 +217,10 @@ MonthlyReport Reports::monthly(const Actor& actor, LocalDate month, Instant now)
     WholeMeters measured_trip_meters = 0;
     std::vector<PatientId> patients;
     for (const MonthTrip& trip : facts.trips) {
+        if (!trip.finished) {
+            t.open_trips += 1;
+            continue;
+        }
         TripRides rides = rides_of(trip, facts.rides);
         for (std::size_t i = trip.first_ride; i < trip.first_ride + trip.ride_count; ++i)
             if (facts.rides[i].outcome == RideOutcome::completed)
@@ -210,9 +246,12 @@ MonthlyReport Reports::monthly(const Actor& actor, LocalDate month, Instant now)
         dl.seconds += trip.seconds;
 
         VehicleLine& vl = vehicles[trip.vehicle_id];
+        if (vl.trips == 0)
+            vl.first_odometer = trip.odometer_start;
         vl.vehicle_id = trip.vehicle_id;
         vl.trips += 1;
         vl.meters += trip.meters;
+        vl.last_odometer = trip.last_reading();
 
         while (segment + 1 < segments.size() && trip.started_at >= segments[segment].to)
             ++segment;
@@ -229,7 +268,6 @@ MonthlyReport Reports::monthly(const Actor& actor, LocalDate month, Instant now)
     t.patients_served =
         std::int64_t(std::unique(patients.begin(), patients.end()) - patients.begin());
 
-    t.open_trips = facts.open_trips;
     t.drivers_active = std::int64_t(drivers.size());
     t.vehicles_active = std::int64_t(vehicles.size());
     // Every reason is listed, in a fixed order, so that tables line up month to month.
@@ -271,15 +309,11 @@ MonthlyReport Reports::monthly(const Actor& actor, LocalDate month, Instant now)
         return a.meters != b.meters ? a.meters > b.meters : a.driver_id < b.driver_id;
     });
 
-    std::map<VehicleId, const VehicleReadings*> readings;
-    for (const VehicleReadings& v : facts.vehicles)
-        readings[v.vehicle_id] = &v;
+    std::map<VehicleId, std::string> plates;
+    for (const PlatedVehicle& v : facts.vehicles)
+        plates[v.id] = v.plate;
     for (auto& [id, line] : vehicles) {
-        if (auto it = readings.find(id); it != readings.end()) {
-            line.plate = it->second->plate;
-            line.first_odometer = it->second->first_odometer;
-            line.last_odometer = it->second->last_odometer;
-        }
+        line.plate = plates[id];
         r.vehicles.push_back(line);
     }
     std::sort(r.vehicles.begin(), r.vehicles.end(), [](const VehicleLine& a, const VehicleLine& b) {
@@ -289,21 +323,7 @@ MonthlyReport Reports::monthly(const Actor& actor, LocalDate month, Instant now)
     for (auto& [n, day] : by_day)
         r.days.push_back(day);
 
-    for (const OdometerGap& g : facts.gaps) {
-        OdometerAnomaly a;
-        // To the meter: readings are decimal km, their difference in binary is not.
-        a.gap_km = double(std::llround((g.odometer_start - g.previous_reading) * 1000.0)) / 1000.0;
-        a.issue = a.gap_km < 0 ? OdometerIssue::backwards : OdometerIssue::unlogged;
-        a.vehicle_id = g.vehicle_id;
-        a.plate = g.plate;
-        a.previous_trip = g.previous_trip;
-        a.previous_started_at = g.previous_started_at;
-        a.previous_reading = g.previous_reading;
-        a.trip = g.trip;
-        a.started_at = g.started_at;
-        a.odometer_start = g.odometer_start;
-        r.odometer.push_back(a);
-    }
+    r.odometer = odometer_anomalies(facts, plates);
     std::sort(r.odometer.begin(), r.odometer.end(),
               [](const OdometerAnomaly& a, const OdometerAnomaly& b) {
                   if (a.plate != b.plate)

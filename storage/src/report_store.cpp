@@ -1,5 +1,8 @@
 #include "lifeline/storage/report_store.h"
 
+#include <algorithm>
+#include <array>
+#include <map>
 #include <stdexcept>
 
 #include "lifeline/storage/trip_store.h"
@@ -24,72 +27,38 @@ constexpr std::int64_t day_bias = 1'000'000;
 // through rides_for_reports; CROSS JOIN keeps trips the outer loop where a plan could
 // otherwise scan every ride (see docs/reports.md, "Performance").
 
-// Finished trips of [?1, ?2) in index order, one row per ride (one with NULL ride columns
-// for a trip without rides); core groups them by driver, vehicle and local day.
+// Trips of [?1, ?2) in index order, one row per ride (one with NULL ride columns for a
+// trip without rides); core groups the finished ones by driver, vehicle and local day and
+// checks the odometer readings of all of them.
 constexpr const char* month_trips_sql =
     "SELECT t.id, t.driver_id, t.vehicle_id, t.started_at, " TRIP_METERS
-    ", t.ended_at - t.started_at, "
-    "  r.outcome, r.patient_id, r.odometer_pickup, r.odometer_dropoff "
+    ", t.ended_at - t.started_at, (" FINISHED
+    "), t.odometer_start, t.odometer_end, "
+    "  r.outcome, r.patient_id, r.odometer_pickup, r.odometer_dropoff, r.request_id "
     "FROM trips t LEFT JOIN rides r ON r.trip_id = t.id "
-    "WHERE t.started_at >= ?1 AND t.started_at < ?2 AND " FINISHED " ORDER BY t.started_at, t.id";
+    "WHERE t.started_at >= ?1 AND t.started_at < ?2 ORDER BY t.started_at, t.id";
 
-// Completed rides on trips without a reading on every completed ride, by positions: the
-// request's pickup and drop-off, else the patient's home and their center.
-constexpr const char* legs_sql =
+// A vehicle's plate and its last trip before ?2 (a seek in trips_by_vehicle).
+constexpr const char* vehicle_before_sql =
+    "SELECT v.plate, p.id, p.started_at, p.odometer_start, p.odometer_end FROM vehicles v "
+    "LEFT JOIN trips p ON p.id = (SELECT x.id FROM trips x WHERE x.vehicle_id = v.id "
+    "  AND x.started_at < ?2 ORDER BY x.started_at DESC, x.id DESC LIMIT 1) "
+    "WHERE v.id = ?1";
+
+constexpr const char* driver_sql = "SELECT id, name, civic_group FROM drivers WHERE id = ?";
+
+// Where a ride went: the request's pickup and drop-off, else the patient's home and their
+// center.
+constexpr const char* ride_positions_sql =
     "SELECT coalesce(q.pickup_lat, p.lat), coalesce(q.pickup_lon, p.lon), "
-    "  coalesce(q.dropoff_lat, c.lat), coalesce(q.dropoff_lon, c.lon), count(*) "
-    "FROM (SELECT t.id FROM trips t CROSS JOIN rides r ON r.trip_id = t.id "
-    "  WHERE t.started_at >= ?1 AND t.started_at < ?2 AND " FINISHED
-    "  AND r.outcome = 'completed' AND (r.odometer_pickup IS NULL OR r.odometer_dropoff IS NULL) "
-    "  GROUP BY t.started_at, t.id) u "
-    "CROSS JOIN rides r ON r.trip_id = u.id AND r.outcome = 'completed' "
-    "JOIN patients p ON p.id = r.patient_id "
-    "LEFT JOIN requests q ON q.id = r.request_id "
-    "LEFT JOIN places c ON c.id = p.center_id "
-    "GROUP BY 1, 2, 3, 4";
-
-constexpr const char* open_trips_sql =
-    "SELECT count(*) FROM trips t WHERE t.started_at >= ?1 AND t.started_at < ?2 AND NOT "
-    "(" FINISHED ")";
+    "  coalesce(q.dropoff_lat, c.lat), coalesce(q.dropoff_lon, c.lon) "
+    "FROM patients p LEFT JOIN requests q ON q.id = ?2 "
+    "LEFT JOIN places c ON c.id = p.center_id WHERE p.id = ?1";
 
 constexpr const char* cancellations_sql =
     "SELECT coalesce(cancel_reason, 'other'), count(*) FROM requests "
     "WHERE service_date >= ?1 AND service_date < ?2 AND status = 'cancelled' "
     "GROUP BY 1 ORDER BY 1";
-
-constexpr const char* vehicles_sql =
-    "SELECT v.id, v.plate, v.driver_id, "
-    "  (SELECT t.odometer_start FROM trips t WHERE t.vehicle_id = v.id AND t.started_at >= ?1 "
-    "   AND t.started_at < ?2 AND " FINISHED
-    " ORDER BY t.started_at, t.id LIMIT 1), "
-    "  (SELECT t.odometer_end FROM trips t WHERE t.vehicle_id = v.id AND t.started_at >= ?1 "
-    "   AND t.started_at < ?2 AND " FINISHED
-    " ORDER BY t.started_at DESC, t.id DESC LIMIT 1) "
-    "FROM vehicles v WHERE v.id IN "
-    "  (SELECT t.vehicle_id FROM trips t WHERE t.started_at >= ?1 AND t.started_at < ?2) "
-    "ORDER BY v.id";
-
-// Each trip of the month next to the trip before it on the same vehicle (in the order
-// started_at, id; for the first, the vehicle's last trip before the month), where the
-// readings do not meet. The previous trip is found by a seek in trips_by_vehicle; an open
-// trip's reading is its odometer_start.
-constexpr const char* gaps_sql =
-    "SELECT s.vehicle_id, v.plate, p.id, p.started_at, "
-    "  coalesce(p.odometer_end, p.odometer_start), s.id, s.started_at, s.odometer_start "
-    "FROM (SELECT t.id, t.vehicle_id, t.started_at, t.odometer_start, "
-    "    (SELECT x.id FROM trips x WHERE x.vehicle_id = t.vehicle_id "
-    "     AND (x.started_at, x.id) < (t.started_at, t.id) "
-    "     ORDER BY x.started_at DESC, x.id DESC LIMIT 1) AS prev_id "
-    "  FROM trips t WHERE t.started_at >= ?1 AND t.started_at < ?2) s "
-    "CROSS JOIN trips p ON p.id = s.prev_id "
-    "CROSS JOIN vehicles v ON v.id = s.vehicle_id "
-    "WHERE abs(s.odometer_start - coalesce(p.odometer_end, p.odometer_start)) > 0.0005 "
-    "ORDER BY v.plate, s.started_at, s.id";
-
-constexpr const char* month_drivers_sql =
-    "SELECT d.id, d.name, d.civic_group FROM drivers d WHERE d.id IN "
-    "(SELECT t.driver_id FROM trips t WHERE t.started_at >= ?1 AND t.started_at < ?2) "
-    "ORDER BY d.id";
 
 // A period's finished trips, km and completed rides from the trips index alone: each trip
 // carries its count of completed rides (written with it, migration 2).
@@ -135,26 +104,95 @@ void read_trips(Connection& c, const MonthQuery& q, MonthFacts& f) {
             t.started_at = instant_of(st.get_int(3));
             t.meters = st.get_int(4);
             t.seconds = st.get_int(5);
+            t.finished = st.get_int(6) != 0;
+            t.odometer_start = st.get_double(7);
+            t.odometer_end = st.get_opt_double(8);
             t.first_ride = f.rides.size();
             f.trips.push_back(t);
         }
-        if (st.is_null(6))
+        if (st.is_null(9))
             continue;
         MonthRide r;
-        r.outcome = outcome_of(st.get_text(6));
-        r.patient_id = st.get_int(7);
-        r.odometer_pickup = st.get_opt_double(8);
-        r.odometer_dropoff = st.get_opt_double(9);
+        r.outcome = outcome_of(st.get_text(9));
+        r.patient_id = st.get_int(10);
+        r.odometer_pickup = st.get_opt_double(11);
+        r.odometer_dropoff = st.get_opt_double(12);
+        r.request_id = st.get_opt_int(13);
         f.rides.push_back(r);
         ++f.trips.back().ride_count;
     }
 }
 
-std::int64_t count_of(Connection& c, const char* sql, Instant from, Instant to) {
-    Statement st(c, sql);
-    st.bind_all(secs(from), secs(to));
-    st.step();
-    return st.get_int(0);
+// The completed rides of finished trips without a reading on every completed ride, by
+// their positions (occupied km are estimated from them; core's rule for a measured trip).
+void read_unmeasured_legs(Connection& c, MonthFacts& f) {
+    const auto completed = [](const MonthRide& r) { return r.outcome == RideOutcome::completed; };
+    std::map<std::pair<std::optional<RequestId>, PatientId>, std::int64_t> rides;
+    for (const MonthTrip& t : f.trips) {
+        const auto first = f.rides.begin() + std::ptrdiff_t(t.first_ride);
+        const auto last = first + std::ptrdiff_t(t.ride_count);
+        const bool measured = std::all_of(first, last, [&](const MonthRide& r) {
+            return !completed(r) || (r.odometer_pickup && r.odometer_dropoff);
+        });
+        if (!t.finished || measured)
+            continue;
+        for (auto r = first; r != last; ++r)
+            if (completed(*r))
+                ++rides[{r->request_id, r->patient_id}];
+    }
+    std::map<std::array<double, 4>, std::int64_t> legs;
+    Statement st(c, ride_positions_sql);
+    for (const auto& [ride, count] : rides) {
+        st.reset();
+        st.bind_all(ride.second, ride.first);
+        // A ride with no request and a patient without a center has no drop-off position:
+        // nothing to estimate from.
+        if (!st.step() || st.is_null(0) || st.is_null(1) || st.is_null(2) || st.is_null(3))
+            continue;
+        legs[{st.get_double(0), st.get_double(1), st.get_double(2), st.get_double(3)}] += count;
+    }
+    for (const auto& [at, count] : legs)
+        f.unmeasured_legs.push_back({{at[0], at[1]}, {at[2], at[3]}, count});
+}
+
+// The plates of the month's vehicles and the last trip of each before the month.
+void read_vehicles(Connection& c, const MonthQuery& q, MonthFacts& f) {
+    std::vector<VehicleId> ids;
+    for (const MonthTrip& t : f.trips)
+        ids.push_back(t.vehicle_id);
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    Statement st(c, vehicle_before_sql);
+    for (VehicleId id : ids) {
+        st.reset();
+        st.bind_all(id, secs(q.from));
+        if (!st.step())
+            continue;
+        f.vehicles.push_back({id, st.get_text(0)});
+        if (st.is_null(1))
+            continue;
+        MonthTrip p;
+        p.id = st.get_int(1);
+        p.vehicle_id = id;
+        p.started_at = instant_of(st.get_int(2));
+        p.odometer_start = st.get_double(3);
+        p.odometer_end = st.get_opt_double(4);
+        f.previous_trips.push_back(p);
+    }
+}
+
+std::vector<NamedDriver> read_drivers(Connection& c, std::vector<DriverId> ids) {
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::vector<NamedDriver> out;
+    Statement st(c, driver_sql);
+    for (DriverId id : ids) {
+        st.reset();
+        st.bind_all(id);
+        if (st.step())
+            out.push_back({st.get_int(0), st.get_text(1), st.get_text(2)});
+    }
+    return out;
 }
 
 }  // namespace
@@ -164,61 +202,18 @@ MonthFacts SqliteReportStore::month(const MonthQuery& q) {
         Transaction snapshot(c, false);
         MonthFacts f;
         read_trips(c, q, f);
-        {
-            Statement st(c, legs_sql);
-            st.bind_all(secs(q.from), secs(q.to));
-            while (st.step()) {
-                // A ride with no request and a patient without a center has no drop-off
-                // position: nothing to estimate from.
-                if (st.is_null(0) || st.is_null(1) || st.is_null(2) || st.is_null(3))
-                    continue;
-                f.unmeasured_legs.push_back({{st.get_double(0), st.get_double(1)},
-                                             {st.get_double(2), st.get_double(3)},
-                                             st.get_int(4)});
-            }
-        }
-        f.open_trips = count_of(c, open_trips_sql, q.from, q.to);
+        read_unmeasured_legs(c, f);
         {
             Statement st(c, cancellations_sql);
             st.bind_all(format_date(q.first_day), format_date(q.next_first_day));
             while (st.step())
                 f.cancellations.emplace_back(st.get_text(0), st.get_int(1));
         }
-        {
-            Statement st(c, vehicles_sql);
-            st.bind_all(secs(q.from), secs(q.to));
-            while (st.step()) {
-                VehicleReadings v;
-                v.vehicle_id = st.get_int(0);
-                v.plate = st.get_text(1);
-                v.default_driver = st.get_opt_int(2);
-                v.first_odometer = st.get_opt_double(3).value_or(0);
-                v.last_odometer = st.get_opt_double(4).value_or(0);
-                f.vehicles.push_back(v);
-            }
-        }
-        {
-            Statement st(c, gaps_sql);
-            st.bind_all(secs(q.from), secs(q.to));
-            while (st.step()) {
-                OdometerGap g;
-                g.vehicle_id = st.get_int(0);
-                g.plate = st.get_text(1);
-                g.previous_trip = st.get_int(2);
-                g.previous_started_at = instant_of(st.get_int(3));
-                g.previous_reading = st.get_double(4);
-                g.trip = st.get_int(5);
-                g.started_at = instant_of(st.get_int(6));
-                g.odometer_start = st.get_double(7);
-                f.gaps.push_back(g);
-            }
-        }
-        {
-            Statement st(c, month_drivers_sql);
-            st.bind_all(secs(q.from), secs(q.to));
-            while (st.step())
-                f.drivers.push_back({st.get_int(0), st.get_text(1), st.get_text(2)});
-        }
+        read_vehicles(c, q, f);
+        std::vector<DriverId> drivers;
+        for (const MonthTrip& t : f.trips)
+            drivers.push_back(t.driver_id);
+        f.drivers = read_drivers(c, std::move(drivers));
         return f;
     });
 }
@@ -271,16 +266,7 @@ std::vector<StatementTrip> SqliteReportStore::own_vehicle_trips(std::optional<Dr
 }
 
 std::vector<NamedDriver> SqliteReportStore::drivers(const std::vector<DriverId>& ids) {
-    return db_.read([&](Connection& c) {
-        std::vector<NamedDriver> out;
-        for (DriverId id : ids) {
-            Statement st(c, "SELECT id, name, civic_group FROM drivers WHERE id = ?");
-            st.bind_all(id);
-            if (st.step())
-                out.push_back({st.get_int(0), st.get_text(1), st.get_text(2)});
-        }
-        return out;
-    });
+    return db_.read([&](Connection& c) { return read_drivers(c, ids); });
 }
 
 std::vector<StatementApproval> SqliteReportStore::approvals(const std::string& month,

@@ -353,9 +353,16 @@ TEST_CASE("odometer readings that go backwards or skip km are listed, not fixed"
         f.trip(f.wang, f.sedan, at("2022-03-03T01:00:00Z"), 1090, 1120, std::nullopt, 0, true);
     f.trip(f.wang, f.sedan, at("2022-03-04T01:00:00Z"), 1120, 1130);  // clean
     f.trip(f.li, f.van, at("2022-03-04T01:00:00Z"), 5000, 5010);      // clean
+    // Still open, and 5 km above the last reading: checked, though not yet counted.
+    TripInput open;
+    open.driver_id = f.wang;
+    open.vehicle_id = f.sedan;
+    open.started_at = at("2022-03-05T01:00:00Z");
+    open.odometer_start = 1135;
+    const Trip still_open = f.ledger.open_or_log(f.dispatcher, open);
 
     auto r = f.reports.monthly(f.dispatcher, ymd(2022, 3, 1), f.now);
-    REQUIRE(r.odometer.size() == 2);
+    REQUIRE(r.odometer.size() == 3);
     const auto& a = r.odometer[0];
     CHECK(a.issue == OdometerIssue::unlogged);
     CHECK(a.previous_trip == feb.id);
@@ -367,9 +374,17 @@ TEST_CASE("odometer readings that go backwards or skip km are listed, not fixed"
     CHECK(b.previous_trip == skip.id);
     CHECK(b.trip == back.id);
     CHECK(b.gap_km == Approx(-10.0));
+    const auto& c = r.odometer[2];
+    CHECK(c.issue == OdometerIssue::unlogged);
+    CHECK(c.trip == still_open.id);
+    CHECK(c.previous_reading == Approx(1130));
+    CHECK(c.gap_km == Approx(5.0));
     // The km stay as logged: every trip counts its own readings.
     CHECK(r.totals.meters == (30 + 30 + 10 + 10) * 1000);
+    CHECK(r.totals.trips == 4);
+    CHECK(r.totals.open_trips == 1);
     REQUIRE(r.vehicles.size() == 2);
+    CHECK(r.vehicles[0].trips == 3);
     CHECK(r.vehicles[0].first_odometer == Approx(1070));
     CHECK(r.vehicles[0].last_odometer == Approx(1130));
 }

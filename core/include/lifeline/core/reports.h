@@ -52,21 +52,30 @@ struct MonthQuery {
 struct MonthRide {
     RideOutcome outcome = RideOutcome::completed;
     PatientId patient_id = 0;
+    std::optional<RequestId> request_id;
     std::optional<Kilometers> odometer_pickup;
     std::optional<Kilometers> odometer_dropoff;
 };
 
-// A finished trip that started in the month, with its rides: the grain every table of the
-// monthly report rolls up from (core groups them by driver, vehicle and local day).
+// A trip that started in the month, with its rides: the grain every table of the monthly
+// report rolls up from (core groups the finished ones by driver, vehicle and local day) and
+// what the odometer check walks, open trips included.
 struct MonthTrip {
     TripId id = 0;
     DriverId driver_id = 0;
     VehicleId vehicle_id = 0;
     Instant started_at{};
-    WholeMeters meters = 0;      // odometer_end − odometer_start, rounded to the meter
-    WholeSeconds seconds = 0;    // ended_at − started_at
+    Kilometers odometer_start = 0;
+    std::optional<Kilometers> odometer_end;
+    bool finished = false;       // its end time and end reading are both logged
+    WholeMeters meters = 0;      // when finished: odometer_end − odometer_start, to the meter
+    WholeSeconds seconds = 0;    // when finished: ended_at − started_at
     std::size_t first_ride = 0;  // its rides are MonthFacts::rides[first_ride, +ride_count)
     std::size_t ride_count = 0;
+
+    // The reading the vehicle's next trip should start from: the end, or the start while
+    // the trip is open.
+    Kilometers last_reading() const { return odometer_end.value_or(odometer_start); }
 };
 
 // Completed rides on trips without readings, by their pickup and drop-off positions.
@@ -76,25 +85,9 @@ struct RideLeg {
     std::int64_t rides = 0;
 };
 
-struct VehicleReadings {
-    VehicleId vehicle_id = 0;
+struct PlatedVehicle {
+    VehicleId id = 0;
     std::string plate;
-    std::optional<DriverId> default_driver;
-    Kilometers first_odometer = 0;  // odometer_start of the month's first finished trip
-    Kilometers last_odometer = 0;   // odometer_end of its last
-};
-
-// A trip of a vehicle and the trip before it on the same vehicle, whose readings don't
-// meet: the next trip starts below (backwards) or above (unlogged km) the previous end.
-struct OdometerGap {
-    VehicleId vehicle_id = 0;
-    std::string plate;
-    TripId previous_trip = 0;
-    Instant previous_started_at{};
-    Kilometers previous_reading = 0;  // its odometer_end (odometer_start while open)
-    TripId trip = 0;
-    Instant started_at{};
-    Kilometers odometer_start = 0;
 };
 
 struct NamedDriver {
@@ -104,14 +97,14 @@ struct NamedDriver {
 };
 
 struct MonthFacts {
-    std::vector<MonthTrip> trips;  // by started_at, id
+    std::vector<MonthTrip> trips;  // every trip that started in the month, by started_at, id
     std::vector<MonthRide> rides;  // of those trips
+    // The last trip before the month of each vehicle in `trips` that had one (no rides).
+    std::vector<MonthTrip> previous_trips;
+    std::vector<PlatedVehicle> vehicles;  // every vehicle in `trips`
+    std::vector<NamedDriver> drivers;     // every driver in `trips`
     std::vector<RideLeg> unmeasured_legs;
-    std::int64_t open_trips = 0;
     std::vector<std::pair<std::string, std::int64_t>> cancellations;  // reason, requests
-    std::vector<VehicleReadings> vehicles;
-    std::vector<OdometerGap> gaps;
-    std::vector<NamedDriver> drivers;
 };
 
 // Rides, trips and km of finished trips that started in [from, to).
