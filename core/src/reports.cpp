@@ -121,7 +121,7 @@ TripRides rides_of(const MonthTrip& trip, const std::vector<MonthRide>& all) {
 // started_at, id; for the first, the vehicle's last trip before the month), where the
 // readings do not meet. Open trips take part with their start reading.
 std::vector<OdometerAnomaly> odometer_anomalies(const MonthFacts& facts,
-                                                std::map<VehicleId, std::string>& plates) {
+                                                const std::map<VehicleId, std::string>& plates) {
     std::map<VehicleId, const MonthTrip*> previous;
     for (const MonthTrip& p : facts.previous_trips)
         previous[p.vehicle_id] = &p;
@@ -136,7 +136,8 @@ std::vector<OdometerAnomaly> odometer_anomalies(const MonthFacts& facts,
                 double(std::llround((trip.odometer_start - a.previous_reading) * 1000.0)) / 1000.0;
             a.issue = a.gap_km < 0 ? OdometerIssue::backwards : OdometerIssue::unlogged;
             a.vehicle_id = trip.vehicle_id;
-            a.plate = plates[trip.vehicle_id];
+            if (auto it = plates.find(trip.vehicle_id); it != plates.end())
+                a.plate = it->second;
             a.previous_trip = prev->id;
             a.previous_started_at = prev->started_at;
             a.trip = trip.id;

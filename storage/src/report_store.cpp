@@ -22,10 +22,9 @@ constexpr std::int64_t day_bias = 1'000'000;
 #define TRIP_METERS "CAST(round((t.odometer_end - t.odometer_start) * 1000) AS INTEGER)"
 
 // Query plans: the planner has no statistics (no ANALYZE), so the statements steer it.
-// Trips are read by start time through the covering index trips_for_reports, ordered or
-// grouped in its order (started_at, id) so that no temporary b-tree is needed, and their rides
-// through rides_for_reports; CROSS JOIN keeps trips the outer loop where a plan could
-// otherwise scan every ride (see docs/reports.md, "Performance").
+// Trips are read by start time through the covering index trips_for_reports, ordered in
+// its order (started_at, id) so that no temporary b-tree is needed, and their rides through
+// rides_for_reports, trips the outer loop (see docs/reports.md, "Performance").
 
 // Trips of [?1, ?2) in index order, one row per ride (one with NULL ride columns for a
 // trip without rides); core groups the finished ones by driver, vehicle and local day and
@@ -155,15 +154,20 @@ void read_unmeasured_legs(Connection& c, MonthFacts& f) {
         f.unmeasured_legs.push_back({{at[0], at[1]}, {at[2], at[3]}, count});
 }
 
+template <class Id>
+std::vector<Id> distinct(std::vector<Id> ids) {
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    return ids;
+}
+
 // The plates of the month's vehicles and the last trip of each before the month.
 void read_vehicles(Connection& c, const MonthQuery& q, MonthFacts& f) {
     std::vector<VehicleId> ids;
     for (const MonthTrip& t : f.trips)
         ids.push_back(t.vehicle_id);
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     Statement st(c, vehicle_before_sql);
-    for (VehicleId id : ids) {
+    for (VehicleId id : distinct(std::move(ids))) {
         st.reset();
         st.bind_all(id, secs(q.from));
         if (!st.step())
@@ -182,11 +186,9 @@ void read_vehicles(Connection& c, const MonthQuery& q, MonthFacts& f) {
 }
 
 std::vector<NamedDriver> read_drivers(Connection& c, std::vector<DriverId> ids) {
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     std::vector<NamedDriver> out;
     Statement st(c, driver_sql);
-    for (DriverId id : ids) {
+    for (DriverId id : distinct(std::move(ids))) {
         st.reset();
         st.bind_all(id);
         if (st.step())
