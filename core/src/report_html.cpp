@@ -20,9 +20,6 @@ std::string fixed(double v, int decimals) {
     std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
     return buf;
 }
-std::string km(WholeMeters m) {
-    return fixed(km_of(m), 1);
-}
 std::string n(std::int64_t v) {
     // Thousands separated by a thin comma, as the year-end figures are quoted.
     std::string digits = std::to_string(v < 0 ? -v : v);
@@ -33,6 +30,12 @@ std::string n(std::int64_t v) {
         out += digits[i];
     }
     return v < 0 ? "-" + out : out;
+}
+// "382,246.2": km to the tenth (half away from zero), thousands separated like counts.
+std::string km(WholeMeters m) {
+    const std::int64_t tenths = (m < 0 ? m - 50 : m + 50) / 100;
+    const std::int64_t abs_tenths = tenths < 0 ? -tenths : tenths;
+    return (tenths < 0 ? "-" : "") + n(abs_tenths / 10) + "." + std::to_string(abs_tenths % 10);
 }
 std::string e(std::string_view s) {
     return html_escape(s);
