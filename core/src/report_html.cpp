@@ -240,7 +240,10 @@ std::string line_chart(const std::string& title, const std::vector<std::string>&
     for (double v : goal)
         peak = std::max(peak, v);
     const double top = nice_max(peak);
-    const double plot_w = chart_w - pad_l - pad_r, plot_h = chart_h - pad_t - pad_b;
+    // Room right of the last point for half a month label ("2022-12"), so that every label
+    // is centred on its point without running into its neighbour.
+    const double line_pad_r = 24;
+    const double plot_w = chart_w - pad_l - line_pad_r, plot_h = chart_h - pad_t - pad_b;
     const double step = labels.size() > 1 ? plot_w / double(labels.size() - 1) : 0;
     auto points = [&](const std::vector<double>& vs) {
         std::string p;
@@ -253,7 +256,7 @@ std::string line_chart(const std::string& title, const std::vector<std::string>&
     for (int i = 0; i <= 2; ++i) {
         const double y = pad_t + plot_h - plot_h * i / 2;
         s += "<line x1=\"" + fixed(pad_l, 1) + "\" y1=\"" + fixed(y, 1) + "\" x2=\"" +
-             fixed(chart_w - pad_r, 1) + "\" y2=\"" + fixed(y, 1) +
+             fixed(chart_w - line_pad_r, 1) + "\" y2=\"" + fixed(y, 1) +
              "\" stroke=\"#e1e6ea\" stroke-width=\"1\"/>";
         s += text_at(pad_l - 4, y + 3, n(std::int64_t(top * i / 2)), "end");
     }
@@ -265,9 +268,7 @@ std::string line_chart(const std::string& title, const std::vector<std::string>&
          "</title></polyline>";
     for (std::size_t i = 0; i < labels.size(); ++i)
         if (labels.size() <= 13 || i % (labels.size() / 12 + 1) == 0)
-            // The last label ends at its point, so that it stays inside the chart.
-            s += text_at(pad_l + step * double(i), chart_h - 6, labels[i],
-                         i + 1 == labels.size() && i > 0 ? "end" : "middle");
+            s += text_at(pad_l + step * double(i), chart_h - 6, labels[i], "middle");
     s += text_at(pad_l + 6, pad_t + 10, actual_name + " — " + goal_name + " (dashed)");
     return s + svg_close;
 }
