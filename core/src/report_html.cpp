@@ -273,6 +273,47 @@ std::string line_chart(const std::string& title, const std::vector<std::string>&
     return s + svg_close;
 }
 
+// Gaps per vehicle, before the list of every gap: on a fleet of volunteers' own cars,
+// driven privately between trips, nearly every trip starts above the last reading, and
+// the list runs to pages.
+std::string odometer_summary_html(const std::vector<OdometerAnomaly>& gaps) {
+    if (gaps.empty())
+        return "";
+    struct Sums {
+        std::string plate;
+        std::int64_t unlogged = 0, backwards = 0;
+        WholeMeters unlogged_m = 0, backwards_m = 0;
+    };
+    std::vector<Sums> vehicles;  // the gaps come sorted by plate
+    Sums all;
+    for (const OdometerAnomaly& a : gaps) {
+        if (vehicles.empty() || vehicles.back().plate != a.plate)
+            vehicles.push_back({a.plate});
+        const WholeMeters m = std::llround(std::abs(a.gap_km) * 1000.0);
+        for (Sums* s : {&vehicles.back(), &all}) {
+            if (a.issue == OdometerIssue::backwards) {
+                s->backwards += 1;
+                s->backwards_m += m;
+            } else {
+                s->unlogged += 1;
+                s->unlogged_m += m;
+            }
+        }
+    }
+    const auto count = [](std::size_t k, const char* one, const char* many) {
+        return n(std::int64_t(k)) + " " + (k == 1 ? one : many);
+    };
+    std::string b = "<p>" + count(gaps.size(), "gap", "gaps") + " on " +
+                    count(vehicles.size(), "vehicle", "vehicles") + ": " + n(all.unlogged) +
+                    " with unlogged km (" + km(all.unlogged_m) + " km), " + n(all.backwards) +
+                    " going backwards (" + km(all.backwards_m) + " km).</p>\n";
+    Table t({"plate", "unlogged", "unlogged km", "backwards", "backwards km"},
+            {false, true, true, true, true});
+    for (const Sums& s : vehicles)
+        t.row({s.plate, n(s.unlogged), km(s.unlogged_m), n(s.backwards), km(s.backwards_m)});
+    return b + t.str("") + "<h3>Every gap</h3>\n";
+}
+
 std::string pct(double fraction) {
     return fixed(fraction * 100.0, 1) + " %";
 }
@@ -396,6 +437,7 @@ std::string monthly_html(const MonthlyReport& r) {
     b += vehicles.str("No trips this month.");
 
     b += "<h2>Odometer integrity</h2>\n";
+    b += odometer_summary_html(r.odometer);
     Table odo({"plate", "issue", "previous trip", "its reading", "trip", "started", "start reading",
                "gap km"},
               {false, false, true, true, true, false, true, true});

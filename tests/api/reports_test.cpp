@@ -183,6 +183,10 @@ TEST_CASE("the monthly report answers json, csv and html", "[api][reports]") {
         CHECK(html.find("Km per day") != std::string::npos);
         CHECK(html.find("Km per driver") != std::string::npos);
         CHECK(html.find("size: A4") != std::string::npos);
+        // The odometer check, summed per vehicle before the list of every gap.
+        CHECK(html.find("1 gap on 1 vehicle: 1 with unlogged km (7.7 km), 0 going backwards "
+                        "(0.0 km).") != std::string::npos);
+        CHECK(html.find("<h3>Every gap</h3>") != std::string::npos);
         // The driver's name is escaped, and nothing is fetched from elsewhere.
         CHECK(html.find("王建国, &quot;老王&quot; &lt;b&gt;") != std::string::npos);
         CHECK(html.find("<b>\"") == std::string::npos);
