@@ -3,7 +3,7 @@
 // the field; the reports page. Parts whose endpoints this server does not have are
 // checked to show "not available" instead (and say so in the output).
 import path from 'node:path';
-import { run, check, equal, apiClient, watchPage, artifacts, DEMO_PASSWORD } from './harness.mjs';
+import { run, check, equal, apiClient, watchPage, artifacts, DEMO_PASSWORD, signInDispatcher } from './harness.mjs';
 
 const unmatched = (r) => r.status === 405 || (r.status === 404 && /^no such resource/.test((r.json && r.json.detail) || ''));
 
@@ -11,12 +11,7 @@ await run('dispatcher board, fleet forms and reports', async ({ server, browser,
   const api = await apiClient(server.url, 'dispatcher', DEMO_PASSWORD);
   const page = await browser.context.newPage();
   watchPage(page, problems);
-  await page.goto(`${server.url}/`);
-  await page.getByTestId('lang').selectOption('en');
-  await page.fill('input[name=username]', 'dispatcher');
-  await page.fill('input[name=password]', DEMO_PASSWORD);
-  await page.click('button[type=submit]');
-  await page.getByTestId('view-board').waitFor();
+  await signInDispatcher(page, server);
 
   // A day with the demo's dialysis sessions: the next Monday.
   const d = new Date();

@@ -88,6 +88,16 @@ export function watchPage(page, problems) {
   });
 }
 
+// Opens the dispatcher's page in English and signs in; resolves when the day board shows.
+export async function signInDispatcher(page, server, username = 'dispatcher', password = DEMO_PASSWORD) {
+  await page.goto(`${server.url}/`);
+  await page.getByTestId('lang').selectOption('en');
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', password);
+  await page.click('button[type=submit]');
+  await page.getByTestId('view-board').waitFor();
+}
+
 export async function apiClient(base, username, password) {
   const login = await fetch(`${base}/api/v1/auth/login`, {
     method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }),

@@ -4,7 +4,7 @@
 // stores the approval and writes the audit log; approving a statement approved meanwhile
 // shows the 409's reason next to its row; the page follows the switch to Chinese.
 import path from 'node:path';
-import { run, check, equal, apiClient, watchPage, artifacts, DEMO_PASSWORD, ADMIN_PASSWORD } from './harness.mjs';
+import { run, check, equal, apiClient, watchPage, artifacts, DEMO_PASSWORD, ADMIN_PASSWORD, signInDispatcher } from './harness.mjs';
 
 const MONTH = '2022-03';
 const en = (n, digits) => new Intl.NumberFormat('en-GB', { maximumFractionDigits: digits }).format(n);
@@ -36,12 +36,7 @@ await run('reports: totals, odometer checks, mileage statements and approval', a
   watchPage(page, problems);
   const approvals = [];
   page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/api/v1/reports/statements/approve')) approvals.push(r.headers()); });
-  await page.goto(`${server.url}/`);
-  await page.getByTestId('lang').selectOption('en');
-  await page.fill('input[name=username]', 'dispatcher');
-  await page.fill('input[name=password]', DEMO_PASSWORD);
-  await page.click('button[type=submit]');
-  await page.getByTestId('view-board').waitFor();
+  await signInDispatcher(page, server);
   await page.goto(`${server.url}/#reports?month=${MONTH}`);
   await page.getByTestId('view-reports').waitFor();
   equal(await page.getByTestId('month').inputValue(), MONTH, 'the month comes from the URL');
