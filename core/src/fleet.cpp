@@ -610,17 +610,39 @@ std::vector<T> import_all(FleetStore& store, const Actor& actor, std::vector<Imp
     });
 }
 
+// What creating, reading and listing share for every kind of record.
+template <class T>
+T create_checked(FleetStore& store, const Actor& actor, T record, const FleetLimits& limits) {
+    require_dispatcher(actor);
+    FieldErrors errs;
+    prepare(record, errs, limits);
+    errs.throw_if_any();
+    return store.transact([&](FleetTx& tx) { return insert(tx, actor, record); });
+}
+
+template <class T>
+T found_or_not_found(std::optional<T> record, const char* kind, std::int64_t id) {
+    if (!record)
+        throw_not_found(not_found_text(kind, id));
+    return std::move(*record);
+}
+
+// `list(filter)` after the search text is normalized and it and the page are checked.
+template <class Filter, class List>
+auto list_checked(Filter filter, const PageRequest& page, const FleetLimits& limits, List list) {
+    FieldErrors errs;
+    normalize_query(errs, filter.q, limits);
+    check_page(errs, page);
+    errs.throw_if_any();
+    return list(filter);
+}
+
 }  // namespace
 
 // ---- places ----------------------------------------------------------------------
 
 Place Fleet::create_place(const Actor& actor, const Place& input) {
-    require_dispatcher(actor);
-    Place place = input;
-    FieldErrors errs;
-    prepare(place, errs, limits_);
-    errs.throw_if_any();
-    return store_.transact([&](FleetTx& tx) { return insert(tx, actor, place); });
+    return create_checked(store_, actor, input, limits_);
 }
 
 std::vector<Place> Fleet::import_places(const Actor& actor, std::vector<ImportRow<Place>> rows) {
@@ -629,21 +651,14 @@ std::vector<Place> Fleet::import_places(const Actor& actor, std::vector<ImportRo
 
 Place Fleet::get_place(const Actor& actor, PlaceId id) {
     require_dispatcher(actor);
-    auto place = store_.find_place(id);
-    if (!place)
-        throw_not_found(not_found_text("place", id));
-    return *place;
+    return found_or_not_found(store_.find_place(id), "place", id);
 }
 
-Page<Place> Fleet::list_places(const Actor& actor, const PlaceFilter& input,
+Page<Place> Fleet::list_places(const Actor& actor, const PlaceFilter& filter,
                                const PageRequest& page) {
     require_dispatcher(actor);
-    PlaceFilter filter = input;
-    FieldErrors errs;
-    normalize_query(errs, filter.q, limits_);
-    check_page(errs, page);
-    errs.throw_if_any();
-    return store_.list_places(filter, page);
+    return list_checked(filter, page, limits_,
+                        [&](const PlaceFilter& f) { return store_.list_places(f, page); });
 }
 
 Place Fleet::update_place(const Actor& actor, PlaceId id, const PlacePatch& input) {
@@ -655,10 +670,7 @@ Place Fleet::update_place(const Actor& actor, PlaceId id, const PlacePatch& inpu
     errs.throw_if_any();
 
     return store_.transact([&](FleetTx& tx) {
-        auto found = tx.place(id);
-        if (!found)
-            throw_not_found(not_found_text("place", id));
-        const Place before = *found;
+        const Place before = found_or_not_found(tx.place(id), "place", id);
         Place place = before;
         assign_if(place.name, patch.name);
         assign_if(place.address, patch.address);
@@ -680,12 +692,7 @@ Place Fleet::update_place(const Actor& actor, PlaceId id, const PlacePatch& inpu
 // ---- drivers ----------------------------------------------------------------------
 
 Driver Fleet::create_driver(const Actor& actor, const Driver& input) {
-    require_dispatcher(actor);
-    Driver driver = input;
-    FieldErrors errs;
-    prepare(driver, errs, limits_);
-    errs.throw_if_any();
-    return store_.transact([&](FleetTx& tx) { return insert(tx, actor, driver); });
+    return create_checked(store_, actor, input, limits_);
 }
 
 std::vector<Driver> Fleet::import_drivers(const Actor& actor, std::vector<ImportRow<Driver>> rows) {
@@ -694,21 +701,14 @@ std::vector<Driver> Fleet::import_drivers(const Actor& actor, std::vector<Import
 
 Driver Fleet::get_driver(const Actor& actor, DriverId id) {
     require_dispatcher(actor);
-    auto driver = store_.find_driver(id);
-    if (!driver)
-        throw_not_found(not_found_text("driver", id));
-    return *driver;
+    return found_or_not_found(store_.find_driver(id), "driver", id);
 }
 
-Page<Driver> Fleet::list_drivers(const Actor& actor, const DriverFilter& input,
+Page<Driver> Fleet::list_drivers(const Actor& actor, const DriverFilter& filter,
                                  const PageRequest& page) {
     require_dispatcher(actor);
-    DriverFilter filter = input;
-    FieldErrors errs;
-    normalize_query(errs, filter.q, limits_);
-    check_page(errs, page);
-    errs.throw_if_any();
-    return store_.list_drivers(filter, page);
+    return list_checked(filter, page, limits_,
+                        [&](const DriverFilter& f) { return store_.list_drivers(f, page); });
 }
 
 Driver Fleet::update_driver(const Actor& actor, DriverId id, const DriverPatch& input) {
@@ -722,10 +722,7 @@ Driver Fleet::update_driver(const Actor& actor, DriverId id, const DriverPatch& 
         sort_shifts(*patch.shifts);
 
     return store_.transact([&](FleetTx& tx) {
-        auto found = tx.driver(id);
-        if (!found)
-            throw_not_found(not_found_text("driver", id));
-        const Driver before = *found;
+        const Driver before = found_or_not_found(tx.driver(id), "driver", id);
         Driver driver = before;
         assign_if(driver.name, patch.name);
         assign_if(driver.phone, patch.phone);
@@ -768,12 +765,7 @@ Driver Fleet::add_absence(const Actor& actor, DriverId id, const Absence& absenc
 // ---- vehicles ---------------------------------------------------------------------
 
 Vehicle Fleet::create_vehicle(const Actor& actor, const Vehicle& input) {
-    require_dispatcher(actor);
-    Vehicle vehicle = input;
-    FieldErrors errs;
-    prepare(vehicle, errs, limits_);
-    errs.throw_if_any();
-    return store_.transact([&](FleetTx& tx) { return insert(tx, actor, vehicle); });
+    return create_checked(store_, actor, input, limits_);
 }
 
 std::vector<Vehicle> Fleet::import_vehicles(const Actor& actor,
@@ -783,21 +775,14 @@ std::vector<Vehicle> Fleet::import_vehicles(const Actor& actor,
 
 Vehicle Fleet::get_vehicle(const Actor& actor, VehicleId id) {
     require_dispatcher(actor);
-    auto vehicle = store_.find_vehicle(id);
-    if (!vehicle)
-        throw_not_found(not_found_text("vehicle", id));
-    return *vehicle;
+    return found_or_not_found(store_.find_vehicle(id), "vehicle", id);
 }
 
-Page<Vehicle> Fleet::list_vehicles(const Actor& actor, const VehicleFilter& input,
+Page<Vehicle> Fleet::list_vehicles(const Actor& actor, const VehicleFilter& filter,
                                    const PageRequest& page) {
     require_dispatcher(actor);
-    VehicleFilter filter = input;
-    FieldErrors errs;
-    normalize_query(errs, filter.q, limits_);
-    check_page(errs, page);
-    errs.throw_if_any();
-    return store_.list_vehicles(filter, page);
+    return list_checked(filter, page, limits_,
+                        [&](const VehicleFilter& f) { return store_.list_vehicles(f, page); });
 }
 
 Vehicle Fleet::update_vehicle(const Actor& actor, VehicleId id, const VehiclePatch& input) {
@@ -809,10 +794,7 @@ Vehicle Fleet::update_vehicle(const Actor& actor, VehicleId id, const VehiclePat
     errs.throw_if_any();
 
     return store_.transact([&](FleetTx& tx) {
-        auto found = tx.vehicle(id);
-        if (!found)
-            throw_not_found(not_found_text("vehicle", id));
-        const Vehicle before = *found;
+        const Vehicle before = found_or_not_found(tx.vehicle(id), "vehicle", id);
         Vehicle vehicle = before;
         assign_if(vehicle.plate, patch.plate);
         assign_if(vehicle.description, patch.description);
@@ -843,12 +825,7 @@ Vehicle Fleet::update_vehicle(const Actor& actor, VehicleId id, const VehiclePat
 // ---- patients ---------------------------------------------------------------------
 
 Patient Fleet::create_patient(const Actor& actor, const Patient& input) {
-    require_dispatcher(actor);
-    Patient patient = input;
-    FieldErrors errs;
-    prepare(patient, errs, limits_);
-    errs.throw_if_any();
-    return store_.transact([&](FleetTx& tx) { return insert(tx, actor, patient); });
+    return create_checked(store_, actor, input, limits_);
 }
 
 std::vector<Patient> Fleet::import_patients(const Actor& actor,
@@ -858,21 +835,14 @@ std::vector<Patient> Fleet::import_patients(const Actor& actor,
 
 Patient Fleet::get_patient(const Actor& actor, PatientId id) {
     require_dispatcher(actor);
-    auto patient = store_.find_patient(id);
-    if (!patient)
-        throw_not_found(not_found_text("patient", id));
-    return *patient;
+    return found_or_not_found(store_.find_patient(id), "patient", id);
 }
 
-Page<Patient> Fleet::list_patients(const Actor& actor, const PatientFilter& input,
+Page<Patient> Fleet::list_patients(const Actor& actor, const PatientFilter& filter,
                                    const PageRequest& page) {
     require_dispatcher(actor);
-    PatientFilter filter = input;
-    FieldErrors errs;
-    normalize_query(errs, filter.q, limits_);
-    check_page(errs, page);
-    errs.throw_if_any();
-    return store_.list_patients(filter, page);
+    return list_checked(filter, page, limits_,
+                        [&](const PatientFilter& f) { return store_.list_patients(f, page); });
 }
 
 Patient Fleet::update_patient(const Actor& actor, PatientId id, const PatientPatch& input) {
@@ -886,10 +856,7 @@ Patient Fleet::update_patient(const Actor& actor, PatientId id, const PatientPat
         sort_schedule(**patch.schedule);
 
     return store_.transact([&](FleetTx& tx) {
-        auto found = tx.patient(id);
-        if (!found)
-            throw_not_found(not_found_text("patient", id));
-        const Patient before = *found;
+        const Patient before = found_or_not_found(tx.patient(id), "patient", id);
         Patient patient = before;
         assign_if(patient.name, patch.name);
         assign_if(patient.phone, patch.phone);
