@@ -1,5 +1,6 @@
-// The web UI: GET / (dispatcher), GET /driver (driver's phone page) and
-// GET /static/{file}, served from the files compiled into the binary (web_assets.h).
+// The web UI: GET / (dispatcher), GET /driver (driver's phone page), GET /driver-sw.js
+// (the driver page's service worker) and GET /static/{file}, served from the files
+// compiled into the binary (web_assets.h).
 #include <string_view>
 
 #include "api_common.h"
@@ -11,9 +12,17 @@ namespace lifeline::net {
 namespace {
 
 // The pages load only their own scripts and styles: no inline script, no other host.
+// worker-src: the driver page registers its service worker, from this origin only.
 constexpr const char* content_security_policy =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+    "connect-src 'self'; worker-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+    "form-action 'self'";
+
+// The service worker is served at the root, not under /static/: a worker's default (and
+// greatest) scope is the folder of its script, and it must reach /driver. driver.js
+// registers it with the scope /driver, so the dispatcher's page is not controlled by it.
+// It is served from that one path only.
+constexpr const char* service_worker = "driver-sw.js";
 
 const WebAsset* find_asset(std::string_view name) {
     for (std::size_t i = 0; i < web_asset_count; ++i)
@@ -79,8 +88,10 @@ Handler page(const char* name) {
 void register_static_routes(Router& r, Services&) {
     r.add("GET", "/", page("index.html"));
     r.add("GET", "/driver", page("driver.html"));
+    r.add("GET", "/driver-sw.js", page(service_worker));
     r.add("GET", "/static/{file}", [](Request& req) {
-        const WebAsset* asset = find_asset(req.param("file").value_or(""));
+        const std::string_view name = req.param("file").value_or("");
+        const WebAsset* asset = name == service_worker ? nullptr : find_asset(name);
         if (!asset)
             throw_not_found("no such file of the web UI");
         return serve(req, *asset);
