@@ -25,7 +25,7 @@ const save = (k, v) => { if (v === null || v === undefined) localStorage.removeI
 
 const api = makeClient(K.token, () => { state.needSignIn = true; render(); });
 const main = document.getElementById('main');
-const state = { me: load(K.me, null), manifest: null, manifestError: null, flushing: false, needSignIn: false, message: null };
+const state = { me: load(K.me, null), manifest: null, manifestError: null, manifestSavedAt: null, flushing: false, needSignIn: false, message: null };
 
 // ---- the outbox ---------------------------------------------------------------------
 
@@ -147,6 +147,7 @@ async function signOut() {
   for (const k of [K.me, K.trip, K.tripIds, K.failed, K.manifest]) save(k, null);
   state.me = null;
   state.manifest = null;
+  state.manifestSavedAt = null;
   render();
 }
 
@@ -161,15 +162,21 @@ async function refresh() {
   } catch (err) {
     if (!(err instanceof ApiError) || !err.offline) state.manifestError = err;
   }
+  // The last manifest is kept on the phone (today's, this driver's) and shown when it
+  // cannot be fetched, e.g. after a reload in a dead zone.
   if (state.me && state.me.driver_id) {
     const date = todayInZone();
+    const driverId = state.me.driver_id;
     try {
-      state.manifest = await api.get(`/api/v1/drivers/${state.me.driver_id}/manifest`, { query: { date } });
+      state.manifest = await api.get(`/api/v1/drivers/${driverId}/manifest`, { query: { date } });
       state.manifestError = null;
-      save(K.manifest, { date, manifest: state.manifest });
+      state.manifestSavedAt = null;
+      save(K.manifest, { driver_id: driverId, date, at: new Date().toISOString(), manifest: state.manifest });
     } catch (err) {
       const cached = load(K.manifest, null);
-      state.manifest = cached && cached.date === date ? cached.manifest : null;
+      const usable = cached && cached.date === date && cached.driver_id === driverId;
+      state.manifest = usable ? cached.manifest : null;
+      state.manifestSavedAt = usable ? cached.at : null;
       state.manifestError = err;
     }
   }
@@ -305,6 +312,9 @@ function manifestView() {
     return section;
   }
   if (!state.manifest) { section.append(h('p', {}, t('common.loading'))); return section; }
+  if (state.manifestError && state.manifestSavedAt) {
+    section.append(h('p', { class: 'notice', 'data-testid': 'manifest-saved' }, t('driver.manifest_saved', { time: fmtTime(state.manifestSavedAt) })));
+  }
   const routes = state.manifest.routes || [];
   if (!routes.length) { section.append(h('p', { 'data-testid': 'no-stops' }, t('driver.no_stops'))); return section; }
   const trip = load(K.trip, null);
@@ -349,3 +359,12 @@ if (load(K.zone, null)) setTimeZone(load(K.zone, null));
 applyTranslations(document);
 render();
 refresh().then(flush);
+
+// The service worker (driver-sw.js) keeps this page's own files, so that it opens with
+// no network once it has been opened online. It needs a secure context (https, or
+// http://localhost and 127.0.0.1); elsewhere, or when registering fails, the page works
+// as before and only a reload without network is lost.
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('/driver-sw.js', { scope: '/driver' })
+    .catch((err) => console.warn('offline reload not available:', err && err.message));
+}

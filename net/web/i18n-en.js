@@ -286,6 +286,7 @@ export default {
   'driver.no_show': 'No-show',
   'driver.dropped_off': 'Dropped off',
   'driver.manifest': "Today's stops ({date})",
+  'driver.manifest_saved': 'Could not refresh: the stops as received at {time}.',
   'driver.manifest_unavailable': 'The list of stops is not available on this server yet. Trips can still be logged.',
   'driver.no_stops': 'No stops today.',
   'driver.route': '{plate} · {from}–{to}',

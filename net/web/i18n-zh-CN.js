@@ -286,6 +286,7 @@ export default {
   'driver.no_show': '未到',
   'driver.dropped_off': '已送达',
   'driver.manifest': '今日站点（{date}）',
+  'driver.manifest_saved': '无法更新：显示 {time} 收到的站点。',
   'driver.manifest_unavailable': '此服务器尚未提供站点清单，仍可记录行程。',
   'driver.no_stops': '今天没有站点。',
   'driver.route': '{plate} · {from}–{to}',
