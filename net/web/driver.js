@@ -19,6 +19,7 @@ const K = {
   trip: 'lifeline.driver.trip',
   failed: 'lifeline.driver.failed',
   manifest: 'lifeline.driver.manifest',
+  marks: 'lifeline.driver.marks',
 };
 const load = (k, d) => { try { const v = localStorage.getItem(k); return v === null ? d : JSON.parse(v); } catch { return d; } };
 const save = (k, v) => { if (v === null || v === undefined) localStorage.removeItem(k); else localStorage.setItem(k, JSON.stringify(v)); };
@@ -50,6 +51,7 @@ function pathOf(action, tripIds) {
 async function flush() {
   if (state.flushing || !api.token) return;
   state.flushing = true;
+  let sent = 0;
   try {
     for (;;) {
       const queue = load(K.queue, []);
@@ -69,6 +71,7 @@ async function flush() {
         const answer = await api.post(path, action.body, { key: action.key });
         if (action.kind === 'start') save(K.tripIds, { ...load(K.tripIds, {}), [action.trip]: answer.id });
         save(K.queue, load(K.queue, []).filter((a) => a.key !== action.key));
+        sent += 1;
       } catch (err) {
         if (!(err instanceof ApiError) || err.offline || err.status === 401 || err.status >= 500 || err.status === 429) break;
         setAside(action, err.message, err.errors);
@@ -79,6 +82,8 @@ async function flush() {
     state.flushing = false;
     render();
   }
+  // Everything sent: the manifest shows the stops as the server now has them.
+  if (sent && !load(K.queue, []).length) await refresh();
 }
 
 function setAside(action, detail, errors = []) {
@@ -100,6 +105,23 @@ function startTrip(vehicle, odometer, routeId) {
   enqueue({ kind: 'start', trip: local, body, label: t('driver.action.start', { km: odometer }) });
 }
 
+// What the driver logged at each of today's stops, kept past the end of the trip so that
+// a finished route still shows what was done while the phone is offline.
+function todaysMarks() {
+  const marks = load(K.marks, null);
+  const date = todayInZone();
+  return marks && marks.date === date ? marks : { date, stops: {} };
+}
+
+// What the server knows of a stop (its request's status), as the same marks.
+function serverMark(stop) {
+  if (stop.status === 'cancelled') return 'cancelled';
+  if (stop.status === 'no_show') return 'no_show';
+  if (stop.kind === 'pickup' && ['in_progress', 'completed'].includes(stop.status)) return 'pickup';
+  if (stop.kind === 'dropoff' && stop.status === 'completed') return 'dropoff';
+  return null;
+}
+
 function logEvent(type, stop) {
   const trip = load(K.trip, null);
   if (!trip) return;
@@ -108,6 +130,9 @@ function logEvent(type, stop) {
   if (stop.patient_id) body.patient_id = stop.patient_id;
   trip.stops[stop.ref] = type;
   save(K.trip, trip);
+  const marks = todaysMarks();
+  marks.stops[stop.ref] = type;
+  save(K.marks, marks);
   enqueue({ kind: 'event', trip: trip.local, body, label: `${t(`driver.action.${type}`)} · ${stop.name}` });
 }
 
@@ -144,7 +169,7 @@ async function signOut() {
   }
   try { await api.post('/api/v1/auth/logout'); } catch { /* the token is dropped either way */ }
   api.token = null;
-  for (const k of [K.me, K.trip, K.tripIds, K.failed, K.manifest]) save(k, null);
+  for (const k of [K.me, K.trip, K.tripIds, K.failed, K.manifest, K.marks]) save(k, null);
   state.me = null;
   state.manifest = null;
   state.manifestSavedAt = null;
@@ -318,12 +343,13 @@ function manifestView() {
   const routes = state.manifest.routes || [];
   if (!routes.length) { section.append(h('p', { 'data-testid': 'no-stops' }, t('driver.no_stops'))); return section; }
   const trip = load(K.trip, null);
+  const marks = todaysMarks().stops;
   for (const route of routes) {
     section.append(h('h3', {}, t('driver.route', { plate: route.plate || `#${route.vehicle_id}`, from: fmtTime(route.starts_at), to: fmtTime(route.ends_at) })));
     const list = h('ol', { class: 'stops' });
     for (const stop of route.stops || []) {
       const ref = `${stop.request_id}-${stop.kind}`;
-      const done = trip && trip.stops[ref];
+      const done = (trip && trip.stops[ref]) || marks[ref] || serverMark(stop);
       const buttons = [];
       if (trip && !done) {
         const s = { ref, request_id: stop.request_id, name: stop.patient_name };

@@ -295,6 +295,7 @@ export default {
   'driver.done.pickup': 'Picked up ✓',
   'driver.done.no_show': 'No-show',
   'driver.done.dropoff': 'Dropped off ✓',
+  'driver.done.cancelled': 'Cancelled',
   'driver.action.start': 'start the trip at {km} km',
   'driver.action.pickup': 'picked up',
   'driver.action.no_show': 'no-show',

@@ -295,6 +295,7 @@ export default {
   'driver.done.pickup': '已接到 ✓',
   'driver.done.no_show': '未到',
   'driver.done.dropoff': '已送达 ✓',
+  'driver.done.cancelled': '已取消',
   'driver.action.start': '开始行程，{km} 公里',
   'driver.action.pickup': '已接到',
   'driver.action.no_show': '未到',

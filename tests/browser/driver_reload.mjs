@@ -148,6 +148,9 @@ await run('driver page reloads offline', async ({ server, browser, problems }) =
   await page.reload();
   await page.getByTestId('outbox-count').waitFor();
   equal(await page.getByTestId('outbox-count').textContent(), '4 waiting to be sent', 'the outbox survives a reload offline');
+  // The finished trip's stops still show what the driver did.
+  const marks = () => page.locator('[data-testid=manifest] .done-mark').allTextContents();
+  equal(await marks(), ['Picked up ✓', 'Dropped off ✓'], 'offline, the finished stops keep their marks');
   await page.screenshot({ path: path.join(artifacts, 'driver-reload-queue.png'), fullPage: true });
 
   // Back online: the outbox drains, once.
@@ -160,4 +163,12 @@ await run('driver page reloads offline', async ({ server, browser, problems }) =
   equal(trip.rides.length, 1, 'one ride');
   equal([trip.rides[0].request_id, trip.rides[0].patient_id, trip.rides[0].outcome], [rid, patient.id, 'completed'], 'the ride of the manifest');
   equal(await page.getByTestId('refused').count(), 0, 'no action was refused');
+
+  // The manifest is fetched again once everything is sent, and the stops are marked from
+  // the request's status on the server, also on a phone that never logged them.
+  await page.evaluate(() => localStorage.removeItem('lifeline.driver.marks'));
+  await page.reload();
+  await page.locator('[data-testid=manifest] .done-mark').first().waitFor();
+  equal(await marks(), ['Picked up ✓', 'Dropped off ✓'], "online, the stops are marked from the server's statuses");
+  equal(await page.locator(`[data-testid=pickup-${rid}]`).count(), 0, 'a done stop has no buttons');
 });
