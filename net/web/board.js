@@ -117,9 +117,7 @@ export async function boardView(ctx, root) {
     const out = [];
     const open = ['pending', 'scheduled', 'unserved'].includes(r.status);
     if (open && !r.arrive_by && !r.ready_at) {
-      out.push(h('button', { type: 'button', class: 'small', 'data-testid': `ready-${r.id}`, onclick: async () => {
-        try { await api.post(`/api/v1/requests/${r.id}/ready`, {}, { key: uuid() }); flash(status, t('board.ready_done', { id: r.id })); reload(true); } catch (err) { showError(err, box); }
-      } }, t('board.ready')));
+      out.push(h('button', { type: 'button', class: 'small', 'data-testid': `ready-${r.id}`, onclick: () => { clear(panel).append(readyForm(r)); panel.scrollIntoView(); } }, t('board.ready')));
     }
     if (open) {
       out.push(h('button', { type: 'button', class: 'small', 'data-testid': `assign-${r.id}`, onclick: () => { clear(panel).append(assignForm(r)); panel.scrollIntoView(); } }, t('board.assign')));
@@ -150,14 +148,36 @@ export async function boardView(ctx, root) {
     return form;
   }
 
+  // The clinic says when the patient is ready: a time of the board's day (now, on today's
+  // board). The server refuses a ready time that is not on the request's day.
+  function readyForm(r) {
+    const err = h('div', { class: 'error', hidden: true, role: 'alert', 'data-testid': 'ready-error' });
+    const time = h('input', { name: 'at', type: 'time', required: true, 'data-field': 'at', 'data-testid': 'ready-time',
+      value: date === todayInZone() ? fmtTime(new Date().toISOString()) : '' });
+    const form = h('form', { class: 'card', 'data-testid': 'ready-form' },
+      h('h3', {}, t('board.ready_title', { id: r.id, name: patientName(r.patient_id) })),
+      h('label', {}, t('field.time'), time), err,
+      h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary', 'data-testid': 'ready-send' }, t('board.ready')), h('button', { type: 'button', onclick: () => form.remove() }, t('common.close'))));
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      try {
+        await api.post(`/api/v1/requests/${r.id}/ready`, { at: zonedToInstant(date, time.value) }, { key: uuid() });
+        form.remove();
+        flash(status, t('board.ready_done', { id: r.id }));
+        reload(true);
+      } catch (e2) { showError(e2, err, form); }
+    });
+    return form;
+  }
+
   function cancelForm(r) {
-    const err = h('div', { class: 'error', hidden: true, role: 'alert' });
-    const sel = h('select', { name: 'reason', 'data-field': 'reason' }, CANCEL_REASONS.map((c) => h('option', { value: c }, tv('cancel', c))));
-    const note = h('input', { name: 'note', 'data-field': 'note', 'data-i18n-placeholder': 'board.cancel_note', placeholder: t('board.cancel_note') });
-    const form = h('form', { class: 'card' },
+    const err = h('div', { class: 'error', hidden: true, role: 'alert', 'data-testid': 'cancel-error' });
+    const sel = h('select', { name: 'reason', 'data-field': 'reason', 'data-testid': 'cancel-reason' }, CANCEL_REASONS.map((c) => h('option', { value: c }, tv('cancel', c))));
+    const note = h('input', { name: 'note', 'data-field': 'note', 'data-testid': 'cancel-note', 'data-i18n-placeholder': 'board.cancel_note', placeholder: t('board.cancel_note') });
+    const form = h('form', { class: 'card', 'data-testid': 'cancel-form' },
       h('h3', {}, t('board.cancel_title', { id: r.id, name: patientName(r.patient_id) })),
       h('label', {}, t('field.reason'), sel), h('label', {}, t('field.note'), note), err,
-      h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'danger' }, t('board.cancel')), h('button', { type: 'button', onclick: () => form.remove() }, t('common.close'))));
+      h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'danger', 'data-testid': 'cancel-send' }, t('board.cancel')), h('button', { type: 'button', onclick: () => form.remove() }, t('common.close'))));
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       const body = { reason: sel.value };
@@ -188,7 +208,7 @@ export async function boardView(ctx, root) {
       if (s.kind === 'pickup') aboard.add(s.request_id); else aboard.delete(s.request_id);
       const r = requestById(s.request_id);
       const who = [...aboard].map((id) => (requestById(id) ? patientName(requestById(id).patient_id) : `#${id}`));
-      return h('li', { class: `stop ${s.kind}` },
+      return h('li', { class: `stop ${s.kind}`, 'data-testid': `stop-${s.request_id}-${s.kind}` },
         h('span', { class: 'eta' }, fmtTime(s.eta)),
         h('span', { class: `kind ${s.kind}` }, tv('stop', s.kind)),
         h('span', { class: 'who' }, r ? patientName(r.patient_id) : `#${s.request_id}`),

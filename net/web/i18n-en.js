@@ -148,6 +148,7 @@ export default {
   'board.will_call': 'will-call',
   'board.ready': 'Ready now',
   'board.ready_done': 'Request {id} is ready and goes into the plan.',
+  'board.ready_title': 'Request {id} ({name}) is ready at',
   'board.assign': 'Assign',
   'board.assign_title': 'Assign request {id} ({name})',
   'board.best_vehicle': 'The best vehicle',

@@ -148,6 +148,7 @@ export default {
   'board.will_call': '等候通知',
   'board.ready': '现在可接',
   'board.ready_done': '需求 {id} 已可接，已加入计划。',
+  'board.ready_title': '需求 {id}（{name}）可出发的时间',
   'board.assign': '指派',
   'board.assign_title': '指派需求 {id}（{name}）',
   'board.best_vehicle': '最合适的车辆',
