@@ -664,6 +664,11 @@ Assignment Dispatch::ready(const Actor& actor, RequestId id, std::optional<Insta
         if (req->ready_at || req->arrive_by)
             throw_conflict("the request already has its time; assign it instead",
                            {{"ready_at", "is already set"}});
+        // The patient is ready on the day of the ride (without `at`: now, so only then).
+        if (local_date(when, find_zone(settings.time_zone)) != req->service_date)
+            throw_unprocessable("the ready time is not on the request's day",
+                                {{"at", "must be on " + format_date(req->service_date) +
+                                            " (local time)" + (at ? "" : "; give the time")}});
         req->ready_at = when;
         return insert_live(tx, settings, *req, std::nullopt, false);
     });

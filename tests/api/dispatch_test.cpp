@@ -355,6 +355,15 @@ TEST_CASE(
                                                          {"odometer_start", 6030.0}});
     CHECK(reopen.status == 409);
 
+    // A ready time on another day is refused, naming the field, and changes nothing.
+    auto other_day = f.dispatcher.post("/api/v1/requests/" + std::to_string(back) + "/ready",
+                                       json::object{{"at", day + "T23:40:00+07:00"}});
+    INFO(other_day.text);
+    CHECK(other_day.status == 422);
+    CHECK(other_day.text.find("\"field\":\"at\"") != std::string::npos);
+    CHECK(f.dispatcher.get("/api/v1/requests/" + std::to_string(back)).obj().at("ready_at") ==
+          nullptr);
+
     // The clinic calls: the will-call return joins the live plan at once.
     auto ready = f.dispatcher.post("/api/v1/requests/" + std::to_string(back) + "/ready",
                                    json::object{{"at", day + "T11:40:00+08:00"}});
