@@ -7,18 +7,9 @@
 #include <cstdint>
 #include <string>
 
-#include "lifeline/core/accounts.h"
-#include "lifeline/core/dispatch.h"
-#include "lifeline/core/fleet.h"
-#include "lifeline/core/ledger.h"
-#include "lifeline/core/settings.h"
 #include "lifeline/core/simulate.h"
-#include "lifeline/storage/account_store.h"
 #include "lifeline/storage/database.h"
-#include "lifeline/storage/dispatch_store.h"
-#include "lifeline/storage/fleet_store.h"
-#include "lifeline/storage/settings_store.h"
-#include "lifeline/storage/trip_store.h"
+#include "lifeline/storage/services.h"
 #include "temp_dir.h"
 
 using namespace lifeline;
@@ -27,23 +18,14 @@ namespace {
 
 YearTotals replay(const std::string& path, std::uint64_t seed) {
     storage::Database db({path});
-    storage::SqliteAccountStore account_store(db);
-    storage::SodiumCrypto crypto;
-    storage::SqliteFleetStore fleet_store(db);
-    storage::SqliteTripStore trip_store(db);
-    storage::SqliteSettingsStore settings_store(db);
-    storage::SqliteDispatchStore dispatch_store(db);
-    Accounts accounts(account_store, crypto);
-    Fleet fleet(fleet_store);
-    Ledger ledger(trip_store);
-    SettingsService settings(settings_store);
-    Dispatch dispatch(dispatch_store, settings);
-    accounts.ensure_admin("admin-secret-1");
-    Actor admin{account_store.find_by_name("admin")->user.id, "admin", Role::admin, std::nullopt};
+    storage::SqliteServices app(db);
+    app.accounts.ensure_admin("admin-secret-1");
+    Actor admin{app.account_store.find_by_name("admin")->user.id, "admin", Role::admin,
+                std::nullopt};
     SimulationAccounts creds;
     creds.password = "lifeline-demo";
-    YearTotals t =
-        simulate({fleet, accounts, dispatch, ledger, settings}, admin, jilin_2022(), creds, seed);
+    YearTotals t = simulate({app.fleet, app.accounts, app.dispatch, app.ledger, app.settings},
+                            admin, jilin_2022(), creds, seed);
     db.close();
     return t;
 }

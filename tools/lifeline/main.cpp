@@ -9,28 +9,15 @@
 #include <string>
 
 #include "horizon.h"
-#include "lifeline/core/accounts.h"
-#include "lifeline/core/audit.h"
-#include "lifeline/core/dispatch.h"
 #include "lifeline/core/errors.h"
-#include "lifeline/core/fleet.h"
-#include "lifeline/core/ledger.h"
-#include "lifeline/core/reports.h"
-#include "lifeline/core/settings.h"
 #include "lifeline/net/api.h"
 #include "lifeline/net/metrics.h"
 #include "lifeline/net/router.h"
 #include "lifeline/net/server.h"
-#include "lifeline/storage/account_store.h"
-#include "lifeline/storage/audit_store.h"
 #include "lifeline/storage/backup.h"
 #include "lifeline/storage/database.h"
-#include "lifeline/storage/dispatch_store.h"
-#include "lifeline/storage/fleet_store.h"
 #include "lifeline/storage/migrations.h"
-#include "lifeline/storage/report_store.h"
-#include "lifeline/storage/settings_store.h"
-#include "lifeline/storage/trip_store.h"
+#include "lifeline/storage/services.h"
 #include "report_command.h"
 #include "simulate_command.h"
 
@@ -142,44 +129,30 @@ int run_serve(int argc, char** argv) {
 
     ensure_parent_dir(db_path);
     storage::Database db({db_path});
-    storage::SqliteAccountStore account_store(db);
-    storage::SodiumCrypto crypto;
-    storage::SqliteFleetStore fleet_store(db);
-    storage::SqliteTripStore trip_store(db);
-    Accounts accounts(account_store, crypto);
-    Fleet fleet(fleet_store);
-    Ledger ledger(trip_store);
-    storage::SqliteAuditStore audit_store(db);
-    AuditLog audit(audit_store);
-    storage::SqliteSettingsStore settings_store(db);
-    SettingsService settings(settings_store);
-    storage::SqliteDispatchStore dispatch_store(db);
-    Dispatch dispatch(dispatch_store, settings);
-    storage::SqliteReportStore report_store(db);
-    Reports reports(report_store, settings);
+    storage::SqliteServices app(db);
 
     const char* env_password = std::getenv("LIFELINE_ADMIN_PASSWORD");
     std::string admin_password = env_password ? env_password : "";
-    if (!account_store.has_admin()) {
+    if (!app.account_store.has_admin()) {
         if (admin_password.empty() && demo)
             admin_password = demo_password;
         if (admin_password.empty())
             throw CliError(
                 "the database has no admin account: set LIFELINE_ADMIN_PASSWORD (8 or more "
                 "characters) to create 'admin' at start-up");
-        accounts.ensure_admin(admin_password);
+        app.accounts.ensure_admin(admin_password);
         std::cout << "created the admin account 'admin'\n";
     }
     if (demo) {
         Actor admin{0, "demo", Role::admin, std::nullopt};
-        if (auto a = account_store.find_by_name("admin"))
+        if (auto a = app.account_store.find_by_name("admin"))
             admin.user_id = a->user.id;
         // The demo is the replayed year 2022 of the Jilin City fleet (docs/simulation.md).
         SimulationAccounts creds;
         creds.password = demo_password;
-        if (fleet.list_drivers(admin, {}, PageRequest{1, std::nullopt}).items.empty()) {
-            cli::replay_year({fleet, accounts, dispatch, ledger, settings}, admin, jilin_2022(),
-                             creds, 1, std::cout);
+        if (app.fleet.list_drivers(admin, {}, PageRequest{1, std::nullopt}).items.empty()) {
+            cli::replay_year({app.fleet, app.accounts, app.dispatch, app.ledger, app.settings},
+                             admin, jilin_2022(), creds, 1, std::cout);
             std::cout << "seeded the demo fleet into " << db_path << "\n";
         }
         std::cout << "demo accounts (password for dispatcher and driver: " << creds.password
@@ -191,8 +164,8 @@ int run_serve(int argc, char** argv) {
     }
 
     net::Metrics metrics;
-    net::Services services{db,    crypto,   accounts, fleet,    ledger,
-                           audit, settings, metrics,  dispatch, reports};
+    net::Services services{db,        app.crypto,   app.accounts, app.fleet,    app.ledger,
+                           app.audit, app.settings, metrics,      app.dispatch, app.reports};
     net::Router router;
     net::register_api(router, services);
 
@@ -212,7 +185,7 @@ int run_serve(int argc, char** argv) {
         listen.host.find(':') != std::string::npos ? "[" + listen.host + "]" : listen.host;
     std::cout << "listening on http://" << shown_host << ":" << server.port() << std::endl;
     {
-        cli::ScheduleHorizon horizon(dispatch, settings);
+        cli::ScheduleHorizon horizon(app.dispatch, app.settings);
         server.run();
     }
     // Every in-flight request has been answered; commit whatever the writer still holds.

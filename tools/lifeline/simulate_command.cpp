@@ -10,17 +10,8 @@
 #include <iostream>
 #include <stdexcept>
 
-#include "lifeline/core/accounts.h"
-#include "lifeline/core/dispatch.h"
-#include "lifeline/core/fleet.h"
-#include "lifeline/core/ledger.h"
-#include "lifeline/core/settings.h"
-#include "lifeline/storage/account_store.h"
 #include "lifeline/storage/database.h"
-#include "lifeline/storage/dispatch_store.h"
-#include "lifeline/storage/fleet_store.h"
-#include "lifeline/storage/settings_store.h"
-#include "lifeline/storage/trip_store.h"
+#include "lifeline/storage/services.h"
 
 namespace po = boost::program_options;
 
@@ -114,40 +105,30 @@ int run_simulate(int argc, char** argv) {
         std::filesystem::create_directories(parent);
 
     storage::Database db({path});
-    storage::SqliteAccountStore account_store(db);
-    storage::SodiumCrypto crypto;
-    storage::SqliteFleetStore fleet_store(db);
-    storage::SqliteTripStore trip_store(db);
-    storage::SqliteSettingsStore settings_store(db);
-    storage::SqliteDispatchStore dispatch_store(db);
-    Accounts accounts(account_store, crypto);
-    Fleet fleet(fleet_store);
-    Ledger ledger(trip_store);
-    SettingsService settings(settings_store);
-    Dispatch dispatch(dispatch_store, settings);
+    storage::SqliteServices app(db);
 
     Actor admin{0, "admin", Role::admin, std::nullopt};
-    if (!fleet.list_drivers(admin, {}, PageRequest{1, std::nullopt}).items.empty())
+    if (!app.fleet.list_drivers(admin, {}, PageRequest{1, std::nullopt}).items.empty())
         throw std::runtime_error(
             "the database already has drivers: simulate needs an empty database (use a new --db)");
-    if (!account_store.has_admin()) {
+    if (!app.account_store.has_admin()) {
         const char* pw = std::getenv("LIFELINE_ADMIN_PASSWORD");
         if (!pw || !*pw)
             throw std::runtime_error(
                 "the database has no admin account: set LIFELINE_ADMIN_PASSWORD (8 or more "
                 "characters) to create 'admin'");
-        accounts.ensure_admin(pw);
+        app.accounts.ensure_admin(pw);
         std::cout << "created the admin account 'admin'\n";
     }
-    auto stored = account_store.find_by_name("admin");
+    auto stored = app.account_store.find_by_name("admin");
     if (!stored || stored->user.role != Role::admin)
         throw std::runtime_error("the database has no account named 'admin' with the admin role");
     admin.user_id = stored->user.id;
 
     SimulationAccounts creds;
     creds.password = vm["password"].as<std::string>();
-    replay_year({fleet, accounts, dispatch, ledger, settings}, admin, *scenario, creds,
-                vm["seed"].as<std::uint64_t>(), std::cout);
+    replay_year({app.fleet, app.accounts, app.dispatch, app.ledger, app.settings}, admin, *scenario,
+                creds, vm["seed"].as<std::uint64_t>(), std::cout);
     db.close();
     return 0;
 }

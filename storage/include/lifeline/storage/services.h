@@ -1,0 +1,48 @@
+#pragma once
+// Lifeline over one SQLite database: every store and the core facade over each, wired
+// once for the server, the command-line tools and the tests that run whole workflows.
+
+#include "lifeline/core/accounts.h"
+#include "lifeline/core/audit.h"
+#include "lifeline/core/dispatch.h"
+#include "lifeline/core/fleet.h"
+#include "lifeline/core/ledger.h"
+#include "lifeline/core/reports.h"
+#include "lifeline/core/settings.h"
+#include "lifeline/storage/account_store.h"
+#include "lifeline/storage/audit_store.h"
+#include "lifeline/storage/database.h"
+#include "lifeline/storage/dispatch_store.h"
+#include "lifeline/storage/fleet_store.h"
+#include "lifeline/storage/report_store.h"
+#include "lifeline/storage/settings_store.h"
+#include "lifeline/storage/trip_store.h"
+
+namespace lifeline::storage {
+
+// Members are built in the order declared: the stores, then the facades that use them.
+struct SqliteServices {
+    explicit SqliteServices(Database& database) : db(database) {}
+    SqliteServices(const SqliteServices&) = delete;
+    SqliteServices& operator=(const SqliteServices&) = delete;
+
+    Database& db;
+    SodiumCrypto crypto;
+    SqliteAccountStore account_store{db};
+    SqliteFleetStore fleet_store{db};
+    SqliteTripStore trip_store{db};
+    SqliteAuditStore audit_store{db};
+    SqliteSettingsStore settings_store{db};
+    SqliteDispatchStore dispatch_store{db};
+    SqliteReportStore report_store{db};
+
+    Accounts accounts{account_store, crypto};
+    Fleet fleet{fleet_store};
+    Ledger ledger{trip_store};
+    AuditLog audit{audit_store};
+    SettingsService settings{settings_store};
+    Dispatch dispatch{dispatch_store, settings};
+    Reports reports{report_store, settings};
+};
+
+}  // namespace lifeline::storage
