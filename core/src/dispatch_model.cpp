@@ -83,4 +83,10 @@ std::optional<StopKind> stop_kind_from(std::string_view s) {
     return lookup(stop_kinds, s);
 }
 
+ServiceDays driver_patient_days(LocalDate first, LocalDate last) {
+    using std::chrono::days;
+    using std::chrono::sys_days;
+    return {LocalDate{sys_days{first} - days{1}}, LocalDate{sys_days{last} + days{1}}};
+}
+
 }  // namespace lifeline

@@ -10,9 +10,6 @@
 namespace lifeline {
 namespace {
 
-// A driver keeps seeing the patients of a trip for a day after it started: long enough
-// to call them about a forgotten bag, short enough not to build a contact book.
-constexpr auto driver_patient_window = std::chrono::hours{24};
 constexpr int max_page = 500;
 constexpr Minutes end_of_day{24 * 60};
 constexpr int min_session_minutes = 30;
@@ -892,8 +889,9 @@ Patient Fleet::patient_for(const Actor& actor, PatientId id) {
         return get_patient(actor, id);
     if (!actor.driver_id)
         throw_forbidden("this account is not linked to a driver");
+    const LocalDate today = local_date(now(), find_zone(settings_.get().time_zone));
     auto patient =
-        store_.find_patient_of_driver(id, *actor.driver_id, now() - driver_patient_window);
+        store_.find_patient_of_driver(id, *actor.driver_id, driver_patient_days(today, today));
     // Not "forbidden": whether some other patient exists is not the driver's to know.
     if (!patient)
         throw_not_found(not_found_text("patient", id));

@@ -155,6 +155,35 @@ void check_trip_references(LedgerTx& tx, Trip& t, FieldErrors& errs,
     }
 }
 
+// The refusal a driver meets for a patient they may not log. It reads the same whether
+// the patient exists or not, and echoes nothing about them.
+constexpr const char* not_on_routes =
+    "is not on your routes for this day; ask the dispatcher to put the ride on your route, "
+    "or to log it";
+
+// The service days whose routes give a driver the right to log a patient on a trip from
+// `first` to `last` (the days around them, as for reading the patient).
+ServiceDays driver_days(Instant first, Instant last, const date::time_zone* zone) {
+    return driver_patient_days(local_date(std::min(first, last), zone),
+                               local_date(std::max(first, last), zone));
+}
+
+// A driver's whole trip: each ride's patient (named, or the request's) must be on one of
+// the driver's routes of those days. Checked before anything that would tell the driver
+// about the patient.
+void check_driver_may_log(LedgerTx& tx, const Trip& t, ServiceDays days, FieldErrors& errs) {
+    for (std::size_t i = 0; i < t.rides.size(); ++i) {
+        const Ride& r = t.rides[i];
+        PatientId patient = r.patient_id;
+        if (patient <= 0 && r.request_id)
+            patient = tx.request_patient(*r.request_id).value_or(0);
+        if (patient <= 0)
+            continue;  // an unknown request is named by the reference checks
+        if (!tx.patient_on_driver_routes(patient, t.driver_id, days))
+            errs.add(ride_field(i, r.patient_id > 0 ? "patient_id" : "request_id"), not_on_routes);
+    }
+}
+
 Trip load_own_trip(LedgerTx& tx, const Actor& actor, TripId id) {
     auto trip = tx.trip(id);
     // Another driver's trip is "not found": its existence is not theirs to know.
@@ -255,8 +284,18 @@ Trip Ledger::open_or_log(const Actor& actor, const TripInput& in) {
     check_trip_shape(t, limits_, errs);
     errs.throw_if_any();
 
+    const date::time_zone* zone = find_zone(settings_.get().time_zone);
     return store_.transact([&](LedgerTx& tx) {
         Trip trip = t;
+        if (!actor.is_dispatcher()) {
+            FieldErrors access;
+            check_driver_may_log(
+                tx, trip,
+                driver_days(trip.started_at, trip.ended_at.value_or(trip.started_at), zone),
+                access);
+            access.throw_if_any("a ride names a patient who is not on your routes",
+                                ErrorKind::unprocessable);
+        }
         FieldErrors refs;
         std::optional<Vehicle> vehicle;
         check_trip_references(tx, trip, refs, vehicle);
@@ -308,10 +347,22 @@ Trip Ledger::add_event(const Actor& actor, TripId id, const TripEvent& ev) {
         errs.add("odometer", "must be a reading between 0 and " + km_text(limits_.max_odometer));
     errs.throw_if_any();
 
+    const date::time_zone* zone = find_zone(settings_.get().time_zone);
     return store_.transact([&](LedgerTx& tx) {
         Trip trip = load_own_trip(tx, actor, id);
         if (!trip.open())
             throw_conflict("the trip is finished", {{"id", "the trip is finished"}});
+        // Only the trip's driver logs events (load_own_trip): the patient must be on their
+        // routes before anything about the patient or the request is looked at.
+        {
+            PatientId named = ev.patient_id.value_or(0);
+            if (named <= 0 && ev.request_id)
+                named = tx.request_patient(*ev.request_id).value_or(0);
+            if (named > 0 && !tx.patient_on_driver_routes(
+                                 named, trip.driver_id, driver_days(trip.started_at, ev.at, zone)))
+                throw_unprocessable("the patient is not on your routes",
+                                    {{ev.patient_id ? "patient_id" : "request_id", not_on_routes}});
+        }
         FieldErrors e;
         if (ev.at < trip.started_at)
             e.add("at", "is before the trip started");

@@ -138,4 +138,16 @@ std::optional<Patient> load_patient(Connection& c, PatientId id) {
     return load_by_id(c, "patients", patient_columns, id, read_patient);
 }
 
+bool patient_on_driver_routes(Connection& c, PatientId patient, DriverId driver, ServiceDays days) {
+    // requests_by_patient, then each request's stops and their route.
+    Statement st(c,
+                 "SELECT 1 FROM requests "
+                 "JOIN route_stops ON route_stops.request_id = requests.id "
+                 "JOIN routes ON routes.id = route_stops.route_id "
+                 "WHERE requests.patient_id = ?1 AND requests.service_date BETWEEN ?3 AND ?4 "
+                 "AND routes.driver_id = ?2 AND routes.service_date BETWEEN ?3 AND ?4 LIMIT 1");
+    st.bind_all(patient, driver, format_date(days.first), format_date(days.last));
+    return st.step();
+}
+
 }  // namespace lifeline::storage

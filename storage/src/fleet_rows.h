@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "lifeline/core/dispatch_model.h"
 #include "lifeline/core/model.h"
 #include "lifeline/storage/sqlite.h"
 
@@ -14,6 +15,10 @@ std::optional<Place> load_place(Connection& c, PlaceId id);
 std::optional<Driver> load_driver(Connection& c, DriverId id);
 std::optional<Vehicle> load_vehicle(Connection& c, VehicleId id);
 std::optional<Patient> load_patient(Connection& c, PatientId id);
+
+// Whether dispatch has `patient` on a stop of one of `driver`'s routes whose service date
+// is within `days` (the driver's right to read the patient).
+bool patient_on_driver_routes(Connection& c, PatientId patient, DriverId driver, ServiceDays days);
 
 // Column lists and row readers, so list queries read rows the same way.
 extern const char* const place_columns;

@@ -273,26 +273,11 @@ Page<Patient> SqliteFleetStore::list_patients(const PatientFilter& f, const Page
 }
 
 std::optional<Patient> SqliteFleetStore::find_patient_of_driver(PatientId patient, DriverId driver,
-                                                                Instant started_since) {
+                                                                ServiceDays days) {
     return db_.read([&](Connection& c) -> std::optional<Patient> {
-        Statement st(
-            c, std::string("SELECT ") + patient_columns +
-                   " FROM patients WHERE id = ?1 AND EXISTS ("
-                   "SELECT 1 FROM rides JOIN trips ON trips.id = rides.trip_id "
-                   "WHERE rides.patient_id = ?1 AND trips.driver_id = ?2 "
-                   "AND (trips.ended_at IS NULL OR trips.started_at >= ?3)) "
-                   // ...or a stop on one of the driver's routes of these days: the
-                   // service dates around now (UTC dates cover any local today).
-                   "OR id = ?1 AND EXISTS ("
-                   "SELECT 1 FROM route_stops JOIN routes ON routes.id = route_stops.route_id "
-                   "JOIN requests ON requests.id = route_stops.request_id "
-                   "WHERE requests.patient_id = ?1 AND routes.driver_id = ?2 "
-                   "AND routes.service_date BETWEEN date(?3, 'unixepoch') "
-                   "AND date(?3 + 172800, 'unixepoch'))");
-        st.bind_all(patient, driver, seconds(started_since));
-        if (!st.step())
+        if (!patient_on_driver_routes(c, patient, driver, days))
             return std::nullopt;
-        return read_patient(st);
+        return load_patient(c, patient);
     });
 }
 

@@ -101,6 +101,9 @@ class Tx : public LedgerTx {
             return std::nullopt;
         return st.get_int(0);
     }
+    bool patient_on_driver_routes(PatientId patient, DriverId driver, ServiceDays days) override {
+        return storage::patient_on_driver_routes(c_, patient, driver, days);
+    }
 
     std::optional<Trip> trip(TripId id) override { return load_trip(c_, id); }
 

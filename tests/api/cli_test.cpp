@@ -91,8 +91,7 @@ TEST_CASE("backup copies a consistent database while the server runs and SIGTERM
     SeededFleet f;
     for (int i = 0; i < 5; ++i)
         REQUIRE(f.driver1
-                    .post("/api/v1/trips",
-                          SeededFleet::whole_trip(f.sedan_id, 1000 + 50 * i, 1040 + 50 * i,
+                    .post("/api/v1/trips", f.trip(f.sedan_id, 1000 + 50 * i, 1040 + 50 * i,
                                                   f.walker_id, "2022-03-1" + std::to_string(i)))
                     .status == 201);
     lifeline::testing::TempDir dir;

@@ -1,9 +1,16 @@
 #pragma once
 // A small fleet created over the API by the admin: a dispatcher, a dialysis center,
-// two drivers with accounts, a sedan and a wheelchair van, an ambulatory and a
-// wheelchair patient. Every API test starts from it on a fresh server.
+// two drivers with accounts (working 06:00-14:00 every day), a sedan and a wheelchair
+// van, an ambulatory and a wheelchair patient. Every API test starts from it on a fresh
+// server.
 
 #include <catch2/catch.hpp>
+
+#include <chrono>
+#include <ctime>
+#include <set>
+#include <string>
+#include <tuple>
 
 #include "live_server.h"
 
@@ -27,12 +34,42 @@ struct SeededFleet {
     // A finished trip body for `driver`'s own use (driver_id is added for dispatchers).
     static json::object whole_trip(std::int64_t vehicle, double odo_start, double odo_end,
                                    std::int64_t patient, const std::string& day = "2022-03-14");
+
+    // Puts `patient` on the route of `vehicle` (and so of its driver) on `day`, as the
+    // dispatcher does: a ride to the center at 07:30 local, assigned to the vehicle (the
+    // van's driver is trained first for a wheelchair user). A driver logs rides only for
+    // patients dispatch has on their routes. Once per vehicle, patient and day.
+    void put_on_route(std::int64_t vehicle, std::int64_t patient, const std::string& day);
+    // whole_trip for a ride dispatch gave the vehicle's driver (put_on_route first).
+    json::object trip(std::int64_t vehicle, double odo_start, double odo_end, std::int64_t patient,
+                      const std::string& day = "2022-03-14");
+
+  private:
+    std::set<std::tuple<std::int64_t, std::int64_t, std::string>> routed_;
 };
 
 inline ApiResult require_created(ApiResult r) {
     INFO(r.text);
     REQUIRE(r.status == 201);
     return r;
+}
+
+// Today's date in the organisation's default zone, Asia/Shanghai (UTC+8, no DST).
+inline std::string today_in_shanghai() {
+    std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() +
+                                                         std::chrono::hours{8});
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    return buf;
+}
+
+inline json::array every_day_from_six_to_two() {
+    json::array shifts;
+    for (int weekday = 1; weekday <= 7; ++weekday)
+        shifts.push_back(json::object{{"weekday", weekday}, {"start", "06:00"}, {"end", "14:00"}});
+    return shifts;
 }
 
 inline SeededFleet::SeededFleet()
@@ -48,17 +85,13 @@ inline SeededFleet::SeededFleet()
                                                                   {"kind", "dialysis_center"}}))
             .id();
     auto driver = [&](const char* name, bool trained) {
-        return require_created(
-                   admin.post(
-                       "/api/v1/drivers",
-                       json::object{
-                           {"name", name},
-                           {"phone", "13904321000"},
-                           {"group", "民建"},
-                           {"home", {{"lat", 43.83}, {"lon", 126.54}}},
-                           {"wheelchair_trained", trained},
-                           {"shifts",
-                            json::array{{{"weekday", 1}, {"start", "06:00"}, {"end", "14:00"}}}}}))
+        return require_created(admin.post("/api/v1/drivers",
+                                          json::object{{"name", name},
+                                                       {"phone", "13904321000"},
+                                                       {"group", "民建"},
+                                                       {"home", {{"lat", 43.83}, {"lon", 126.54}}},
+                                                       {"wheelchair_trained", trained},
+                                                       {"shifts", every_day_from_six_to_two()}}))
             .id();
     };
     driver_id1 = driver("王建国", true);
@@ -121,6 +154,32 @@ inline json::object SeededFleet::whole_trip(std::int64_t vehicle, double odo_sta
                                                {"picked_up_at", day + "T06:50:00+08:00"},
                                                {"dropped_off_at", day + "T07:20:00+08:00"},
                                                {"outcome", "completed"}}}}};
+}
+
+inline void SeededFleet::put_on_route(std::int64_t vehicle, std::int64_t patient,
+                                      const std::string& day) {
+    if (!routed_.emplace(vehicle, patient, day).second)
+        return;
+    if (patient == wheelchair_id && vehicle == van_id) {
+        auto trained = dispatcher.patch("/api/v1/drivers/" + std::to_string(driver_id2),
+                                        json::object{{"wheelchair_trained", true}});
+        INFO(trained.text);
+        REQUIRE(trained.status == 200);
+    }
+    auto request = require_created(
+        dispatcher.post("/api/v1/requests", json::object{{"patient_id", patient},
+                                                         {"direction", "to_center"},
+                                                         {"arrive_by", day + "T07:30:00+08:00"}}));
+    auto assigned = dispatcher.post("/api/v1/requests/" + std::to_string(request.id()) + "/assign",
+                                    json::object{{"vehicle_id", vehicle}});
+    INFO(assigned.text);
+    REQUIRE(assigned.status == 200);
+}
+
+inline json::object SeededFleet::trip(std::int64_t vehicle, double odo_start, double odo_end,
+                                      std::int64_t patient, const std::string& day) {
+    put_on_route(vehicle, patient, day);
+    return whole_trip(vehicle, odo_start, odo_end, patient, day);
 }
 
 }  // namespace lifeline::test

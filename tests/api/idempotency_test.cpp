@@ -130,8 +130,8 @@ TEST_CASE("every POST replays its first answer for the same key and body", "[api
     auto counter = [](Api& api, const char* collection) {
         return [&api, collection] { return count(api, collection); };
     };
-    auto trip = SeededFleet::whole_trip(f.sedan_id, 1000, 1040, f.walker_id);
-    auto other_trip = SeededFleet::whole_trip(f.sedan_id, 1000, 1041, f.walker_id);
+    auto trip = f.trip(f.sedan_id, 1000, 1040, f.walker_id);
+    auto other_trip = f.trip(f.sedan_id, 1000, 1041, f.walker_id);
 
     struct Row {
         std::string what;
@@ -204,6 +204,7 @@ TEST_CASE("every POST replays its first answer for the same key and body", "[api
 
 TEST_CASE("a trip's events and finish replay without a second ride", "[api][idempotency]") {
     SeededFleet f;
+    f.put_on_route(f.sedan_id, f.walker_id, today_in_shanghai());
     auto open = send_twice(f.driver1, v1 + "/trips",
                            json::object{{"vehicle_id", f.sedan_id},
                                         {"started_at", ago(std::chrono::minutes{90})},
@@ -256,11 +257,9 @@ TEST_CASE("a trip's events and finish replay without a second ride", "[api][idem
 
 TEST_CASE("keys belong to one account", "[api][idempotency]") {
     SeededFleet f;
-    auto mine =
-        f.driver1.post(v1 + "/trips", SeededFleet::whole_trip(f.sedan_id, 1000, 1030, f.walker_id),
-                       key("monday-morning"));
-    auto theirs = f.driver2.post(v1 + "/trips",
-                                 SeededFleet::whole_trip(f.van_id, 5000, 5020, f.wheelchair_id),
+    auto mine = f.driver1.post(v1 + "/trips", f.trip(f.sedan_id, 1000, 1030, f.walker_id),
+                               key("monday-morning"));
+    auto theirs = f.driver2.post(v1 + "/trips", f.trip(f.van_id, 5000, 5020, f.wheelchair_id),
                                  key("monday-morning"));
     INFO(mine.text << "\n" << theirs.text);
     REQUIRE(mine.status == 201);
@@ -271,8 +270,7 @@ TEST_CASE("keys belong to one account", "[api][idempotency]") {
     CHECK(count(f.dispatcher, "trips") == 2);
 
     // Each replays their own.
-    auto again = f.driver2.post(v1 + "/trips",
-                                SeededFleet::whole_trip(f.van_id, 5000, 5020, f.wheelchair_id),
+    auto again = f.driver2.post(v1 + "/trips", f.trip(f.van_id, 5000, 5020, f.wheelchair_id),
                                 key("monday-morning"));
     CHECK(again.text == theirs.text);
     CHECK(replayed(again));
@@ -289,7 +287,7 @@ TEST_CASE("keys belong to one account", "[api][idempotency]") {
 
 TEST_CASE("a refused request leaves its key unused and writes nothing", "[api][idempotency]") {
     SeededFleet f;
-    auto trip = SeededFleet::whole_trip(f.sedan_id, 1000, 1040, f.walker_id);
+    auto trip = f.trip(f.sedan_id, 1000, 1040, f.walker_id);
 
     // Bad input (400), then a corrected retry with a new key.
     auto bad = trip;
@@ -305,7 +303,7 @@ TEST_CASE("a refused request leaves its key unused and writes nothing", "[api][i
     CHECK(count(f.dispatcher, "trips") == 1);
 
     // A rule the database checks (422), then a corrected retry with a new key.
-    auto next = SeededFleet::whole_trip(f.sedan_id, 1040, 1070, f.walker_id, "2022-03-15");
+    auto next = f.trip(f.sedan_id, 1040, 1070, f.walker_id, "2022-03-15");
     auto below = next;
     below["odometer_start"] = 900.0;  // below the sedan's 1040 km
     r = f.driver1.post(v1 + "/trips", below, key("attempt-3"));
@@ -332,7 +330,7 @@ TEST_CASE("a refused request leaves its key unused and writes nothing", "[api][i
     CHECK(count(f.dispatcher, "places") == places);
 
     // A key that is empty or too long is itself bad input.
-    auto trip3 = SeededFleet::whole_trip(f.sedan_id, 1070, 1090, f.walker_id, "2022-03-16");
+    auto trip3 = f.trip(f.sedan_id, 1070, 1090, f.walker_id, "2022-03-16");
     auto empty = f.driver1.post(v1 + "/trips", trip3, key(""));
     auto huge = f.driver1.post(v1 + "/trips", trip3, key(std::string(201, 'k')));
     CHECK(empty.status == 400);
@@ -345,17 +343,18 @@ TEST_CASE("a refused request leaves its key unused and writes nothing", "[api][i
 TEST_CASE("concurrent retries with one key write once", "[api][idempotency][concurrency]") {
     SeededFleet f;
     auto trips = burst(f.server, f.driver1.token(), 8, v1 + "/trips",
-                       SeededFleet::whole_trip(f.sedan_id, 1000, 1040, f.walker_id), "burst");
+                       f.trip(f.sedan_id, 1000, 1040, f.walker_id), "burst");
     require_one_answer(trips, 201);
     CHECK(count(f.dispatcher, "trips") == 1);
 
+    f.put_on_route(f.van_id, f.wheelchair_id, today_in_shanghai());
     auto open =
-        f.driver1.post(v1 + "/trips", json::object{{"vehicle_id", f.van_id},
+        f.driver2.post(v1 + "/trips", json::object{{"vehicle_id", f.van_id},
                                                    {"started_at", ago(std::chrono::minutes{30})},
                                                    {"odometer_start", 5000.0}});
     REQUIRE(open.status == 201);
     const std::string trip = v1 + "/trips/" + std::to_string(open.id());
-    auto pickups = burst(f.server, f.driver1.token(), 8, trip + "/events",
+    auto pickups = burst(f.server, f.driver2.token(), 8, trip + "/events",
                          json::object{{"type", "pickup"},
                                       {"patient_id", f.wheelchair_id},
                                       {"at", ago(std::chrono::minutes{20})}},

@@ -39,6 +39,7 @@ void require_problem(const ApiResult& r, int status, const std::string& field) {
 
 TEST_CASE("a driver opens a trip, logs pickup and drop-off, and finishes it", "[api][ledger]") {
     SeededFleet f;
+    f.put_on_route(f.sedan_id, f.walker_id, "2022-03-14");
     auto open =
         f.driver1.post("/api/v1/trips", json::object{{"vehicle_id", f.sedan_id},
                                                      {"started_at", "2022-03-14T06:30:00+08:00"},
@@ -95,8 +96,7 @@ TEST_CASE("a driver opens a trip, logs pickup and drop-off, and finishes it", "[
 
 TEST_CASE("a whole finished trip is logged in one call", "[api][ledger]") {
     SeededFleet f;
-    auto r = f.driver1.post("/api/v1/trips",
-                            SeededFleet::whole_trip(f.sedan_id, 1000, 1052, f.walker_id));
+    auto r = f.driver1.post("/api/v1/trips", f.trip(f.sedan_id, 1000, 1052, f.walker_id));
     INFO(r.text);
     REQUIRE(r.status == 201);
     CHECK(r.obj().at("km").to_number<double>() == Approx(52.0));
@@ -111,11 +111,10 @@ TEST_CASE("a whole finished trip is logged in one call", "[api][ledger]") {
 TEST_CASE("every ledger rule answers problem+json naming the field and writes nothing",
           "[api][ledger][validation]") {
     SeededFleet f;
-    REQUIRE(f.driver1
-                .post("/api/v1/trips", SeededFleet::whole_trip(f.sedan_id, 1000, 1050, f.walker_id))
-                .status == 201);
+    REQUIRE(f.driver1.post("/api/v1/trips", f.trip(f.sedan_id, 1000, 1050, f.walker_id)).status ==
+            201);
     const auto before = trip_count(f.dispatcher);
-    auto trip = SeededFleet::whole_trip(f.sedan_id, 1050, 1100, f.walker_id, "2022-03-15");
+    auto trip = f.trip(f.sedan_id, 1050, 1100, f.walker_id, "2022-03-15");
     auto ride = [&]() -> json::object& { return trip["rides"].as_array()[0].as_object(); };
 
     SECTION("odometer_end below odometer_start") {
@@ -134,16 +133,26 @@ TEST_CASE("every ledger rule answers problem+json naming the field and writes no
         ride()["picked_up_at"] = "2022-03-15T05:00:00+08:00";
         require_problem(f.driver1.post("/api/v1/trips", trip), 400, "rides[0].picked_up_at");
     }
+    // A dispatcher may log any patient, so the rules after the driver's access show.
     SECTION("a wheelchair user on a vehicle with no wheelchair space") {
         ride()["patient_id"] = f.wheelchair_id;
-        require_problem(f.driver1.post("/api/v1/trips", trip), 422, "rides[0].patient_id");
+        trip["driver_id"] = f.driver_id1;
+        require_problem(f.dispatcher.post("/api/v1/trips", trip), 422, "rides[0].patient_id");
     }
     SECTION("unknown ids") {
         trip["vehicle_id"] = 9999;
         ride()["patient_id"] = 8888;
-        auto r = f.driver1.post("/api/v1/trips", trip);
+        trip["driver_id"] = f.driver_id1;
+        auto r = f.dispatcher.post("/api/v1/trips", trip);
         require_problem(r, 422, "vehicle_id");
         CHECK(names(r, "rides[0].patient_id"));
+    }
+    SECTION("a patient who is not on the driver's routes, before anything else") {
+        trip["vehicle_id"] = 9999;
+        ride()["patient_id"] = f.wheelchair_id;
+        auto r = f.driver1.post("/api/v1/trips", trip);
+        require_problem(r, 422, "rides[0].patient_id");
+        CHECK(!names(r, "vehicle_id"));
     }
     SECTION("a time without an offset") {
         trip["started_at"] = "2022-03-15T06:30:00";
@@ -198,10 +207,9 @@ TEST_CASE("every ledger rule answers problem+json naming the field and writes no
 TEST_CASE("a dispatcher may confirm an odometer correction, which is audited",
           "[api][ledger][audit]") {
     SeededFleet f;
-    REQUIRE(f.driver1
-                .post("/api/v1/trips", SeededFleet::whole_trip(f.sedan_id, 1000, 1500, f.walker_id))
-                .status == 201);
-    auto trip = SeededFleet::whole_trip(f.sedan_id, 1100, 1150, f.walker_id, "2022-03-15");
+    REQUIRE(f.driver1.post("/api/v1/trips", f.trip(f.sedan_id, 1000, 1500, f.walker_id)).status ==
+            201);
+    auto trip = f.trip(f.sedan_id, 1100, 1150, f.walker_id, "2022-03-15");
     trip["driver_id"] = f.driver_id1;
     trip["confirm_odometer_correction"] = true;
 
@@ -230,8 +238,7 @@ TEST_CASE("a dispatcher may confirm an odometer correction, which is audited",
 TEST_CASE("a dispatcher corrects a trip with a required reason, recorded in the audit log",
           "[api][ledger][audit]") {
     SeededFleet f;
-    auto created = f.driver1.post("/api/v1/trips",
-                                  SeededFleet::whole_trip(f.sedan_id, 1000, 1052, f.walker_id));
+    auto created = f.driver1.post("/api/v1/trips", f.trip(f.sedan_id, 1000, 1052, f.walker_id));
     REQUIRE(created.status == 201);
     const std::string path = "/api/v1/trips/" + std::to_string(created.id());
 
@@ -261,8 +268,7 @@ TEST_CASE("a dispatcher corrects a trip with a required reason, recorded in the 
 
 TEST_CASE("a driver can neither read nor write another driver's trips", "[api][ledger][roles]") {
     SeededFleet f;
-    auto mine = f.driver1.post("/api/v1/trips",
-                               SeededFleet::whole_trip(f.sedan_id, 1000, 1052, f.walker_id));
+    auto mine = f.driver1.post("/api/v1/trips", f.trip(f.sedan_id, 1000, 1052, f.walker_id));
     REQUIRE(mine.status == 201);
     auto open =
         f.driver2.post("/api/v1/trips", json::object{{"vehicle_id", f.van_id},
@@ -302,8 +308,8 @@ TEST_CASE("the ledger lists trips with filters and cursor pagination", "[api][le
     SeededFleet f;
     double odo = 1000;
     for (int day = 10; day < 17; ++day) {
-        auto body = SeededFleet::whole_trip(f.sedan_id, odo, odo + 40, f.walker_id,
-                                            "2022-03-" + std::to_string(day));
+        auto body =
+            f.trip(f.sedan_id, odo, odo + 40, f.walker_id, "2022-03-" + std::to_string(day));
         REQUIRE(f.driver1.post("/api/v1/trips", body).status == 201);
         odo += 40;
     }

@@ -23,14 +23,12 @@ std::string slurp(const std::string& path) {
 TEST_CASE("lifeline report renders the API's reports from the database file",
           "[api][reports][cli]") {
     SeededFleet f;
-    REQUIRE(f.driver1
-                .post("/api/v1/trips",
-                      SeededFleet::whole_trip(f.sedan_id, 1000, 1052.3, f.walker_id, "2022-03-14"))
-                .status == 201);
-    REQUIRE(f.driver2
-                .post("/api/v1/trips",
-                      SeededFleet::whole_trip(f.van_id, 5000, 5040, f.wheelchair_id, "2022-04-01"))
-                .status == 201);
+    REQUIRE(
+        f.driver1.post("/api/v1/trips", f.trip(f.sedan_id, 1000, 1052.3, f.walker_id, "2022-03-14"))
+            .status == 201);
+    REQUIRE(
+        f.driver2.post("/api/v1/trips", f.trip(f.van_id, 5000, 5040, f.wheelchair_id, "2022-04-01"))
+            .status == 201);
     lifeline::testing::TempDir out;
 
     SECTION("csv tables are byte for byte the API's") {

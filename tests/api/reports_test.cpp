@@ -105,10 +105,10 @@ struct ReportFleet : SeededFleet {
                              json::object{{"name", "王建国, \"老王\" <b>"}});
         INFO(r.text);
         REQUIRE(r.status == 200);
-        log(driver1, whole_trip(sedan_id, 1000, 1052.3, walker_id, "2022-03-14"));
-        log(driver1, whole_trip(sedan_id, 1060, 1090, walker_id, "2022-03-16"));  // 7.7 km unlogged
-        log(driver2, whole_trip(van_id, 5000, 5040, wheelchair_id, "2022-03-15"));
-        log(driver2, whole_trip(van_id, 5040, 5070, wheelchair_id, "2022-04-01"));
+        log(driver1, trip(sedan_id, 1000, 1052.3, walker_id, "2022-03-14"));
+        log(driver1, trip(sedan_id, 1060, 1090, walker_id, "2022-03-16"));  // 7.7 km unlogged
+        log(driver2, trip(van_id, 5000, 5040, wheelchair_id, "2022-03-15"));
+        log(driver2, trip(van_id, 5040, 5070, wheelchair_id, "2022-04-01"));
     }
     void log(Api& who, const json::object& trip) {
         auto r = who.post("/api/v1/trips", trip);

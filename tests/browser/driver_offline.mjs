@@ -2,7 +2,7 @@
 // back online, and the ledger holds exactly one trip with the right odometer readings.
 // The first answer to the start is lost on the way back, so the page must retry with
 // the same Idempotency-Key and the server must not log it twice.
-import { run, check, equal, apiClient, watchPage, artifacts, DEMO_PASSWORD } from './harness.mjs';
+import { run, check, equal, apiClient, watchPage, artifacts, todayIn, DEMO_PASSWORD } from './harness.mjs';
 import path from 'node:path';
 
 await run('driver logs a whole trip offline', async ({ server, browser, problems }) => {
@@ -11,9 +11,20 @@ await run('driver logs a whole trip offline', async ({ server, browser, problems
   const me = (await driverApi.get('/api/v1/auth/me')).json;
   check(me.driver_id, 'the demo driver account is linked to a driver');
   const vehicles = (await dispatcher.get('/api/v1/vehicles?active=true&limit=500')).json.items;
-  const vehicle = vehicles.find((v) => v.driver_id === me.driver_id) || vehicles[0];
+  const vehicle = vehicles.find((v) => v.driver_id === me.driver_id);
+  check(vehicle, 'the driver has a vehicle');
   const patients = (await dispatcher.get('/api/v1/patients?active=true&limit=500')).json.items;
   const patient = patients.find((p) => p.mobility === 'ambulatory');
+  // A driver logs rides only for patients dispatch put on their routes: the dispatcher
+  // gives the driver a ride with this patient today, at noon in the demo's zone.
+  const zone = (await dispatcher.get('/api/v1/settings')).json.time_zone;
+  equal(zone, 'Asia/Shanghai', 'the demo runs in Jilin time');
+  const allDay = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, start: '00:00', end: '23:59' }));
+  equal((await dispatcher.patch(`/api/v1/drivers/${me.driver_id}`, { shifts: allDay })).status, 200, 'the driver works today');
+  const ride = await dispatcher.post('/api/v1/requests', { patient_id: patient.id, direction: 'to_center', arrive_by: `${todayIn(zone)}T12:00:00+08:00` });
+  equal(ride.status, 201, `a ride today (${ride.text})`);
+  const assigned = await dispatcher.post(`/api/v1/requests/${ride.json.id}/assign`, { vehicle_id: vehicle.id });
+  equal(assigned.status, 200, `the ride is on the driver's route (${assigned.text})`);
   const before = (await dispatcher.get(`/api/v1/trips?vehicle_id=${vehicle.id}&limit=500`)).json.items.length;
   const odoStart = Math.ceil(vehicle.odometer_km) + 3;
   const odoEnd = odoStart + 27;

@@ -3,21 +3,14 @@
 // service worker with the last manifest, a whole trip is logged into the outbox, a
 // second reload keeps it, and back online it drains into the ledger once. The worker
 // never answers for the API, and its route carries the static files' headers.
-import { run, check, equal, apiClient, watchPage, artifacts, DEMO_PASSWORD } from './harness.mjs';
+import { run, check, equal, apiClient, watchPage, artifacts, todayIn, DEMO_PASSWORD } from './harness.mjs';
 import path from 'node:path';
 
-// Today's date in `zone`, as the page computes it (YYYY-MM-DD).
 // Minutes after local midnight in `zone`, now.
 function minutesIn(zone) {
   const p = {};
   for (const { type, value } of new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date())) p[type] = value;
   return Number(p.hour) * 60 + Number(p.minute);
-}
-
-function todayIn(zone) {
-  const p = {};
-  for (const { type, value } of new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date())) p[type] = value;
-  return `${p.year}-${p.month}-${p.day}`;
 }
 
 await run('driver page reloads offline', async ({ server, browser, problems }) => {

@@ -20,6 +20,13 @@ export const DEMO_PASSWORD = 'lifeline-demo';
 export const artifacts = process.env.LIFELINE_ARTIFACTS || path.resolve('browser-artifacts');
 fs.mkdirSync(artifacts, { recursive: true });
 
+// Today's date in `zone`, as the pages compute it (YYYY-MM-DD).
+export function todayIn(zone) {
+  const p = {};
+  for (const { type, value } of new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date())) p[type] = value;
+  return `${p.year}-${p.month}-${p.day}`;
+}
+
 export function check(cond, message) {
   if (!cond) throw new Error(`check failed: ${message}`);
 }

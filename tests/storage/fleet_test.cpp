@@ -11,6 +11,7 @@
 #include "lifeline/core/fleet.h"
 #include "lifeline/storage/database.h"
 #include "lifeline/storage/fleet_store.h"
+#include "lifeline/storage/settings_store.h"
 #include "temp_dir.h"
 
 using namespace lifeline;
@@ -26,7 +27,9 @@ struct FleetFixture {
     TempDir dir;
     Database db{{dir.file("fleet.db")}};
     SqliteFleetStore store{db};
-    Fleet fleet{store};
+    SqliteSettingsStore settings_store{db};
+    SettingsService settings{settings_store};
+    Fleet fleet{store, settings};
     Actor dispatcher{7, "dispatch-wang", Role::dispatcher, std::nullopt};
     Actor admin{1, "admin", Role::admin, std::nullopt};
 
@@ -732,64 +735,79 @@ TEST_CASE("only dispatchers and admins manage the fleet", "[storage][fleet]") {
     CHECK(f.counts() == before);
 }
 
-TEST_CASE("a driver sees a patient only while carrying them", "[storage][fleet]") {
+TEST_CASE("a driver sees a patient only while dispatch has them on the driver's routes",
+          "[storage][fleet][privacy]") {
     FleetFixture f;
     const Place c = f.fleet.create_place(f.dispatcher, center());
     const Driver zhang = f.fleet.create_driver(f.dispatcher, volunteer("张伟"));
     const Driver wang = f.fleet.create_driver(f.dispatcher, volunteer("王芳"));
     const Vehicle v1 = f.fleet.create_vehicle(f.dispatcher, van("吉B00001"));
     const Vehicle v2 = f.fleet.create_vehicle(f.dispatcher, van("吉B00002"));
-    const Patient aboard = f.fleet.create_patient(f.dispatcher, patient(c.id, "在车上"));
-    const Patient earlier = f.fleet.create_patient(f.dispatcher, patient(c.id, "今天早上"));
+    const Patient today = f.fleet.create_patient(f.dispatcher, patient(c.id, "今天"));
+    const Patient yesterday = f.fleet.create_patient(f.dispatcher, patient(c.id, "昨天"));
+    const Patient tomorrow = f.fleet.create_patient(f.dispatcher, patient(c.id, "明天"));
     const Patient last_week = f.fleet.create_patient(f.dispatcher, patient(c.id, "上周"));
+    const Patient carried = f.fleet.create_patient(f.dispatcher, patient(c.id, "载过"));
     const Patient stranger = f.fleet.create_patient(f.dispatcher, patient(c.id, "别人"));
 
-    const auto t = [](Instant i) { return std::int64_t(i.time_since_epoch().count()); };
-    const Instant n = now();
+    // Local dates in the organisation's zone (Asia/Shanghai by default).
+    const auto zone = find_zone("Asia/Shanghai");
+    const auto date_in = [&](int offset) {
+        return format_date(local_date(now() + hours{24 * offset}, zone));
+    };
     f.db.write([&](Connection& conn) {
         conn.exec(
             "INSERT INTO users (id, username, password_hash, role, created_at) "
             "VALUES (1, 'admin', 'x', 'admin', 0)");
-        auto trip = [&](DriverId driver, VehicleId vehicle, Instant started,
-                        std::optional<Instant> ended) {
-            Statement st(
-                conn,
-                "INSERT INTO trips (driver_id, vehicle_id, started_at, ended_at, "
-                "odometer_start, odometer_end, created_by) VALUES (?, ?, ?, ?, 100, ?, 1)");
-            std::optional<std::int64_t> end_s;
-            std::optional<double> end_km;
-            if (ended) {
-                end_s = t(*ended);
-                end_km = 120.0;
-            }
-            st.bind_all(driver, vehicle, t(started), end_s, end_km).run();
-            return conn.last_insert_id();
+        auto on_route = [&](DriverId driver, VehicleId vehicle, PatientId p,
+                            const std::string& date) {
+            Statement rq(conn,
+                         "INSERT INTO requests (patient_id, direction, service_date, pickup_lat, "
+                         "pickup_lon, dropoff_lat, dropoff_lon, status, source, created_at, "
+                         "updated_at) VALUES (?, 'to_center', ?, 43.8, 126.5, 43.85, 126.54, "
+                         "'scheduled', 'manual', 0, 0)");
+            rq.bind_all(p, date).run();
+            const auto request = conn.last_insert_id();
+            Statement rt(conn,
+                         "INSERT INTO routes (service_date, vehicle_id, driver_id, created_at) "
+                         "VALUES (?, ?, ?, 0)");
+            rt.bind_all(date, vehicle, driver).run();
+            const auto route = conn.last_insert_id();
+            Statement st(conn,
+                         "INSERT INTO route_stops (route_id, seq, request_id, kind, eta) "
+                         "VALUES (?, 0, ?, 'pickup', 0), (?, 1, ?, 'dropoff', 0)");
+            st.bind_all(route, request, route, request).run();
         };
-        auto ride = [&](std::int64_t trip_id, PatientId patient_id, const char* outcome) {
-            Statement st(conn, "INSERT INTO rides (trip_id, patient_id, outcome) VALUES (?, ?, ?)");
-            st.bind_all(trip_id, patient_id, outcome).run();
-        };
-        // An open trip that started two days ago still counts: the patient may be aboard.
-        ride(trip(zhang.id, v1.id, n - hours{48}, std::nullopt), aboard.id, "aboard");
-        ride(trip(zhang.id, v2.id, n - hours{5}, n - hours{4}), earlier.id, "completed");
-        ride(trip(zhang.id, v2.id, n - hours{24 * 7}, n - hours{24 * 7 - 1}), last_week.id,
-             "completed");
-        ride(trip(wang.id, v2.id, n - hours{3}, n - hours{2}), stranger.id, "completed");
+        on_route(zhang.id, v1.id, today.id, date_in(0));
+        on_route(zhang.id, v1.id, yesterday.id, date_in(-1));
+        on_route(zhang.id, v1.id, tomorrow.id, date_in(1));
+        on_route(zhang.id, v1.id, last_week.id, date_in(-7));
+        on_route(wang.id, v2.id, stranger.id, date_in(0));
+        // A ride zhang logged an hour ago grants nothing: dispatch never gave them `carried`.
+        Statement trip(conn,
+                       "INSERT INTO trips (driver_id, vehicle_id, started_at, odometer_start, "
+                       "created_by) VALUES (?, ?, ?, 100, 1)");
+        trip.bind_all(zhang.id, v1.id, now().time_since_epoch().count() - 3600).run();
+        Statement ride(conn,
+                       "INSERT INTO rides (trip_id, patient_id, outcome) VALUES (?, ?, 'aboard')");
+        ride.bind_all(conn.last_insert_id(), carried.id).run();
     });
 
     const Actor driver{9, "zhangwei", Role::driver, zhang.id};
-    CHECK(f.fleet.patient_for(driver, aboard.id).name == "在车上");
-    CHECK(f.fleet.patient_for(driver, earlier.id).name == "今天早上");
+    CHECK(f.fleet.patient_for(driver, today.id).name == "今天");
+    CHECK(f.fleet.patient_for(driver, yesterday.id).name == "昨天");
+    CHECK(f.fleet.patient_for(driver, tomorrow.id).name == "明天");
     CHECK(kind_of([&] { f.fleet.patient_for(driver, last_week.id); }) == ErrorKind::not_found);
+    CHECK(kind_of([&] { f.fleet.patient_for(driver, carried.id); }) == ErrorKind::not_found);
     CHECK(kind_of([&] { f.fleet.patient_for(driver, stranger.id); }) == ErrorKind::not_found);
     CHECK(kind_of([&] { f.fleet.patient_for(driver, 4242); }) == ErrorKind::not_found);
 
     const Actor other{10, "wangfang", Role::driver, wang.id};
-    CHECK(kind_of([&] { f.fleet.patient_for(other, aboard.id); }) == ErrorKind::not_found);
+    CHECK(kind_of([&] { f.fleet.patient_for(other, today.id); }) == ErrorKind::not_found);
     CHECK(f.fleet.patient_for(other, stranger.id).name == "别人");
 
     const Actor unlinked{11, "nobody", Role::driver, std::nullopt};
-    CHECK(kind_of([&] { f.fleet.patient_for(unlinked, aboard.id); }) == ErrorKind::forbidden);
+    CHECK(kind_of([&] { f.fleet.patient_for(unlinked, today.id); }) == ErrorKind::forbidden);
 
     CHECK(f.fleet.patient_for(f.dispatcher, last_week.id).name == "上周");
     CHECK(kind_of([&] { f.fleet.patient_for(f.dispatcher, 4242); }) == ErrorKind::not_found);

@@ -42,9 +42,9 @@ struct ReportFixture {
     SqliteTripStore trip_store{db};
     SqliteSettingsStore settings_store{db};
     SqliteReportStore report_store{db};
-    Fleet fleet{fleet_store};
-    Ledger ledger{trip_store};
     SettingsService settings{settings_store};
+    Fleet fleet{fleet_store, settings};
+    Ledger ledger{trip_store, settings};
     Reports reports{report_store, settings};
     Actor admin{1, "admin", Role::admin, std::nullopt};
     Actor dispatcher{2, "dispatch-li", Role::dispatcher, std::nullopt};

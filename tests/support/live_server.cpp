@@ -1,5 +1,7 @@
 #include "live_server.h"
 
+#include <cstdlib>
+
 #include <catch2/catch.hpp>
 
 #include <fcntl.h>
@@ -84,7 +86,11 @@ std::vector<std::string> ApiResult::error_fields() const {
     return out;
 }
 
+// LIFELINE_TEST_SERVER runs the tests against another build of the server, e.g. an
+// older one, to show that a new test fails there.
 std::string lifeline_binary() {
+    if (const char* other = std::getenv("LIFELINE_TEST_SERVER"); other && *other)
+        return other;
     return LIFELINE_BIN;
 }
 

@@ -78,7 +78,9 @@ Fixture build_fleet(storage::Database& db, Lcg& rng, long vehicles) {
     const Actor admin{fx.admin, "admin", Role::admin, std::nullopt};
 
     storage::SqliteFleetStore fleet_store(db);
-    Fleet fleet(fleet_store);
+    storage::SqliteSettingsStore settings_store(db);
+    SettingsService settings(settings_store);
+    Fleet fleet(fleet_store, settings);
     auto near_jilin = [&](double spread) {
         return GeoPoint{43.85 + (rng.uniform() - 0.5) * spread,
                         126.55 + (rng.uniform() - 0.5) * spread};

@@ -98,4 +98,14 @@ std::optional<RequestSource> request_source_from(std::string_view s);
 std::optional<RouteStatus> route_status_from(std::string_view s);
 std::optional<StopKind> stop_kind_from(std::string_view s);
 
+// Privacy by dispatch: a driver may read a patient, and log rides and events for them,
+// only while dispatch has the patient on one of the driver's routes with a service date
+// from the day before the first day to the day after the last. What a driver logs never
+// widens it.
+struct ServiceDays {
+    LocalDate first;
+    LocalDate last;
+};
+ServiceDays driver_patient_days(LocalDate first, LocalDate last);
+
 }  // namespace lifeline

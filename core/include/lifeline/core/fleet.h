@@ -11,8 +11,10 @@
 #include <utility>
 #include <vector>
 
+#include "lifeline/core/dispatch_model.h"
 #include "lifeline/core/errors.h"
 #include "lifeline/core/model.h"
+#include "lifeline/core/settings.h"
 
 namespace lifeline {
 
@@ -98,11 +100,10 @@ class FleetStore {
     virtual Page<Vehicle> list_vehicles(const VehicleFilter& filter, const PageRequest& page) = 0;
     virtual Page<Patient> list_patients(const PatientFilter& filter, const PageRequest& page) = 0;
 
-    // The patient, if they have a ride on a trip of `driver` that is still open or
-    // started at or after `started_since`, or a stop on a route of `driver` whose service
-    // date is within two days from `started_since` (today's, in any time zone).
+    // The patient, if dispatch has them on a stop of one of `driver`'s routes whose
+    // service date is within `days`. Rides the driver logged do not count.
     virtual std::optional<Patient> find_patient_of_driver(PatientId patient, DriverId driver,
-                                                          Instant started_since) = 0;
+                                                          ServiceDays days) = 0;
 
   protected:
     virtual void run_transaction(const std::function<void(FleetTx&)>& work) = 0;
@@ -179,7 +180,9 @@ struct ImportRow {
 
 class Fleet {
   public:
-    explicit Fleet(FleetStore& store, FleetLimits limits = {}) : store_(store), limits_(limits) {}
+    // `settings` gives the organisation's time zone: a driver's days are local dates.
+    Fleet(FleetStore& store, SettingsService& settings, FleetLimits limits = {})
+        : store_(store), settings_(settings), limits_(limits) {}
 
     // The `id` of the inputs to create is ignored; the new entity is returned.
     Place create_place(const Actor& actor, const Place& place);
@@ -210,9 +213,9 @@ class Fleet {
     Patient update_patient(const Actor& actor, PatientId id, const PatientPatch& patch);
 
     // A patient as the actor may see them: a dispatcher any patient; a driver only a
-    // patient with a ride on one of the driver's own trips that is open or started in the
-    // last 24 hours, or with a stop on one of the driver's routes of today. Any other
-    // patient is "not found" to a driver.
+    // patient dispatch has on one of the driver's routes of yesterday, today or tomorrow
+    // (driver_patient_days). Any other patient is "not found" to a driver, whether or
+    // not the driver has logged a ride for them.
     Patient patient_for(const Actor& actor, PatientId id);
 
     // Bulk import (CSV): every row passes the same rules as create_*; one bad row fails
@@ -225,6 +228,7 @@ class Fleet {
 
   private:
     FleetStore& store_;
+    SettingsService& settings_;
     FleetLimits limits_;
 };
 

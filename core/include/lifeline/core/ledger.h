@@ -11,6 +11,7 @@
 #include "lifeline/core/dispatch_model.h"
 #include "lifeline/core/errors.h"
 #include "lifeline/core/model.h"
+#include "lifeline/core/settings.h"
 
 namespace lifeline {
 
@@ -25,6 +26,8 @@ class LedgerTx {
     virtual std::optional<Patient> patient(PatientId id) = 0;
     // The patient a request is for, if the request exists.
     virtual std::optional<PatientId> request_patient(RequestId id) = 0;
+    // Whether dispatch has the patient on one of the driver's routes within `days`.
+    virtual bool patient_on_driver_routes(PatientId patient, DriverId driver, ServiceDays days) = 0;
     virtual std::optional<Trip> trip(TripId id) = 0;
     virtual std::optional<TripId> open_trip_of(VehicleId id) = 0;
     // Inserts the trip and its rides, setting their ids.
@@ -58,7 +61,9 @@ class TripStore {
     virtual Page<Trip> list(const TripFilter& filter, const PageRequest& page) = 0;
 };
 
-// Opening a trip, or (with ended_at and odometer_end) logging a finished one whole.
+// Opening a trip, or (with ended_at and odometer_end) logging a finished one whole. A
+// driver's rides must be for patients dispatch has on the driver's routes around the
+// trip's days (driver_patient_days); a dispatcher may log any patient.
 struct TripInput {
     std::optional<DriverId> driver_id;  // dispatchers name the driver; drivers are themselves
     VehicleId vehicle_id = 0;
@@ -113,7 +118,10 @@ std::optional<TripEventType> trip_event_type_from(std::string_view s);
 
 class Ledger {
   public:
-    explicit Ledger(TripStore& store, LedgerLimits limits = {}) : store_(store), limits_(limits) {}
+    // `settings` gives the organisation's time zone: which patients a driver may log
+    // depends on the local dates of the trip.
+    Ledger(TripStore& store, SettingsService& settings, LedgerLimits limits = {})
+        : store_(store), settings_(settings), limits_(limits) {}
 
     Trip open_or_log(const Actor& actor, const TripInput& input);
     Trip add_event(const Actor& actor, TripId id, const TripEvent& event);
@@ -126,6 +134,7 @@ class Ledger {
 
   private:
     TripStore& store_;
+    SettingsService& settings_;
     LedgerLimits limits_;
 };
 

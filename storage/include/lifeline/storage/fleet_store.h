@@ -21,7 +21,7 @@ class SqliteFleetStore : public FleetStore {
     Page<Vehicle> list_vehicles(const VehicleFilter& filter, const PageRequest& page) override;
     Page<Patient> list_patients(const PatientFilter& filter, const PageRequest& page) override;
     std::optional<Patient> find_patient_of_driver(PatientId patient, DriverId driver,
-                                                  Instant started_since) override;
+                                                  ServiceDays days) override;
 
   protected:
     void run_transaction(const std::function<void(FleetTx&)>& work) override;

@@ -36,11 +36,11 @@ struct SqliteServices {
     SqliteDispatchStore dispatch_store{db};
     SqliteReportStore report_store{db};
 
-    Accounts accounts{account_store, crypto};
-    Fleet fleet{fleet_store};
-    Ledger ledger{trip_store};
-    AuditLog audit{audit_store};
     SettingsService settings{settings_store};
+    Accounts accounts{account_store, crypto};
+    Fleet fleet{fleet_store, settings};
+    Ledger ledger{trip_store, settings};
+    AuditLog audit{audit_store};
     Dispatch dispatch{dispatch_store, settings};
     Reports reports{report_store, settings};
 };
