@@ -4,6 +4,7 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <iostream>
 #include <thread>
 
 #include "lifeline/core/accounts.h"
@@ -470,8 +471,15 @@ Handler idempotent(Services& s, Handler inner) {
             for (const auto& h : res.headers)
                 if (h.name == "Location")
                     location = h.value;
-            storage::store_answer(s.db, actor.user_id, key, int(res.status), res.content_type,
-                                  location, res.body);
+            // The write and its key are committed: its answer stands even if storing the
+            // answer fails (a full disk). A retry with the key then hears "applied".
+            try {
+                storage::store_answer(s.db, actor.user_id, key, int(res.status), res.content_type,
+                                      location, res.body);
+            } catch (const std::exception& e) {
+                std::cerr << "lifeline: the answer to " << req.method << ' ' << req.path
+                          << " was not stored for its Idempotency-Key: " << e.what() << '\n';
+            }
         }
         return res;
     };

@@ -31,6 +31,7 @@ constexpr StatusInfo status_table[] = {
     {500, "Internal Server Error", "internal"},
     {501, "Not Implemented", "not-implemented"},
     {503, "Service Unavailable", "unavailable"},
+    {507, "Insufficient Storage", "storage-full"},
     // Non-error codes, for reason_phrase() only.
     {100, "Continue", ""},
     {200, "OK", ""},
@@ -83,6 +84,8 @@ unsigned status_for(ErrorKind kind) noexcept {
             return 429;
         case ErrorKind::unavailable:
             return 503;
+        case ErrorKind::storage_full:
+            return 507;
         case ErrorKind::internal:
             return 500;
     }
@@ -118,6 +121,10 @@ Response problem_response(unsigned status, std::string detail, std::vector<Field
     res.body = boost::json::serialize(body);
     if (status == 401)
         res.set_header("WWW-Authenticate", "Bearer");
+    // A full disk is the operator's to fix; a client waits and sends the same request
+    // again (with its Idempotency-Key).
+    if (status == 507)
+        res.set_header("Retry-After", "60");
     return res;
 }
 

@@ -4,14 +4,28 @@
 
 #include <mutex>
 
+#include "lifeline/core/errors.h"
+
 namespace lifeline::storage {
 namespace {
+
+// What the operator and the client are told when the disk is full. The statement or
+// COMMIT that met it failed as a whole, so nothing of the write is kept.
+constexpr const char* storage_full_text =
+    "the server's disk is full, so nothing was saved; keep what you entered and try again "
+    "in a minute (the administrator must free disk space)";
+
+[[noreturn]] void throw_sqlite(int code, std::string msg) {
+    if ((code & 0xff) == SQLITE_FULL)
+        throw Error(ErrorKind::storage_full, storage_full_text);
+    throw SqliteError(code, msg);
+}
 
 [[noreturn]] void fail(sqlite3* db, int rc, std::string_view context) {
     std::string msg(context);
     msg += ": ";
     msg += db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-    throw SqliteError(db ? sqlite3_extended_errcode(db) : rc, msg);
+    throw_sqlite(db ? sqlite3_extended_errcode(db) : rc, msg);
 }
 
 // Process-wide SQLite settings, applied once before the first connection opens.
@@ -77,7 +91,7 @@ void Connection::exec(std::string_view sql) {
     if (rc != SQLITE_OK) {
         std::string msg = err ? err : sqlite3_errstr(rc);
         sqlite3_free(err);
-        throw SqliteError(sqlite3_extended_errcode(db_.get()), msg);
+        throw_sqlite(sqlite3_extended_errcode(db_.get()), msg);
     }
 }
 

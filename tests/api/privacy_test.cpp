@@ -42,14 +42,15 @@ void require_refused_naming(const ApiResult& r, const std::string& field) {
 
 // A patient of the center with a name and phone no driver has been given.
 std::int64_t new_patient(Api& admin, std::int64_t center, int n) {
-    return require_created(admin.post(v1 + "/patients",
-                                      json::object{{"name", "保密患者" + std::to_string(n)},
-                                                   {"phone", "1390000" + std::to_string(1000 + n)},
-                                                   {"address", "丰满区 " + std::to_string(n) + " 号"},
-                                                   {"lat", 43.80},
-                                                   {"lon", 126.56},
-                                                   {"mobility", "ambulatory"},
-                                                   {"center_id", center}}))
+    return require_created(
+               admin.post(v1 + "/patients",
+                          json::object{{"name", "保密患者" + std::to_string(n)},
+                                       {"phone", "1390000" + std::to_string(1000 + n)},
+                                       {"address", "丰满区 " + std::to_string(n) + " 号"},
+                                       {"lat", 43.80},
+                                       {"lon", 126.56},
+                                       {"mobility", "ambulatory"},
+                                       {"center_id", center}}))
         .id();
 }
 
@@ -61,10 +62,10 @@ TEST_CASE("logging a ride or a no-show never lets a driver read a patient",
     std::vector<std::int64_t> strangers;
     for (int n = 0; n < 20; ++n)
         strangers.push_back(new_patient(f.admin, f.center_id, n));
-    auto open = require_created(f.driver1.post(v1 + "/trips",
-                                               json::object{{"vehicle_id", f.sedan_id},
-                                                            {"started_at", "2022-03-14T06:30:00+08:00"},
-                                                            {"odometer_start", 1000.0}}));
+    auto open = require_created(
+        f.driver1.post(v1 + "/trips", json::object{{"vehicle_id", f.sedan_id},
+                                                   {"started_at", "2022-03-14T06:30:00+08:00"},
+                                                   {"odometer_start", 1000.0}}));
     const std::string trip = v1 + "/trips/" + std::to_string(open.id());
 
     double odo = 5000;  // the van's reading
@@ -74,15 +75,18 @@ TEST_CASE("logging a ride or a no-show never lets a driver read a patient",
         REQUIRE(patient_status(f.driver1, p) == 404);
 
         // A whole trip naming the patient, and a no-show on the open trip.
-        auto whole = f.driver2.post(v1 + "/trips", SeededFleet::whole_trip(f.van_id, odo, odo + 10, p));
+        auto whole =
+            f.driver2.post(v1 + "/trips", SeededFleet::whole_trip(f.van_id, odo, odo + 10, p));
         require_refused_naming(whole, "rides[0].patient_id");
-        auto no_show = f.driver1.post(trip + "/events", json::object{{"type", "no_show"},
-                                                                     {"patient_id", p},
-                                                                     {"at", "2022-03-14T06:40:00+08:00"}});
+        auto no_show =
+            f.driver1.post(trip + "/events", json::object{{"type", "no_show"},
+                                                          {"patient_id", p},
+                                                          {"at", "2022-03-14T06:40:00+08:00"}});
         require_refused_naming(no_show, "patient_id");
-        auto pickup = f.driver1.post(trip + "/events", json::object{{"type", "pickup"},
-                                                                    {"patient_id", p},
-                                                                    {"at", "2022-03-14T06:41:00+08:00"}});
+        auto pickup =
+            f.driver1.post(trip + "/events", json::object{{"type", "pickup"},
+                                                          {"patient_id", p},
+                                                          {"at", "2022-03-14T06:41:00+08:00"}});
         require_refused_naming(pickup, "patient_id");
         // Nothing in the answers tells who the patient is.
         for (const auto* r : {&whole, &no_show, &pickup}) {
@@ -104,12 +108,14 @@ TEST_CASE("logging a ride or a no-show never lets a driver read a patient",
     CHECK(f.dispatcher.get(trip).obj().at("rides").as_array().empty());
 
     // A patient who does not exist is refused in the very same words.
-    auto known = f.driver1.post(trip + "/events", json::object{{"type", "no_show"},
-                                                               {"patient_id", strangers[0]},
-                                                               {"at", "2022-03-14T06:40:00+08:00"}});
-    auto unknown = f.driver1.post(trip + "/events", json::object{{"type", "no_show"},
-                                                                 {"patient_id", 999999},
-                                                                 {"at", "2022-03-14T06:40:00+08:00"}});
+    auto known =
+        f.driver1.post(trip + "/events", json::object{{"type", "no_show"},
+                                                      {"patient_id", strangers[0]},
+                                                      {"at", "2022-03-14T06:40:00+08:00"}});
+    auto unknown =
+        f.driver1.post(trip + "/events", json::object{{"type", "no_show"},
+                                                      {"patient_id", 999999},
+                                                      {"at", "2022-03-14T06:40:00+08:00"}});
     CHECK(unknown.status == known.status);
     CHECK(unknown.obj().at("detail") == known.obj().at("detail"));
     CHECK(unknown.obj().at("errors") == known.obj().at("errors"));
@@ -126,7 +132,8 @@ TEST_CASE("logging a ride or a no-show never lets a driver read a patient",
         "request_id");
 
     // A dispatcher may still log the ride, and that gives the driver nothing either.
-    auto by_dispatcher = SeededFleet::whole_trip(f.sedan_id, 1000, 1010, strangers[2], "2022-03-13");
+    auto by_dispatcher =
+        SeededFleet::whole_trip(f.sedan_id, 1000, 1010, strangers[2], "2022-03-13");
     by_dispatcher["driver_id"] = f.driver_id1;
     require_created(f.dispatcher.post(v1 + "/trips", by_dispatcher));
     CHECK(patient_status(f.driver1, strangers[2]) == 404);
@@ -174,8 +181,8 @@ TEST_CASE("a driver logs rides for the patients dispatch gave them", "[api][priv
     const auto passenger = new_patient(f.admin, f.center_id, 7);
     f.put_on_route(f.sedan_id, passenger, "2022-03-14");
     // The whole trip, by patient and by the request dispatch planned.
-    require_created(f.driver1.post(v1 + "/trips",
-                                   SeededFleet::whole_trip(f.sedan_id, 1000, 1020, passenger)));
+    require_created(
+        f.driver1.post(v1 + "/trips", SeededFleet::whole_trip(f.sedan_id, 1000, 1020, passenger)));
     auto requests = f.dispatcher.get(v1 + "/requests?date=2022-03-14");
     const auto request = requests.obj().at("items").as_array()[0].at("id").as_int64();
     auto by_request = SeededFleet::whole_trip(f.sedan_id, 1020, 1040, passenger);

@@ -24,6 +24,7 @@ enum class ErrorKind {
     unprocessable,  // well-formed, but breaks a rule of the ledger (422)
     rate_limited,   // too many attempts (429)
     unavailable,    // shutting down or overloaded (503)
+    storage_full,   // the disk is full: nothing was written; retry later (507)
     internal,       // a bug or an I/O failure (500)
 };
 

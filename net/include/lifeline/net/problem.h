@@ -15,7 +15,8 @@ namespace lifeline::net {
 inline constexpr std::string_view problem_content_type = "application/problem+json";
 
 // invalid 400, unauthorized 401, forbidden 403, not_found 404, conflict 409,
-// unprocessable 422, rate_limited 429, unavailable 503, internal 500.
+// unprocessable 422, rate_limited 429, unavailable 503, storage_full 507 (with
+// `Retry-After`), internal 500.
 unsigned status_for(ErrorKind kind) noexcept;
 
 // The reason phrase of a status ("Not Found"); "Unknown" for codes we never send.
