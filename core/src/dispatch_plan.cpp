@@ -295,9 +295,7 @@ DayPlan Dispatch::plan_day(const Actor& actor, LocalDate date, const PlanOptions
     for (const Vehicle& v : day.vehicles)
         if (!frozen_vehicles.count(v.id))
             in.vehicles.push_back(v);
-    std::map<RequestId, const RideRequest*> by_id;
     for (const RideRequest& r : day.requests) {
-        by_id[r.id] = &r;
         if (!r.open() || frozen_requests.count(r.id))
             continue;
         if (r.will_call()) {

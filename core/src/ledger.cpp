@@ -6,6 +6,7 @@
 #include <set>
 
 #include "lifeline/core/audit.h"
+#include "lifeline/core/text.h"
 #include "patch.h"
 
 namespace lifeline {
@@ -279,7 +280,7 @@ Trip Ledger::open_or_log(const Actor& actor, const TripInput& in) {
                  "odometer_end");
     if (in.confirm_odometer_correction && in.reason.empty())
         errs.add("reason", "is required to confirm an odometer correction");
-    if (in.reason.size() > limits_.max_reason)
+    if (!fits(in.reason, limits_.max_reason))
         errs.add("reason", "is too long");
     check_trip_shape(t, limits_, errs);
     errs.throw_if_any();
@@ -458,7 +459,7 @@ Trip Ledger::correct(const Actor& actor, TripId id, const TripCorrection& c) {
     FieldErrors errs;
     if (c.reason.empty())
         errs.add("reason", "is required for a correction");
-    if (c.reason.size() > limits_.max_reason)
+    if (!fits(c.reason, limits_.max_reason))
         errs.add("reason", "is too long");
     errs.throw_if_any();
 

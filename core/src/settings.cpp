@@ -1,5 +1,7 @@
 #include "lifeline/core/settings.h"
 
+#include "lifeline/core/text.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -108,7 +110,7 @@ Settings SettingsService::update(const Actor& actor, const SettingsPatch& p) {
         return true;
     };
     if (p.organisation) {
-        if (p.organisation->empty() || p.organisation->size() > 200)
+        if (p.organisation->empty() || !fits(*p.organisation, 200))
             errs.add("organisation", "must be 1 to 200 characters");
         else
             s.organisation = *p.organisation;

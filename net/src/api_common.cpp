@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "lifeline/core/accounts.h"
+#include "lifeline/core/text.h"
 #include "lifeline/net/problem.h"
 #include "lifeline/storage/database.h"
 #include "lifeline/storage/idempotency.h"
@@ -90,11 +91,6 @@ Response json_response(unsigned status, const json::value& body) {
     return r;
 }
 
-std::size_t utf8_length(std::string_view s) {
-    return std::size_t(std::count_if(
-        s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-}
-
 Fields::Fields(const json::object& obj, FieldErrors& errs, std::string prefix)
     : obj_(obj), errs_(errs), prefix_(std::move(prefix)) {}
 
@@ -131,7 +127,7 @@ std::optional<std::string> Fields::text(std::string_view key, Need need, std::si
         return std::nullopt;
     }
     std::string s(v->as_string());
-    if (utf8_length(s) > max_chars) {
+    if (!fits(s, max_chars)) {
         errs_.add(field(key), "must be at most " + std::to_string(max_chars) + " characters");
         return std::nullopt;
     }
@@ -292,6 +288,13 @@ void Fields::finish() {
     }
 }
 
+namespace {
+// ASCII case folding; other bytes (UTF-8 included) are left alone.
+char ascii_lower(char c) {
+    return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c;
+}
+}  // namespace
+
 Actor authenticate(Services& s, const Request& req) {
     auto h = req.header("Authorization");
     if (!h)
@@ -300,7 +303,7 @@ Actor authenticate(Services& s, const Request& req) {
     constexpr std::string_view scheme = "Bearer ";
     if (v.size() <= scheme.size() ||
         !std::equal(scheme.begin(), scheme.end(), v.begin(),
-                    [](char a, char b) { return std::tolower(a) == std::tolower(b); }))
+                    [](char a, char b) { return ascii_lower(a) == ascii_lower(b); }))
         throw_unauthorized("the Authorization header must be 'Bearer <token>'");
     return s.accounts.authenticate(v.substr(scheme.size()));
 }

@@ -63,9 +63,6 @@ class Fields {
     std::vector<std::string> seen_;
 };
 
-// UTF-8 code points in `s`.
-std::size_t utf8_length(std::string_view s);
-
 // The signed-in actor of a request (Authorization: Bearer …); 401 otherwise.
 Actor authenticate(Services& s, const Request& req);
 void require_dispatcher(const Actor& actor);

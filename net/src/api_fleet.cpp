@@ -5,6 +5,7 @@
 #include "lifeline/core/dispatch.h"
 #include "lifeline/core/fleet.h"
 #include "lifeline/net/router.h"
+#include "lifeline/storage/database.h"
 
 namespace lifeline::net {
 namespace {
@@ -456,9 +457,14 @@ void register_fleet_routes(Router& r, Services& s) {
         Actor a = authenticate(s, q);
         require_dispatcher(a);
         PatientId id = path_id(q);
-        Patient p = fleet.update_patient(a, id, read_body(q, read_patient_patch));
-        // Their future unplanned requests follow the schedule, center and home as now.
-        s.dispatch.patient_changed(a, id);
+        PatientPatch patch = read_body(q, read_patient_patch);
+        // One transaction: the patient, and their future unplanned requests following the
+        // schedule, center and home as now.
+        Patient p = s.db.write([&](storage::Connection&) {
+            Patient updated = fleet.update_patient(a, id, patch);
+            s.dispatch.patient_changed(a, id);
+            return updated;
+        });
         return json_response(200, patient_json(p));
     });
 }

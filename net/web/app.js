@@ -2,8 +2,8 @@
 // State that survives a reload lives in the URL hash: #board?date=2022-03-14,
 // #patients?q=王, #reports?month=2022-03.
 import {
-  t, tv, h, clear, applyTranslations, languageSelect, onLanguageChange, makeClient, ApiError,
-  showError, flash, fmtTime, fmtDateTime, fmtNumber, setTimeZone, todayInZone, zonedToInstant, uuid,
+  t, tv, h, clear, applyTranslations, languageSelect, onLanguageChange, makeClient, showError,
+  setTimeZone,
 } from './common.js';
 import { FLEET_KINDS, fleetView } from './fleet.js';
 import { boardView } from './board.js';
@@ -25,7 +25,6 @@ const ctx = {
     history.replaceState(null, '', `#${view}${q ? `?${q}` : ''}`);
   },
   rerender: () => render(),
-  helpers: { t, tv, h, clear, showError, flash, fmtTime, fmtDateTime, fmtNumber, todayInZone, zonedToInstant, uuid, ApiError },
 };
 
 const VIEWS = [

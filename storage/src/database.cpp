@@ -29,6 +29,7 @@ Database::Database(Options options)
     : options_(std::move(options)), writer_conn_(options_.path, Connection::Mode::read_write) {
     migrate(writer_conn_);
     writer_ = std::thread([this] { writer_loop(); });
+    writer_id_ = writer_.get_id();
 }
 
 Database::~Database() {

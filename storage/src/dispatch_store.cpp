@@ -296,7 +296,7 @@ void SqliteDispatchStore::run_transaction(const std::function<void(DispatchTx&)>
 
 void SqliteDispatchStore::run_read(const std::function<void(DispatchTx&)>& work) {
     db_.read([&](Connection& c) {
-        Transaction snapshot(c, false);
+        Transaction snapshot(c, Transaction::Kind::snapshot);
         Tx tx(c);
         work(tx);
     });

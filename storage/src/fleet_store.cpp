@@ -207,7 +207,8 @@ std::optional<Place> SqliteFleetStore::find_place(PlaceId id) {
 
 std::optional<Driver> SqliteFleetStore::find_driver(DriverId id) {
     return db_.read([&](Connection& c) {
-        Transaction snapshot(c, false);  // the row, its shifts and absences alike
+        Transaction snapshot(
+            c, Transaction::Kind::snapshot);  // the row, its shifts and absences alike
         return load_driver(c, id);
     });
 }
@@ -234,7 +235,7 @@ Page<Place> SqliteFleetStore::list_places(const PlaceFilter& f, const PageReques
 
 Page<Driver> SqliteFleetStore::list_drivers(const DriverFilter& f, const PageRequest& page) {
     return db_.read([&](Connection& c) {
-        Transaction snapshot(c, false);
+        Transaction snapshot(c, Transaction::Kind::snapshot);
         Statement st(c, std::string("SELECT ") + driver_columns +
                             " FROM drivers WHERE (?1 IS NULL OR active = ?1) "
                             "AND (?2 IS NULL OR name LIKE ?2 ESCAPE '\\' "

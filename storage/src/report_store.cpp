@@ -201,7 +201,7 @@ std::vector<NamedDriver> read_drivers(Connection& c, std::vector<DriverId> ids) 
 
 MonthFacts SqliteReportStore::month(const MonthQuery& q) {
     return db_.read([&](Connection& c) {
-        Transaction snapshot(c, false);
+        Transaction snapshot(c, Transaction::Kind::snapshot);
         MonthFacts f;
         read_trips(c, q, f);
         read_unmeasured_legs(c, f);
@@ -222,7 +222,7 @@ MonthFacts SqliteReportStore::month(const MonthQuery& q) {
 
 std::vector<PeriodFacts> SqliteReportStore::periods(const std::vector<Interval>& intervals) {
     return db_.read([&](Connection& c) {
-        Transaction snapshot(c, false);
+        Transaction snapshot(c, Transaction::Kind::snapshot);
         std::vector<PeriodFacts> out;
         out.reserve(intervals.size());
         for (const Interval& i : intervals) {
@@ -242,7 +242,7 @@ std::vector<PeriodFacts> SqliteReportStore::periods(const std::vector<Interval>&
 std::vector<StatementTrip> SqliteReportStore::own_vehicle_trips(std::optional<DriverId> driver,
                                                                 Instant from, Instant to) {
     return db_.read([&](Connection& c) {
-        Transaction snapshot(c, false);
+        Transaction snapshot(c, Transaction::Kind::snapshot);
         Statement st(c, driver ? own_trips_of_driver_sql : own_trips_sql);
         if (driver)
             st.bind_all(*driver, secs(from), secs(to));

@@ -219,8 +219,8 @@ std::optional<std::string> Statement::get_opt_text(int col) const {
     return get_text(col);
 }
 
-Transaction::Transaction(Connection& conn, bool immediate) : conn_(conn) {
-    run_cached(conn_, immediate ? "BEGIN IMMEDIATE" : "BEGIN");
+Transaction::Transaction(Connection& conn, Kind kind) : conn_(conn) {
+    run_cached(conn_, kind == Kind::write ? "BEGIN IMMEDIATE" : "BEGIN");
 }
 
 Transaction::~Transaction() {

@@ -214,14 +214,14 @@ Trip SqliteTripStore::transact(const std::function<Trip(LedgerTx&)>& work) {
 
 std::optional<Trip> SqliteTripStore::find(TripId id) {
     return db_.read([&](Connection& c) {
-        Transaction snapshot(c, false);
+        Transaction snapshot(c, Transaction::Kind::snapshot);
         return load_trip(c, id);
     });
 }
 
 Page<Trip> SqliteTripStore::list(const TripFilter& f, const PageRequest& page) {
     return db_.read([&](Connection& c) {
-        Transaction snapshot(c, false);
+        Transaction snapshot(c, Transaction::Kind::snapshot);
         Statement st(c, std::string("SELECT ") + trip_columns +
                             " FROM trips WHERE id > ?1"
                             " AND (?2 IS NULL OR started_at >= ?2)"

@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -24,7 +24,8 @@ namespace {
 class SmallDisk {
   public:
     explicit SmallDisk(const char* size) {
-        ok_ = ::mount("tmpfs", dir_.path().c_str(), "tmpfs", 0, (std::string("size=") + size).c_str()) == 0;
+        ok_ = ::mount("tmpfs", dir_.path().c_str(), "tmpfs", 0,
+                      (std::string("size=") + size).c_str()) == 0;
         if (!ok_)
             why_ = std::strerror(errno);
     }
@@ -79,8 +80,9 @@ std::int64_t trip_count(Api& api) {
 TEST_CASE("a full disk answers 507 with Retry-After, loses nothing and recovers",
           "[api][durability][disk-full]") {
     if (::geteuid() != 0) {
-        WARN("not root: the full-disk test needs to mount a tmpfs (the storage tests cover the "
-             "same rules with a fault-injecting VFS)");
+        WARN(
+            "not root: the full-disk test needs to mount a tmpfs (the storage tests cover the "
+            "same rules with a fault-injecting VFS)");
         return;
     }
     SmallDisk disk("8m");
@@ -95,19 +97,20 @@ TEST_CASE("a full disk answers 507 with Retry-After, loses nothing and recovers"
     {
         LiveServer server(db);
         Api admin = Api::login(server, "admin", admin_password);
-        const auto driver = require_created(admin.post(
-                                                "/api/v1/drivers",
-                                                json::object{{"name", "赵磊"},
-                                                             {"home", {{"lat", 43.8}, {"lon", 126.5}}}}))
-                                .id();
-        const auto patient =
-            require_created(admin.post("/api/v1/patients", json::object{{"name", "沈玉兰"},
-                                                                        {"lat", 43.81},
-                                                                        {"lon", 126.55}}))
+        const auto driver =
+            require_created(admin.post("/api/v1/drivers",
+                                       json::object{{"name", "赵磊"},
+                                                    {"home", {{"lat", 43.8}, {"lon", 126.5}}}}))
                 .id();
-        const auto vehicle = require_created(admin.post("/api/v1/vehicles",
-                                                        json::object{{"plate", "吉B·D0001"}, {"seats", 4}}))
-                                 .id();
+        const auto patient =
+            require_created(
+                admin.post("/api/v1/patients",
+                           json::object{{"name", "沈玉兰"}, {"lat", 43.81}, {"lon", 126.55}}))
+                .id();
+        const auto vehicle =
+            require_created(
+                admin.post("/api/v1/vehicles", json::object{{"plate", "吉B·D0001"}, {"seats", 4}}))
+                .id();
 
         fill(disk.file("filler"));
         double odometer = 0;
@@ -137,12 +140,14 @@ TEST_CASE("a full disk answers 507 with Retry-After, loses nothing and recovers"
         CHECK(Api(server).get("/healthz").status == 200);
         CHECK(trip_count(admin) == acknowledged);
         // The same request again while the disk is still full: refused again, not lost.
-        CHECK(admin.post("/api/v1/trips", refused_body, {{"Idempotency-Key", refused_key}}).status ==
-              507);
+        CHECK(
+            admin.post("/api/v1/trips", refused_body, {{"Idempotency-Key", refused_key}}).status ==
+            507);
 
         // Room again: the refused request goes through once, an acknowledged one replays.
         std::filesystem::remove(disk.file("filler"));
-        auto retried = admin.post("/api/v1/trips", refused_body, {{"Idempotency-Key", refused_key}});
+        auto retried =
+            admin.post("/api/v1/trips", refused_body, {{"Idempotency-Key", refused_key}});
         INFO(retried.text);
         REQUIRE(retried.status == 201);
         CHECK(!retried.raw.header("Idempotent-Replayed"));

@@ -247,6 +247,18 @@ TEST_CASE("a dispatcher corrects a trip with a required reason, recorded in the 
     CHECK(f.driver1.patch(path, json::object{{"odometer_end", 1048.0}, {"reason", "x"}}).status ==
           403);
 
+    // A reason is up to 1,000 characters, however many bytes they take.
+    std::string long_reason;
+    for (int i = 0; i < 1000; ++i)
+        long_reason += "误";
+    auto too_long = f.dispatcher.patch(
+        path, json::object{{"odometer_end", 1048.0}, {"reason", long_reason + "读"}});
+    require_problem(too_long, 400, "reason");
+    auto chinese =
+        f.dispatcher.patch(path, json::object{{"odometer_end", 1049.0}, {"reason", long_reason}});
+    INFO(chinese.text);
+    REQUIRE(chinese.status == 200);
+
     auto fixed = f.dispatcher.patch(
         path, json::object{{"odometer_end", 1048.0}, {"reason", "driver misread the dashboard"}});
     INFO(fixed.text);
@@ -257,12 +269,14 @@ TEST_CASE("a dispatcher corrects a trip with a required reason, recorded in the 
     auto audit = f.admin.get("/api/v1/audit?entity=trip&id=" + std::to_string(created.id()));
     REQUIRE(audit.status == 200);
     auto items = audit.obj().at("items").as_array();
-    REQUIRE(items.size() == 1);  // a plain create is recorded in the trip itself (created_by)
-    const auto& last = items[0].as_object();
+    // Two corrections; a plain create is recorded in the trip itself (created_by).
+    REQUIRE(items.size() == 2);
+    const bool newest_first = items[0].at("reason") == "driver misread the dashboard";
+    const auto& last = items[newest_first ? 0 : 1].as_object();
     CHECK(last.at("action") == "correct");
     CHECK(last.at("username") == "dispatcher");
     CHECK(last.at("reason") == "driver misread the dashboard");
-    CHECK(last.at("before").at("odometer_end").to_number<double>() == Approx(1052.0));
+    CHECK(last.at("before").at("odometer_end").to_number<double>() == Approx(1049.0));
     CHECK(last.at("after").at("odometer_end").to_number<double>() == Approx(1048.0));
 }
 

@@ -46,3 +46,18 @@ TEST_CASE("settings have defaults, are changed by an admin only, and are audited
     CHECK(items[0].at("before").at("time_zone") == "Asia/Shanghai");
     CHECK(items[0].at("after").at("time_zone") == "Europe/Berlin");
 }
+
+TEST_CASE("the organisation's name is counted in characters, not bytes", "[api][settings]") {
+    SeededFleet f;
+    // 200 Chinese characters are 600 bytes of UTF-8: the limit is 200 characters.
+    std::string name;
+    for (int i = 0; i < 200; ++i)
+        name += "吉";
+    auto ok = f.admin.put("/api/v1/settings", json::object{{"organisation", name}});
+    INFO(ok.text);
+    REQUIRE(ok.status == 200);
+    CHECK(ok.obj().at("organisation").as_string() == name);
+    auto long_name = f.admin.put("/api/v1/settings", json::object{{"organisation", name + "林"}});
+    CHECK(long_name.status == 400);
+    CHECK(f.admin.get("/api/v1/settings").obj().at("organisation").as_string() == name);
+}

@@ -117,3 +117,40 @@ TEST_CASE("an idempotency claim is recorded with the first write only", "[storag
     CHECK_THROWS_AS(db.write([](Connection& c) { put_setting(c, "b"); }), DuplicateRequest);
     CHECK(count_settings(db) == 1);
 }
+
+TEST_CASE("writes made inside a write commit with it, or not at all", "[storage][writer]") {
+    TempDir dir;
+    Database db({dir.file("n.db")});
+    // Two stores' writes in one transaction: the inner write runs at once, nested.
+    auto inner_count = db.write([&](Connection& c) {
+        put_setting(c, "outer");
+        db.write([](Connection& inner) { put_setting(inner, "inner"); });
+        Statement st(c, "SELECT count(*) FROM settings WHERE key IN ('outer', 'inner')");
+        st.step();
+        return st.get_int(0);
+    });
+    CHECK(inner_count == 2);
+    CHECK(count_settings(db) == 2);
+
+    // A failure after the inner write undoes both.
+    CHECK_THROWS_AS(db.write([&](Connection& c) {
+        put_setting(c, "outer-2");
+        db.write([](Connection& inner) { put_setting(inner, "inner-2"); });
+        throw std::runtime_error("the second step failed");
+    }),
+                    std::runtime_error);
+    CHECK(count_settings(db) == 2);
+
+    // A failing inner write rolls back alone when the outer one handles it.
+    db.write([&](Connection& c) {
+        put_setting(c, "outer-3");
+        try {
+            db.write([](Connection& inner) {
+                put_setting(inner, "inner-3");
+                put_setting(inner, "outer");  // taken
+            });
+        } catch (const SqliteError&) {
+        }
+    });
+    CHECK(count_settings(db) == 3);
+}

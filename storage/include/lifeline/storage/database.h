@@ -47,9 +47,16 @@ class Database {
     // Runs `f(Connection&)` on the writer inside a savepoint of a group transaction and
     // returns its result after COMMIT. An exception from `f` rolls back `f` alone and is
     // rethrown here; the other jobs of the batch commit.
+    //
+    // A write made from inside another write's `f` (on the writer thread) runs at once in
+    // a nested savepoint of the same transaction: several writes, even of different
+    // stores, commit together or not at all (e.g. a patient's edit and the requests that
+    // follow it).
     template <class F>
     auto write(F&& f) {
         using R = std::invoke_result_t<F&, Connection&>;
+        if (std::this_thread::get_id() == writer_id_)
+            return nested_write<R>(f);
         if constexpr (std::is_void_v<R>) {
             submit_and_wait([&](Connection& c) { f(c); });
         } else {
@@ -93,6 +100,19 @@ class Database {
         std::unique_ptr<Connection> conn;
     };
 
+    template <class R, class F>
+    R nested_write(F& f) {
+        Savepoint sp(writer_conn_);
+        if constexpr (std::is_void_v<R>) {
+            f(writer_conn_);
+            sp.release();
+        } else {
+            R result = f(writer_conn_);
+            sp.release();
+            return result;
+        }
+    }
+
     void submit_and_wait(std::function<void(Connection&)> run);
     void writer_loop();
     void commit_batch(std::vector<Job*>& batch);
@@ -106,6 +126,7 @@ class Database {
     bool closing_ = false;
     WriterStats stats_;
     std::thread writer_;
+    std::thread::id writer_id_;  // set before the first job runs
 
     std::mutex readers_mutex_;
     std::vector<std::unique_ptr<Connection>> idle_readers_;

@@ -106,7 +106,10 @@ class Statement {
 // BEGIN IMMEDIATE … COMMIT; rolls back in its destructor unless committed.
 class Transaction {
   public:
-    explicit Transaction(Connection& conn, bool immediate = true);
+    // write: BEGIN IMMEDIATE, the writer's lock at once; snapshot: BEGIN (deferred), a
+    // consistent read of several statements on a read connection.
+    enum class Kind { write, snapshot };
+    explicit Transaction(Connection& conn, Kind kind = Kind::write);
     ~Transaction();
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;
