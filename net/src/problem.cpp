@@ -122,7 +122,10 @@ Response problem_response(unsigned status, std::string detail, std::vector<Field
 }
 
 Response problem_response(const Error& error) {
-    return problem_response(status_for(error.kind()), error.what(), error.errors());
+    Response res = problem_response(status_for(error.kind()), error.what(), error.errors());
+    if (error.retry_after().count() > 0)
+        res.set_header("Retry-After", std::to_string(error.retry_after().count()));
+    return res;
 }
 
 Response invoke_handler(const Handler& handler, Request& request) noexcept {

@@ -28,6 +28,7 @@ struct SqliteServices {
 
     Database& db;
     SodiumCrypto crypto;
+    PwqualityPolicy password_policy;
     SqliteAccountStore account_store{db};
     SqliteFleetStore fleet_store{db};
     SqliteTripStore trip_store{db};
@@ -36,7 +37,7 @@ struct SqliteServices {
     SqliteDispatchStore dispatch_store{db};
     SqliteReportStore report_store{db};
 
-    Accounts accounts{account_store, crypto};
+    Accounts accounts{account_store, crypto, password_policy};
     Fleet fleet{fleet_store};
     Ledger ledger{trip_store};
     AuditLog audit{audit_store};
