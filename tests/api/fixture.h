@@ -22,7 +22,8 @@ struct SeededFleet {
     std::int64_t sedan_id = 0, van_id = 0;  // the van has a wheelchair space
     std::int64_t walker_id = 0, wheelchair_id = 0;
 
-    SeededFleet();
+    // `server_args`: extra options of `lifeline serve`.
+    explicit SeededFleet(std::vector<std::string> server_args = {});
 
     // A finished trip body for `driver`'s own use (driver_id is added for dispatchers).
     static json::object whole_trip(std::int64_t vehicle, double odo_start, double odo_end,
@@ -35,8 +36,9 @@ inline ApiResult require_created(ApiResult r) {
     return r;
 }
 
-inline SeededFleet::SeededFleet()
-    : admin(Api::login(server, "admin", admin_password)),
+inline SeededFleet::SeededFleet(std::vector<std::string> server_args)
+    : server(std::nullopt, std::move(server_args)),
+      admin(Api::login(server, "admin", admin_password)),
       dispatcher(server),
       driver1(server),
       driver2(server) {
