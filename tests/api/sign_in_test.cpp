@@ -33,8 +33,7 @@ void check_throttled(const ApiResult& r) {
     auto retry = r.raw.header("Retry-After");
     REQUIRE(retry);
     CHECK(std::stoi(*retry) >= 1);
-    CHECK(std::string(r.obj().at("detail").as_string()).find("try again in") !=
-          std::string::npos);
+    CHECK(std::string(r.obj().at("detail").as_string()).find("try again in") != std::string::npos);
     CHECK(!r.obj().contains("token"));
 }
 
@@ -142,8 +141,9 @@ TEST_CASE("failures on a username from many addresses never lock it", "[api][sig
     LiveServer server(std::nullopt, {"--trust-proxy", "127.0.0.1/32"});
     Api anonymous(server);
     for (int i = 0; i < 30; ++i)
-        REQUIRE(sign_in(anonymous, "ADMIN", "wrong-guess", "203.0.113." + std::to_string(i))
-                    .status == 401);
+        REQUIRE(
+            sign_in(anonymous, "ADMIN", "wrong-guess", "203.0.113." + std::to_string(i)).status ==
+            401);
     auto real = sign_in(anonymous, "admin", admin_password, "192.0.2.80");
     INFO(real.text);
     CHECK(real.status == 200);
@@ -159,8 +159,8 @@ TEST_CASE("X-Forwarded-For counts only from a trusted proxy", "[api][sign-in]") 
         check_throttled(sign_in(anonymous, "admin", admin_password, "198.51.100.2"));
     }
     SECTION("from a trusted proxy the right-most untrusted address is the client") {
-        LiveServer server(std::nullopt, {"--trust-proxy", "127.0.0.0/8", "--trust-proxy",
-                                         "10.0.0.0/8"});
+        LiveServer server(std::nullopt,
+                          {"--trust-proxy", "127.0.0.0/8", "--trust-proxy", "10.0.0.0/8"});
         Api anonymous(server);
         // A client's own claim on the left is not believed: the proxies appended the
         // real address, 198.51.100.1, and one more trusted hop, 10.1.2.3.
@@ -197,12 +197,12 @@ TEST_CASE("a flood of failed sign-ins leaves memory and signed-in users alone",
     SECTION("200 at once from 200 addresses behind a trusted proxy") {
         // Every attempt passes the limits, so only the hash gate stands in the way.
         SeededFleet f{{"--trust-proxy", "127.0.0.1/32"}};
-        auto r = flood(f, 200, [](int i) { return "198.51." + std::to_string(i / 250) + "." +
-                                                   std::to_string(i % 250); });
+        auto r = flood(f, 200, [](int i) {
+            return "198.51." + std::to_string(i / 250) + "." + std::to_string(i % 250);
+        });
         WARN("peak RSS " << r.peak_rss_mib << " MiB; GET p50 " << r.get_percentile(0.5)
-                         << " ms, p99 " << r.get_percentile(0.99) << " ms over "
-                         << r.get_ms.size() << "; 401: " << r.unauthorized
-                         << ", 429: " << r.throttled);
+                         << " ms, p99 " << r.get_percentile(0.99) << " ms over " << r.get_ms.size()
+                         << "; 401: " << r.unauthorized << ", 429: " << r.throttled);
         CHECK(r.unauthorized + r.throttled == 200);
         CHECK(r.throttled > 0);
         CHECK(r.peak_rss_mib <= 300);
@@ -246,14 +246,14 @@ TEST_CASE("easily guessed passwords are refused with advice", "[api][sign-in][ac
         CHECK(r.status == 422);
         CHECK(r.raw.header("Content-Type").value_or("") == "application/problem+json");
         CHECK(r.error_fields() == std::vector<std::string>{"password"});
-        CHECK(std::string(r.obj().at("errors").at(0).at("message").as_string())
-                  .find("; ") != std::string::npos);  // what is wrong; what to do instead
+        CHECK(std::string(r.obj().at("errors").at(0).at("message").as_string()).find("; ") !=
+              std::string::npos);  // what is wrong; what to do instead
     }
     CHECK(f.admin.get("/api/v1/users").body == users_before);
 
     auto user = f.admin.get("/api/v1/users").obj().at("items").at(1).at("id").as_int64();
-    auto patched =
-        f.admin.patch("/api/v1/users/" + std::to_string(user), json::object{{"password", "password"}});
+    auto patched = f.admin.patch("/api/v1/users/" + std::to_string(user),
+                                 json::object{{"password", "password"}});
     CHECK(patched.status == 422);
     CHECK(patched.error_fields() == std::vector<std::string>{"password"});
     // The old password still signs in.
@@ -263,8 +263,9 @@ TEST_CASE("easily guessed passwords are refused with advice", "[api][sign-in][ac
 TEST_CASE("the server refuses an easily guessed admin password at start-up",
           "[api][sign-in][cli]") {
     lifeline::testing::TempDir dir;
-    auto [status, out] = run_lifeline({"serve", "--db", dir.file("x.db"), "--listen", "127.0.0.1:0"},
-                                      {"LIFELINE_ADMIN_PASSWORD=password1"});
+    auto [status, out] =
+        run_lifeline({"serve", "--db", dir.file("x.db"), "--listen", "127.0.0.1:0"},
+                     {"LIFELINE_ADMIN_PASSWORD=password1"});
     INFO(out);
     CHECK(status == 1);
     CHECK(out.find("LIFELINE_ADMIN_PASSWORD") != std::string::npos);
@@ -273,8 +274,8 @@ TEST_CASE("the server refuses an easily guessed admin password at start-up",
 
 TEST_CASE("serve refuses a --trust-proxy that is not a network", "[api][sign-in][cli]") {
     lifeline::testing::TempDir dir;
-    auto [status, out] = run_lifeline({"serve", "--db", dir.file("x.db"), "--listen",
-                                       "127.0.0.1:0", "--trust-proxy", "10.0.0.0/33"},
+    auto [status, out] = run_lifeline({"serve", "--db", dir.file("x.db"), "--listen", "127.0.0.1:0",
+                                       "--trust-proxy", "10.0.0.0/33"},
                                       {"LIFELINE_ADMIN_PASSWORD=admin-secret-1"});
     INFO(out);
     CHECK(status == 1);

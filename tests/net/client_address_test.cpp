@@ -34,12 +34,11 @@ TEST_CASE("the client address is the peer unless the peer is a trusted proxy",
     CHECK(!proxies.contains("11.0.0.1"));
 
     SECTION("an untrusted peer's header is ignored") {
-        CHECK(proxies.client_address("203.0.113.9", forwarded({"198.51.100.1"})) ==
-              "203.0.113.9");
+        CHECK(proxies.client_address("203.0.113.9", forwarded({"198.51.100.1"})) == "203.0.113.9");
     }
     SECTION("the right-most address that is not a trusted proxy") {
-        CHECK(proxies.client_address("10.0.0.1", forwarded({"192.0.2.99, 198.51.100.1, 10.9.9.9"})) ==
-              "198.51.100.1");
+        CHECK(proxies.client_address(
+                  "10.0.0.1", forwarded({"192.0.2.99, 198.51.100.1, 10.9.9.9"})) == "198.51.100.1");
         // Several header lines are one list, in order.
         CHECK(proxies.client_address("10.0.0.1", forwarded({"192.0.2.99", "198.51.100.1"})) ==
               "198.51.100.1");
@@ -50,8 +49,7 @@ TEST_CASE("the client address is the peer unless the peer is a trusted proxy",
     }
     SECTION("without a header, or only trusted hops, the left-most known address") {
         CHECK(proxies.client_address("10.0.0.1", forwarded({})) == "10.0.0.1");
-        CHECK(proxies.client_address("10.0.0.1", forwarded({"10.0.0.2, 10.0.0.3"})) ==
-              "10.0.0.2");
+        CHECK(proxies.client_address("10.0.0.1", forwarded({"10.0.0.2, 10.0.0.3"})) == "10.0.0.2");
     }
     SECTION("garbage stops the walk at the last trusted hop") {
         CHECK(proxies.client_address("10.0.0.1", forwarded({"198.51.100.1, not-an-ip"})) ==
