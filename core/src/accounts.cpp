@@ -1,6 +1,7 @@
 #include "lifeline/core/accounts.h"
 
 #include <algorithm>
+#include <thread>
 
 #include "lifeline/core/audit.h"
 
@@ -28,6 +29,69 @@ void check_password(std::string_view pw, FieldErrors& errs) {
         errs.add("password", "must be at least 8 characters");
     if (pw.size() > max_password)
         errs.add("password", "must be at most 128 characters");
+}
+
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+// Usernames are ASCII (check_username), so ASCII folding is the whole of their case.
+std::string fold_case(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) {
+        if (c >= 'A' && c <= 'Z')
+            c = char(c - 'A' + 'a');
+    }
+    return out;
+}
+
+// "45 s", "15 min": a wait a person reads.
+std::string wait_text(std::chrono::seconds wait) {
+    if (wait.count() < 120)
+        return std::to_string(wait.count()) + " s";
+    return std::to_string((wait.count() + 59) / 60) + " min";
+}
+
+[[noreturn]] void throw_refused(const SignInRefusal& r) {
+    std::string detail;
+    switch (r.reason) {
+        case SignInRefusal::Reason::pair:
+            detail = "too many failed sign-ins for this username from your address; try again in " +
+                     wait_text(r.wait) + ", or ask an admin to set a new password";
+            break;
+        case SignInRefusal::Reason::username:
+            detail =
+                "this username has many failed sign-ins from several places, so its "
+                "attempts are slowed; try again in " +
+                wait_text(r.wait);
+            break;
+        case SignInRefusal::Reason::address:
+            detail =
+                "too many failed sign-ins from your address, so its attempts are slowed; "
+                "try again in " +
+                wait_text(r.wait);
+            break;
+        case SignInRefusal::Reason::none:
+            break;
+    }
+    throw Error(ErrorKind::rate_limited, std::move(detail), r.wait);
+}
+
+// A password that is long enough but easy to guess: 422, the advice in the detail too
+// (the command line shows only the detail).
+void throw_if_weak(const FieldErrors& errs, const std::string& what) {
+    if (!errs.empty())
+        throw Error(ErrorKind::unprocessable, what + errs.list().front().message, errs.list());
+}
+
+[[noreturn]] void throw_busy() {
+    throw Error(ErrorKind::rate_limited,
+                "the server is busy checking other passwords; try again in 1 s",
+                std::chrono::seconds{1});
+}
+
+int hash_slots(const AccountOptions& o) {
+    return o.hash_slots > 0 ? o.hash_slots : std::max(1, int(std::thread::hardware_concurrency()));
 }
 
 std::string snapshot(const User& u) {
@@ -79,52 +143,42 @@ void check_driver_link(AccountTx& tx, Role role, const std::optional<DriverId>& 
 
 }  // namespace
 
-std::chrono::seconds FailureLimiter::blocked_for(const std::string& key, Instant at) {
-    std::lock_guard lock(mutex_);
-    auto it = failures_.find(key);
-    if (it == failures_.end())
-        return std::chrono::seconds{0};
-    auto& times = it->second;
-    while (!times.empty() && times.front() + window_ <= at)
-        times.pop_front();
-    if (times.empty()) {
-        failures_.erase(it);
-        return std::chrono::seconds{0};
-    }
-    if (int(times.size()) < max_)
-        return std::chrono::seconds{0};
-    return times.front() + window_ - at;
-}
-
-void FailureLimiter::record_failure(const std::string& key, Instant at) {
-    std::lock_guard lock(mutex_);
-    auto& times = failures_[key];
-    times.push_back(at);
-    while (int(times.size()) > max_)
-        times.pop_front();
-}
-
-void FailureLimiter::clear(const std::string& key) {
-    std::lock_guard lock(mutex_);
-    failures_.erase(key);
-}
-
-Accounts::Accounts(AccountStore& store, Crypto& crypto, AccountOptions options)
+Accounts::Accounts(AccountStore& store, Crypto& crypto, PasswordPolicy& policy,
+                   AccountOptions options)
     : store_(store),
       crypto_(crypto),
-      options_(options),
-      limiter_(options.max_failures, options.failure_window),
+      policy_(policy),
+      options_(std::move(options)),
+      limiter_(options_.limits),
+      gate_(hash_slots(options_),
+            options_.hash_waiting > 0 ? options_.hash_waiting : 2 * hash_slots(options_),
+            options_.hash_max_wait),
       dummy_hash_(crypto.hash_password("not-a-password-of-anyone")) {}
+
+std::string Accounts::hash(std::string_view password) {
+    auto slot = gate_.enter();
+    if (!slot)
+        throw_busy();
+    return crypto_.hash_password(password);
+}
+
+void Accounts::check_strength(std::string_view pw, std::string_view username, FieldErrors& errs) {
+    if (pw.empty() || pw.size() < min_password || pw.size() > max_password)
+        return;  // the length rule has answered already
+    if (std::all_of(pw.begin(), pw.end(), is_space)) {
+        errs.add("password", "is only spaces; choose a phrase of several words you can remember");
+        return;
+    }
+    if (fold_case(pw) == fold_case(username)) {
+        errs.add("password", "is the username; choose something that cannot be guessed from it");
+        return;
+    }
+    if (auto weak = policy_.weakness(pw, username))
+        errs.add("password", *weak);
+}
 
 LoginResult Accounts::login(std::string_view username, std::string_view password,
                             const std::string& remote) {
-    const std::string user_key = "user:" + std::string(username);
-    const std::string addr_key = "addr:" + remote;
-    const Instant at = now();
-    auto wait = std::max(limiter_.blocked_for(user_key, at), limiter_.blocked_for(addr_key, at));
-    if (wait.count() > 0)
-        throw Error(ErrorKind::rate_limited, "too many failed sign-ins; try again in " +
-                                                 std::to_string(wait.count()) + " s");
     if (username.empty() || password.empty() || password.size() > max_password) {
         FieldErrors errs;
         if (username.empty())
@@ -136,14 +190,25 @@ LoginResult Accounts::login(std::string_view username, std::string_view password
         errs.throw_if_any();
     }
 
+    // Counted before anything is checked: concurrent attempts cannot all pass the count.
+    const std::string who = fold_case(username);
+    const Instant at = options_.clock();
+    if (auto refused = limiter_.admit(who, remote, at))
+        throw_refused(refused);
+
     auto stored = store_.find_by_name(username);
-    bool ok = crypto_.verify_password(stored ? stored->password_hash : dummy_hash_, password);
-    if (!stored || !ok || !stored->user.active) {
-        limiter_.record_failure(user_key, at);
-        limiter_.record_failure(addr_key, at);
-        throw_unauthorized("wrong username or password");
+    bool ok = false;
+    {
+        auto slot = gate_.enter();
+        if (!slot) {
+            limiter_.cancelled(who, remote, at);
+            throw_busy();
+        }
+        ok = crypto_.verify_password(stored ? stored->password_hash : dummy_hash_, password);
     }
-    limiter_.clear(user_key);
+    if (!stored || !ok || !stored->user.active)
+        throw_unauthorized("wrong username or password; check both and try again");
+    limiter_.succeeded(who, remote, at);
 
     LoginResult result;
     result.token = crypto_.random_token();
@@ -186,10 +251,16 @@ User Accounts::create(const Actor& actor, const NewUser& in) {
     check_username(in.username, errs);
     check_password(in.password, errs);
     errs.throw_if_any();
-    std::string hash = crypto_.hash_password(in.password);  // slow: outside the writer
+    check_strength(in.password, in.username, errs);
+    throw_if_weak(errs, "password ");
+    std::string hash = this->hash(in.password);  // slow: outside the writer
     return store_.transact([&](AccountTx& tx) {
-        if (tx.user_by_name(in.username))
-            throw_conflict("the username is taken", {{"username", "is taken"}});
+        if (auto other = tx.user_by_name(in.username))
+            throw_conflict("the username is taken",
+                           {{"username", other->user.username == in.username
+                                             ? "is taken; choose another"
+                                             : "is taken as '" + other->user.username +
+                                                   "' (usernames ignore case); choose another"}});
         check_driver_link(tx, in.role, in.driver_id, std::nullopt);
         StoredUser su{User{0, in.username, in.role, in.driver_id, true}, hash};
         su.user.id = tx.insert_user(su);
@@ -205,8 +276,14 @@ User Accounts::update(const Actor& actor, UserId id, const UserPatch& patch) {
         check_password(*patch.password, errs);
     errs.throw_if_any();
     std::optional<std::string> hash;
-    if (patch.password)
-        hash = crypto_.hash_password(*patch.password);
+    if (patch.password) {
+        auto current = store_.find(id);
+        if (!current)
+            throw_not_found("no user with id " + std::to_string(id));
+        check_strength(*patch.password, current->username, errs);
+        throw_if_weak(errs, "password ");
+        hash = this->hash(*patch.password);
+    }
     return store_.transact([&](AccountTx& tx) {
         auto current = tx.user(id);
         if (!current)
@@ -241,7 +318,9 @@ bool Accounts::ensure_admin(std::string_view password) {
     FieldErrors errs;
     check_password(password, errs);
     errs.throw_if_any("LIFELINE_ADMIN_PASSWORD must be 8 to 128 characters");
-    std::string hash = crypto_.hash_password(password);
+    check_strength(password, "admin", errs);
+    throw_if_weak(errs, "LIFELINE_ADMIN_PASSWORD ");
+    std::string hash = this->hash(password);
     Actor system{0, "system", Role::admin, std::nullopt};
     store_.transact([&](AccountTx& tx) {
         StoredUser su{User{0, "admin", Role::admin, std::nullopt, true}, hash};

@@ -675,6 +675,16 @@ Assignment Dispatch::ready(const Actor& actor, RequestId id, std::optional<Insta
 Manifest Dispatch::manifest(const Actor& actor, DriverId driver_id, LocalDate date) {
     if (!actor.is_dispatcher() && actor.driver_id != driver_id)
         throw_forbidden("a driver sees their own manifest only");
+    // Privacy by dispatch: a driver reads the patients of their routes from yesterday to
+    // tomorrow only, so their own manifests of those days only.
+    if (!actor.is_dispatcher()) {
+        const LocalDate now_date = today();
+        const ServiceDays days = driver_patient_days(now_date, now_date);
+        if (date < days.first || date > days.last)
+            throw_forbidden(
+                "a driver reads the manifests of yesterday, today and tomorrow only; ask the "
+                "dispatcher about other days");
+    }
     return store_.read([&](DispatchTx& tx) {
         auto driver = tx.driver(driver_id);
         if (!driver)

@@ -410,7 +410,9 @@ void Replay::drive(LocalDate d) {
             on_route.insert(r.driver_id);
     for (DriverId id : on_route) {
         SimDriver& sd = drivers_.at(id);
-        Manifest m = f_.dispatch.manifest(sd.actor, id, d);
+        // The replay reads the day's manifest as the dispatcher: a driver's own reading is
+        // limited to the days around today, and the replayed days are long past.
+        Manifest m = f_.dispatch.manifest(dispatcher_, id, d);
         for (ManifestRoute& mr : m.routes) {
             if (mr.status != RouteStatus::planned || mr.stops.empty() || !mr.starts_at)
                 continue;

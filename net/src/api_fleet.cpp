@@ -449,7 +449,7 @@ void register_fleet_routes(Router& r, Services& s) {
     r.add("GET", "/api/v1/patients/{id}", [&](Request& q) {
         Actor a = authenticate(s, q);
         PatientId id = path_id(q);
-        // A driver sees only the patients of their own recent rides.
+        // A driver sees only the patients dispatch has on their routes around today.
         Patient p = a.is_dispatcher() ? fleet.get_patient(a, id) : fleet.patient_for(a, id);
         return json_response(200, patient_json(p));
     });

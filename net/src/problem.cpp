@@ -121,15 +121,14 @@ Response problem_response(unsigned status, std::string detail, std::vector<Field
     res.body = boost::json::serialize(body);
     if (status == 401)
         res.set_header("WWW-Authenticate", "Bearer");
-    // A full disk is the operator's to fix; a client waits and sends the same request
-    // again (with its Idempotency-Key).
-    if (status == 507)
-        res.set_header("Retry-After", "60");
     return res;
 }
 
 Response problem_response(const Error& error) {
-    return problem_response(status_for(error.kind()), error.what(), error.errors());
+    Response res = problem_response(status_for(error.kind()), error.what(), error.errors());
+    if (error.retry_after().count() > 0)
+        res.set_header("Retry-After", std::to_string(error.retry_after().count()));
+    return res;
 }
 
 Response invoke_handler(const Handler& handler, Request& request) noexcept {

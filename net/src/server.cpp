@@ -421,6 +421,7 @@ class Session : public std::enable_shared_from_this<Session> {
             r.headers.push_back({to_string(field.name_string()), to_string(field.value())});
         }
         r.body = std::move(req.body());
+        r.remote = opts().trusted_proxies.client_address(remote_, r.headers);
         p->path = r.path;
 
         // The handler may block (database, matcher): run it on the worker pool and

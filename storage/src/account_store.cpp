@@ -1,6 +1,7 @@
 #include "lifeline/storage/account_store.h"
 
 #include <sodium.h>
+#include <sqlite3.h>
 
 #include "lifeline/storage/trip_store.h"
 
@@ -34,7 +35,7 @@ class Tx : public AccountTx {
 
     std::optional<StoredUser> user(UserId id) override { return user_where(c_, "id = ?", id); }
     std::optional<StoredUser> user_by_name(std::string_view name) override {
-        return user_where(c_, "username = ?", name);
+        return user_where(c_, "username = ? COLLATE NOCASE", name);
     }
     bool driver_exists(DriverId id) override {
         Statement st(c_, "SELECT 1 FROM drivers WHERE id = ?");
@@ -54,7 +55,15 @@ class Tx : public AccountTx {
                      "created_at) VALUES (?, ?, ?, ?, ?, ?)");
         st.bind_all(u.user.username, u.password_hash, to_string(u.user.role), u.user.driver_id,
                     u.user.active, std::int64_t(now().time_since_epoch().count()));
-        st.run();
+        try {
+            st.run();
+        } catch (const SqliteError& e) {
+            // The unique index on the case-folded username: the facade checks first, so
+            // this is only a backstop.
+            if (e.code() != SQLITE_CONSTRAINT_UNIQUE)
+                throw;
+            throw_conflict("the username is taken", {{"username", "is taken; choose another"}});
+        }
         return c_.last_insert_id();
     }
     void update_user(const StoredUser& u) override {
@@ -91,7 +100,8 @@ User SqliteAccountStore::transact(const std::function<User(AccountTx&)>& work) {
 }
 
 std::optional<StoredUser> SqliteAccountStore::find_by_name(std::string_view username) {
-    return db_.read([&](Connection& c) { return user_where(c, "username = ?", username); });
+    return db_.read(
+        [&](Connection& c) { return user_where(c, "username = ? COLLATE NOCASE", username); });
 }
 
 std::optional<User> SqliteAccountStore::find(UserId id) {

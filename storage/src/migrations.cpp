@@ -12,7 +12,7 @@ namespace {
 // Forward-only: never edit a migration that has shipped; add the next one.
 // Instants are INTEGER seconds since the Unix epoch (UTC); local dates are TEXT
 // 'YYYY-MM-DD'; wall-clock times INTEGER minutes after local midnight.
-constexpr std::array<const char*, 2> migrations{
+constexpr std::array<const char*, 3> migrations{
     // 1: people, places, vehicles, accounts, requests and plans, the trip ledger and its
     // audit trail.
     R"sql(
@@ -264,7 +264,39 @@ CREATE INDEX trips_for_reports ON trips
     (started_at, id, ended_at, odometer_start, odometer_end, driver_id, vehicle_id,
      completed_rides);
 )sql",
+    // 3: usernames are unique regardless of case ("Admin" is "admin"), and signing in
+    // looks them up the same way through this index. Usernames are ASCII, so NOCASE is
+    // their whole case folding. A file holding two usernames that differ only by case is
+    // refused before this step runs (check_before), naming them.
+    R"sql(
+CREATE UNIQUE INDEX users_username_nocase ON users (username COLLATE NOCASE);
+)sql",
 };
+
+// Checks a file can take step `version` + 1; throws naming what stands in the way.
+void check_before(Connection& conn, int version) {
+    if (version + 1 != 3)
+        return;
+    Statement st(conn,
+                 "SELECT a.id, a.username, b.id, b.username FROM users a JOIN users b "
+                 "ON a.username = b.username COLLATE NOCASE AND a.id < b.id ORDER BY a.id, b.id");
+    std::string clashes;
+    while (st.step()) {
+        if (!clashes.empty())
+            clashes += ", ";
+        clashes += "'" + st.get_text(1) + "' (id " + std::to_string(st.get_int(0)) + ") and '" +
+                   st.get_text(3) + "' (id " + std::to_string(st.get_int(2)) + ")";
+    }
+    if (clashes.empty())
+        return;
+    throw Error(
+        ErrorKind::internal,
+        "cannot upgrade the database to schema version 3: usernames must differ by more "
+        "than case, and these do not: " +
+            clashes +
+            ". Rename one of each (e.g. sqlite3 FILE \"UPDATE users SET username = "
+            "'admin-2' WHERE id = N\") and start again; the file stays at schema version 2");
+}
 
 }  // namespace
 
@@ -284,6 +316,7 @@ void migrate(Connection& conn, int target) {
                                              std::to_string(latest_schema_version()) +
                                              "); upgrade Lifeline");
     for (int v = version; v < std::min(target, latest_schema_version()); ++v) {
+        check_before(conn, v);
         Transaction tx(conn);
         conn.exec(migrations[std::size_t(v)]);
         // The version bump commits with its step: a crash leaves the file at a whole version.

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <mutex>
 
 #include "lifeline/core/errors.h"
@@ -16,8 +17,10 @@ constexpr const char* storage_full_text =
     "in a minute (the administrator must free disk space)";
 
 [[noreturn]] void throw_sqlite(int code, std::string msg) {
+    // A full disk is the operator's to fix; a client waits and sends the same request
+    // again (with its Idempotency-Key).
     if ((code & 0xff) == SQLITE_FULL)
-        throw Error(ErrorKind::storage_full, storage_full_text);
+        throw Error(ErrorKind::storage_full, storage_full_text, std::chrono::seconds{60});
     throw SqliteError(code, msg);
 }
 

@@ -426,7 +426,7 @@ TEST_CASE("accounts make the full round trip", "[api][crud]") {
     SeededFleet f;
     const std::string base = v1 + "/users";
     auto created = f.admin.post(base, json::object{{"username", "coordinator"},
-                                                   {"password", "coordinator-1"},
+                                                   {"password", "tide-pool-47"},
                                                    {"role", "dispatcher"}});
     INFO(created.text);
     REQUIRE(created.status == 201);
@@ -446,10 +446,10 @@ TEST_CASE("accounts make the full round trip", "[api][crud]") {
     CHECK(contains(ids_of(list_all(f.admin, "users")), id));
 
     // A new password changes nothing else, and the new password signs in.
-    auto pw = f.admin.patch(path, json::object{{"password", "coordinator-2"}});
+    auto pw = f.admin.patch(path, json::object{{"password", "amber-kite-52"}});
     REQUIRE(pw.status == 200);
     CHECK(pw.body == got.body);
-    Api coordinator = Api::login(f.server, "coordinator", "coordinator-2");
+    Api coordinator = Api::login(f.server, "coordinator", "amber-kite-52");
     CHECK(coordinator.get(v1 + "/places").status == 200);
 
     auto promoted = f.admin.patch(path, json::object{{"role", "admin"}});

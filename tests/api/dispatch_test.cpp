@@ -242,7 +242,16 @@ TEST_CASE(
     "for their driver",
     "[api][dispatch]") {
     SeededFleet f;
-    const std::string day = "2026-11-23";  // a past Monday, so trips may be logged on it
+    // Yesterday: past, so trips may be logged on it, and near enough for the driver to
+    // read its manifest. The walker rides every day.
+    const std::string day = shanghai_date(-1);
+    REQUIRE(f.dispatcher
+                .patch("/api/v1/patients/" + std::to_string(f.walker_id),
+                       json::object{{"schedule",
+                                     {{"weekdays", {1, 2, 3, 4, 5, 6, 7}},
+                                      {"appointment", "07:30"},
+                                      {"duration_minutes", 240}}}})
+                .status == 200);
     REQUIRE(f.dispatcher.post("/api/v1/schedule/generate", json::object{{"from", day}, {"to", day}})
                 .status == 200);
     // Only the walker rides today: the wheelchair user's sessions are cancelled.
@@ -300,6 +309,19 @@ TEST_CASE(
     CHECK(
         other.get("/api/v1/drivers/" + std::to_string(other_id) + "/manifest?date=" + day).status ==
         200);
+    // Privacy by dispatch: a driver's own manifests of yesterday to tomorrow only.
+    for (int offset : {-1, 0, 1})
+        CHECK(own.get("/api/v1/drivers/" + std::to_string(driver) +
+                      "/manifest?date=" + shanghai_date(offset))
+                  .status == 200);
+    for (int offset : {-2, 2, -400})
+        CHECK(own.get("/api/v1/drivers/" + std::to_string(driver) +
+                      "/manifest?date=" + shanghai_date(offset))
+                  .status == 403);
+    CHECK(f.dispatcher
+              .get("/api/v1/drivers/" + std::to_string(driver) +
+                   "/manifest?date=" + shanghai_date(-400))
+              .status == 200);
 
     // A trip on another vehicle cannot claim the route; the right one starts it.
     const auto wrong_vehicle = vehicle == f.sedan_id ? f.van_id : f.sedan_id;
@@ -371,7 +393,7 @@ TEST_CASE(
     REQUIRE(ready.status == 200);
     CHECK(ready.obj().at("assigned") == true);
     CHECK(ready.obj().at("request").at("status") == "scheduled");
-    CHECK(ready.obj().at("request").at("ready_at") == "2026-11-23T03:40:00Z");
+    CHECK(ready.obj().at("request").at("ready_at").as_string() == day + "T03:40:00Z");
     REQUIRE(ready.obj().at("route").is_object());
     CHECK(request_ids(ready.obj().at("route").as_object()).count(back) == 1);
     auto twice = f.dispatcher.post("/api/v1/requests/" + std::to_string(back) + "/ready",

@@ -29,7 +29,8 @@ struct SeededFleet {
     std::int64_t sedan_id = 0, van_id = 0;  // the van has a wheelchair space
     std::int64_t walker_id = 0, wheelchair_id = 0;
 
-    SeededFleet();
+    // `server_args`: extra options of `lifeline serve`.
+    explicit SeededFleet(std::vector<std::string> server_args = {});
 
     // A finished trip body for `driver`'s own use (driver_id is added for dispatchers).
     static json::object whole_trip(std::int64_t vehicle, double odo_start, double odo_end,
@@ -54,15 +55,20 @@ inline ApiResult require_created(ApiResult r) {
     return r;
 }
 
-// Today's date in the organisation's default zone, Asia/Shanghai (UTC+8, no DST).
-inline std::string today_in_shanghai() {
-    std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() +
-                                                         std::chrono::hours{8});
+// The date `days` from today in the organisation's default zone, Asia/Shanghai (UTC+8,
+// no DST): the day a driver's rights are counted from.
+inline std::string shanghai_date(int days) {
+    std::time_t t = std::chrono::system_clock::to_time_t(
+        std::chrono::system_clock::now() + std::chrono::hours{8} + std::chrono::hours{24 * days});
     std::tm tm{};
     gmtime_r(&t, &tm);
     char buf[16];
     std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
     return buf;
+}
+
+inline std::string today_in_shanghai() {
+    return shanghai_date(0);
 }
 
 inline json::array every_day_from_six_to_two() {
@@ -72,8 +78,9 @@ inline json::array every_day_from_six_to_two() {
     return shifts;
 }
 
-inline SeededFleet::SeededFleet()
-    : admin(Api::login(server, "admin", admin_password)),
+inline SeededFleet::SeededFleet(std::vector<std::string> server_args)
+    : server(std::nullopt, std::move(server_args)),
+      admin(Api::login(server, "admin", admin_password)),
       dispatcher(server),
       driver1(server),
       driver2(server) {

@@ -17,17 +17,6 @@ namespace {
 
 const std::string v1 = "/api/v1";
 
-// The local date `days` from today in Asia/Shanghai (UTC+8).
-std::string shanghai_date(int days) {
-    std::time_t t = std::chrono::system_clock::to_time_t(
-        std::chrono::system_clock::now() + std::chrono::hours{8} + std::chrono::hours{24 * days});
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-    return buf;
-}
-
 int patient_status(Api& api, std::int64_t patient) {
     return api.get(v1 + "/patients/" + std::to_string(patient)).status;
 }

@@ -314,7 +314,7 @@ TEST_CASE("every route answers each role as DESIGN §4 says", "[api][roles]") {
          same(json::object{{"description", "福特全顺 轮椅车"}}), staff},
         {"GET", "/api/v1/patients", v1 + "/patients", {}, staff},
         {"POST", "/api/v1/patients", v1 + "/patients", same(patient), staff_create},
-        // a driver sees a patient of their own ride in the last 24 h, no other
+        // a driver sees a patient on their own routes around today, no other
         {"GET", "/api/v1/patients/{id}", v1 + "/patients/" + id(f.walker_id), {}, signed_in},
         {"GET",
          "/api/v1/patients/{id}",
@@ -390,12 +390,12 @@ TEST_CASE("every route answers each role as DESIGN §4 says", "[api][roles]") {
         {"GET", "/api/v1/days/{date}/routes", v1 + "/days/2022-05-02/routes", {}, staff},
         {"GET",
          "/api/v1/drivers/{id}/manifest",
-         v1 + "/drivers/" + id(f.driver_id1) + "/manifest?date=2022-05-02",
+         v1 + "/drivers/" + id(f.driver_id1) + "/manifest?date=" + today_in_shanghai(),
          {},
          signed_in},
         {"GET",
          "/api/v1/drivers/{id}/manifest",
-         v1 + "/drivers/" + id(f.driver_id2) + "/manifest?date=2022-05-02",
+         v1 + "/drivers/" + id(f.driver_id2) + "/manifest?date=" + today_in_shanghai(),
          {},
          {401, 403, 200, 200}},
         // settings: read by anyone signed in, changed by an admin

@@ -67,6 +67,42 @@ INSERT INTO rides (trip_id, patient_id, outcome) VALUES
     CHECK(miscounted_trips(conn) == 0);
 }
 
+TEST_CASE("migration 3 makes usernames unique regardless of case", "[storage][migrations]") {
+    TempDir dir;
+    Connection conn(dir.file("m.db"));
+    migrate(conn, 2);
+    conn.exec(R"sql(
+INSERT INTO users (id, username, password_hash, role, created_at) VALUES
+    (1, 'admin', 'x', 'admin', 0), (2, 'Wang.Li', 'x', 'dispatcher', 0);
+)sql");
+
+    SECTION("a file without clashes is upgraded, and the index refuses a case variant") {
+        migrate(conn);
+        REQUIRE(conn.user_version() == latest_schema_version());
+        CHECK_THROWS_AS(conn.exec("INSERT INTO users (username, password_hash, role, created_at) "
+                                  "VALUES ('wang.li', 'x', 'driver', 0)"),
+                        SqliteError);
+        CHECK(scalar(conn, "SELECT id FROM users WHERE username = 'WANG.LI' COLLATE NOCASE") == 2);
+    }
+    SECTION("a file holding two usernames that differ only by case is refused, naming them") {
+        conn.exec(
+            "INSERT INTO users (id, username, password_hash, role, created_at) "
+            "VALUES (3, 'Admin', 'x', 'driver', 0), (4, 'WANG.LI', 'x', 'driver', 0)");
+        try {
+            migrate(conn);
+            FAIL("migrated");
+        } catch (const lifeline::Error& e) {
+            const std::string what = e.what();
+            INFO(what);
+            CHECK(what.find("'admin' (id 1) and 'Admin' (id 3)") != std::string::npos);
+            CHECK(what.find("'Wang.Li' (id 2) and 'WANG.LI' (id 4)") != std::string::npos);
+            CHECK(what.find("UPDATE users SET username") != std::string::npos);
+        }
+        CHECK(conn.user_version() == 2);
+        CHECK(scalar(conn, "SELECT count(*) FROM users") == 4);
+    }
+}
+
 TEST_CASE("a database newer than the build is refused", "[storage][migrations]") {
     TempDir dir;
     Connection conn(dir.file("m.db"));

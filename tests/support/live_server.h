@@ -43,6 +43,8 @@ class LiveServer {
     unsigned short port() const { return port_; }
     const std::string& db_path() const { return db_path_; }
     const std::string& output() const { return stdout_text_; }
+    // The server's process id (-1 once stopped), e.g. to read /proc/<pid>/status.
+    int pid() const { return pid_; }
 
     // SIGTERM and wait; returns the exit status (0 on a clean stop).
     int stop();

@@ -71,7 +71,8 @@ struct Fixture {
 Fixture build_fleet(storage::Database& db, Lcg& rng, long vehicles) {
     storage::SqliteAccountStore account_store(db);
     storage::SodiumCrypto crypto;
-    Accounts accounts(account_store, crypto);
+    storage::PwqualityPolicy policy;
+    Accounts accounts(account_store, crypto, policy);
     accounts.ensure_admin("bench-password-1");
     Fixture fx;
     fx.admin = account_store.find_by_name("admin")->user.id;

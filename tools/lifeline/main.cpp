@@ -7,6 +7,7 @@
 #include <iostream>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "horizon.h"
 #include "lifeline/core/errors.h"
@@ -106,12 +107,18 @@ int run_serve(int argc, char** argv) {
         "threads", po::value<int>()->default_value(2), "I/O threads")(
         "workers", po::value<int>()->default_value(64),
         "handler threads (requests wait for the disk here, never on I/O threads)")(
+        "trust-proxy", po::value<std::vector<std::string>>()->composing(),
+        "CIDR of a reverse proxy in front of the server (repeatable): from peers inside it, "
+        "the client address for the sign-in limits is the right-most X-Forwarded-For "
+        "address that is not itself a trusted proxy; from any other peer the header is "
+        "ignored")(
         "demo", po::bool_switch(),
         "seed a demo fleet when the database is empty: the replayed year 2022 of the Jilin "
         "City volunteer fleet (about 30 s)");
     auto vm =
         parse(argc, argv, desc,
-              "usage: lifeline serve [--db PATH] [--listen HOST:PORT] [--threads N] [--demo]\n\n"
+              "usage: lifeline serve [--db PATH] [--listen HOST:PORT] [--threads N] [--workers N]\n"
+              "                     [--trust-proxy CIDR]... [--demo]\n\n"
               "Runs the server. When the database has no admin account, one named 'admin'\n"
               "is created with the password in LIFELINE_ADMIN_PASSWORD.");
     if (!vm)
@@ -126,6 +133,16 @@ int run_serve(int argc, char** argv) {
         throw CliError("--threads must be 1 to 64");
     if (workers < 1 || workers > 1024)
         throw CliError("--workers must be 1 to 1024");
+    net::TrustedProxies proxies;
+    if (vm->count("trust-proxy")) {
+        for (const auto& cidr : (*vm)["trust-proxy"].as<std::vector<std::string>>()) {
+            try {
+                proxies.add(cidr);
+            } catch (const std::invalid_argument& e) {
+                throw CliError(std::string("--trust-proxy: ") + e.what());
+            }
+        }
+    }
 
     ensure_parent_dir(db_path);
     storage::Database db({db_path});
@@ -175,6 +192,7 @@ int run_serve(int argc, char** argv) {
     options.io_threads = threads;
     options.worker_threads = workers;
     options.metrics = &metrics;
+    options.trusted_proxies = proxies;
     net::Server server(options, [&router](net::Request& r) { return router(r); });
     try {
         server.listen();

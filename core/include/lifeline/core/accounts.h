@@ -1,17 +1,16 @@
 #pragma once
-// Accounts: users and roles, sign-in with bearer tokens, and the rate limit on failed
-// sign-ins. Tokens are opaque random strings; only their digest is stored.
+// Accounts: users and roles, sign-in with bearer tokens, and the limits on sign-in
+// attempts (sign_in_guard.h). Tokens are opaque random strings; only their digest is
+// stored. Usernames are unique and signed in with regardless of case.
 
 #include <chrono>
-#include <deque>
 #include <functional>
-#include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 
 #include "lifeline/core/errors.h"
 #include "lifeline/core/model.h"
+#include "lifeline/core/sign_in_guard.h"
 
 namespace lifeline {
 
@@ -25,6 +24,19 @@ class Crypto {
     virtual std::string token_digest(std::string_view token) = 0;  // SHA-256 hex
 };
 
+// Judges how easy a new password is to guess, beyond the rules core checks itself
+// (length, only spaces, the username). A port rather than code in core because the
+// judge, libpwquality with cracklib's dictionary, reads dictionary files from disk;
+// storage/ implements it next to the password hashing it guards.
+class PasswordPolicy {
+  public:
+    virtual ~PasswordPolicy() = default;
+    // What is wrong with `password` as advice to the person choosing it ("is based on a
+    // dictionary word; use …"), or nullopt when it is fine.
+    virtual std::optional<std::string> weakness(std::string_view password,
+                                                std::string_view username) = 0;
+};
+
 struct StoredUser {
     User user;
     std::string password_hash;
@@ -34,6 +46,7 @@ class AccountTx {
   public:
     virtual ~AccountTx() = default;
     virtual std::optional<StoredUser> user(UserId id) = 0;
+    // Usernames compare without regard to (ASCII) case, here and in find_by_name.
     virtual std::optional<StoredUser> user_by_name(std::string_view username) = 0;
     virtual bool driver_exists(DriverId id) = 0;
     virtual std::optional<UserId> user_of_driver(DriverId id) = 0;
@@ -62,8 +75,15 @@ class AccountStore {
 struct AccountOptions {
     std::chrono::seconds token_ttl =
         std::chrono::hours{24 * 30};  // a driver signs in once per phone
-    int max_failures = 5;             // per username and per address
-    std::chrono::seconds failure_window = std::chrono::minutes{15};
+    SignInLimits limits;
+    // Password hashes at once: 0 means the machine's cores. Each takes 64 MiB and tens of
+    // ms of CPU, so more than the cores only adds memory and latency for everyone.
+    int hash_slots = 0;
+    // Callers that may wait for a hash slot (0: twice the slots), and for how long,
+    // before being told to try again.
+    int hash_waiting = 0;
+    std::chrono::milliseconds hash_max_wait{2000};
+    std::function<Instant()> clock = now;
 };
 
 struct LoginResult {
@@ -86,27 +106,14 @@ struct UserPatch {
     std::optional<bool> active;
 };
 
-// Counts recent failures per key; thread-safe.
-class FailureLimiter {
-  public:
-    FailureLimiter(int max_failures, std::chrono::seconds window)
-        : max_(max_failures), window_(window) {}
-    // Seconds until `key` may try again; 0 when it may now.
-    std::chrono::seconds blocked_for(const std::string& key, Instant at);
-    void record_failure(const std::string& key, Instant at);
-    void clear(const std::string& key);
-
-  private:
-    int max_;
-    std::chrono::seconds window_;
-    std::mutex mutex_;
-    std::map<std::string, std::deque<Instant>> failures_;
-};
-
 class Accounts {
   public:
-    Accounts(AccountStore& store, Crypto& crypto, AccountOptions options = {});
+    Accounts(AccountStore& store, Crypto& crypto, PasswordPolicy& policy,
+             AccountOptions options = {});
 
+    // Signs in from the client address `remote`. Every attempt is counted before its
+    // password is checked; refused attempts (rate_limited, with retry_after) never reach
+    // the password hash.
     LoginResult login(std::string_view username, std::string_view password,
                       const std::string& remote);
     void logout(std::string_view token);
@@ -119,14 +126,21 @@ class Accounts {
     User update(const Actor& actor, UserId id, const UserPatch& patch);
 
     // Start-up: when no admin account exists, creates "admin" with `password`.
-    // Returns false when an admin already exists. Throws invalid for a weak password.
+    // Returns false when an admin already exists. Throws invalid or unprocessable for a
+    // weak password.
     bool ensure_admin(std::string_view password);
 
   private:
+    // Hashes through the gate; rate_limited when the gate turns the caller away.
+    std::string hash(std::string_view password);
+    void check_strength(std::string_view password, std::string_view username, FieldErrors& errs);
+
     AccountStore& store_;
     Crypto& crypto_;
+    PasswordPolicy& policy_;
     AccountOptions options_;
-    FailureLimiter limiter_;
+    SignInLimiter limiter_;
+    HashGate gate_;
     std::string dummy_hash_;  // verified against for unknown users, so timing tells nothing
 };
 

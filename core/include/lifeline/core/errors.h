@@ -2,6 +2,7 @@
 // The error vocabulary of Lifeline. Every layer throws these; net/ maps each kind to
 // an HTTP status in exactly one place (net/src/problem.cpp), the CLI to an exit line.
 
+#include <chrono>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -33,12 +34,19 @@ class Error : public std::runtime_error {
     Error(ErrorKind kind, std::string detail, std::vector<FieldError> errors = {})
         : std::runtime_error(detail), kind_(kind), errors_(std::move(errors)) {}
 
+    // A refusal that passes with time (rate_limited, unavailable) says when to try again.
+    Error(ErrorKind kind, std::string detail, std::chrono::seconds retry_after)
+        : std::runtime_error(detail), kind_(kind), retry_after_(retry_after) {}
+
     ErrorKind kind() const noexcept { return kind_; }
     const std::vector<FieldError>& errors() const noexcept { return errors_; }
+    // Zero when the error does not pass with time.
+    std::chrono::seconds retry_after() const noexcept { return retry_after_; }
 
   private:
     ErrorKind kind_;
     std::vector<FieldError> errors_;
+    std::chrono::seconds retry_after_{0};
 };
 
 // Shorthands so call sites read as what happened.

@@ -23,7 +23,9 @@ struct Request {
     std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
     std::vector<Header> headers;
     std::string body;
-    std::string remote;  // peer address, for rate limiting and the access log
+    // The client's address, for the sign-in limits: the peer, or what a trusted proxy
+    // says in X-Forwarded-For (client_address.h).
+    std::string remote;
 
     // Filled by the router: values of "{name}" segments of the matched route,
     // and the route pattern itself ("/api/v1/trips/{id}") for metrics.

@@ -27,7 +27,8 @@ std::string_view reason_phrase(unsigned status) noexcept;
 std::string problem_type(unsigned status);
 
 // {type, title, status, detail, errors:[{field, message}]} with the status's type
-// and reason phrase. A 401 also carries `WWW-Authenticate: Bearer`.
+// and reason phrase. A 401 also carries `WWW-Authenticate: Bearer`; an Error with a
+// retry_after carries `Retry-After` in seconds.
 Response problem_response(unsigned status, std::string detail, std::vector<FieldError> errors = {});
 Response problem_response(const Error& error);
 

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "lifeline/net/client_address.h"
 #include "lifeline/net/http.h"
 
 namespace lifeline::net {
@@ -53,6 +54,9 @@ struct ServerOptions {
     std::chrono::milliseconds write_timeout{std::chrono::seconds(30)};
     // How long a shutdown waits for in-flight requests before closing connections.
     std::chrono::milliseconds shutdown_grace{std::chrono::seconds(10)};
+
+    // Peers whose X-Forwarded-For names the client (Request::remote); empty: none.
+    TrustedProxies trusted_proxies;
 
     // Install a SIGINT/SIGTERM handler that starts the graceful shutdown.
     bool handle_signals = true;

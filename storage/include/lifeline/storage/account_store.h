@@ -1,5 +1,7 @@
 #pragma once
 
+#include <memory>
+
 #include "lifeline/core/accounts.h"
 #include "lifeline/storage/database.h"
 
@@ -31,6 +33,27 @@ class SodiumCrypto : public Crypto {
     bool verify_password(std::string_view hash, std::string_view password) override;
     std::string random_token() override;
     std::string token_digest(std::string_view token) override;
+};
+
+// libpwquality's judgement of a new password: cracklib's dictionary check (words and
+// simple patterns) and its palindrome check. Its other rules (character classes, the
+// username "in some form") are off: Lifeline's own rules cover length, spaces and the
+// username. /etc/security/pwquality.conf is not read, so every machine judges alike.
+class PwqualityPolicy : public PasswordPolicy {
+  public:
+    // Throws when the cracklib dictionary cannot be read (Debian: cracklib-runtime), so
+    // a server never runs with the dictionary check silently off.
+    PwqualityPolicy();
+    ~PwqualityPolicy() override;
+    PwqualityPolicy(const PwqualityPolicy&) = delete;
+    PwqualityPolicy& operator=(const PwqualityPolicy&) = delete;
+
+    std::optional<std::string> weakness(std::string_view password,
+                                        std::string_view username) override;
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace lifeline::storage

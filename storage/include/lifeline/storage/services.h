@@ -28,6 +28,7 @@ struct SqliteServices {
 
     Database& db;
     SodiumCrypto crypto;
+    PwqualityPolicy password_policy;
     SqliteAccountStore account_store{db};
     SqliteFleetStore fleet_store{db};
     SqliteTripStore trip_store{db};
@@ -37,7 +38,7 @@ struct SqliteServices {
     SqliteReportStore report_store{db};
 
     SettingsService settings{settings_store};
-    Accounts accounts{account_store, crypto};
+    Accounts accounts{account_store, crypto, password_policy};
     Fleet fleet{fleet_store, settings};
     Ledger ledger{trip_store, settings};
     AuditLog audit{audit_store};
