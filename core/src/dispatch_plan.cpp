@@ -1,4 +1,4 @@
-// Dispatch: a day mapped to the matching engine (DESIGN §5), day plans, real-time
+// Dispatch: a day mapped to the matching engine (docs/design.md §5), day plans, real-time
 // insertion (assign, will-call ready) and the drivers' manifests.
 #include <algorithm>
 #include <chrono>
@@ -502,7 +502,7 @@ Route save_route(DispatchTx& tx, Live& live, std::size_t route_index) {
     return r;
 }
 
-// Why `vehicle` cannot take the request, in the words of DESIGN §4's examples.
+// Why `vehicle` cannot take the request, in the words of docs/design.md §4's examples.
 std::string explain(const Live& live, std::size_t k, match::UnservedReason engine_reason) {
     const auto& p = live.dp.problem;
     const auto& q = p.requests[std::size_t(live.target)];

@@ -93,7 +93,7 @@ json::value instant_json(const std::optional<Instant>& t);
 json::value id_json(const std::optional<std::int64_t>& id);
 json::value number_json(const std::optional<double>& v);
 
-// Wraps a POST handler with Idempotency-Key semantics (DESIGN §4): the same key with
+// Wraps a POST handler with Idempotency-Key semantics (docs/design.md §4): the same key with
 // the same body answers the first answer and writes nothing; with another body, 422.
 Handler idempotent(Services& s, Handler inner);
 

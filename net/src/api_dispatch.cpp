@@ -117,7 +117,7 @@ json::object generate_json(const GenerateResult& g) {
                         {"unchanged", g.unchanged}};
 }
 
-// What a driver needs at each stop, and nothing more (DESIGN §4: patients' data only
+// What a driver needs at each stop, and nothing more (docs/design.md §4: patients' data only
 // to whom needs it for a ride).
 json::object manifest_json(const Manifest& m) {
     json::object o;

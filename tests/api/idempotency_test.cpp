@@ -1,4 +1,4 @@
-// Idempotency-Key on every POST (DESIGN §4): a retry with the same key and body gets the
+// Idempotency-Key on every POST (docs/design.md §4): a retry with the same key and body gets the
 // first answer byte for byte and writes nothing; another body with the key is 422; keys
 // belong to one account; refused requests leave no trace; concurrent retries write once.
 #include <catch2/catch.hpp>

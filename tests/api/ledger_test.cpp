@@ -1,5 +1,5 @@
 // The trip ledger over HTTP: logging, finishing, corrections, and every rule of
-// DESIGN §3 answering problem+json that names the field and writes nothing.
+// docs/design.md §3 answering problem+json that names the field and writes nothing.
 #include <catch2/catch.hpp>
 
 #include <algorithm>

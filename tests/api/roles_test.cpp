@@ -1,4 +1,4 @@
-// Who may call what (DESIGN §4): every registered route × {no token, driver, dispatcher,
+// Who may call what (docs/design.md §4): every registered route × {no token, driver, dispatcher,
 // admin}, as one table; signing out, deactivation and the sign-in rate limit.
 #include <catch2/catch.hpp>
 
@@ -155,7 +155,7 @@ void check_unauthorized(const ApiResult& r) {
 
 }  // namespace
 
-TEST_CASE("every route answers each role as DESIGN §4 says", "[api][roles]") {
+TEST_CASE("every route answers each role as docs/design.md §4 says", "[api][roles]") {
     SeededFleet f;
     Api anonymous(f.server);
     std::array<Api*, 4> as{&anonymous, &f.driver1, &f.dispatcher, &f.admin};

@@ -1,4 +1,4 @@
-// Dispatch's mapping of a day to the matching engine (DESIGN §5), without storage.
+// Dispatch's mapping of a day to the matching engine (docs/design.md §5), without storage.
 #include <catch2/catch.hpp>
 
 #include "lifeline/core/dispatch.h"

@@ -1,5 +1,5 @@
 #pragma once
-// Dispatch (DESIGN §4, §5): requests from dialysis schedules, holidays, manual and
+// Dispatch (docs/design.md §4, §5): requests from dialysis schedules, holidays, manual and
 // will-call requests, day plans by the matching engine, real-time assignment, and the
 // drivers' manifests. Every rule lives here; storage provides atomic units of work
 // (DispatchStore::transact) and consistent reads (DispatchStore::read).
@@ -229,7 +229,7 @@ struct DispatchLimits {
     std::int64_t max_time_limit_ms = 60'000;
 };
 
-// ---- the mapping of a day to the engine (DESIGN §5), exposed for tests -------------
+// ---- the mapping of a day to the engine (docs/design.md §5), exposed for tests -------------
 
 // A driver's working span on `date`: the day's weekly shifts (merged when split) unless
 // an absence covers the date. Local minutes after midnight.

@@ -1,5 +1,5 @@
 #pragma once
-// Dispatch's value types (DESIGN §3): ride requests, holidays, and a day's routes with
+// Dispatch's value types (docs/design.md §3): ride requests, holidays, and a day's routes with
 // their ordered stops. The ledger uses the statuses too: a driver's events move them.
 
 #include <optional>

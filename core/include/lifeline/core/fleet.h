@@ -1,5 +1,5 @@
 #pragma once
-// The fleet (DESIGN §3): places, drivers with their weekly shifts and absences,
+// The fleet (docs/design.md §3): places, drivers with their weekly shifts and absences,
 // vehicles, and patients with their dialysis schedules. Every rule about them lives
 // here; storage only provides atomic units of work and reads.
 

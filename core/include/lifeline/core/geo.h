@@ -1,5 +1,5 @@
 #pragma once
-// Great-circle geometry and the default travel model of dispatch (DESIGN §5): the
+// Great-circle geometry and the default travel model of dispatch (docs/design.md §5): the
 // haversine distance times a detour factor (road km per straight km), driven at an urban
 // speed. Ticks are what dispatch uses with the engine: milliseconds and metres.
 

@@ -1,5 +1,5 @@
 #pragma once
-// The trip ledger (DESIGN §3): open a trip, log pickups, drop-offs and no-shows, finish
+// The trip ledger (docs/design.md §3): open a trip, log pickups, drop-offs and no-shows, finish
 // it, log a whole finished trip at once, and dispatcher corrections with a reason.
 // Every rule of the ledger lives here; storage only provides atomic units of work.
 

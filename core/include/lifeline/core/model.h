@@ -1,5 +1,5 @@
 #pragma once
-// The data model of DESIGN §3 as plain value types. Facts (trips, rides, audit) are
+// The data model of docs/design.md §3 as plain value types. Facts (trips, rides, audit) are
 // never lost or silently changed; plans are recomputable.
 
 #include <cstdint>

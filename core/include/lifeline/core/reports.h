@@ -1,5 +1,5 @@
 #pragma once
-// Reports (DESIGN §1, §4; docs/reports.md): the monthly mileage and ride report, running
+// Reports (docs/design.md §1, §4; docs/reports.md): the monthly mileage and ride report, running
 // totals toward the year's goals, odometer integrity, occupied vs empty km, and the
 // volunteers' monthly mileage statements with their approval.
 //

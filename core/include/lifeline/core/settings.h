@@ -1,5 +1,5 @@
 #pragma once
-// The organisation's settings (DESIGN §2, §4): name, time zone, the year's goals, the
+// The organisation's settings (docs/design.md §2, §4): name, time zone, the year's goals, the
 // per-km rate of volunteer mileage statements, and the matcher's defaults.
 
 #include <functional>

@@ -1,5 +1,5 @@
 #pragma once
-// Time rules (DESIGN §2): instants are UTC seconds, exchanged as RFC 3339; input must
+// Time rules (docs/design.md §2): instants are UTC seconds, exchanged as RFC 3339; input must
 // carry an explicit offset. Service days and months are local dates of the
 // organisation's IANA zone.
 

@@ -1,5 +1,5 @@
 #pragma once
-// The /api/v1 surface: every route of DESIGN §4 that is built, registered on a Router.
+// The /api/v1 surface: every route of docs/design.md §4 that is built, registered on a Router.
 // Handlers only translate HTTP/JSON to facade calls and back.
 
 #include <string>

@@ -19,7 +19,7 @@ class Connection {
   public:
     enum class Mode { read_write, read_only };
 
-    // Opens (creating if needed for read_write) and applies the pragmas of DESIGN §6.
+    // Opens (creating if needed for read_write) and applies the pragmas of docs/design.md §6.
     explicit Connection(const std::string& path, Mode mode = Mode::read_write);
     ~Connection();
     Connection(Connection&&) noexcept = default;
