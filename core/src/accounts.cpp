@@ -105,11 +105,12 @@ std::string snapshot(const User& u) {
     return o.str();
 }
 
-AuditEntry user_audit(const Actor& actor, const User& u, std::string action, std::string before) {
+AuditEntry user_audit(Instant at, const Actor& actor, const User& u, std::string action,
+                      std::string before) {
     AuditEntry e;
     e.user_id = actor.user_id;
     e.username = actor.username;
-    e.at = now();
+    e.at = at;
     e.entity = "user";
     e.entity_id = u.id;
     e.action = std::move(action);
@@ -143,11 +144,12 @@ void check_driver_link(AccountTx& tx, Role role, const std::optional<DriverId>& 
 
 }  // namespace
 
-Accounts::Accounts(AccountStore& store, Crypto& crypto, PasswordPolicy& policy,
+Accounts::Accounts(AccountStore& store, Crypto& crypto, PasswordPolicy& policy, const Clock& clock,
                    AccountOptions options)
     : store_(store),
       crypto_(crypto),
       policy_(policy),
+      clock_(clock),
       options_(std::move(options)),
       limiter_(options_.limits),
       gate_(hash_slots(options_),
@@ -192,7 +194,7 @@ LoginResult Accounts::login(std::string_view username, std::string_view password
 
     // Counted before anything is checked: concurrent attempts cannot all pass the count.
     const std::string who = fold_case(username);
-    const Instant at = options_.clock();
+    const Instant at = clock_.now();
     if (auto refused = limiter_.admit(who, remote, at))
         throw_refused(refused);
 
@@ -226,7 +228,7 @@ void Accounts::logout(std::string_view token) {
 Actor Accounts::authenticate(std::string_view token) {
     if (token.empty() || token.size() > 256)
         throw_unauthorized("a bearer token is required");
-    auto user = store_.session_user(crypto_.token_digest(token), now());
+    auto user = store_.session_user(crypto_.token_digest(token), clock_.now());
     if (!user)
         throw_unauthorized("the token is unknown, expired or revoked");
     return Actor{user->id, user->username, user->role, user->driver_id};
@@ -264,7 +266,7 @@ User Accounts::create(const Actor& actor, const NewUser& in) {
         check_driver_link(tx, in.role, in.driver_id, std::nullopt);
         StoredUser su{User{0, in.username, in.role, in.driver_id, true}, hash};
         su.user.id = tx.insert_user(su);
-        tx.audit(user_audit(actor, su.user, "create", ""));
+        tx.audit(user_audit(clock_.now(), actor, su.user, "create", ""));
         return su.user;
     });
 }
@@ -307,7 +309,7 @@ User Accounts::update(const Actor& actor, UserId id, const UserPatch& patch) {
         // A changed password, role or deactivation signs the account out everywhere.
         if (hash || patch.role || (patch.active && !*patch.active))
             tx.revoke_sessions(id);
-        tx.audit(user_audit(actor, next.user, "update", snapshot(current->user)));
+        tx.audit(user_audit(clock_.now(), actor, next.user, "update", snapshot(current->user)));
         return next.user;
     });
 }
@@ -331,7 +333,7 @@ bool Accounts::ensure_admin(std::string_view password) {
         } else {
             su.user.id = tx.insert_user(su);
         }
-        tx.audit(user_audit(system, su.user, "bootstrap_admin", ""));
+        tx.audit(user_audit(clock_.now(), system, su.user, "bootstrap_admin", ""));
         return su.user;
     });
     return true;

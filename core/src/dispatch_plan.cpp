@@ -561,7 +561,7 @@ namespace {
 // Inserts `req` into the live plan. When it fits nowhere: `refuse_unplaced` answers 409
 // with the reason (nothing written), else the request is recorded as unserved.
 Assignment insert_live(DispatchTx& tx, const Settings& settings, RideRequest req,
-                       std::optional<VehicleId> forced, bool refuse_unplaced) {
+                       std::optional<VehicleId> forced, bool refuse_unplaced, Instant now) {
     Assignment out;
     detach(tx, req);
     std::vector<Driver> drivers = tx.active_drivers();
@@ -623,7 +623,7 @@ Assignment insert_live(DispatchTx& tx, const Settings& settings, RideRequest req
         throw_conflict("no route can take the request: " + out.reason, {{"id", out.reason}});
     req.status = out.assigned ? RequestStatus::scheduled : RequestStatus::unserved;
     req.unserved_reason = out.assigned ? "" : out.reason;
-    req.updated_at = now();
+    req.updated_at = now;
     tx.update_request(req);
     out.request = req;
     return out;
@@ -644,14 +644,14 @@ Assignment Dispatch::assign(const Actor& actor, RequestId id, std::optional<Vehi
         if (req->will_call())
             throw_conflict("a will-call return is planned when the clinic says it is ready",
                            {{"ready_at", "is not known yet: POST …/ready first"}});
-        return insert_live(tx, settings, *req, vehicle, true);
+        return insert_live(tx, settings, *req, vehicle, true, clock_.now());
     });
 }
 
 Assignment Dispatch::ready(const Actor& actor, RequestId id, std::optional<Instant> at) {
     require_dispatcher(actor);
     const Settings settings = settings_.get();
-    const Instant when = at.value_or(now());
+    const Instant when = at.value_or(clock_.now());
     return store_.transact([&](DispatchTx& tx) {
         auto req = tx.request(id);
         if (!req)
@@ -668,7 +668,7 @@ Assignment Dispatch::ready(const Actor& actor, RequestId id, std::optional<Insta
                                 {{"at", "must be on " + format_date(req->service_date) +
                                             " (local time)" + (at ? "" : "; give the time")}});
         req->ready_at = when;
-        return insert_live(tx, settings, *req, std::nullopt, false);
+        return insert_live(tx, settings, *req, std::nullopt, false, clock_.now());
     });
 }
 

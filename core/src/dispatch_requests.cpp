@@ -185,9 +185,9 @@ bool updatable(const RideRequest& r, const SyncRules& rules) {
 }
 
 GenerateResult sync(DispatchTx& tx, const date::time_zone* zone, LocalDate from, LocalDate to,
-                    std::optional<PatientId> only, const SyncRules& rules) {
+                    std::optional<PatientId> only, const SyncRules& rules, Instant now) {
     GenerateResult result;
-    Sessions sessions(tx, zone, now());
+    Sessions sessions(tx, zone, now);
     std::vector<Patient> patients;
     if (only) {
         if (auto p = tx.patient(*only))
@@ -234,7 +234,7 @@ GenerateResult sync(DispatchTx& tx, const date::time_zone* zone, LocalDate from,
                     detach(tx, have);
                 if (target.status != RequestStatus::cancelled)
                     target.status = RequestStatus::pending;
-                target.updated_at = now();
+                target.updated_at = now;
                 tx.update_request(target);
                 ++result.updated;
             }
@@ -256,7 +256,7 @@ const date::time_zone* zone_of(SettingsService& settings) {
 }  // namespace
 
 LocalDate Dispatch::today() {
-    return local_date(now(), zone_of(settings_));
+    return local_date(clock_.now(), zone_of(settings_));
 }
 
 GenerateResult Dispatch::generate(const Actor& actor, LocalDate from, LocalDate to) {
@@ -269,8 +269,9 @@ GenerateResult Dispatch::generate(const Actor& actor, LocalDate from, LocalDate 
         errs.add("to", "at most " + std::to_string(limits_.max_generate_days) + " days at once");
     errs.throw_if_any();
     const auto* zone = zone_of(settings_);
-    return store_.transact(
-        [&](DispatchTx& tx) { return sync(tx, zone, from, to, std::nullopt, SyncRules{}); });
+    return store_.transact([&](DispatchTx& tx) {
+        return sync(tx, zone, from, to, std::nullopt, SyncRules{}, clock_.now());
+    });
 }
 
 GenerateResult Dispatch::patient_changed(const Actor& actor, PatientId patient) {
@@ -284,7 +285,7 @@ GenerateResult Dispatch::patient_changed(const Actor& actor, PatientId patient) 
             if (r.session_date && *r.session_date > last)
                 last = *r.session_date;
         SyncRules rules{true, first, false};
-        return sync(tx, zone, first, last, patient, rules);
+        return sync(tx, zone, first, last, patient, rules, clock_.now());
     });
 }
 
@@ -304,7 +305,7 @@ GenerateResult Dispatch::put_holiday(const Actor& actor, const Holiday& holiday)
         SyncRules rules{true,
                         LocalDate{std::chrono::year{1}, std::chrono::month{1}, std::chrono::day{1}},
                         true};
-        return sync(tx, zone, holiday.date, holiday.date, std::nullopt, rules);
+        return sync(tx, zone, holiday.date, holiday.date, std::nullopt, rules, clock_.now());
     });
 }
 
@@ -381,7 +382,7 @@ RideRequest Dispatch::create_request(const Actor& actor, const RequestInput& in)
         r.passengers = in.passengers.value_or(1 + (patient->escort ? 1 : 0));
         r.wheelchair = in.wheelchair.value_or(patient->mobility == Mobility::wheelchair);
         r.notes = in.notes;
-        r.created_at = r.updated_at = now();
+        r.created_at = r.updated_at = clock_.now();
         if (in.service_date)
             r.service_date = *in.service_date;
         else
@@ -455,7 +456,7 @@ RideRequest Dispatch::update_request(const Actor& actor, RequestId id, const Req
         e.throw_if_any("the request cannot be changed as given", ErrorKind::unprocessable);
         if (ride_change)
             detach(tx, r);  // its plan no longer holds: plan or assign it again
-        r.updated_at = now();
+        r.updated_at = clock_.now();
         tx.update_request(r);
         return r;
     });
@@ -480,7 +481,7 @@ RideRequest Dispatch::cancel_request(const Actor& actor, RequestId id, CancelRea
         r.cancel_reason = reason;
         if (!note.empty())
             r.notes = r.notes.empty() ? note : r.notes + "\n" + note;
-        r.updated_at = now();
+        r.updated_at = clock_.now();
         tx.update_request(r);
         return r;
     });

@@ -406,12 +406,12 @@ void check_plate_free(FleetTx& tx, const std::string& plate, VehicleId self) {
 
 // ---- audit and pages ---------------------------------------------------------------
 
-AuditEntry audit_entry(const Actor& actor, const char* entity, std::int64_t id, std::string action,
-                       std::string before, std::string after) {
+AuditEntry audit_entry(Instant at, const Actor& actor, const char* entity, std::int64_t id,
+                       std::string action, std::string before, std::string after) {
     AuditEntry e;
     e.user_id = actor.user_id;
     e.username = actor.username;
-    e.at = now();
+    e.at = at;
     e.entity = entity;
     e.entity_id = id;
     e.action = std::move(action);
@@ -488,24 +488,24 @@ void prepare(Patient& patient, FieldErrors& errs, const FleetLimits& l) {
         sort_schedule(*patient.schedule);
 }
 
-Place insert(FleetTx& tx, const Actor& actor, const Place& place) {
+Place insert(FleetTx& tx, const Actor& actor, Instant at, const Place& place) {
     const PlaceId id = tx.insert_place(place);
     Place after = *tx.place(id);
-    tx.audit(audit_entry(actor, "place", id, "create", "", audit_snapshot(after)));
+    tx.audit(audit_entry(at, actor, "place", id, "create", "", audit_snapshot(after)));
     return after;
 }
 
-Driver insert(FleetTx& tx, const Actor& actor, const Driver& driver) {
+Driver insert(FleetTx& tx, const Actor& actor, Instant at, const Driver& driver) {
     const DriverId id = tx.insert_driver(driver);
     tx.replace_shifts(id, driver.shifts);
     for (const Absence& a : driver.absences)
         tx.add_absence(id, a);
     Driver after = *tx.driver(id);
-    tx.audit(audit_entry(actor, "driver", id, "create", "", audit_snapshot(after)));
+    tx.audit(audit_entry(at, actor, "driver", id, "create", "", audit_snapshot(after)));
     return after;
 }
 
-Vehicle insert(FleetTx& tx, const Actor& actor, const Vehicle& vehicle) {
+Vehicle insert(FleetTx& tx, const Actor& actor, Instant at, const Vehicle& vehicle) {
     FieldErrors refs;
     check_default_driver(tx, vehicle.driver_id, refs);
     refs.throw_if_any("the vehicle names something that does not exist or cannot be used",
@@ -513,18 +513,18 @@ Vehicle insert(FleetTx& tx, const Actor& actor, const Vehicle& vehicle) {
     check_plate_free(tx, vehicle.plate, 0);
     const VehicleId id = tx.insert_vehicle(vehicle);
     Vehicle after = *tx.vehicle(id);
-    tx.audit(audit_entry(actor, "vehicle", id, "create", "", audit_snapshot(after)));
+    tx.audit(audit_entry(at, actor, "vehicle", id, "create", "", audit_snapshot(after)));
     return after;
 }
 
-Patient insert(FleetTx& tx, const Actor& actor, const Patient& patient) {
+Patient insert(FleetTx& tx, const Actor& actor, Instant at, const Patient& patient) {
     FieldErrors refs;
     check_center(tx, patient.center_id, refs);
     refs.throw_if_any("the patient names something that does not exist or cannot be used",
                       ErrorKind::unprocessable);
     const PatientId id = tx.insert_patient(patient);
     Patient after = *tx.patient(id);
-    tx.audit(audit_entry(actor, "patient", id, "create", "", audit_snapshot(after)));
+    tx.audit(audit_entry(at, actor, "patient", id, "create", "", audit_snapshot(after)));
     return after;
 }
 
@@ -536,8 +536,8 @@ std::string line_prefix(std::size_t line) {
 // named with its line), then every row is written in one transaction; a rule that
 // needs the database (a plate taken, an unknown center) names its line too.
 template <class T>
-std::vector<T> import_all(FleetStore& store, const Actor& actor, std::vector<ImportRow<T>> rows,
-                          const FleetLimits& limits) {
+std::vector<T> import_all(FleetStore& store, const Actor& actor, Instant at,
+                          std::vector<ImportRow<T>> rows, const FleetLimits& limits) {
     require_dispatcher(actor);
     FieldErrors errs;
     if (rows.empty())
@@ -554,7 +554,7 @@ std::vector<T> import_all(FleetStore& store, const Actor& actor, std::vector<Imp
         out.reserve(rows.size());
         for (const auto& row : rows) {
             try {
-                out.push_back(insert(tx, actor, row.item));
+                out.push_back(insert(tx, actor, at, row.item));
             } catch (const Error& e) {
                 std::vector<FieldError> named;
                 for (const FieldError& fe : e.errors())
@@ -571,12 +571,13 @@ std::vector<T> import_all(FleetStore& store, const Actor& actor, std::vector<Imp
 
 // What creating, reading and listing share for every kind of record.
 template <class T>
-T create_checked(FleetStore& store, const Actor& actor, T record, const FleetLimits& limits) {
+T create_checked(FleetStore& store, const Actor& actor, Instant at, T record,
+                 const FleetLimits& limits) {
     require_dispatcher(actor);
     FieldErrors errs;
     prepare(record, errs, limits);
     errs.throw_if_any();
-    return store.transact([&](FleetTx& tx) { return insert(tx, actor, record); });
+    return store.transact([&](FleetTx& tx) { return insert(tx, actor, at, record); });
 }
 
 template <class T>
@@ -601,11 +602,11 @@ auto list_checked(Filter filter, const PageRequest& page, const FleetLimits& lim
 // ---- places ----------------------------------------------------------------------
 
 Place Fleet::create_place(const Actor& actor, const Place& input) {
-    return create_checked(store_, actor, input, limits_);
+    return create_checked(store_, actor, clock_.now(), input, limits_);
 }
 
 std::vector<Place> Fleet::import_places(const Actor& actor, std::vector<ImportRow<Place>> rows) {
-    return import_all(store_, actor, std::move(rows), limits_);
+    return import_all(store_, actor, clock_.now(), std::move(rows), limits_);
 }
 
 Place Fleet::get_place(const Actor& actor, PlaceId id) {
@@ -642,8 +643,9 @@ Place Fleet::update_place(const Actor& actor, PlaceId id, const PlacePatch& inpu
             return before;  // nothing changes
         tx.update_place(place);
         Place after = *tx.place(id);
-        tx.audit(audit_entry(actor, "place", id, update_action(before.active, after.active),
-                             before_text, audit_snapshot(after)));
+        tx.audit(audit_entry(clock_.now(), actor, "place", id,
+                             update_action(before.active, after.active), before_text,
+                             audit_snapshot(after)));
         return after;
     });
 }
@@ -651,11 +653,11 @@ Place Fleet::update_place(const Actor& actor, PlaceId id, const PlacePatch& inpu
 // ---- drivers ----------------------------------------------------------------------
 
 Driver Fleet::create_driver(const Actor& actor, const Driver& input) {
-    return create_checked(store_, actor, input, limits_);
+    return create_checked(store_, actor, clock_.now(), input, limits_);
 }
 
 std::vector<Driver> Fleet::import_drivers(const Actor& actor, std::vector<ImportRow<Driver>> rows) {
-    return import_all(store_, actor, std::move(rows), limits_);
+    return import_all(store_, actor, clock_.now(), std::move(rows), limits_);
 }
 
 Driver Fleet::get_driver(const Actor& actor, DriverId id) {
@@ -697,8 +699,9 @@ Driver Fleet::update_driver(const Actor& actor, DriverId id, const DriverPatch& 
         if (patch.shifts)
             tx.replace_shifts(id, driver.shifts);
         Driver after = *tx.driver(id);
-        tx.audit(audit_entry(actor, "driver", id, update_action(before.active, after.active),
-                             before_text, audit_snapshot(after)));
+        tx.audit(audit_entry(clock_.now(), actor, "driver", id,
+                             update_action(before.active, after.active), before_text,
+                             audit_snapshot(after)));
         return after;
     });
 }
@@ -715,8 +718,8 @@ Driver Fleet::add_absence(const Actor& actor, DriverId id, const Absence& absenc
             throw_not_found(not_found_text("driver", id));
         tx.add_absence(id, absence);
         Driver after = *tx.driver(id);
-        tx.audit(audit_entry(actor, "driver", id, "add_absence", audit_snapshot(*before),
-                             audit_snapshot(after)));
+        tx.audit(audit_entry(clock_.now(), actor, "driver", id, "add_absence",
+                             audit_snapshot(*before), audit_snapshot(after)));
         return after;
     });
 }
@@ -724,12 +727,12 @@ Driver Fleet::add_absence(const Actor& actor, DriverId id, const Absence& absenc
 // ---- vehicles ---------------------------------------------------------------------
 
 Vehicle Fleet::create_vehicle(const Actor& actor, const Vehicle& input) {
-    return create_checked(store_, actor, input, limits_);
+    return create_checked(store_, actor, clock_.now(), input, limits_);
 }
 
 std::vector<Vehicle> Fleet::import_vehicles(const Actor& actor,
                                             std::vector<ImportRow<Vehicle>> rows) {
-    return import_all(store_, actor, std::move(rows), limits_);
+    return import_all(store_, actor, clock_.now(), std::move(rows), limits_);
 }
 
 Vehicle Fleet::get_vehicle(const Actor& actor, VehicleId id) {
@@ -775,8 +778,9 @@ Vehicle Fleet::update_vehicle(const Actor& actor, VehicleId id, const VehiclePat
             check_plate_free(tx, vehicle.plate, id);
         tx.update_vehicle(vehicle);
         Vehicle after = *tx.vehicle(id);
-        tx.audit(audit_entry(actor, "vehicle", id, update_action(before.active, after.active),
-                             before_text, audit_snapshot(after)));
+        tx.audit(audit_entry(clock_.now(), actor, "vehicle", id,
+                             update_action(before.active, after.active), before_text,
+                             audit_snapshot(after)));
         return after;
     });
 }
@@ -784,12 +788,12 @@ Vehicle Fleet::update_vehicle(const Actor& actor, VehicleId id, const VehiclePat
 // ---- patients ---------------------------------------------------------------------
 
 Patient Fleet::create_patient(const Actor& actor, const Patient& input) {
-    return create_checked(store_, actor, input, limits_);
+    return create_checked(store_, actor, clock_.now(), input, limits_);
 }
 
 std::vector<Patient> Fleet::import_patients(const Actor& actor,
                                             std::vector<ImportRow<Patient>> rows) {
-    return import_all(store_, actor, std::move(rows), limits_);
+    return import_all(store_, actor, clock_.now(), std::move(rows), limits_);
 }
 
 Patient Fleet::get_patient(const Actor& actor, PatientId id) {
@@ -840,8 +844,9 @@ Patient Fleet::update_patient(const Actor& actor, PatientId id, const PatientPat
                           ErrorKind::unprocessable);
         tx.update_patient(patient);
         Patient after = *tx.patient(id);
-        tx.audit(audit_entry(actor, "patient", id, update_action(before.active, after.active),
-                             before_text, audit_snapshot(after)));
+        tx.audit(audit_entry(clock_.now(), actor, "patient", id,
+                             update_action(before.active, after.active), before_text,
+                             audit_snapshot(after)));
         return after;
     });
 }
@@ -851,7 +856,7 @@ Patient Fleet::patient_for(const Actor& actor, PatientId id) {
         return get_patient(actor, id);
     if (!actor.driver_id)
         throw_forbidden("this account is not linked to a driver");
-    const LocalDate today = local_date(now(), find_zone(settings_.get().time_zone));
+    const LocalDate today = local_date(clock_.now(), find_zone(settings_.get().time_zone));
     auto patient =
         store_.find_patient_of_driver(id, *actor.driver_id, driver_patient_days(today, today));
     // Not "forbidden": whether some other patient exists is not the driver's to know.

@@ -35,15 +35,15 @@ bool finite_reading(Kilometers km, const LedgerLimits& limits) {
 
 // Rules on one trip that need nothing but the trip itself. `finished` says whether the
 // trip carries ended_at / odometer_end (a whole or finished trip).
-void check_trip_shape(const Trip& t, const LedgerLimits& limits, FieldErrors& errs) {
+void check_trip_shape(const Trip& t, const LedgerLimits& limits, Instant now, FieldErrors& errs) {
     if (!finite_reading(t.odometer_start, limits))
         errs.add("odometer_start",
                  "must be a reading between 0 and " + km_text(limits.max_odometer));
-    if (t.started_at > now() + clock_skew)
+    if (t.started_at > now + clock_skew)
         errs.add("started_at", "is in the future");
     if (t.ended_at && *t.ended_at < t.started_at)
         errs.add("ended_at", "must not be before started_at");
-    if (t.ended_at && *t.ended_at > now() + clock_skew)
+    if (t.ended_at && *t.ended_at > now + clock_skew)
         errs.add("ended_at", "is in the future");
     if (t.odometer_end) {
         if (!finite_reading(*t.odometer_end, limits))
@@ -217,12 +217,12 @@ void move_requests(LedgerTx& tx, const Trip& t) {
                 tx.set_request_status(*r.request_id, *status);
 }
 
-AuditEntry audit_entry(const Actor& actor, const Trip& t, std::string action, std::string before,
-                       std::string reason) {
+AuditEntry audit_entry(Instant at, const Actor& actor, const Trip& t, std::string action,
+                       std::string before, std::string reason) {
     AuditEntry e;
     e.user_id = actor.user_id;
     e.username = actor.username;
-    e.at = now();
+    e.at = at;
     e.entity = "trip";
     e.entity_id = t.id;
     e.action = std::move(action);
@@ -282,7 +282,7 @@ Trip Ledger::open_or_log(const Actor& actor, const TripInput& in) {
         errs.add("reason", "is required to confirm an odometer correction");
     if (!fits(in.reason, limits_.max_reason))
         errs.add("reason", "is too long");
-    check_trip_shape(t, limits_, errs);
+    check_trip_shape(t, limits_, clock_.now(), errs);
     errs.throw_if_any();
 
     const date::time_zone* zone = find_zone(settings_.get().time_zone);
@@ -333,7 +333,8 @@ Trip Ledger::open_or_log(const Actor& actor, const TripInput& in) {
         // The trip itself records who logged it (created_by); the audit log holds what
         // departs from the rules: an accepted odometer correction.
         if (corrected)
-            tx.audit(audit_entry(actor, trip, "create_with_odometer_correction", "", in.reason));
+            tx.audit(audit_entry(clock_.now(), actor, trip, "create_with_odometer_correction", "",
+                                 in.reason));
         return trip;
     });
 }
@@ -342,7 +343,7 @@ Trip Ledger::add_event(const Actor& actor, TripId id, const TripEvent& ev) {
     FieldErrors errs;
     if (!ev.request_id && !ev.patient_id)
         errs.add("patient_id", "an event names its patient or its request");
-    if (ev.at > now() + clock_skew)
+    if (ev.at > clock_.now() + clock_skew)
         errs.add("at", "is in the future");
     if (ev.odometer && !finite_reading(*ev.odometer, limits_))
         errs.add("odometer", "must be a reading between 0 and " + km_text(limits_.max_odometer));
@@ -443,7 +444,7 @@ Trip Ledger::finish(const Actor& actor, TripId id, const TripFinish& f) {
             throw_conflict("a patient is still aboard", errs.list());
         trip.ended_at = f.ended_at;
         trip.odometer_end = f.odometer_end;
-        check_trip_shape(trip, limits_, errs);
+        check_trip_shape(trip, limits_, clock_.now(), errs);
         errs.throw_if_any();
         tx.update_trip(trip);
         tx.refresh_vehicle_odometer(trip.vehicle_id);
@@ -479,7 +480,7 @@ Trip Ledger::correct(const Actor& actor, TripId id, const TripCorrection& c) {
         if (t.ended_at.has_value() != t.odometer_end.has_value())
             errs.add(t.ended_at ? "odometer_end" : "ended_at",
                      "a finished trip has both ended_at and odometer_end");
-        check_trip_shape(t, limits_, errs);
+        check_trip_shape(t, limits_, clock_.now(), errs);
         errs.throw_if_any();
         FieldErrors refs;
         std::optional<Vehicle> vehicle;
@@ -497,7 +498,8 @@ Trip Ledger::correct(const Actor& actor, TripId id, const TripCorrection& c) {
         if (t.vehicle_id != before.vehicle_id)
             tx.refresh_vehicle_odometer(before.vehicle_id);
         Trip after = *tx.trip(id);
-        tx.audit(audit_entry(actor, after, "correct", audit_snapshot(before), c.reason));
+        tx.audit(
+            audit_entry(clock_.now(), actor, after, "correct", audit_snapshot(before), c.reason));
         return after;
     });
 }

@@ -169,7 +169,7 @@ Settings SettingsService::update(const Actor& actor, const SettingsPatch& p) {
     AuditEntry e;
     e.user_id = actor.user_id;
     e.username = actor.username;
-    e.at = now();
+    e.at = clock_.now();
     e.entity = "settings";
     e.action = "update";
     e.before = snapshot(before);

@@ -189,8 +189,4 @@ Instant local_midnight(LocalDate d, const date::time_zone* zone) {
     return local_instant(d, Minutes{0}, zone);
 }
 
-Instant now() {
-    return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-}
-
 }  // namespace lifeline

@@ -3,6 +3,7 @@
 
 #include "api_common.h"
 #include "api_routes.h"
+#include "lifeline/core/clock.h"
 #include "lifeline/core/report_render.h"
 #include "lifeline/core/reports.h"
 #include "lifeline/net/report_json.h"
@@ -252,7 +253,7 @@ Response monthly(Services& s, Request& q) {
     LocalDate month = month_param(q, "month", errs);
     Output out = output_of(q, errs);
     errs.throw_if_any();
-    MonthlyReport r = s.reports.monthly(actor, month, now());
+    MonthlyReport r = s.reports.monthly(actor, month, s.clock.now());
     switch (out.format) {
         case Format::csv: {
             std::string table = table_or(out, monthly_csv_tables());
@@ -276,7 +277,7 @@ Response totals(Services& s, Request& q) {
     LocalDate to = month_param(q, "to", errs);
     Output out = output_of(q, errs);
     errs.throw_if_any();
-    TotalsReport r = s.reports.totals(actor, from, to, now());
+    TotalsReport r = s.reports.totals(actor, from, to, s.clock.now());
     switch (out.format) {
         case Format::csv: {
             std::string table = table_or(out, totals_csv_tables());
@@ -304,7 +305,7 @@ Response statements(Services& s, Request& q) {
     }
     Output out = output_of(q, errs);
     errs.throw_if_any();
-    StatementsReport r = s.reports.statements(actor, month, driver, now());
+    StatementsReport r = s.reports.statements(actor, month, driver, s.clock.now());
     switch (out.format) {
         case Format::csv: {
             std::string table = table_or(out, statements_csv_tables());
@@ -336,7 +337,7 @@ Response approve(Services& s, Request& q) {
     }
     f.finish();
     errs.throw_if_any();
-    return raw_json(statement_json_text(s.reports.approve(actor, *driver, *month, now())));
+    return raw_json(statement_json_text(s.reports.approve(actor, *driver, *month, s.clock.now())));
 }
 
 }  // namespace

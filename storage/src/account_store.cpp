@@ -31,7 +31,7 @@ std::optional<StoredUser> user_where(Connection& c, const char* where, auto valu
 
 class Tx : public AccountTx {
   public:
-    explicit Tx(Connection& c) : c_(c) {}
+    Tx(Connection& c, const Clock& clock) : c_(c), clock_(clock) {}
 
     std::optional<StoredUser> user(UserId id) override { return user_where(c_, "id = ?", id); }
     std::optional<StoredUser> user_by_name(std::string_view name) override {
@@ -54,7 +54,7 @@ class Tx : public AccountTx {
                      "INSERT INTO users (username, password_hash, role, driver_id, active, "
                      "created_at) VALUES (?, ?, ?, ?, ?, ?)");
         st.bind_all(u.user.username, u.password_hash, to_string(u.user.role), u.user.driver_id,
-                    u.user.active, std::int64_t(now().time_since_epoch().count()));
+                    u.user.active, std::int64_t(clock_.now().time_since_epoch().count()));
         try {
             st.run();
         } catch (const SqliteError& e) {
@@ -88,13 +88,14 @@ class Tx : public AccountTx {
 
   private:
     Connection& c_;
+    const Clock& clock_;
 };
 
 }  // namespace
 
 User SqliteAccountStore::transact(const std::function<User(AccountTx&)>& work) {
     return db_.write([&](Connection& c) {
-        Tx tx(c);
+        Tx tx(c, db_.clock());
         return work(tx);
     });
 }

@@ -12,12 +12,12 @@ namespace {
 
 // Records the thread's Idempotency-Key in the job's own savepoint, before the job's
 // write, so the key and the write commit together or not at all.
-void record_claim(Connection& c, const IdempotencyClaim& claim) {
+void record_claim(Connection& c, const IdempotencyClaim& claim, Instant at) {
     Statement st(c,
                  "INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at) "
                  "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
     st.bind_all(claim.user_id, claim.key, claim.fingerprint,
-                std::int64_t(now().time_since_epoch().count()));
+                std::int64_t(at.time_since_epoch().count()));
     st.run();
     if (c.changes() == 0)
         throw DuplicateRequest();
@@ -26,7 +26,9 @@ void record_claim(Connection& c, const IdempotencyClaim& claim) {
 }  // namespace
 
 Database::Database(Options options)
-    : options_(std::move(options)), writer_conn_(options_.path, Connection::Mode::read_write) {
+    : options_(std::move(options)),
+      clock_(options_.clock ? *options_.clock : system_clock()),
+      writer_conn_(options_.path, Connection::Mode::read_write) {
     migrate(writer_conn_);
     writer_ = std::thread([this] { writer_loop(); });
     writer_id_ = writer_.get_id();
@@ -56,8 +58,8 @@ WriterStats Database::stats() const {
 void Database::submit_and_wait(std::function<void(Connection&)> run) {
     Job job;
     if (auto claim = take_idempotency_claim()) {
-        job.run = [claim = std::move(*claim), run = std::move(run)](Connection& c) {
-            record_claim(c, claim);
+        job.run = [this, claim = std::move(*claim), run = std::move(run)](Connection& c) {
+            record_claim(c, claim, clock_.now());
             run(c);
         };
     } else {

@@ -99,7 +99,7 @@ void write_stops(Connection& c, const Route& r) {
 
 class Tx : public DispatchTx {
   public:
-    explicit Tx(Connection& c) : c_(c) {}
+    Tx(Connection& c, const Clock& clock) : c_(c), clock_(clock) {}
 
     std::optional<Patient> patient(PatientId id) override { return load_patient(c_, id); }
     std::vector<Patient> scheduled_patients() override {
@@ -244,7 +244,7 @@ class Tx : public DispatchTx {
                      "INSERT INTO routes (service_date, vehicle_id, driver_id, status, planned_km, "
                      "starts_at, ends_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
         st.bind_all(format_date(r.service_date), r.vehicle_id, r.driver_id, to_string(r.status),
-                    r.planned_km, secs(r.starts_at), secs(r.ends_at), secs(now()));
+                    r.planned_km, secs(r.starts_at), secs(r.ends_at), secs(clock_.now()));
         st.run();
         Route saved = r;
         saved.id = c_.last_insert_id();
@@ -283,13 +283,14 @@ class Tx : public DispatchTx {
     }
 
     Connection& c_;
+    const Clock& clock_;
 };
 
 }  // namespace
 
 void SqliteDispatchStore::run_transaction(const std::function<void(DispatchTx&)>& work) {
     db_.write([&](Connection& c) {
-        Tx tx(c);
+        Tx tx(c, db_.clock());
         work(tx);
     });
 }
@@ -297,7 +298,7 @@ void SqliteDispatchStore::run_transaction(const std::function<void(DispatchTx&)>
 void SqliteDispatchStore::run_read(const std::function<void(DispatchTx&)>& work) {
     db_.read([&](Connection& c) {
         Transaction snapshot(c, Transaction::Kind::snapshot);
-        Tx tx(c);
+        Tx tx(c, db_.clock());
         work(tx);
     });
 }

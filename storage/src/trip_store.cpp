@@ -78,7 +78,7 @@ void write_ride(Connection& c, TripId trip, Ride& r) {
 
 class Tx : public LedgerTx {
   public:
-    explicit Tx(Connection& c) : c_(c) {}
+    Tx(Connection& c, const Clock& clock) : c_(c), clock_(clock) {}
 
     std::optional<Vehicle> vehicle(VehicleId id) override { return load_vehicle(c_, id); }
     std::optional<Driver> driver(DriverId id) override {
@@ -186,12 +186,13 @@ class Tx : public LedgerTx {
     }
     void set_request_status(RequestId id, RequestStatus status) override {
         Statement st(c_, "UPDATE requests SET status = ?, updated_at = ? WHERE id = ?");
-        st.bind_all(to_string(status), secs(now()), id);
+        st.bind_all(to_string(status), secs(clock_.now()), id);
         st.run();
     }
 
   private:
     Connection& c_;
+    const Clock& clock_;
 };
 
 }  // namespace
@@ -207,7 +208,7 @@ void insert_audit(Connection& c, const AuditEntry& e) {
 
 Trip SqliteTripStore::transact(const std::function<Trip(LedgerTx&)>& work) {
     return db_.write([&](Connection& c) {
-        Tx tx(c);
+        Tx tx(c, db_.clock());
         return work(tx);
     });
 }

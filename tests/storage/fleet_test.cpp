@@ -25,11 +25,13 @@ namespace {
 
 struct FleetFixture {
     TempDir dir;
-    Database db{{dir.file("fleet.db")}};
+    // A Monday morning in Jilin, whatever the hour the tests run.
+    ManualClock clock{*parse_instant("2022-03-14T09:30:00+08:00")};
+    Database db{{dir.file("fleet.db"), 256, 64, &clock}};
     SqliteFleetStore store{db};
     SqliteSettingsStore settings_store{db};
-    SettingsService settings{settings_store};
-    Fleet fleet{store, settings};
+    SettingsService settings{settings_store, clock};
+    Fleet fleet{store, settings, clock};
     Actor dispatcher{7, "dispatch-wang", Role::dispatcher, std::nullopt};
     Actor admin{1, "admin", Role::admin, std::nullopt};
 
@@ -753,7 +755,7 @@ TEST_CASE("a driver sees a patient only while dispatch has them on the driver's 
     // Local dates in the organisation's zone (Asia/Shanghai by default).
     const auto zone = find_zone("Asia/Shanghai");
     const auto date_in = [&](int offset) {
-        return format_date(local_date(now() + hours{24 * offset}, zone));
+        return format_date(local_date(f.clock.now() + hours{24 * offset}, zone));
     };
     f.db.write([&](Connection& conn) {
         conn.exec(
@@ -787,7 +789,7 @@ TEST_CASE("a driver sees a patient only while dispatch has them on the driver's 
         Statement trip(conn,
                        "INSERT INTO trips (driver_id, vehicle_id, started_at, odometer_start, "
                        "created_by) VALUES (?, ?, ?, 100, 1)");
-        trip.bind_all(zhang.id, v1.id, now().time_since_epoch().count() - 3600).run();
+        trip.bind_all(zhang.id, v1.id, f.clock.now().time_since_epoch().count() - 3600).run();
         Statement ride(conn,
                        "INSERT INTO rides (trip_id, patient_id, outcome) VALUES (?, ?, 'aboard')");
         ride.bind_all(conn.last_insert_id(), carried.id).run();

@@ -37,14 +37,16 @@ Instant at(const char* rfc3339) {
 
 struct ReportFixture {
     TempDir dir;
-    Database db{{dir.file("reports.db")}};
+    // Later than every trip the tests log, whatever the day they run.
+    ManualClock clock{*parse_instant("2026-06-01T12:00:00+08:00")};
+    Database db{{dir.file("reports.db"), 256, 64, &clock}};
     SqliteFleetStore fleet_store{db};
     SqliteTripStore trip_store{db};
     SqliteSettingsStore settings_store{db};
     SqliteReportStore report_store{db};
-    SettingsService settings{settings_store};
-    Fleet fleet{fleet_store, settings};
-    Ledger ledger{trip_store, settings};
+    SettingsService settings{settings_store, clock};
+    Fleet fleet{fleet_store, settings, clock};
+    Ledger ledger{trip_store, settings, clock};
     Reports reports{report_store, settings};
     Actor admin{1, "admin", Role::admin, std::nullopt};
     Actor dispatcher{2, "dispatch-li", Role::dispatcher, std::nullopt};

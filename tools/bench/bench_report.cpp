@@ -72,7 +72,7 @@ Fixture build_fleet(storage::Database& db, Lcg& rng, long vehicles) {
     storage::SqliteAccountStore account_store(db);
     storage::SodiumCrypto crypto;
     storage::PwqualityPolicy policy;
-    Accounts accounts(account_store, crypto, policy);
+    Accounts accounts(account_store, crypto, policy, db.clock());
     accounts.ensure_admin("bench-password-1");
     Fixture fx;
     fx.admin = account_store.find_by_name("admin")->user.id;
@@ -80,8 +80,8 @@ Fixture build_fleet(storage::Database& db, Lcg& rng, long vehicles) {
 
     storage::SqliteFleetStore fleet_store(db);
     storage::SqliteSettingsStore settings_store(db);
-    SettingsService settings(settings_store);
-    Fleet fleet(fleet_store, settings);
+    SettingsService settings(settings_store, db.clock());
+    Fleet fleet(fleet_store, settings, db.clock());
     auto near_jilin = [&](double spread) {
         return GeoPoint{43.85 + (rng.uniform() - 0.5) * spread,
                         126.55 + (rng.uniform() - 0.5) * spread};
@@ -281,7 +281,7 @@ int run_report(int argc, char** argv) {
         std::printf("rides: %lld\n", (long long)rides);
 
         storage::SqliteSettingsStore settings_store(db);
-        SettingsService settings(settings_store);
+        SettingsService settings(settings_store, db.clock());
         storage::SqliteReportStore report_store(db);
         Reports reports(report_store, settings);
         const Actor admin{1, "admin", Role::admin, std::nullopt};

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "lifeline/core/clock.h"
 #include "lifeline/core/dispatch.h"
 #include "lifeline/core/settings.h"
 
@@ -16,8 +17,10 @@ namespace lifeline::cli {
 
 class ScheduleHorizon {
   public:
-    ScheduleHorizon(Dispatch& dispatch, SettingsService& settings, int days = 7)
-        : dispatch_(dispatch), settings_(settings), days_(days), thread_([this] { run(); }) {}
+    ScheduleHorizon(Dispatch& dispatch, SettingsService& settings, const Clock& clock, int days = 7)
+        : dispatch_(dispatch), settings_(settings), clock_(clock), days_(days), thread_([this] {
+              run();
+          }) {}
 
     ~ScheduleHorizon() {
         {
@@ -34,7 +37,7 @@ class ScheduleHorizon {
   private:
     void run() {
         const Actor system{0, "schedule", Role::admin, std::nullopt};
-        std::chrono::system_clock::time_point wake;
+        Instant wake;
         for (;;) {
             try {
                 const LocalDate today = dispatch_.today();
@@ -47,16 +50,19 @@ class ScheduleHorizon {
             } catch (const std::exception& e) {
                 std::cerr << "lifeline: generating the week's requests failed: " << e.what()
                           << "\n";
-                wake = std::chrono::system_clock::now() + std::chrono::minutes{5};
+                wake = clock_.now() + std::chrono::minutes{5};
             }
             std::unique_lock lock(mutex_);
-            if (cv_.wait_until(lock, wake, [this] { return stopping_; }))
+            // The server's clock may run from another instant than the wall clock's: wait
+            // for the time left on it.
+            if (cv_.wait_for(lock, wake - clock_.now(), [this] { return stopping_; }))
                 return;
         }
     }
 
     Dispatch& dispatch_;
     SettingsService& settings_;
+    const Clock& clock_;
     int days_;
     std::mutex mutex_;
     std::condition_variable cv_;

@@ -112,13 +112,17 @@ int run_serve(int argc, char** argv) {
         "the client address for the sign-in limits is the right-most X-Forwarded-For "
         "address that is not itself a trusted proxy; from any other peer the header is "
         "ignored")(
+        "clock-start", po::value<std::string>(),
+        "run the server's clock from this instant (RFC 3339 with an offset) at the wall "
+        "clock's pace: rehearsing a past or future day, or tests that must not depend on "
+        "the hour they run. Never in production")(
         "demo", po::bool_switch(),
         "seed a demo fleet when the database is empty: the replayed year 2022 of the Jilin "
         "City volunteer fleet (about 30 s)");
     auto vm =
         parse(argc, argv, desc,
               "usage: lifeline serve [--db PATH] [--listen HOST:PORT] [--threads N] [--workers N]\n"
-              "                     [--trust-proxy CIDR]... [--demo]\n\n"
+              "                     [--trust-proxy CIDR]... [--clock-start INSTANT] [--demo]\n\n"
               "Runs the server. When the database has no admin account, one named 'admin'\n"
               "is created with the password in LIFELINE_ADMIN_PASSWORD.");
     if (!vm)
@@ -144,8 +148,21 @@ int run_serve(int argc, char** argv) {
         }
     }
 
+    std::optional<ShiftedClock> shifted;
+    if (vm->count("clock-start")) {
+        auto start = parse_instant((*vm)["clock-start"].as<std::string>());
+        if (!start)
+            throw CliError(
+                "--clock-start must be an instant with an offset, e.g. "
+                "2022-03-14T06:00:00+08:00");
+        shifted.emplace(system_clock(), *start);
+    }
+
     ensure_parent_dir(db_path);
-    storage::Database db({db_path});
+    storage::Database::Options db_options{db_path};
+    if (shifted)
+        db_options.clock = &*shifted;
+    storage::Database db(db_options);
     storage::SqliteServices app(db);
 
     const char* env_password = std::getenv("LIFELINE_ADMIN_PASSWORD");
@@ -181,8 +198,9 @@ int run_serve(int argc, char** argv) {
     }
 
     net::Metrics metrics;
-    net::Services services{db,        app.crypto,   app.accounts, app.fleet,    app.ledger,
-                           app.audit, app.settings, metrics,      app.dispatch, app.reports};
+    net::Services services{db,           app.crypto,  app.accounts, app.fleet,
+                           app.ledger,   app.audit,   app.settings, metrics,
+                           app.dispatch, app.reports, db.clock()};
     net::Router router;
     net::register_api(router, services);
 
@@ -203,7 +221,7 @@ int run_serve(int argc, char** argv) {
         listen.host.find(':') != std::string::npos ? "[" + listen.host + "]" : listen.host;
     std::cout << "listening on http://" << shown_host << ":" << server.port() << std::endl;
     {
-        cli::ScheduleHorizon horizon(app.dispatch, app.settings);
+        cli::ScheduleHorizon horizon(app.dispatch, app.settings, db.clock());
         server.run();
     }
     // Every in-flight request has been answered; commit whatever the writer still holds.

@@ -89,14 +89,14 @@ std::string render(const std::string& kind, const po::variables_map& vm, Reports
     };
 
     if (kind == "monthly") {
-        auto r = reports.monthly(operator_actor, month_option(vm, "month"), now());
+        auto r = reports.monthly(operator_actor, month_option(vm, "month"), system_clock().now());
         if (format == "csv")
             return monthly_csv(r, table(monthly_csv_tables()));
         return format == "html" ? monthly_html(r) : net::monthly_json_text(r) + "\n";
     }
     if (kind == "totals") {
-        auto r =
-            reports.totals(operator_actor, month_option(vm, "from"), month_option(vm, "to"), now());
+        auto r = reports.totals(operator_actor, month_option(vm, "from"), month_option(vm, "to"),
+                                system_clock().now());
         if (format == "csv")
             return totals_csv(r, table(totals_csv_tables()));
         return format == "html" ? totals_html(r) : net::totals_json_text(r) + "\n";
@@ -104,7 +104,8 @@ std::string render(const std::string& kind, const po::variables_map& vm, Reports
     std::optional<DriverId> driver;
     if (vm.count("driver-id"))
         driver = vm["driver-id"].as<std::int64_t>();
-    auto r = reports.statements(operator_actor, month_option(vm, "month"), driver, now());
+    auto r =
+        reports.statements(operator_actor, month_option(vm, "month"), driver, system_clock().now());
     if (format == "csv")
         return statements_csv(r, table(statements_csv_tables()));
     return format == "html" ? statements_html(r) : net::statements_json_text(r) + "\n";
@@ -150,7 +151,7 @@ int run_report(int argc, char** argv) {
             throw Failure("no database at " + path);
         storage::Database db({path});
         storage::SqliteSettingsStore settings_store(db);
-        SettingsService settings(settings_store);
+        SettingsService settings(settings_store, system_clock());
         storage::SqliteReportStore report_store(db);
         Reports reports(report_store, settings);
         const std::string text = render(kind, vm, reports);

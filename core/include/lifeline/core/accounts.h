@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "lifeline/core/clock.h"
 #include "lifeline/core/errors.h"
 #include "lifeline/core/model.h"
 #include "lifeline/core/sign_in_guard.h"
@@ -83,7 +84,6 @@ struct AccountOptions {
     // before being told to try again.
     int hash_waiting = 0;
     std::chrono::milliseconds hash_max_wait{2000};
-    std::function<Instant()> clock = now;
 };
 
 struct LoginResult {
@@ -108,7 +108,7 @@ struct UserPatch {
 
 class Accounts {
   public:
-    Accounts(AccountStore& store, Crypto& crypto, PasswordPolicy& policy,
+    Accounts(AccountStore& store, Crypto& crypto, PasswordPolicy& policy, const Clock& clock,
              AccountOptions options = {});
 
     // Signs in from the client address `remote`. Every attempt is counted before its
@@ -138,6 +138,7 @@ class Accounts {
     AccountStore& store_;
     Crypto& crypto_;
     PasswordPolicy& policy_;
+    const Clock& clock_;
     AccountOptions options_;
     SignInLimiter limiter_;
     HashGate gate_;

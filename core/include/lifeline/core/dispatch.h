@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "lifeline/core/clock.h"
 #include "lifeline/core/dispatch_model.h"
 #include "lifeline/core/errors.h"
 #include "lifeline/core/match/match.h"
@@ -276,8 +277,9 @@ std::string describe(match::UnservedReason reason);
 
 class Dispatch {
   public:
-    Dispatch(DispatchStore& store, SettingsService& settings, DispatchLimits limits = {})
-        : store_(store), settings_(settings), limits_(limits) {}
+    Dispatch(DispatchStore& store, SettingsService& settings, const Clock& clock,
+             DispatchLimits limits = {})
+        : store_(store), settings_(settings), clock_(clock), limits_(limits) {}
 
     // Expands every schedule into the requests of [from, to], idempotently; unplanned
     // requests of dates from today on follow the schedules and holidays as they are now.
@@ -315,6 +317,7 @@ class Dispatch {
   private:
     DispatchStore& store_;
     SettingsService& settings_;
+    const Clock& clock_;
     DispatchLimits limits_;
 };
 

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "lifeline/core/clock.h"
 #include "lifeline/core/dispatch_model.h"
 #include "lifeline/core/errors.h"
 #include "lifeline/core/model.h"
@@ -181,8 +182,8 @@ struct ImportRow {
 class Fleet {
   public:
     // `settings` gives the organisation's time zone: a driver's days are local dates.
-    Fleet(FleetStore& store, SettingsService& settings, FleetLimits limits = {})
-        : store_(store), settings_(settings), limits_(limits) {}
+    Fleet(FleetStore& store, SettingsService& settings, const Clock& clock, FleetLimits limits = {})
+        : store_(store), settings_(settings), clock_(clock), limits_(limits) {}
 
     // The `id` of the inputs to create is ignored; the new entity is returned.
     Place create_place(const Actor& actor, const Place& place);
@@ -229,6 +230,7 @@ class Fleet {
   private:
     FleetStore& store_;
     SettingsService& settings_;
+    const Clock& clock_;
     FleetLimits limits_;
 };
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "lifeline/core/clock.h"
 #include "lifeline/core/dispatch_model.h"
 #include "lifeline/core/errors.h"
 #include "lifeline/core/model.h"
@@ -120,8 +121,9 @@ class Ledger {
   public:
     // `settings` gives the organisation's time zone: which patients a driver may log
     // depends on the local dates of the trip.
-    Ledger(TripStore& store, SettingsService& settings, LedgerLimits limits = {})
-        : store_(store), settings_(settings), limits_(limits) {}
+    Ledger(TripStore& store, SettingsService& settings, const Clock& clock,
+           LedgerLimits limits = {})
+        : store_(store), settings_(settings), clock_(clock), limits_(limits) {}
 
     Trip open_or_log(const Actor& actor, const TripInput& input);
     Trip add_event(const Actor& actor, TripId id, const TripEvent& event);
@@ -135,6 +137,7 @@ class Ledger {
   private:
     TripStore& store_;
     SettingsService& settings_;
+    const Clock& clock_;
     LedgerLimits limits_;
 };
 

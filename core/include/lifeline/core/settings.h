@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "lifeline/core/clock.h"
 #include "lifeline/core/model.h"
 
 namespace lifeline {
@@ -71,13 +72,14 @@ struct SettingsPatch {
 
 class SettingsService {
   public:
-    explicit SettingsService(SettingsStore& store) : store_(store) {}
+    SettingsService(SettingsStore& store, const Clock& clock) : store_(store), clock_(clock) {}
     // Anyone signed in may read them (the UI needs the zone); only an admin changes them.
     Settings get();
     Settings update(const Actor& actor, const SettingsPatch& patch);
 
   private:
     SettingsStore& store_;
+    const Clock& clock_;
 };
 
 // Settings <-> key/value form (exposed for tests).

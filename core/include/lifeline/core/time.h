@@ -49,6 +49,4 @@ Instant local_midnight(LocalDate d, const date::time_zone* zone);
 // DST change moves forward, an ambiguous one takes the earlier instant.
 Instant local_instant(LocalDate d, Minutes clock, const date::time_zone* zone);
 
-Instant now();
-
 }  // namespace lifeline

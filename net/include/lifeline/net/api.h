@@ -13,6 +13,7 @@ class Fleet;
 class Ledger;
 class Reports;
 class Dispatch;
+class Clock;
 namespace storage {
 class Database;
 }
@@ -34,6 +35,7 @@ struct Services {
     Metrics& metrics;
     Dispatch& dispatch;
     Reports& reports;
+    const Clock& clock;  // the database's: what "now" is for every handler
 };
 
 // Registers /healthz, /metrics, /api/v1/openapi.yaml and every /api/v1 route.

@@ -17,6 +17,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "lifeline/core/clock.h"
 #include "lifeline/storage/sqlite.h"
 
 namespace lifeline::storage {
@@ -36,6 +37,8 @@ class Database {
         std::string path;
         int max_batch = 256;  // jobs in one group commit
         int max_readers = 64;
+        // Where rows' created_at and updated_at come from; the system clock if null.
+        const Clock* clock = nullptr;
     };
 
     // Opens the file, applies migrations, starts the writer.
@@ -79,6 +82,7 @@ class Database {
 
     WriterStats stats() const;
     const std::string& path() const { return options_.path; }
+    const Clock& clock() const { return clock_; }
 
   private:
     struct Job {
@@ -118,6 +122,7 @@ class Database {
     void commit_batch(std::vector<Job*>& batch);
 
     Options options_;
+    const Clock& clock_;
     Connection writer_conn_;
 
     mutable std::mutex mutex_;

@@ -20,7 +20,8 @@
 
 namespace lifeline::storage {
 
-// Members are built in the order declared: the stores, then the facades that use them.
+// Members are built in the order declared: the stores, then the facades that use them,
+// all on the database's clock.
 struct SqliteServices {
     explicit SqliteServices(Database& database) : db(database) {}
     SqliteServices(const SqliteServices&) = delete;
@@ -37,12 +38,13 @@ struct SqliteServices {
     SqliteDispatchStore dispatch_store{db};
     SqliteReportStore report_store{db};
 
-    SettingsService settings{settings_store};
-    Accounts accounts{account_store, crypto, password_policy};
-    Fleet fleet{fleet_store, settings};
-    Ledger ledger{trip_store, settings};
+    const Clock& clock = db.clock();
+    SettingsService settings{settings_store, clock};
+    Accounts accounts{account_store, crypto, password_policy, clock};
+    Fleet fleet{fleet_store, settings, clock};
+    Ledger ledger{trip_store, settings, clock};
     AuditLog audit{audit_store};
-    Dispatch dispatch{dispatch_store, settings};
+    Dispatch dispatch{dispatch_store, settings, clock};
     Reports reports{report_store, settings};
 };
 
