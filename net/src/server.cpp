@@ -98,6 +98,34 @@ void log_error(std::string_view what, const boost::system::error_code& ec) {
 
 constexpr std::string_view continue_response = "HTTP/1.1 100 Continue\r\n\r\n";
 
+// A request head that RFC 9112 asks a server to refuse, or that we cannot answer safely.
+struct HeadProblem {
+    unsigned status;
+    std::string field;    // the header at fault
+    std::string message;  // what is wrong with it
+};
+
+// Checked once the head is read, before any body byte: an HTTP/1.1 request names its
+// Host exactly once; a body is framed by Content-Length or by `chunked` alone (another
+// coding we cannot decode, and a proxy in front may frame it differently: 501); and a
+// request carries one set of credentials, so that no layer reads the other one.
+std::optional<HeadProblem> strict_head_problem(const http::request_header<>& head) {
+    const std::size_t hosts = head.count(http::field::host);
+    if (hosts == 0 && head.version() >= 11)
+        return HeadProblem{400, "Host", "is required in HTTP/1.1"};
+    if (hosts > 1)
+        return HeadProblem{400, "Host", "must appear once"};
+    const std::size_t codings = head.count(http::field::transfer_encoding);
+    if (codings > 0) {
+        const auto te = head[http::field::transfer_encoding];
+        if (codings > 1 || !iequals(std::string_view(te.data(), te.size()), "chunked"))
+            return HeadProblem{501, "Transfer-Encoding", "must be exactly chunked"};
+    }
+    if (head.count(http::field::authorization) > 1)
+        return HeadProblem{400, "Authorization", "must appear once"};
+    return std::nullopt;
+}
+
 }  // namespace
 
 void log_access_to_stderr(const AccessLogEntry& e) {
@@ -306,6 +334,12 @@ class Session : public std::enable_shared_from_this<Session> {
             return;
         }
         first_request_ = false;
+        if (auto problem = strict_head_problem(parser_->get())) {
+            phase_ = Phase::none;
+            queue_error(problem->status, problem->field + " " + problem->message,
+                        {{problem->field, problem->message}});
+            return;
+        }
         if (parser_->is_done()) {
             on_request();
             return;
@@ -359,6 +393,14 @@ class Session : public std::enable_shared_from_this<Session> {
         } else if (ec == http::error::body_limit) {
             queue_error(413, "the request body is larger than " +
                                  std::to_string(opts().body_limit) + " bytes");
+        } else if (ec == http::error::bad_transfer_encoding) {
+            // Beast's own refusal (e.g. two Transfer-Encoding headers): name the header.
+            queue_error(400, "Transfer-Encoding must be exactly chunked",
+                        {{"Transfer-Encoding", "must be exactly chunked"}});
+        } else if (ec == http::error::bad_content_length ||
+                   ec == http::error::multiple_content_length) {
+            queue_error(400, "Content-Length must be one decimal length",
+                        {{"Content-Length", "must be one decimal length"}});
         } else if (ec == asio::error::operation_aborted) {
             maybe_finish();  // cancelled by drain()
         } else if (ec.category() == http::make_error_code(http::error::bad_target).category() &&
@@ -370,7 +412,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
 
     // Answers a request that could not be read and stops reading this connection.
-    void queue_error(unsigned status, std::string detail) {
+    void queue_error(unsigned status, std::string detail, std::vector<FieldError> errors = {}) {
         closing_ = true;
         auto p = std::make_shared<Pending>();
         p->keep_alive = false;
@@ -383,7 +425,8 @@ class Session : public std::enable_shared_from_this<Session> {
         }
         parser_.reset();
         queue_.push_back(p);
-        complete(*p, problem_response(status, std::move(detail)), unmatched_route);
+        complete(*p, problem_response(status, std::move(detail), std::move(errors)),
+                 unmatched_route);
     }
 
     void on_request() {
