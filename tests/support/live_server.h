@@ -41,6 +41,7 @@ class LiveServer {
     LiveServer& operator=(const LiveServer&) = delete;
 
     unsigned short port() const { return port_; }
+    int pid() const { return pid_; }  // of the server process, e.g. to read its /proc files
     const std::string& db_path() const { return db_path_; }
     const std::string& output() const { return stdout_text_; }
 

@@ -11,6 +11,7 @@
 #include "horizon.h"
 #include "lifeline/core/errors.h"
 #include "lifeline/net/api.h"
+#include "lifeline/net/heap.h"
 #include "lifeline/net/metrics.h"
 #include "lifeline/net/router.h"
 #include "lifeline/net/server.h"
@@ -127,6 +128,7 @@ int run_serve(int argc, char** argv) {
     if (workers < 1 || workers > 1024)
         throw CliError("--workers must be 1 to 1024");
 
+    net::bound_heap_retention();  // before the worker threads and their arenas exist
     ensure_parent_dir(db_path);
     storage::Database db({db_path});
     storage::SqliteServices app(db);
