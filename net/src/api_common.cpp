@@ -12,16 +12,19 @@
 #include "lifeline/net/problem.h"
 #include "lifeline/storage/database.h"
 #include "lifeline/storage/idempotency.h"
+#include "strict_json.h"
 
 namespace lifeline::net {
 
 json::object parse_object(const Request& req) {
     if (req.body.empty())
         throw_invalid_field("body", "a JSON object is required");
-    boost::system::error_code ec;
-    json::value v = json::parse(req.body, ec);
-    if (ec)
-        throw_invalid_field("body", "is not valid JSON: " + ec.message());
+    StrictJsonResult parsed = parse_strict_json(req.body);
+    if (!parsed.duplicate_key.empty())
+        throw_invalid_field(parsed.duplicate_key, "appears more than once in its object");
+    if (parsed.error)
+        throw_invalid_field("body", "is not valid JSON: " + parsed.error.message());
+    json::value& v = parsed.value;
     if (!v.is_object())
         throw_invalid_field("body", "must be a JSON object");
     return std::move(v.as_object());

@@ -3,6 +3,7 @@
 #include "api_common.h"
 #include "api_routes.h"
 #include "lifeline/core/dispatch.h"
+#include "lifeline/net/heap.h"
 #include "lifeline/net/router.h"
 
 namespace lifeline::net {
@@ -383,7 +384,10 @@ void register_dispatch_routes(Router& r, Services& s) {
                       o.seed = std::uint64_t(*seed);
                   return o;
               });
-              return json_response(200, plan_json(dispatch.plan_day(a, date, options)));
+              Response res = json_response(200, plan_json(dispatch.plan_day(a, date, options)));
+              // The search threads' arenas hold tens of MiB that glibc would keep mapped.
+              release_free_heap();
+              return res;
           }));
     r.add("GET", "/api/v1/days/{date}/routes", [&](Request& q) {
         Actor a = authenticate(s, q);

@@ -1,5 +1,8 @@
 #include "lifeline/net/server.h"
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -7,6 +10,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -14,11 +19,13 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <deque>
@@ -27,6 +34,7 @@
 #include <optional>
 #include <system_error>
 #include <thread>
+#include <type_traits>
 #include <unordered_map>
 
 #include "lifeline/net/metrics.h"
@@ -98,6 +106,38 @@ void log_error(std::string_view what, const boost::system::error_code& ec) {
 
 constexpr std::string_view continue_response = "HTTP/1.1 100 Continue\r\n\r\n";
 
+// On every HTTPS answer: browsers that have seen it use https:// for a year, so a
+// phone's offline driver page never falls back to plain HTTP.
+constexpr std::string_view hsts_value = "max-age=31536000";
+
+// A request head that RFC 9112 asks a server to refuse, or that we cannot answer safely.
+struct HeadProblem {
+    unsigned status;
+    std::string field;    // the header at fault
+    std::string message;  // what is wrong with it
+};
+
+// Checked once the head is read, before any body byte: an HTTP/1.1 request names its
+// Host exactly once; a body is framed by Content-Length or by `chunked` alone (another
+// coding we cannot decode, and a proxy in front may frame it differently: 501); and a
+// request carries one set of credentials, so that no layer reads the other one.
+std::optional<HeadProblem> strict_head_problem(const http::request_header<>& head) {
+    const std::size_t hosts = head.count(http::field::host);
+    if (hosts == 0 && head.version() >= 11)
+        return HeadProblem{400, "Host", "is required in HTTP/1.1"};
+    if (hosts > 1)
+        return HeadProblem{400, "Host", "must appear once"};
+    const std::size_t codings = head.count(http::field::transfer_encoding);
+    if (codings > 0) {
+        const auto te = head[http::field::transfer_encoding];
+        if (codings > 1 || !iequals(std::string_view(te.data(), te.size()), "chunked"))
+            return HeadProblem{501, "Transfer-Encoding", "must be exactly chunked"};
+    }
+    if (head.count(http::field::authorization) > 1)
+        return HeadProblem{400, "Authorization", "must appear once"};
+    return std::nullopt;
+}
+
 }  // namespace
 
 void log_access_to_stderr(const AccessLogEntry& e) {
@@ -113,7 +153,20 @@ void log_access_to_stderr(const AccessLogEntry& e) {
 
 namespace detail {
 
-class Session;
+// What the server needs of a connection, whatever its transport: it is drained at
+// shutdown. (Virtual calls happen only then, never per request.)
+class Connection {
+  public:
+    virtual ~Connection() = default;
+    virtual asio::any_io_executor executor() = 0;
+    virtual void drain() = 0;
+    virtual void force_close() = 0;
+};
+
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+std::unique_ptr<asio::ssl::context> make_tls_context(const std::string& cert_file,
+                                                     const std::string& key_file);
 
 // ---- ServerImpl -----------------------------------------------------------------
 
@@ -125,17 +178,19 @@ class ServerImpl {
     void run();
     void stop();
 
-    void add_session(const std::shared_ptr<Session>& session);
-    void remove_session(Session* session);
-    std::vector<std::shared_ptr<Session>> live_sessions();
+    void add_session(const std::shared_ptr<Connection>& session);
+    void remove_session(Connection* session);
+    std::vector<std::shared_ptr<Connection>> live_sessions();
 
     ServerOptions options;
     Handler handler;
+    // Set when serving HTTPS (options.tls_cert_file): every connection is TLS.
+    std::unique_ptr<asio::ssl::context> tls;
 
     // Declared before the io_context and the worker pool, so that sessions destroyed
     // while those tear down their pending handlers can still unregister.
     std::mutex sessions_mutex;
-    std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+    std::unordered_map<Connection*, std::weak_ptr<Connection>> sessions;
 
     asio::io_context ioc;
     // Handlers run here, never on an I/O thread. Declared after the io_context: its
@@ -162,30 +217,42 @@ class ServerImpl {
 
 // ---- Session ----------------------------------------------------------------------
 
-// One connection. Owns itself through shared_from_this; every member is touched only
-// on the connection's strand (the stream's executor), except force_close() after the
-// I/O threads have stopped.
-class Session : public std::enable_shared_from_this<Session> {
+// One connection over `Stream`: beast::tcp_stream (HTTP) or TlsStream (HTTPS); the
+// plain instantiation has no TLS code in it. Owns itself through shared_from_this; every
+// member is touched only on the connection's strand (the stream's executor), except
+// force_close() after the I/O threads have stopped.
+template <class Stream>
+class Session : public Connection, public std::enable_shared_from_this<Session<Stream>> {
+    static constexpr bool is_tls = std::is_same_v<Stream, TlsStream>;
+    using std::enable_shared_from_this<Session<Stream>>::shared_from_this;
+
   public:
-    Session(ServerImpl& server, tcp::socket socket, std::string remote)
+    template <class... StreamArgs>
+    Session(ServerImpl& server, std::string remote, StreamArgs&&... stream_args)
         : server_(server),
-          stream_(std::move(socket)),
+          stream_(std::forward<StreamArgs>(stream_args)...),
           idle_timer_(stream_.get_executor()),
           remote_(std::move(remote)),
           accepted_(Clock::now()) {}
 
-    ~Session() { server_.remove_session(this); }
+    ~Session() override { server_.remove_session(this); }
 
-    asio::any_io_executor executor() { return stream_.get_executor(); }
+    asio::any_io_executor executor() override { return stream_.get_executor(); }
 
     void start() {
-        asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->do_read(); });
+        asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+            if constexpr (is_tls) {
+                self->handshake();
+            } else {
+                self->do_read();
+            }
+        });
     }
 
     // Server shutdown: read no new request, answer those already read (the last
     // answer says `Connection: close`), then close. A connection waiting for its next
     // request closes now.
-    void drain() {
+    void drain() override {
         draining_ = true;
         closing_ = true;
         if (closed_)
@@ -193,19 +260,62 @@ class Session : public std::enable_shared_from_this<Session> {
         if (phase_ == Phase::waiting) {
             idle_timer_.cancel();
             boost::system::error_code ec;
-            stream_.socket().cancel(ec);
+            tcp_layer().socket().cancel(ec);
         }
         maybe_finish();
     }
 
     // Only when no I/O thread runs any more: the grace period is over.
-    void force_close() {
+    void force_close() override {
         boost::system::error_code ec;
-        stream_.socket().close(ec);
+        tcp_layer().socket().close(ec);
     }
 
   private:
     enum class Phase { none, waiting, header, body, linger };
+
+    beast::tcp_stream& tcp_layer() { return beast::get_lowest_layer(stream_); }
+
+    // ---- TLS ----
+
+    // The handshake shares the first request's deadline (header_timeout from the accept).
+    void handshake() {
+        if constexpr (is_tls) {
+            tcp_layer().expires_at(accepted_ + opts().header_timeout);
+            stream_.async_handshake(
+                asio::ssl::stream_base::server,
+                [self = shared_from_this()](const boost::system::error_code& ec) {
+                    if (self->closed_)
+                        return;
+                    if (ec) {
+                        self->on_handshake_error(ec);
+                        return;
+                    }
+                    self->do_read();
+                });
+        }
+    }
+
+    // A client that speaks plain HTTP to the HTTPS port is told so in plain HTTP (what
+    // nginx does too); any other failed handshake (an old TLS version, garbage) is
+    // closed: there is no secure channel to answer on.
+    void on_handshake_error(const boost::system::error_code& ec) {
+        if (ec.category() != asio::error::get_ssl_category() ||
+            ERR_GET_REASON(static_cast<unsigned long>(ec.value())) != SSL_R_HTTP_REQUEST) {
+            close_now();
+            return;
+        }
+        Response res = problem_response(400, "this port speaks HTTPS: use https:// in the address",
+                                        {{"scheme", "must be https"}});
+        auto wire = std::make_shared<std::string>(
+            "HTTP/1.1 400 Bad Request\r\nServer: lifeline\r\nContent-Type: " + res.content_type +
+            "\r\nContent-Length: " + std::to_string(res.body.size()) +
+            "\r\nConnection: close\r\n\r\n" + res.body);
+        tcp_layer().expires_after(opts().write_timeout);
+        asio::async_write(tcp_layer(), asio::buffer(*wire),
+                          [self = shared_from_this(), wire](const boost::system::error_code&,
+                                                            std::size_t) { self->close_now(); });
+    }
 
     // One request read and its response, in arrival order.
     struct Pending {
@@ -242,7 +352,7 @@ class Session : public std::enable_shared_from_this<Session> {
         // stream's: a stream timeout closes the socket, which would also kill the
         // responses still pending on this connection.
         phase_ = Phase::waiting;
-        stream_.expires_never();
+        tcp_layer().expires_never();
         arm_idle();
         stream_.async_read_some(
             buffer_.prepare(4096),
@@ -290,9 +400,9 @@ class Session : public std::enable_shared_from_this<Session> {
     void read_header() {
         phase_ = Phase::header;
         if (first_request_) {
-            stream_.expires_at(accepted_ + opts().header_timeout);
+            tcp_layer().expires_at(accepted_ + opts().header_timeout);
         } else {
-            stream_.expires_after(opts().header_timeout);
+            tcp_layer().expires_after(opts().header_timeout);
         }
         http::async_read_header(stream_, buffer_, *parser_,
                                 [self = shared_from_this()](const boost::system::error_code& ec,
@@ -306,6 +416,12 @@ class Session : public std::enable_shared_from_this<Session> {
             return;
         }
         first_request_ = false;
+        if (auto problem = strict_head_problem(parser_->get())) {
+            phase_ = Phase::none;
+            queue_error(problem->status, problem->field + " " + problem->message,
+                        {{problem->field, problem->message}});
+            return;
+        }
         if (parser_->is_done()) {
             on_request();
             return;
@@ -315,7 +431,7 @@ class Session : public std::enable_shared_from_this<Session> {
             queue_.empty() && !writing_) {
             // The client waits for a go-ahead before sending the body.
             writing_ = true;
-            stream_.expires_after(opts().write_timeout);
+            tcp_layer().expires_after(opts().write_timeout);
             asio::async_write(
                 stream_, asio::buffer(continue_response.data(), continue_response.size()),
                 [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
@@ -333,7 +449,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
     void read_body() {
         phase_ = Phase::body;
-        stream_.expires_after(opts().body_timeout);
+        tcp_layer().expires_after(opts().body_timeout);
         http::async_read(
             stream_, buffer_, *parser_,
             [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
@@ -359,6 +475,14 @@ class Session : public std::enable_shared_from_this<Session> {
         } else if (ec == http::error::body_limit) {
             queue_error(413, "the request body is larger than " +
                                  std::to_string(opts().body_limit) + " bytes");
+        } else if (ec == http::error::bad_transfer_encoding) {
+            // Beast's own refusal (e.g. two Transfer-Encoding headers): name the header.
+            queue_error(400, "Transfer-Encoding must be exactly chunked",
+                        {{"Transfer-Encoding", "must be exactly chunked"}});
+        } else if (ec == http::error::bad_content_length ||
+                   ec == http::error::multiple_content_length) {
+            queue_error(400, "Content-Length must be one decimal length",
+                        {{"Content-Length", "must be one decimal length"}});
         } else if (ec == asio::error::operation_aborted) {
             maybe_finish();  // cancelled by drain()
         } else if (ec.category() == http::make_error_code(http::error::bad_target).category() &&
@@ -370,7 +494,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
 
     // Answers a request that could not be read and stops reading this connection.
-    void queue_error(unsigned status, std::string detail) {
+    void queue_error(unsigned status, std::string detail, std::vector<FieldError> errors = {}) {
         closing_ = true;
         auto p = std::make_shared<Pending>();
         p->keep_alive = false;
@@ -383,7 +507,8 @@ class Session : public std::enable_shared_from_this<Session> {
         }
         parser_.reset();
         queue_.push_back(p);
-        complete(*p, problem_response(status, std::move(detail)), unmatched_route);
+        complete(*p, problem_response(status, std::move(detail), std::move(errors)),
+                 unmatched_route);
     }
 
     void on_request() {
@@ -449,6 +574,8 @@ class Session : public std::enable_shared_from_this<Session> {
         out.version(p.version);
         out.result(res.status);
         out.set(http::field::server, "lifeline");
+        if constexpr (is_tls)
+            out.set(http::field::strict_transport_security, hsts_value);
         if (!res.content_type.empty() && !status_has_no_body(res.status)) {
             out.set(http::field::content_type, res.content_type);
         }
@@ -483,7 +610,7 @@ class Session : public std::enable_shared_from_this<Session> {
                                              (phase_ == Phase::none || phase_ == Phase::waiting));
         p->response.keep_alive(!last);
         writing_ = true;
-        stream_.expires_after(opts().write_timeout);
+        tcp_layer().expires_after(opts().write_timeout);
         http::async_write(stream_, p->response,
                           [self = shared_from_this(), p](const boost::system::error_code& ec,
                                                          std::size_t) { self->on_write(ec, *p); });
@@ -545,8 +672,8 @@ class Session : public std::enable_shared_from_this<Session> {
     void linger() {
         phase_ = Phase::linger;
         boost::system::error_code ec;
-        stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-        stream_.expires_after(std::chrono::seconds(1));
+        tcp_layer().socket().shutdown(tcp::socket::shutdown_send, ec);
+        tcp_layer().expires_after(std::chrono::seconds(1));
         discard();
     }
 
@@ -569,12 +696,12 @@ class Session : public std::enable_shared_from_this<Session> {
         closed_ = true;
         idle_timer_.cancel();
         boost::system::error_code ec;
-        stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-        stream_.socket().close(ec);
+        tcp_layer().socket().shutdown(tcp::socket::shutdown_both, ec);
+        tcp_layer().socket().close(ec);
     }
 
     ServerImpl& server_;
-    beast::tcp_stream stream_;
+    Stream stream_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     std::deque<std::shared_ptr<Pending>> queue_;
@@ -592,6 +719,64 @@ class Session : public std::enable_shared_from_this<Session> {
 
 // ---- ServerImpl definitions -----------------------------------------------------
 
+namespace {
+
+// The first reason OpenSSL gave, in words ("key values mismatch").
+std::string openssl_reason() {
+    const unsigned long code = ERR_get_error();
+    ERR_clear_error();
+    if (code == 0)
+        return "unknown OpenSSL error";
+    const char* reason = ERR_reason_error_string(code);
+    return reason ? reason : "OpenSSL error " + std::to_string(code);
+}
+
+void require_readable(const std::string& path, const char* what) {
+    if (path.empty())
+        throw std::runtime_error(std::string("TLS needs both a certificate and a key: no ") + what +
+                                 " file given");
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f)
+        throw std::system_error(errno, std::generic_category(),
+                                std::string("cannot read the TLS ") + what + " " + path);
+    std::fclose(f);
+}
+
+}  // namespace
+
+// A server context from PEM files, TLS 1.2 at least. Every failure names the file and
+// the reason, so that `lifeline serve` refuses to start with a line an operator can act on.
+std::unique_ptr<asio::ssl::context> make_tls_context(const std::string& cert_file,
+                                                     const std::string& key_file) {
+    require_readable(cert_file, "certificate");
+    require_readable(key_file, "key");
+    auto ctx = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+    ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                     asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                     asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+    SSL_CTX* native = ctx->native_handle();
+    if (SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION) != 1)
+        throw std::runtime_error("cannot require TLS 1.2: " + openssl_reason());
+    ERR_clear_error();
+    if (SSL_CTX_use_certificate_chain_file(native, cert_file.c_str()) != 1)
+        throw std::runtime_error("the TLS certificate " + cert_file +
+                                 " is not a PEM certificate: " + openssl_reason());
+    const auto mismatch = [&] {
+        return std::runtime_error("the TLS key " + key_file + " does not match the certificate " +
+                                  cert_file + ": " + openssl_reason());
+    };
+    if (SSL_CTX_use_PrivateKey_file(native, key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
+        const unsigned long code = ERR_peek_error();
+        if (ERR_GET_LIB(code) == ERR_LIB_X509 && ERR_GET_REASON(code) == X509_R_KEY_VALUES_MISMATCH)
+            throw mismatch();
+        throw std::runtime_error("the TLS key " + key_file +
+                                 " is not a PEM private key: " + openssl_reason());
+    }
+    if (SSL_CTX_check_private_key(native) != 1)
+        throw mismatch();
+    return ctx;
+}
+
 ServerImpl::ServerImpl(ServerOptions o, Handler h)
     : options(std::move(o)),
       handler(std::move(h)),
@@ -601,7 +786,10 @@ ServerImpl::ServerImpl(ServerOptions o, Handler h)
       acceptor(strand),
       signals(strand),
       accept_retry(strand),
-      drain_timer(strand) {}
+      drain_timer(strand) {
+    if (!options.tls_cert_file.empty() || !options.tls_key_file.empty())
+        tls = make_tls_context(options.tls_cert_file, options.tls_key_file);
+}
 
 void ServerImpl::listen() {
     if (listening)
@@ -666,24 +854,32 @@ void ServerImpl::on_accept(const boost::system::error_code& ec, tcp::socket sock
     boost::system::error_code endpoint_ec;
     const auto peer = socket.remote_endpoint(endpoint_ec);
     std::string remote = endpoint_ec ? std::string("unknown") : peer.address().to_string();
-    auto session = std::make_shared<Session>(*this, std::move(socket), std::move(remote));
-    add_session(session);
-    session->start();
+    if (tls) {
+        auto session =
+            std::make_shared<Session<TlsStream>>(*this, std::move(remote), std::move(socket), *tls);
+        add_session(session);
+        session->start();
+    } else {
+        auto session = std::make_shared<Session<beast::tcp_stream>>(*this, std::move(remote),
+                                                                    std::move(socket));
+        add_session(session);
+        session->start();
+    }
     do_accept();
 }
 
-void ServerImpl::add_session(const std::shared_ptr<Session>& session) {
+void ServerImpl::add_session(const std::shared_ptr<Connection>& session) {
     std::lock_guard lock(sessions_mutex);
     sessions.emplace(session.get(), session);
 }
 
-void ServerImpl::remove_session(Session* session) {
+void ServerImpl::remove_session(Connection* session) {
     std::lock_guard lock(sessions_mutex);
     sessions.erase(session);
 }
 
-std::vector<std::shared_ptr<Session>> ServerImpl::live_sessions() {
-    std::vector<std::shared_ptr<Session>> out;
+std::vector<std::shared_ptr<Connection>> ServerImpl::live_sessions() {
+    std::vector<std::shared_ptr<Connection>> out;
     std::lock_guard lock(sessions_mutex);
     out.reserve(sessions.size());
     for (auto& [ptr, weak] : sessions) {

@@ -39,7 +39,7 @@ await run('day board: add a request, will-call ready, cancel with a reason', asy
   const zone = settings.json.time_zone;
 
   // A Monday at least two days ahead in the organisation's zone: the day has not started.
-  const today = dateIn(zone, Date.now());
+  const today = dateIn(zone, server.now().getTime());
   let date;
   for (let k = 2; k < 9 && !date; k++) {
     const d = new Date(`${today}T12:00:00Z`);

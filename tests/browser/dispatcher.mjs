@@ -14,7 +14,7 @@ await run('dispatcher board, fleet forms and reports', async ({ server, browser,
   await signInDispatcher(page, server);
 
   // A day with the demo's dialysis sessions: the next Monday.
-  const d = new Date();
+  const d = server.now();
   d.setUTCDate(d.getUTCDate() + ((8 - d.getUTCDay()) % 7 || 7));
   const date = d.toISOString().slice(0, 10);
   const routesProbe = await api.get(`/api/v1/days/${date}/routes`);
@@ -87,7 +87,7 @@ await run('dispatcher board, fleet forms and reports', async ({ server, browser,
   // Reports.
   await page.getByTestId('nav-reports').click();
   await page.getByTestId('view-reports').waitFor();
-  const reportProbe = await api.get(`/api/v1/reports/monthly?month=${new Date().toISOString().slice(0, 7)}`);
+  const reportProbe = await api.get(`/api/v1/reports/monthly?month=${server.now().toISOString().slice(0, 7)}`);
   if (unmatched(reportProbe)) {
     console.log('note: this server has no report endpoints; checking the "not available" state');
     await page.getByTestId('report-unavailable').waitFor();

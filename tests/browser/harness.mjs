@@ -18,12 +18,18 @@ const { chromium } = require('playwright-core');
 export const ADMIN_PASSWORD = 'browser-test-admin';
 export const DEMO_PASSWORD = 'lifeline-demo';
 export const artifacts = process.env.LIFELINE_ARTIFACTS || path.resolve('browser-artifacts');
+
+// Every scenario plays the same morning, whatever the hour it runs: the server's clock
+// (serve --clock-start) and the browser's (Playwright's clock) both start at this
+// instant, a Monday at 10:00 in Jilin, and run at the wall clock's pace. Scenarios ask
+// server.now() for "now", never Date.now().
+export const REHEARSAL = '2026-11-30T10:00:00+08:00';
 fs.mkdirSync(artifacts, { recursive: true });
 
-// Today's date in `zone`, as the pages compute it (YYYY-MM-DD).
-export function todayIn(zone) {
+// The date of `at` (server.now()) in `zone`, as the pages compute it (YYYY-MM-DD).
+export function todayIn(zone, at) {
   const p = {};
-  for (const { type, value } of new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date())) p[type] = value;
+  for (const { type, value } of new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at)) p[type] = value;
   return `${p.year}-${p.month}-${p.day}`;
 }
 
@@ -42,7 +48,9 @@ export async function startServer() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeline-browser-'));
   const bin = process.env.LIFELINE_BIN;
   check(bin && fs.existsSync(bin), `LIFELINE_BIN (${bin}) is the built lifeline binary`);
-  const child = spawn(bin, ['serve', '--db', path.join(dir, 'test.db'), '--listen', '127.0.0.1:0', '--demo'], {
+  const spawnedAt = Date.now();
+  const child = spawn(bin, ['serve', '--db', path.join(dir, 'test.db'), '--listen', '127.0.0.1:0', '--demo',
+    '--clock-start', REHEARSAL], {
     env: { ...process.env, LIFELINE_ADMIN_PASSWORD: ADMIN_PASSWORD },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -61,6 +69,8 @@ export async function startServer() {
   child.removeAllListeners('exit');
   return {
     url,
+    // The server's "now": the rehearsal's start plus the time since the server started.
+    now() { return new Date(Date.parse(REHEARSAL) + (Date.now() - spawnedAt)); },
     async stop() {
       if (child.exitCode !== null) return;
       const done = new Promise((r) => child.on('exit', r));
@@ -71,7 +81,7 @@ export async function startServer() {
   };
 }
 
-export async function launch() {
+export async function launch(server) {
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lifeline-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.LIFELINE_CHROMIUM || '/usr/bin/chromium',
@@ -81,6 +91,8 @@ export async function launch() {
     viewport: { width: 1280, height: 900 },
     locale: 'en-US',
   });
+  // The pages' clock is the server's: same day, same hour (timers run as usual).
+  await context.clock.install({ time: server.now() });
   return {
     context,
     async close() { await context.close(); fs.rmSync(userDataDir, { recursive: true, force: true }); },
@@ -128,7 +140,7 @@ export async function apiClient(base, username, password) {
 // Runs one scenario with a server and a browser, always stopping both.
 export async function run(name, scenario) {
   const server = await startServer();
-  const browser = await launch();
+  const browser = await launch(server);
   const problems = [];
   try {
     await scenario({ server, browser, problems });

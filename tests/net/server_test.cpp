@@ -292,6 +292,77 @@ TEST_CASE("malformed requests get 400 problem+json", "[net][server]") {
     }
 }
 
+TEST_CASE("request heads that HTTP/1.1 forbids are refused before their body is read",
+          "[net][server]") {
+    const Router router = make_router();
+    TestServer server(test_options(), handler_of(router));
+    HttpClient client("127.0.0.1", server.port());
+    // Each refusal is problem+json naming the header, and closes the connection: what
+    // follows on it cannot be trusted to be framed as we would read it.
+    const auto refused = [&](const std::string& wire, int status, const std::string& field) {
+        client.connect();
+        REQUIRE(client.send_raw(wire));
+        auto res = client.read_response();
+        INFO(wire);
+        INFO(res.body);
+        CHECK(res.status == status);
+        CHECK(res.header("Content-Type") == "application/problem+json");
+        CHECK(contains(res.body, R"("field":")" + field + "\""));
+        CHECK(res.header("Connection") == "close");
+        CHECK(client.wait_for_close(2s));
+    };
+
+    SECTION("HTTP/1.1 without Host") {
+        refused("GET /fast HTTP/1.1\r\n\r\n", 400, "Host");
+    }
+    SECTION("two Host headers") {
+        refused("GET /fast HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400, "Host");
+    }
+    SECTION("HTTP/1.0 needs no Host") {
+        client.connect();
+        REQUIRE(client.send_raw("GET /fast?n=1 HTTP/1.0\r\n\r\n"));
+        CHECK(client.read_response().body == "fast 1");
+    }
+    SECTION("a Transfer-Encoding other than exactly chunked") {
+        for (const char* te : {"gzip, chunked", "chunked, chunked", "gzip", "identity"}) {
+            refused(std::string("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: ") + te +
+                        "\r\n\r\n4\r\nping\r\n0\r\n\r\n",
+                    501, "Transfer-Encoding");
+        }
+    }
+    SECTION("two Transfer-Encoding headers, or two lengths: the framing is ambiguous") {
+        refused(
+            "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n4\r\nping\r\n0\r\n\r\n",
+            400, "Transfer-Encoding");
+        refused(
+            "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\nContent-Length: 5\r\n"
+            "\r\nping",
+            400, "Content-Length");
+    }
+    SECTION("chunked alone is read as before") {
+        client.connect();
+        REQUIRE(
+            client.send_raw("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: Chunked\r\n"
+                            "\r\n4\r\nping\r\n0\r\n\r\n"));
+        auto res = client.read_response();
+        CHECK(res.status == 200);
+        CHECK(res.body == "ping");
+    }
+    SECTION("two Authorization headers") {
+        refused(
+            "GET /fast HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer a\r\n"
+            "Authorization: Bearer b\r\n\r\n",
+            400, "Authorization");
+    }
+    SECTION("one Authorization header is fine, and plain HTTP answers carry no HSTS") {
+        auto res = client.request("GET", "/fast?n=2", "", {{"Authorization", "Bearer a"}});
+        CHECK(res.status == 200);
+        CHECK(res.body == "fast 2");
+        CHECK_FALSE(res.header("Strict-Transport-Security"));
+    }
+}
+
 TEST_CASE("a throwing handler is a 500 and the server lives on", "[net][server]") {
     const Router router = make_router();
     TestServer server(test_options(), handler_of(router));

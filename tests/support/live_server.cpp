@@ -120,13 +120,15 @@ LiveServer::LiveServer(std::optional<std::string> db_path, std::vector<std::stri
         if (n <= 0)
             break;
         stdout_text_.append(buf, std::size_t(n));
-        auto at = stdout_text_.find("listening on http://127.0.0.1:");
-        if (at != std::string::npos) {
-            auto eol = stdout_text_.find('\n', at);
+        // "listening on http://127.0.0.1:PORT", or https:// with --tls-cert.
+        auto at = stdout_text_.find("listening on http");
+        auto colon = at == std::string::npos ? at : stdout_text_.find("127.0.0.1:", at);
+        if (colon != std::string::npos) {
+            auto eol = stdout_text_.find('\n', colon);
             if (eol == std::string::npos)
                 continue;
             port_ = static_cast<unsigned short>(
-                std::stoi(stdout_text_.substr(at + std::strlen("listening on http://127.0.0.1:"))));
+                std::stoi(stdout_text_.substr(colon + std::strlen("127.0.0.1:"))));
             return;
         }
     }

@@ -12,6 +12,7 @@
 #include "horizon.h"
 #include "lifeline/core/errors.h"
 #include "lifeline/net/api.h"
+#include "lifeline/net/heap.h"
 #include "lifeline/net/metrics.h"
 #include "lifeline/net/router.h"
 #include "lifeline/net/server.h"
@@ -116,15 +117,20 @@ int run_serve(int argc, char** argv) {
         "run the server's clock from this instant (RFC 3339 with an offset) at the wall "
         "clock's pace: rehearsing a past or future day, or tests that must not depend on "
         "the hour they run. Never in production")(
+        "tls-cert", po::value<std::string>(),
+        "serve HTTPS with this PEM certificate (chain); needs --tls-key")(
+        "tls-key", po::value<std::string>(), "the PEM private key of --tls-cert")(
         "demo", po::bool_switch(),
         "seed a demo fleet when the database is empty: the replayed year 2022 of the Jilin "
         "City volunteer fleet (about 30 s)");
     auto vm =
         parse(argc, argv, desc,
               "usage: lifeline serve [--db PATH] [--listen HOST:PORT] [--threads N] [--workers N]\n"
-              "                     [--trust-proxy CIDR]... [--clock-start INSTANT] [--demo]\n\n"
-              "Runs the server. When the database has no admin account, one named 'admin'\n"
-              "is created with the password in LIFELINE_ADMIN_PASSWORD.");
+              "                     [--trust-proxy CIDR]... [--tls-cert FILE --tls-key FILE]\n"
+              "                     [--clock-start INSTANT] [--demo]\n\n"
+              "Runs the server (HTTPS, TLS 1.2 or later, with --tls-cert and --tls-key). When\n"
+              "the database has no admin account, one named 'admin' is created with the\n"
+              "password in LIFELINE_ADMIN_PASSWORD.");
     if (!vm)
         return 0;
     const bool demo = (*vm)["demo"].as<bool>();
@@ -156,6 +162,33 @@ int run_serve(int argc, char** argv) {
                 "--clock-start must be an instant with an offset, e.g. "
                 "2022-03-14T06:00:00+08:00");
         shifted.emplace(system_clock(), *start);
+    }
+
+    const std::string tls_cert = vm->count("tls-cert") ? (*vm)["tls-cert"].as<std::string>() : "";
+    const std::string tls_key = vm->count("tls-key") ? (*vm)["tls-key"].as<std::string>() : "";
+    if (tls_cert.empty() != tls_key.empty())
+        throw CliError("--tls-cert and --tls-key go together: give both for HTTPS, or neither");
+
+    net::bound_heap_retention();  // before the worker threads and their arenas exist
+
+    // The server is made first: a certificate that cannot serve HTTPS stops the start
+    // before the database is touched. The router is filled in below, before run().
+    net::Metrics metrics;
+    net::Router router;
+    net::ServerOptions options;
+    options.host = listen.host;
+    options.port = listen.port;
+    options.io_threads = threads;
+    options.worker_threads = workers;
+    options.metrics = &metrics;
+    options.tls_cert_file = tls_cert;
+    options.tls_key_file = tls_key;
+    options.trusted_proxies = proxies;
+    std::optional<net::Server> server;
+    try {
+        server.emplace(options, [&router](net::Request& r) { return router(r); });
+    } catch (const std::exception& e) {
+        throw CliError(e.what());
     }
 
     ensure_parent_dir(db_path);
@@ -197,32 +230,23 @@ int run_serve(int argc, char** argv) {
                   << "  driver     / " << creds.password << "\n";
     }
 
-    net::Metrics metrics;
     net::Services services{db,           app.crypto,  app.accounts, app.fleet,
                            app.ledger,   app.audit,   app.settings, metrics,
                            app.dispatch, app.reports, db.clock()};
-    net::Router router;
     net::register_api(router, services);
 
-    net::ServerOptions options;
-    options.host = listen.host;
-    options.port = listen.port;
-    options.io_threads = threads;
-    options.worker_threads = workers;
-    options.metrics = &metrics;
-    options.trusted_proxies = proxies;
-    net::Server server(options, [&router](net::Request& r) { return router(r); });
     try {
-        server.listen();
+        server->listen();
     } catch (const std::exception& e) {
         throw CliError(e.what());
     }
     std::string shown_host =
         listen.host.find(':') != std::string::npos ? "[" + listen.host + "]" : listen.host;
-    std::cout << "listening on http://" << shown_host << ":" << server.port() << std::endl;
+    std::cout << "listening on " << (tls_cert.empty() ? "http" : "https") << "://" << shown_host
+              << ":" << server->port() << std::endl;
     {
         cli::ScheduleHorizon horizon(app.dispatch, app.settings, db.clock());
-        server.run();
+        server->run();
     }
     // Every in-flight request has been answered; commit whatever the writer still holds.
     db.close();

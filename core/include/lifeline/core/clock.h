@@ -45,8 +45,7 @@ class ManualClock final : public Clock {
 // on the hour it runs.
 class ShiftedClock final : public Clock {
   public:
-    ShiftedClock(const Clock& base, Instant start)
-        : base_(base), shift_(start - base.now()) {}
+    ShiftedClock(const Clock& base, Instant start) : base_(base), shift_(start - base.now()) {}
     Instant now() const override { return base_.now() + shift_; }
 
   private:

@@ -1,7 +1,7 @@
 #pragma once
-// The HTTP/1.1 server: an asynchronous Boost.Beast listener and sessions on a few I/O
-// threads, handlers on a worker pool (they may block on the database), timeouts and
-// limits for every connection, and a graceful shutdown on SIGINT/SIGTERM or stop().
+// The HTTP/1.1 server (HTTPS too, when given a certificate): an asynchronous Boost.Beast listener
+// and sessions on a few I/O threads, handlers on a worker pool (they may block on the database),
+// timeouts and limits for every connection, and a graceful shutdown on SIGINT/SIGTERM or stop().
 // Boost stays inside net/src: this header only declares.
 
 #include <chrono>
@@ -57,6 +57,12 @@ struct ServerOptions {
 
     // Peers whose X-Forwarded-For names the client (Request::remote); empty: none.
     TrustedProxies trusted_proxies;
+    // HTTPS: PEM files of the certificate (chain) and its private key. Both empty: plain
+    // HTTP. With them every connection is TLS 1.2 or later and every answer carries
+    // Strict-Transport-Security; the Server constructor throws, naming the file and the
+    // reason, if a file is unreadable or the key does not match the certificate.
+    std::string tls_cert_file;
+    std::string tls_key_file;
 
     // Install a SIGINT/SIGTERM handler that starts the graceful shutdown.
     bool handle_signals = true;
@@ -71,6 +77,7 @@ struct ServerOptions {
 class Server {
   public:
     // `handler` is usually a Router (wrapped: [&router](Request& r) { return router(r); }).
+    // Throws std::runtime_error when options.tls_* name files that cannot serve HTTPS.
     Server(ServerOptions options, Handler handler);
     ~Server();
     Server(const Server&) = delete;
