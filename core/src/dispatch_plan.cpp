@@ -263,6 +263,10 @@ std::set<RouteId> frozen_ids(const std::vector<Route>& routes) {
 }  // namespace
 
 DayPlan Dispatch::plan_day(const Actor& actor, LocalDate date, const PlanOptions& options) {
+    return save_day(actor, draft_day(actor, date, options));
+}
+
+DayPlanDraft Dispatch::draft_day(const Actor& actor, LocalDate date, const PlanOptions& options) {
     require_dispatcher(actor);
     const Settings settings = settings_.get();
     const std::int64_t limit = options.time_limit_ms.value_or(settings.matcher.time_limit_ms);
@@ -271,7 +275,8 @@ DayPlan Dispatch::plan_day(const Actor& actor, LocalDate date, const PlanOptions
                             "must be 0 to " + std::to_string(limits_.max_time_limit_ms));
     DayData day = store_.read([&](DispatchTx& tx) { return load_day(tx, date); });
 
-    DayPlan plan;
+    DayPlanDraft draft;
+    DayPlan& plan = draft.plan;
     plan.date = date;
     std::set<RequestId> frozen_requests;
     std::set<VehicleId> frozen_vehicles;
@@ -337,7 +342,7 @@ DayPlan Dispatch::plan_day(const Actor& actor, LocalDate date, const PlanOptions
         plan.stats.checked = true;  // nothing to plan: the empty plan is trivially valid
     }
 
-    std::vector<Route> fresh;
+    std::vector<Route>& fresh = draft.fresh;
     for (const match::Route& er : solution.routes) {
         if (er.stops.empty())
             continue;
@@ -349,10 +354,18 @@ DayPlan Dispatch::plan_day(const Actor& actor, LocalDate date, const PlanOptions
         fresh.push_back(std::move(r));
     }
 
-    const std::set<RouteId> frozen_before = frozen_ids(day.routes);
+    draft.frozen_before = frozen_ids(day.routes);
+    return draft;
+}
+
+DayPlan Dispatch::save_day(const Actor& actor, DayPlanDraft draft) {
+    require_dispatcher(actor);
+    DayPlan& plan = draft.plan;
+    std::vector<Route>& fresh = draft.fresh;
+    const LocalDate date = plan.date;
     store_.transact([&](DispatchTx& tx) {
         std::vector<Route> now_routes = tx.routes_of_day(date);
-        if (frozen_ids(now_routes) != frozen_before)
+        if (frozen_ids(now_routes) != draft.frozen_before)
             throw_conflict("a route of the day started while planning; plan again");
         for (const Route& r : now_routes)
             if (r.status == RouteStatus::planned)

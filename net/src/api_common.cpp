@@ -4,7 +4,6 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
-#include <iostream>
 #include <thread>
 
 #include "lifeline/core/accounts.h"
@@ -298,7 +297,9 @@ char ascii_lower(char c) {
 }
 }  // namespace
 
-Actor authenticate(Services& s, const Request& req) {
+Actor authenticate(Services& s, Request& req) {
+    if (req.actor)
+        return *req.actor;
     auto h = req.header("Authorization");
     if (!h)
         throw_unauthorized("sign in first: an Authorization: Bearer token is required");
@@ -308,7 +309,8 @@ Actor authenticate(Services& s, const Request& req) {
         !std::equal(scheme.begin(), scheme.end(), v.begin(),
                     [](char a, char b) { return ascii_lower(a) == ascii_lower(b); }))
         throw_unauthorized("the Authorization header must be 'Bearer <token>'");
-    return s.accounts.authenticate(v.substr(scheme.size()));
+    req.actor = s.accounts.authenticate(v.substr(scheme.size()));
+    return *req.actor;
 }
 
 void require_dispatcher(const Actor& actor) {
@@ -413,23 +415,21 @@ Response replay(const storage::StoredAnswer& a) {
     return r;
 }
 
-// The first request with this key committed but its answer is not stored yet: it is
-// still being answered, or the server stopped in between. Wait briefly, then say so.
-Response await_answer(Services& s, UserId user, const std::string& key,
-                      const std::string& fingerprint) {
-    for (int i = 0; i < 40; ++i) {
-        auto a = storage::find_answer(s.db, user, key);
-        if (a && a->fingerprint != fingerprint)
-            break;
-        if (a && a->status)
-            return replay(*a);
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+// The answer to a key another request committed. Keys recorded before answers were kept
+// in the same transaction may have none: the write is durable, so say it was applied.
+Response answer_of(Services& s, UserId user, const std::string& key,
+                   const std::string& fingerprint) {
     auto a = storage::find_answer(s.db, user, key);
-    if (a && a->fingerprint != fingerprint)
+    if (!a)  // the request holding the key failed as a whole: nothing of it is kept
+        throw Error(ErrorKind::unavailable,
+                    "a request with this Idempotency-Key failed while this one waited; send it "
+                    "again",
+                    std::chrono::seconds{1});
+    if (a->fingerprint != fingerprint)
         throw_unprocessable("the Idempotency-Key was used for a different request",
                             {{"Idempotency-Key", "was used with another method, path or body"}});
-    // The write is durable; only its answer was lost. Say it was applied.
+    if (a->status)
+        return replay(*a);
     json::object body;
     body["applied"] = true;
     body["detail"] = "a request with this Idempotency-Key was already applied";
@@ -438,56 +438,67 @@ Response await_answer(Services& s, UserId user, const std::string& key,
     return r;
 }
 
+// A keyed request whose handler answered without applying anything (not 2xx): its write
+// job is undone, its key with it, and this answer goes back as it is.
+struct NotApplied {
+    Response response;
+};
+
+storage::StoredAnswer stored(const Response& res) {
+    storage::StoredAnswer a;
+    a.status = int(res.status);
+    a.content_type = res.content_type;
+    a.body = res.body;
+    for (const auto& h : res.headers)
+        if (h.name == "Location")
+            a.location = h.value;
+    return a;
+}
+
 }  // namespace
 
 Handler idempotent(Services& s, Handler inner) {
-    return [&s, inner = std::move(inner)](Request& req) -> Response {
+    return idempotent(s, [inner = std::move(inner)](Request& req) -> WriteStep {
+        return [&req, &inner] { return inner(req); };
+    });
+}
+
+Handler idempotent(Services& s, std::function<WriteStep(Request&)> prepare) {
+    return [&s, prepare = std::move(prepare)](Request& req) -> Response {
         auto key_header = req.header("Idempotency-Key");
         if (!key_header)
-            return inner(req);
+            return prepare(req)();
         std::string key(*key_header);
         if (key.empty() || key.size() > 200)
             throw_invalid_field("Idempotency-Key", "must be 1 to 200 characters");
         Actor actor = authenticate(s, req);
         std::string fingerprint =
             s.crypto.token_digest(req.method + "\n" + req.path + "\n" + req.body);
+        if (storage::find_answer(s.db, actor.user_id, key))
+            return answer_of(s, actor.user_id, key, fingerprint);
 
-        if (auto a = storage::find_answer(s.db, actor.user_id, key)) {
-            if (a->fingerprint != fingerprint)
-                throw_unprocessable(
-                    "the Idempotency-Key was used for a different request",
-                    {{"Idempotency-Key", "was used with another method, path or body"}});
-            if (a->status)
-                return replay(*a);
-            return await_answer(s, actor.user_id, key, fingerprint);
-        }
-
-        storage::IdempotencyScope scope({actor.user_id, key, fingerprint});
-        Response res;
+        WriteStep write = prepare(req);
         try {
-            res = inner(req);
+            storage::StoredAnswer a =
+                storage::write_with_key(s.db, {actor.user_id, key, fingerprint}, [&] {
+                    Response res = write();
+                    if (res.status < 200 || res.status >= 300)
+                        throw NotApplied{std::move(res)};
+                    return stored(res);
+                });
+            Response res;
+            res.status = unsigned(*a.status);
+            res.content_type = std::move(a.content_type);
+            res.body = std::move(a.body);
+            if (!a.location.empty())
+                res.set_header("Location", a.location);
+            return res;
         } catch (const storage::DuplicateRequest&) {
             // A concurrent request with the same key committed first.
-            return await_answer(s, actor.user_id, key, fingerprint);
-        } catch (const Error& e) {
-            res = problem_response(e);
+            return answer_of(s, actor.user_id, key, fingerprint);
+        } catch (NotApplied& n) {
+            return std::move(n.response);
         }
-        if (scope.recorded()) {
-            std::string location;
-            for (const auto& h : res.headers)
-                if (h.name == "Location")
-                    location = h.value;
-            // The write and its key are committed: its answer stands even if storing the
-            // answer fails (a full disk). A retry with the key then hears "applied".
-            try {
-                storage::store_answer(s.db, actor.user_id, key, int(res.status), res.content_type,
-                                      location, res.body);
-            } catch (const std::exception& e) {
-                std::cerr << "lifeline: the answer to " << req.method << ' ' << req.path
-                          << " was not stored for its Idempotency-Key: " << e.what() << '\n';
-            }
-        }
-        return res;
     };
 }
 

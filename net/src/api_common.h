@@ -64,7 +64,7 @@ class Fields {
 };
 
 // The signed-in actor of a request (Authorization: Bearer …); 401 otherwise.
-Actor authenticate(Services& s, const Request& req);
+Actor authenticate(Services& s, Request& req);
 void require_dispatcher(const Actor& actor);
 
 // ?limit= (1..500, default 100) and ?cursor=.
@@ -93,8 +93,17 @@ json::value instant_json(const std::optional<Instant>& t);
 json::value id_json(const std::optional<std::int64_t>& id);
 json::value number_json(const std::optional<double>& v);
 
-// Wraps a POST handler with Idempotency-Key semantics (docs/design.md §4): the same key with
-// the same body answers the first answer and writes nothing; with another body, 422.
+// Wraps a POST handler with Idempotency-Key semantics (docs/design.md §4.1): the same key
+// with the same body answers the first answer and writes nothing; with another body, 422.
+// With a key, the handler runs as one write job on the database's writer
+// (storage::write_with_key): the key, every write the handler makes, and its answer are
+// committed together, once. Without a key the handler runs as it is.
 Handler idempotent(Services& s, Handler inner);
+
+// The same for a handler with a slow step that must not hold the writer (a day plan's
+// search): `prepare` runs first, on the request's thread, and returns the write step
+// that runs inside the job.
+using WriteStep = std::function<Response()>;
+Handler idempotent(Services& s, std::function<WriteStep(Request&)> prepare);
 
 }  // namespace lifeline::net

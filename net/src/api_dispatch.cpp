@@ -1,5 +1,7 @@
 // Dispatch over HTTP: /api/v1/schedule/generate, /holidays, /requests, /days/{date}/…,
 // /drivers/{id}/manifest.
+#include <memory>
+
 #include "api_common.h"
 #include "api_routes.h"
 #include "lifeline/core/dispatch.h"
@@ -373,7 +375,8 @@ void register_dispatch_routes(Router& r, Services& s) {
               return json_response(200, assignment_json(dispatch.assign(a, id, vehicle)));
           }));
 
-    r.add("POST", "/api/v1/days/{date}/plan", idempotent(s, [&](Request& q) {
+    // The search runs before the write job, so the writer never waits for it.
+    r.add("POST", "/api/v1/days/{date}/plan", idempotent(s, [&](Request& q) -> WriteStep {
               Actor a = authenticate(s, q);
               require_dispatcher(a);
               LocalDate date = path_date(q);
@@ -384,10 +387,12 @@ void register_dispatch_routes(Router& r, Services& s) {
                       o.seed = std::uint64_t(*seed);
                   return o;
               });
-              Response res = json_response(200, plan_json(dispatch.plan_day(a, date, options)));
+              auto draft = std::make_shared<DayPlanDraft>(dispatch.draft_day(a, date, options));
               // The search threads' arenas hold tens of MiB that glibc would keep mapped.
               release_free_heap();
-              return res;
+              return [&dispatch, a, draft] {
+                  return json_response(200, plan_json(dispatch.save_day(a, std::move(*draft))));
+              };
           }));
     r.add("GET", "/api/v1/days/{date}/routes", [&](Request& q) {
         Actor a = authenticate(s, q);

@@ -4,26 +4,9 @@
 
 #include "lifeline/core/errors.h"
 #include "lifeline/core/time.h"
-#include "lifeline/storage/idempotency.h"
 #include "lifeline/storage/migrations.h"
 
 namespace lifeline::storage {
-namespace {
-
-// Records the thread's Idempotency-Key in the job's own savepoint, before the job's
-// write, so the key and the write commit together or not at all.
-void record_claim(Connection& c, const IdempotencyClaim& claim, Instant at) {
-    Statement st(c,
-                 "INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at) "
-                 "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
-    st.bind_all(claim.user_id, claim.key, claim.fingerprint,
-                std::int64_t(at.time_since_epoch().count()));
-    st.run();
-    if (c.changes() == 0)
-        throw DuplicateRequest();
-}
-
-}  // namespace
 
 Database::Database(Options options)
     : options_(std::move(options)),
@@ -57,14 +40,7 @@ WriterStats Database::stats() const {
 
 void Database::submit_and_wait(std::function<void(Connection&)> run) {
     Job job;
-    if (auto claim = take_idempotency_claim()) {
-        job.run = [this, claim = std::move(*claim), run = std::move(run)](Connection& c) {
-            record_claim(c, claim, clock_.now());
-            run(c);
-        };
-    } else {
-        job.run = std::move(run);
-    }
+    job.run = std::move(run);
     {
         std::lock_guard lock(mutex_);
         if (closing_)

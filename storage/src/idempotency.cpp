@@ -3,35 +3,32 @@
 #include "lifeline/storage/database.h"
 
 namespace lifeline::storage {
-namespace {
 
-struct ThreadClaim {
-    std::optional<IdempotencyClaim> claim;
-    bool recorded = false;
-};
-thread_local ThreadClaim current;
+StoredAnswer write_with_key(Database& db, const IdempotencyClaim& claim,
+                            const std::function<StoredAnswer()>& work) {
+    return db.write([&](Connection& c) {
+        // The key first: a concurrent request with it has either committed (we stop here)
+        // or waits for our batch.
+        Statement claim_row(c,
+                            "INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at) "
+                            "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
+        claim_row.bind_all(claim.user_id, claim.key, claim.fingerprint,
+                           std::int64_t(db.clock().now().time_since_epoch().count()));
+        claim_row.run();
+        if (c.changes() == 0)
+            throw DuplicateRequest();
 
-}  // namespace
-
-IdempotencyScope::IdempotencyScope(IdempotencyClaim claim) {
-    current.claim = std::move(claim);
-    current.recorded = false;
-}
-
-IdempotencyScope::~IdempotencyScope() {
-    current.claim.reset();
-    current.recorded = false;
-}
-
-bool IdempotencyScope::recorded() const {
-    return current.recorded;
-}
-
-std::optional<IdempotencyClaim> take_idempotency_claim() {
-    if (!current.claim || current.recorded)
-        return std::nullopt;
-    current.recorded = true;
-    return current.claim;
+        StoredAnswer answer = work();
+        answer.fingerprint = claim.fingerprint;
+        Statement answer_row(
+            c,
+            "UPDATE idempotency_keys SET status = ?, content_type = ?, location = ?, body = ? "
+            "WHERE user_id = ? AND key = ?");
+        answer_row.bind_all(answer.status, answer.content_type, answer.location, answer.body,
+                            claim.user_id, claim.key);
+        answer_row.run();
+        return answer;
+    });
 }
 
 std::optional<StoredAnswer> find_answer(Database& db, UserId user, const std::string& key) {
@@ -51,19 +48,6 @@ std::optional<StoredAnswer> find_answer(Database& db, UserId user, const std::st
         a.body = st.get_text(3);
         a.location = st.get_text(4);
         return a;
-    });
-}
-
-void store_answer(Database& db, UserId user, const std::string& key, int status,
-                  const std::string& content_type, const std::string& location,
-                  const std::string& body) {
-    db.write([&](Connection& c) {
-        Statement st(
-            c,
-            "UPDATE idempotency_keys SET status = ?, content_type = ?, location = ?, body = ? "
-            "WHERE user_id = ? AND key = ?");
-        st.bind_all(status, content_type, location, body, user, key);
-        st.run();
     });
 }
 

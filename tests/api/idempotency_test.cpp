@@ -371,3 +371,36 @@ TEST_CASE("concurrent retries with one key write once", "[api][idempotency][conc
     require_one_answer(places, 201);
     CHECK(count(f.dispatcher, "places") == places_before + 1);
 }
+
+namespace {
+
+std::int64_t commits(LiveServer& server) {
+    auto r = Api(server).get("/metrics");
+    REQUIRE(r.status == 200);
+    const std::string name = "lifeline_db_commit_batch_size_count ";
+    auto at = r.text.find(name);
+    REQUIRE(at != std::string::npos);
+    return std::stoll(r.text.substr(at + name.size()));
+}
+
+}  // namespace
+
+TEST_CASE("a keyed write, its key and its answer are one commit", "[api][idempotency][one-commit]") {
+    SeededFleet f;
+    auto trip = f.trip(f.sedan_id, 1000, 1040, f.walker_id);
+    const auto before = commits(f.server);
+    auto first = f.driver1.post(v1 + "/trips", trip, key("one-commit"));
+    INFO(first.text);
+    REQUIRE(first.status == 201);
+    CHECK(commits(f.server) == before + 1);
+    // The replay writes nothing.
+    auto again = f.driver1.post(v1 + "/trips", trip, key("one-commit"));
+    CHECK(again.text == first.text);
+    CHECK(commits(f.server) == before + 1);
+    // A refusal leaves no key behind: the corrected retry with the same key is applied.
+    auto bad = f.trip(f.sedan_id, 1040, 1030, f.walker_id, "2022-03-15");
+    CHECK(f.driver1.post(v1 + "/trips", bad, key("fix-me")).status == 400);
+    auto fixed = f.trip(f.sedan_id, 1040, 1070, f.walker_id, "2022-03-15");
+    auto applied = f.driver1.post(v1 + "/trips", fixed, key("fix-me-2"));
+    CHECK(applied.status == 201);
+}

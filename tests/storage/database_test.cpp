@@ -95,15 +95,23 @@ TEST_CASE("writes after close are refused", "[storage][writer]") {
     CHECK_THROWS_AS(db.write([](Connection& c) { put_setting(c, "late"); }), lifeline::Error);
 }
 
-TEST_CASE("an idempotency claim is recorded with the first write only", "[storage][idempotency]") {
+TEST_CASE("a keyed write commits its key, its writes and its answer together, once",
+          "[storage][idempotency]") {
     TempDir dir;
     Database db({dir.file("i.db")});
-    {
-        IdempotencyScope scope({7, "key-1", "fp"});
+    const auto commits_before = db.stats().commits;
+    auto first = write_with_key(db, {7, "key-1", "fp"}, [&] {
+        // The request's writes nest into the key's job.
         db.write([](Connection& c) { put_setting(c, "a"); });
-        CHECK(scope.recorded());
-    }
-    store_answer(db, 7, "key-1", 201, "application/json", "/api/v1/places/1", "{\"id\":1}");
+        StoredAnswer a;
+        a.status = 201;
+        a.content_type = "application/json";
+        a.location = "/api/v1/places/1";
+        a.body = "{\"id\":1}";
+        return a;
+    });
+    CHECK(first.status == 201);
+    CHECK(db.stats().commits == commits_before + 1);  // one commit for all of it
     auto answer = find_answer(db, 7, "key-1");
     REQUIRE(answer);
     CHECK(answer->fingerprint == "fp");
@@ -113,9 +121,24 @@ TEST_CASE("an idempotency claim is recorded with the first write only", "[storag
     CHECK_FALSE(find_answer(db, 8, "key-1"));  // keys are per account
 
     // The same key again: the write is refused and rolled back.
-    IdempotencyScope again({7, "key-1", "fp"});
-    CHECK_THROWS_AS(db.write([](Connection& c) { put_setting(c, "b"); }), DuplicateRequest);
+    CHECK_THROWS_AS(write_with_key(db, {7, "key-1", "fp"},
+                                   [&] {
+                                       db.write([](Connection& c) { put_setting(c, "b"); });
+                                       return StoredAnswer{};
+                                   }),
+                    DuplicateRequest);
     CHECK(count_settings(db) == 1);
+
+    // A request that fails leaves nothing: neither its writes nor its key.
+    CHECK_THROWS_AS(write_with_key(db, {7, "key-2", "fp"},
+                                   [&]() -> StoredAnswer {
+                                       db.write([](Connection& c) { put_setting(c, "c"); });
+                                       throw lifeline::Error(lifeline::ErrorKind::conflict,
+                                                             "refused after its write");
+                                   }),
+                    lifeline::Error);
+    CHECK(count_settings(db) == 1);
+    CHECK_FALSE(find_answer(db, 7, "key-2"));
 }
 
 TEST_CASE("writes made inside a write commit with it, or not at all", "[storage][writer]") {

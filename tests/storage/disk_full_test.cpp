@@ -90,23 +90,23 @@ TEST_CASE("a write that meets a full disk is refused whole and the writer recove
 
         // A write whose Idempotency-Key would be recorded with it: neither is kept, so
         // the client's retry with the same key is a first attempt.
-        {
-            IdempotencyScope scope({1, "full-disk-key", "fingerprint"});
-            CHECK(kind_of_failure([&] { put(db, "keyed"); }) == ErrorKind::storage_full);
-            CHECK((!scope.recorded() || !find_answer(db, 1, "full-disk-key")));
-        }
+        const auto keyed = [&] {
+            write_with_key(db, {1, "full-disk-key", "fingerprint"}, [&] {
+                put(db, "keyed");
+                StoredAnswer a;
+                a.status = 201;
+                return a;
+            });
+        };
+        CHECK(kind_of_failure(keyed) == ErrorKind::storage_full);
         CHECK(!find_answer(db, 1, "full-disk-key"));
 
         // Room again: the same writer takes writes, and the keyed one goes through once.
         vfs.set_write_budget(-1);
         for (int i = 0; i < 5; ++i, ++acknowledged)
             put(db, "after-" + std::to_string(i));
-        {
-            IdempotencyScope scope({1, "full-disk-key", "fingerprint"});
-            put(db, "keyed");
-            ++acknowledged;
-            CHECK(scope.recorded());
-        }
+        keyed();
+        ++acknowledged;
         CHECK(find_answer(db, 1, "full-disk-key"));
         CHECK(count_settings(db) == before + 6);
     }

@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -183,6 +184,14 @@ struct DayPlan {
     PlanStats stats;
 };
 
+// A day's plan as searched, before it is saved: the search needs no lock, the save is
+// one short write that refuses the draft if the day changed meanwhile.
+struct DayPlanDraft {
+    DayPlan plan;                     // frozen routes and the unassigned; new routes not yet in
+    std::vector<Route> fresh;         // the new routes, without ids
+    std::set<RouteId> frozen_before;  // the started and finished routes the search saw
+};
+
 struct Assignment {
     RideRequest request;
     std::optional<Route> route;  // the route it joined
@@ -303,6 +312,10 @@ class Dispatch {
     // keeps started and finished ones and their requests. Throws Error(internal) if the
     // engine's independent check ever rejects the plan.
     DayPlan plan_day(const Actor& actor, LocalDate date, const PlanOptions& options = {});
+    // plan_day in its two phases: the search (reads and the matching engine, no write)
+    // and the save (one transaction; 409 if a route started or a request changed since).
+    DayPlanDraft draft_day(const Actor& actor, LocalDate date, const PlanOptions& options = {});
+    DayPlan save_day(const Actor& actor, DayPlanDraft draft);
     std::vector<Route> routes(const Actor& actor, LocalDate date);
     // Into the best route, or into `vehicle`'s (409 naming the broken constraint).
     Assignment assign(const Actor& actor, RequestId id, std::optional<VehicleId> vehicle);

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "lifeline/core/model.h"
+
 namespace lifeline::net {
 
 struct Header {
@@ -31,6 +33,10 @@ struct Request {
     // and the route pattern itself ("/api/v1/trips/{id}") for metrics.
     std::vector<std::pair<std::string, std::string>> params;
     std::string route;
+
+    // Who is asking, once the bearer token has been checked (net/src/api_common.cpp's
+    // authenticate): a request is authenticated once, however many layers ask.
+    std::optional<Actor> actor;
 
     // Case-insensitive header lookup.
     std::optional<std::string_view> header(std::string_view name) const;

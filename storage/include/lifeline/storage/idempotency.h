@@ -1,10 +1,12 @@
 #pragma once
-// Idempotency-Key support. The HTTP layer installs a claim on the worker thread for the
-// duration of one POST; the first database write made on that thread records the key in
-// the same transaction as the write itself, so a retried request can never write twice,
-// even after a crash between commit and answer. The answer is stored right after.
+// Idempotency-Key support (docs/architecture.md, "Where a write becomes durable"). A
+// request with a key is one write job: the key, everything the request writes, and the
+// answer it got are committed together in one savepoint of one group commit. A retry
+// with the same key finds the answer and replays it; a request that failed left nothing,
+// not even its key, so its retry is a first attempt.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -21,20 +23,6 @@ struct IdempotencyClaim {
     std::string fingerprint;  // hash of method, path and body
 };
 
-// Installs a claim for the current thread; removed when the scope ends.
-class IdempotencyScope {
-  public:
-    explicit IdempotencyScope(IdempotencyClaim claim);
-    ~IdempotencyScope();
-    IdempotencyScope(const IdempotencyScope&) = delete;
-    IdempotencyScope& operator=(const IdempotencyScope&) = delete;
-    // True once a write has recorded the key.
-    bool recorded() const;
-};
-
-// The claim of the current thread not yet recorded, if any; marks it recorded.
-std::optional<IdempotencyClaim> take_idempotency_claim();
-
 // A request with the same key was recorded by a concurrent or earlier request.
 class DuplicateRequest : public std::runtime_error {
   public:
@@ -43,15 +31,19 @@ class DuplicateRequest : public std::runtime_error {
 
 struct StoredAnswer {
     std::string fingerprint;
-    std::optional<int> status;  // empty while the first request is being answered
+    std::optional<int> status;  // absent only in keys recorded before answers were kept with them
     std::string content_type;
     std::string location;  // the Location header of a 201, replayed with it
     std::string body;
 };
 
+// The one write job of a request with an Idempotency-Key: records the claim, runs `work`
+// (whose own writes nest into the same job) and stores the answer `work` returns, all in
+// one transaction, and returns that answer once it is durable. Throws DuplicateRequest if
+// the key is already recorded; any exception from `work` leaves nothing, the key included.
+StoredAnswer write_with_key(Database& db, const IdempotencyClaim& claim,
+                            const std::function<StoredAnswer()>& work);
+
 std::optional<StoredAnswer> find_answer(Database& db, UserId user, const std::string& key);
-void store_answer(Database& db, UserId user, const std::string& key, int status,
-                  const std::string& content_type, const std::string& location,
-                  const std::string& body);
 
 }  // namespace lifeline::storage
