@@ -253,7 +253,6 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     // answer says `Connection: close`), then close. A connection waiting for its next
     // request closes now.
     void drain() override {
-        draining_ = true;
         closing_ = true;
         if (closed_)
             return;
@@ -712,7 +711,6 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     bool first_request_ = true;
     bool writing_ = false;
     bool closing_ = false;     // read no further requests
-    bool draining_ = false;    // the server shuts down
     bool told_close_ = false;  // a `Connection: close` answer went out
     bool closed_ = false;
 };
