@@ -10,6 +10,7 @@
 // client has finished sending (libFuzzer's -timeout), or an answer of 500 or more.
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -63,6 +64,21 @@ std::string substitute_token(std::string text, const std::string& token) {
     return text;
 }
 
+// A connect interrupted by a signal (libFuzzer's timers use them) goes on in the
+// background: wait until it is done, and say whether it succeeded.
+bool connected_after_interrupt(int fd) {
+    if (errno != EINTR)
+        return false;
+    pollfd p{fd, POLLOUT, 0};
+    while (::poll(&p, 1, -1) < 0) {
+        if (errno != EINTR)
+            return false;
+    }
+    int error = 0;
+    socklen_t size = sizeof error;
+    return ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &size) == 0 && error == 0;
+}
+
 // Sends `bytes`, half-closes, and returns everything the server answers until it closes.
 std::string send_and_read(unsigned short port, const std::string& bytes) {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -74,13 +90,16 @@ std::string send_and_read(unsigned short port, const std::string& bytes) {
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 &&
+        !connected_after_interrupt(fd)) {
         std::perror("connect");
         std::abort();
     }
     std::size_t sent = 0;
     while (sent < bytes.size()) {
         const auto n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
         if (n <= 0)
             break;  // the server answered early (e.g. 413) and closed: read its answer
         sent += static_cast<std::size_t>(n);
