@@ -61,7 +61,7 @@ struct Area {
     double spread_km;  // patients' and drivers' homes lie within this of the center
 };
 
-// Approximate positions (shared data/jilin/places.csv), embedded so the replay needs no
+// Approximate positions (tests/data/jilin/places.csv), embedded so the replay needs no
 // data files.
 constexpr std::array<Area, 5> city_areas{{
     {"船营区 Chuanying District", 43.8336, 126.5407, 2.5},

@@ -1,6 +1,7 @@
 // Bulk import: POST /api/v1/import/{kind} with a CSV body (net/src/csv.h). Each row
 // becomes the JSON object a POST of that kind would carry and is read by the same
 // reader (fleet_json.h); Fleet::import_* applies the rules and writes all or nothing.
+#include <cmath>
 #include <cstdlib>
 #include <map>
 
@@ -35,7 +36,10 @@ json::value cell(std::string_view column, const std::string& text) {
         char* end = nullptr;
         const double v = std::strtod(text.c_str(), &end);
         if (end && *end == '\0') {
-            if (v == static_cast<double>(static_cast<std::int64_t>(v)) &&
+            // Only a whole number within int64's range may be cast (outside it, or NaN, the
+            // cast is undefined); any other stays a double for the reader to judge.
+            constexpr double two_to_63 = 9223372036854775808.0;
+            if (v >= -two_to_63 && v < two_to_63 && v == std::trunc(v) &&
                 text.find('.') == std::string::npos)
                 return json::value(static_cast<std::int64_t>(v));
             return json::value(v);

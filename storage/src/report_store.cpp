@@ -12,10 +12,6 @@
 namespace lifeline::storage {
 namespace {
 
-// SQLite's integer division truncates toward zero; shifting every local time a million
-// days forward keeps the dividend positive, so the quotient is the floor.
-constexpr std::int64_t day_bias = 1'000'000;
-
 // A finished trip: both its end time and its end reading are logged.
 #define FINISHED "t.ended_at IS NOT NULL AND t.odometer_end IS NOT NULL"
 // A trip's km in whole meters, rounded once, so that sums of sums are exact.

@@ -385,7 +385,8 @@ std::int64_t commits(LiveServer& server) {
 
 }  // namespace
 
-TEST_CASE("a keyed write, its key and its answer are one commit", "[api][idempotency][one-commit]") {
+TEST_CASE("a keyed write, its key and its answer are one commit",
+          "[api][idempotency][one-commit]") {
     SeededFleet f;
     auto trip = f.trip(f.sedan_id, 1000, 1040, f.walker_id);
     const auto before = commits(f.server);

@@ -72,6 +72,26 @@ TEST_CASE("CSV import with a bad row names its line and writes nothing", "[api][
     }
 }
 
+TEST_CASE("CSV import of a number beyond any integer names its cell and writes nothing",
+          "[api][import]") {
+    // Such a cell was once cast to a 64-bit integer, which is undefined behaviour for a
+    // value out of range (UBSan stops the server); now it is read as the number it is.
+    SeededFleet f;
+    const auto before = count(f.dispatcher, "vehicles");
+    auto r = import_csv(f.dispatcher, "vehicles",
+                        "plate,seats,odometer_km\n"
+                        "JL-200,666666666666666666666666666666666666666666666660,1e300\n"
+                        "JL-201,-1e19,nan\n");
+    INFO(r.text);
+    REQUIRE(r.status == 400);
+    const auto fields = r.error_fields();
+    CHECK(has(fields, "line 2: seats"));
+    CHECK(has(fields, "line 2: odometer_km"));
+    CHECK(has(fields, "line 3: seats"));
+    CHECK(has(fields, "line 3: odometer_km"));
+    CHECK(count(f.dispatcher, "vehicles") == before);
+}
+
 TEST_CASE("CSV import of drivers and patients reads shifts and schedules", "[api][import]") {
     SeededFleet f;
     auto d = import_csv(f.dispatcher, "drivers",

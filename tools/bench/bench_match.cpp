@@ -24,7 +24,7 @@ namespace {
 namespace fs = std::filesystem;
 
 struct MatchArgs {
-    std::string dir = "../shared/data/darp";
+    std::string dir = "tests/data/darp";
     long time_limit_ms = 5000;
     long iterations = 0;
     unsigned long seed = 1;
@@ -41,7 +41,7 @@ const char* match_help =
     "instance,best_known,cost,gap_pct,vehicles_used,served,requests,seconds,feasible\n"
     "and a final average row. best_known comes from bks.csv in the directory, if any.\n"
     "\n"
-    "  --dir DIR            instance directory (default ../shared/data/darp)\n"
+    "  --dir DIR            instance directory (default tests/data/darp)\n"
     "  --time-limit-ms N    search time per instance (default 5000)\n"
     "  --iterations N       also stop after N iterations per search (default: none)\n"
     "  --seed N             random seed (default 1)\n"
