@@ -36,6 +36,7 @@ struct FleetLimits {
     std::size_t max_notes = 2000;
     std::size_t max_plate = 20;
     std::size_t max_description = 500;
+    std::size_t max_color = 20;
     std::size_t max_group = 200;
     std::size_t max_query = 200;
     std::size_t max_shifts = 50;
@@ -69,6 +70,7 @@ struct DriverPatch {
 struct VehiclePatch {
     std::optional<std::string> plate{};
     std::optional<std::string> description{};
+    std::optional<std::string> color{};
     std::optional<int> seats{};
     std::optional<int> wheelchair_spaces{};
     std::optional<std::optional<DriverId>> driver_id{};
@@ -296,6 +298,7 @@ inline constexpr auto vehicle = std::tuple{
          Presence::required),
     text("description", &Vehicle::description, &VehiclePatch::description,
          &FleetLimits::max_description, Presence::optional, Lines::many),
+    text("color", &Vehicle::color, &VehiclePatch::color, &FleetLimits::max_color),
     integer("seats", &Vehicle::seats, &VehiclePatch::seats, 1, 60),
     integer("wheelchair_spaces", &Vehicle::wheelchair_spaces, &VehiclePatch::wheelchair_spaces, 0,
             10),
