@@ -15,8 +15,6 @@ constexpr int max_page = 500;
 constexpr Minutes end_of_day{24 * 60};
 constexpr int min_session_minutes = 30;
 constexpr int max_session_minutes = 720;
-constexpr int max_seats = 60;
-constexpr int max_wheelchair_spaces = 10;
 
 void require_dispatcher(const Actor& actor) {
     if (!actor.is_dispatcher())
@@ -68,8 +66,8 @@ void trim(std::optional<std::string>& s) {
         trim(*s);
 }
 
-enum class Text { optional, required };
-enum class Lines { one, many };
+using fields::Lines;
+using Text = fields::Presence;
 
 void check_text(FieldErrors& errs, const char* field, const std::string& s, std::size_t max,
                 Text required = Text::optional, Lines lines = Lines::one) {
@@ -111,16 +109,6 @@ void check_lon(FieldErrors& errs, const char* field, double lon) {
 void check_range(FieldErrors& errs, const char* field, int value, int lo, int hi) {
     if (value < lo || value > hi)
         errs.add(field, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
-}
-
-void check_kind(FieldErrors& errs, PlaceKind kind) {
-    if (!place_kind_from(to_string(kind)))
-        errs.add("kind", "must be dialysis_center, hospital, home or other");
-}
-
-void check_mobility(FieldErrors& errs, Mobility mobility) {
-    if (!mobility_from(to_string(mobility)))
-        errs.add("mobility", "must be ambulatory or wheelchair");
 }
 
 std::string at(const char* list, std::size_t i, const char* name) {
@@ -213,158 +201,6 @@ void check_schedule(FieldErrors& errs, const DialysisSchedule& s) {
                 max_session_minutes);
 }
 
-// ---- the four kinds: normalise, then check what is given -----------------------------
-
-void normalize(Place& p) {
-    trim(p.name);
-    trim(p.address);
-}
-
-void check(FieldErrors& errs, const Place& p, const FleetLimits& l) {
-    check_text(errs, "name", p.name, l.max_name, Text::required);
-    check_text(errs, "address", p.address, l.max_address, Text::optional, Lines::many);
-    check_lat(errs, "lat", p.location.lat);
-    check_lon(errs, "lon", p.location.lon);
-    check_kind(errs, p.kind);
-}
-
-void normalize(PlacePatch& p) {
-    trim(p.name);
-    trim(p.address);
-}
-
-void check(FieldErrors& errs, const PlacePatch& p, const FleetLimits& l) {
-    if (p.name)
-        check_text(errs, "name", *p.name, l.max_name, Text::required);
-    if (p.address)
-        check_text(errs, "address", *p.address, l.max_address, Text::optional, Lines::many);
-    if (p.lat)
-        check_lat(errs, "lat", *p.lat);
-    if (p.lon)
-        check_lon(errs, "lon", *p.lon);
-    if (p.kind)
-        check_kind(errs, *p.kind);
-}
-
-void normalize(Driver& d) {
-    trim(d.name);
-    trim(d.phone);
-    trim(d.group);
-}
-
-void check(FieldErrors& errs, const Driver& d, const FleetLimits& l) {
-    check_text(errs, "name", d.name, l.max_name, Text::required);
-    check_text(errs, "phone", d.phone, l.max_phone);
-    check_text(errs, "group", d.group, l.max_group);
-    check_lat(errs, "home.lat", d.home.lat);
-    check_lon(errs, "home.lon", d.home.lon);
-    check_shifts(errs, d.shifts, l);
-    for (std::size_t i = 0; i < d.absences.size(); ++i)
-        check_absence(errs, "absences[" + std::to_string(i) + "].", d.absences[i], l);
-}
-
-void normalize(DriverPatch& d) {
-    trim(d.name);
-    trim(d.phone);
-    trim(d.group);
-}
-
-void check(FieldErrors& errs, const DriverPatch& d, const FleetLimits& l) {
-    if (d.name)
-        check_text(errs, "name", *d.name, l.max_name, Text::required);
-    if (d.phone)
-        check_text(errs, "phone", *d.phone, l.max_phone);
-    if (d.group)
-        check_text(errs, "group", *d.group, l.max_group);
-    if (d.home) {
-        check_lat(errs, "home.lat", d.home->lat);
-        check_lon(errs, "home.lon", d.home->lon);
-    }
-    if (d.shifts)
-        check_shifts(errs, *d.shifts, l);
-}
-
-void normalize(Vehicle& v) {
-    trim(v.plate);
-    trim(v.description);
-}
-
-void check_plate(FieldErrors& errs, const std::string& plate, const FleetLimits& l) {
-    check_text(errs, "plate", plate, l.max_plate, Text::required);
-}
-
-void check(FieldErrors& errs, const Vehicle& v, const FleetLimits& l) {
-    check_plate(errs, v.plate, l);
-    check_text(errs, "description", v.description, l.max_description, Text::optional, Lines::many);
-    check_range(errs, "seats", v.seats, 1, max_seats);
-    check_range(errs, "wheelchair_spaces", v.wheelchair_spaces, 0, max_wheelchair_spaces);
-    if (!std::isfinite(v.odometer_km) || v.odometer_km < 0 || v.odometer_km > l.max_odometer)
-        errs.add("odometer_km",
-                 "must be a reading between 0 and " + std::to_string(std::int64_t(l.max_odometer)));
-}
-
-void normalize(VehiclePatch& v) {
-    trim(v.plate);
-    trim(v.description);
-}
-
-void check(FieldErrors& errs, const VehiclePatch& v, const FleetLimits& l) {
-    if (v.plate)
-        check_plate(errs, *v.plate, l);
-    if (v.description)
-        check_text(errs, "description", *v.description, l.max_description, Text::optional,
-                   Lines::many);
-    if (v.seats)
-        check_range(errs, "seats", *v.seats, 1, max_seats);
-    if (v.wheelchair_spaces)
-        check_range(errs, "wheelchair_spaces", *v.wheelchair_spaces, 0, max_wheelchair_spaces);
-}
-
-void normalize(Patient& p) {
-    trim(p.name);
-    trim(p.phone);
-    trim(p.address);
-    trim(p.notes);
-}
-
-void check(FieldErrors& errs, const Patient& p, const FleetLimits& l) {
-    check_text(errs, "name", p.name, l.max_name, Text::required);
-    check_text(errs, "phone", p.phone, l.max_phone);
-    check_text(errs, "address", p.address, l.max_address, Text::optional, Lines::many);
-    check_lat(errs, "lat", p.location.lat);
-    check_lon(errs, "lon", p.location.lon);
-    check_mobility(errs, p.mobility);
-    check_text(errs, "notes", p.notes, l.max_notes, Text::optional, Lines::many);
-    if (p.schedule)
-        check_schedule(errs, *p.schedule);
-}
-
-void normalize(PatientPatch& p) {
-    trim(p.name);
-    trim(p.phone);
-    trim(p.address);
-    trim(p.notes);
-}
-
-void check(FieldErrors& errs, const PatientPatch& p, const FleetLimits& l) {
-    if (p.name)
-        check_text(errs, "name", *p.name, l.max_name, Text::required);
-    if (p.phone)
-        check_text(errs, "phone", *p.phone, l.max_phone);
-    if (p.address)
-        check_text(errs, "address", *p.address, l.max_address, Text::optional, Lines::many);
-    if (p.lat)
-        check_lat(errs, "lat", *p.lat);
-    if (p.lon)
-        check_lon(errs, "lon", *p.lon);
-    if (p.mobility)
-        check_mobility(errs, *p.mobility);
-    if (p.notes)
-        check_text(errs, "notes", *p.notes, l.max_notes, Text::optional, Lines::many);
-    if (p.schedule && *p.schedule)
-        check_schedule(errs, **p.schedule);
-}
-
 // A dialysis schedule generates rides to a center, so it cannot exist without one.
 // Checked on the whole patient, after a patch is applied.
 void check_schedule_has_center(const Patient& p, bool center_given) {
@@ -449,31 +285,297 @@ std::string not_found_text(const char* kind, std::int64_t id) {
     return std::string("no ") + kind + " with id " + std::to_string(id);
 }
 
-// ---- creation steps shared by create_* and import_* ----------------------------------
+// ---- the field tables (fleet_fields.h), walked -----------------------------------------
 
-void prepare(Place& place, FieldErrors& errs, const FleetLimits& l) {
-    place.id = 0;
-    normalize(place);
-    check(errs, place, l);
+using fields::is_special;
+using fields::is_text;
+
+template <class E>
+using PatchOf = typename FleetEntity<E>::Patch;
+
+// "a, b, c" → "a, b or c"
+std::string one_of(std::string_view names) {
+    const auto last = names.rfind(", ");
+    if (last == std::string_view::npos)
+        return std::string(names);
+    return std::string(names.substr(0, last)) + " or " + std::string(names.substr(last + 2));
 }
 
-void prepare(Driver& driver, FieldErrors& errs, const FleetLimits& l) {
-    driver.id = 0;
-    normalize(driver);
-    check(errs, driver, l);
-    sort_shifts(driver.shifts);
+// The rule of one value, per kind. Booleans and references have none here (whether a
+// referenced record exists is checked in the transaction).
+template <class F, class V>
+void check_value(FieldErrors&, const F&, const V&, const FleetLimits&) {}
+
+template <class E, class P, class G>
+void check_value(FieldErrors& errs, const fields::Text<E, P, G>& f, const std::string& v,
+                 const FleetLimits& l) {
+    check_text(errs, f.name, v, l.*f.max, f.presence, f.lines);
 }
 
-void prepare(Vehicle& vehicle, FieldErrors& errs, const FleetLimits& l) {
-    vehicle.id = 0;
-    normalize(vehicle);
-    check(errs, vehicle, l);
+template <class E, class P, class G>
+void check_value(FieldErrors& errs, const fields::Integer<E, P, G>& f, int v, const FleetLimits&) {
+    check_range(errs, f.name, v, f.lo, f.hi);
 }
 
-void prepare(Patient& patient, FieldErrors& errs, const FleetLimits& l) {
-    patient.id = 0;
-    normalize(patient);
-    check(errs, patient, l);
+template <class E, class P, class G>
+void check_value(FieldErrors& errs, const fields::Number<E, P, G>& f, double v,
+                 const FleetLimits& l) {
+    const double hi = f.limit ? l.*f.limit : f.hi;
+    if (!std::isfinite(v) || v < f.lo || v > hi)
+        errs.add(f.name, std::string("must be a ") + f.what + " between " +
+                             std::to_string(std::int64_t(f.lo)) + " and " +
+                             std::to_string(std::int64_t(hi)));
+}
+
+template <class E, class P, class T, class G>
+void check_value(FieldErrors& errs, const fields::Enum<E, P, T, G>& f, T v, const FleetLimits&) {
+    if (!f.from(f.to(v)))
+        errs.add(f.name, "must be " + one_of(f.names));
+}
+
+// The special fields: their rules on a new record and on a patch.
+void check_special(FieldErrors& errs, fields::Home, const Driver& d, const FleetLimits&) {
+    check_lat(errs, "home.lat", d.home.lat);
+    check_lon(errs, "home.lon", d.home.lon);
+}
+void check_special(FieldErrors& errs, fields::Home, const DriverPatch& d, const FleetLimits&) {
+    if (d.home) {
+        check_lat(errs, "home.lat", d.home->lat);
+        check_lon(errs, "home.lon", d.home->lon);
+    }
+}
+void check_special(FieldErrors& errs, fields::Shifts, const Driver& d, const FleetLimits& l) {
+    check_shifts(errs, d.shifts, l);
+}
+void check_special(FieldErrors& errs, fields::Shifts, const DriverPatch& d, const FleetLimits& l) {
+    if (d.shifts)
+        check_shifts(errs, *d.shifts, l);
+}
+void check_special(FieldErrors& errs, fields::Absences, const Driver& d, const FleetLimits& l) {
+    for (std::size_t i = 0; i < d.absences.size(); ++i)
+        check_absence(errs, "absences[" + std::to_string(i) + "].", d.absences[i], l);
+}
+void check_special(FieldErrors&, fields::Absences, const DriverPatch&, const FleetLimits&) {
+    // Absences are added one at a time (Fleet::add_absence), never patched.
+}
+void check_special(FieldErrors& errs, fields::Schedule, const Patient& p, const FleetLimits&) {
+    if (p.schedule)
+        check_schedule(errs, *p.schedule);
+}
+void check_special(FieldErrors& errs, fields::Schedule, const PatientPatch& p, const FleetLimits&) {
+    if (p.schedule && *p.schedule)
+        check_schedule(errs, **p.schedule);
+}
+
+void apply_special(fields::Home, Driver& d, const DriverPatch& p) {
+    assign_if(d.home, p.home);
+}
+void apply_special(fields::Shifts, Driver& d, const DriverPatch& p) {
+    assign_if(d.shifts, p.shifts);
+}
+void apply_special(fields::Absences, Driver&, const DriverPatch&) {}
+void apply_special(fields::Schedule, Patient& p, const PatientPatch& patch) {
+    assign_if(p.schedule, patch.schedule);
+}
+
+// Canonical order, after the checks (which name items at the caller's index), so a
+// record reads back as written and snapshots compare.
+template <class R>
+void canonical(R&) {}
+void canonical(Driver& d) {
+    sort_shifts(d.shifts);
+}
+void canonical(DriverPatch& d) {
+    if (d.shifts)
+        sort_shifts(*d.shifts);
+}
+void canonical(Patient& p) {
+    if (p.schedule)
+        sort_schedule(*p.schedule);
+}
+void canonical(PatientPatch& p) {
+    if (p.schedule && *p.schedule)
+        sort_schedule(**p.schedule);
+}
+
+// Text is trimmed of blanks before it is checked.
+template <class E>
+void normalize(E& record) {
+    fields::each(FleetEntity<E>::table, [&](const auto& f) {
+        if constexpr (is_text<std::decay_t<decltype(f)>>)
+            trim(f.get(record));
+    });
+}
+
+template <class E>
+void normalize_patch(PatchOf<E>& patch) {
+    fields::each(FleetEntity<E>::table, [&](const auto& f) {
+        if constexpr (is_text<std::decay_t<decltype(f)>>)
+            if (f.patch)
+                trim(patch.*f.patch);
+    });
+}
+
+template <class E>
+void check(FieldErrors& errs, const E& record, const FleetLimits& l) {
+    fields::each(FleetEntity<E>::table, [&](const auto& f) {
+        if constexpr (is_special<std::decay_t<decltype(f)>>)
+            check_special(errs, f.tag, record, l);
+        else
+            check_value(errs, f, f.get(record), l);
+    });
+}
+
+template <class E>
+void check_patch(FieldErrors& errs, const PatchOf<E>& patch, const FleetLimits& l) {
+    fields::each(FleetEntity<E>::table, [&](const auto& f) {
+        if constexpr (is_special<std::decay_t<decltype(f)>>)
+            check_special(errs, f.tag, patch, l);
+        else if (f.patch && patch.*f.patch)
+            check_value(errs, f, *(patch.*f.patch), l);
+    });
+}
+
+template <class E>
+void apply(E& record, const PatchOf<E>& patch) {
+    fields::each(FleetEntity<E>::table, [&](const auto& f) {
+        if constexpr (is_special<std::decay_t<decltype(f)>>)
+            apply_special(f.tag, record, patch);
+        else if (f.patch)
+            assign_if(f.get(record), patch.*f.patch);
+    });
+}
+
+// ---- audit snapshots, per kind -------------------------------------------------------
+
+template <class E, class P, class G>
+void audit_value(AuditObject& o, const fields::Text<E, P, G>& f, const std::string& v) {
+    o.add(f.name, v);
+}
+template <class E, class P, class G>
+void audit_value(AuditObject& o, const fields::Integer<E, P, G>& f, int v) {
+    o.add(f.name, std::int64_t(v));
+}
+template <class E, class P, class G>
+void audit_value(AuditObject& o, const fields::Number<E, P, G>& f, double v) {
+    o.add(f.name, v);
+}
+template <class E, class P, class G>
+void audit_value(AuditObject& o, const fields::Boolean<E, P, G>& f, bool v) {
+    o.add(f.name, v);
+}
+template <class E, class P, class T, class G>
+void audit_value(AuditObject& o, const fields::Enum<E, P, T, G>& f, T v) {
+    o.add(f.name, f.to(v));
+}
+template <class E, class P, class G>
+void audit_value(AuditObject& o, const fields::Reference<E, P, G>& f,
+                 const std::optional<std::int64_t>& v) {
+    if (v)  // null fields are omitted
+        o.add(f.name, *v);
+}
+
+void audit_special(AuditObject& o, fields::Home, const Driver& d) {
+    o.add("home_lat", d.home.lat);
+    o.add("home_lon", d.home.lon);
+}
+
+void audit_special(AuditObject& o, fields::Shifts, const Driver& d) {
+    std::vector<std::string> shifts;
+    for (const Shift& s : d.shifts) {
+        AuditObject so;
+        so.add("weekday", std::int64_t(s.weekday));
+        so.add("start", format_clock(s.start));
+        so.add("end", format_clock(s.end));
+        shifts.push_back(so.str());
+    }
+    o.add_raw_array("shifts", shifts);
+}
+
+void audit_special(AuditObject& o, fields::Absences, const Driver& d) {
+    std::vector<std::string> absences;
+    for (const Absence& a : d.absences) {
+        AuditObject ao;
+        ao.add("from", format_date(a.from));
+        ao.add("to", format_date(a.to));
+        absences.push_back(ao.str());
+    }
+    o.add_raw_array("absences", absences);
+}
+
+void audit_special(AuditObject& o, fields::Schedule, const Patient& p) {
+    if (!p.schedule)
+        return;
+    std::vector<std::string> days;
+    for (unsigned d : p.schedule->weekdays)
+        days.push_back(std::to_string(d));
+    o.add_raw_array("schedule_weekdays", days);
+    o.add("schedule_appointment", format_clock(p.schedule->appointment));
+    o.add("schedule_duration_minutes", std::int64_t(p.schedule->duration_minutes));
+}
+
+template <class E>
+std::string snapshot(const E& record) {
+    AuditObject o;
+    o.add("id", std::int64_t(record.id));
+    fields::each(FleetEntity<E>::table, [&](const auto& f) {
+        if constexpr (is_special<std::decay_t<decltype(f)>>)
+            audit_special(o, f.tag, record);
+        else if (f.audited)
+            audit_value(o, f, f.get(record));
+    });
+    return o.str();
+}
+
+// ---- what is special to each entity ----------------------------------------------------
+
+template <class E>
+struct Of {};
+
+std::optional<Place> load(FleetTx& tx, PlaceId id, Of<Place>) {
+    return tx.place(id);
+}
+std::optional<Driver> load(FleetTx& tx, DriverId id, Of<Driver>) {
+    return tx.driver(id);
+}
+std::optional<Vehicle> load(FleetTx& tx, VehicleId id, Of<Vehicle>) {
+    return tx.vehicle(id);
+}
+std::optional<Patient> load(FleetTx& tx, PatientId id, Of<Patient>) {
+    return tx.patient(id);
+}
+
+std::optional<Place> find(FleetStore& s, PlaceId id, Of<Place>) {
+    return s.find_place(id);
+}
+std::optional<Driver> find(FleetStore& s, DriverId id, Of<Driver>) {
+    return s.find_driver(id);
+}
+std::optional<Vehicle> find(FleetStore& s, VehicleId id, Of<Vehicle>) {
+    return s.find_vehicle(id);
+}
+std::optional<Patient> find(FleetStore& s, PatientId id, Of<Patient>) {
+    return s.find_patient(id);
+}
+
+Page<Place> list(FleetStore& s, const PlaceFilter& f, const PageRequest& page) {
+    return s.list_places(f, page);
+}
+Page<Driver> list(FleetStore& s, const DriverFilter& f, const PageRequest& page) {
+    return s.list_drivers(f, page);
+}
+Page<Vehicle> list(FleetStore& s, const VehicleFilter& f, const PageRequest& page) {
+    return s.list_vehicles(f, page);
+}
+Page<Patient> list(FleetStore& s, const PatientFilter& f, const PageRequest& page) {
+    return s.list_patients(f, page);
+}
+
+// Rules of a whole new record beyond its fields'.
+template <class E>
+void check_whole(FieldErrors&, const E&) {}
+
+void check_whole(FieldErrors& errs, const Patient& patient) {
     if (!errs.empty())
         return;
     try {
@@ -484,47 +586,90 @@ void prepare(Patient& patient, FieldErrors& errs, const FleetLimits& l) {
         if (e.errors().empty())
             errs.add("center_id", e.what());
     }
-    if (patient.schedule)
-        sort_schedule(*patient.schedule);
 }
 
-Place insert(FleetTx& tx, const Actor& actor, Instant at, const Place& place) {
-    const PlaceId id = tx.insert_place(place);
-    Place after = *tx.place(id);
-    tx.audit(audit_entry(at, actor, "place", id, "create", "", audit_snapshot(after)));
-    return after;
+// A new record: the rules that need the database, then its writes; returns its id.
+PlaceId write_new(FleetTx& tx, const Place& place) {
+    return tx.insert_place(place);
 }
 
-Driver insert(FleetTx& tx, const Actor& actor, Instant at, const Driver& driver) {
+DriverId write_new(FleetTx& tx, const Driver& driver) {
     const DriverId id = tx.insert_driver(driver);
     tx.replace_shifts(id, driver.shifts);
     for (const Absence& a : driver.absences)
         tx.add_absence(id, a);
-    Driver after = *tx.driver(id);
-    tx.audit(audit_entry(at, actor, "driver", id, "create", "", audit_snapshot(after)));
-    return after;
+    return id;
 }
 
-Vehicle insert(FleetTx& tx, const Actor& actor, Instant at, const Vehicle& vehicle) {
+VehicleId write_new(FleetTx& tx, const Vehicle& vehicle) {
     FieldErrors refs;
     check_default_driver(tx, vehicle.driver_id, refs);
     refs.throw_if_any("the vehicle names something that does not exist or cannot be used",
                       ErrorKind::unprocessable);
     check_plate_free(tx, vehicle.plate, 0);
-    const VehicleId id = tx.insert_vehicle(vehicle);
-    Vehicle after = *tx.vehicle(id);
-    tx.audit(audit_entry(at, actor, "vehicle", id, "create", "", audit_snapshot(after)));
-    return after;
+    return tx.insert_vehicle(vehicle);
 }
 
-Patient insert(FleetTx& tx, const Actor& actor, Instant at, const Patient& patient) {
+PatientId write_new(FleetTx& tx, const Patient& patient) {
     FieldErrors refs;
     check_center(tx, patient.center_id, refs);
     refs.throw_if_any("the patient names something that does not exist or cannot be used",
                       ErrorKind::unprocessable);
-    const PatientId id = tx.insert_patient(patient);
-    Patient after = *tx.patient(id);
-    tx.audit(audit_entry(at, actor, "patient", id, "create", "", audit_snapshot(after)));
+    return tx.insert_patient(patient);
+}
+
+// A changed record (`before` patched): the rules that need the database, then its writes.
+void write_changed(FleetTx& tx, const Place&, const Place& place, const PlacePatch&) {
+    tx.update_place(place);
+}
+
+void write_changed(FleetTx& tx, const Driver&, const Driver& driver, const DriverPatch& patch) {
+    tx.update_driver(driver);
+    if (patch.shifts)
+        tx.replace_shifts(driver.id, driver.shifts);
+}
+
+void write_changed(FleetTx& tx, const Vehicle& before, const Vehicle& vehicle,
+                   const VehiclePatch& patch) {
+    // Only what the patch names is checked against the database: a vehicle whose
+    // default driver has since been deactivated can still have its seats changed.
+    FieldErrors refs;
+    if (patch.driver_id && vehicle.driver_id != before.driver_id)
+        check_default_driver(tx, vehicle.driver_id, refs);
+    refs.throw_if_any("the vehicle names something that does not exist or cannot be used",
+                      ErrorKind::unprocessable);
+    if (patch.plate)
+        check_plate_free(tx, vehicle.plate, vehicle.id);
+    tx.update_vehicle(vehicle);
+}
+
+void write_changed(FleetTx& tx, const Patient& before, const Patient& patient,
+                   const PatientPatch& patch) {
+    check_schedule_has_center(patient, patch.center_id.has_value());
+    FieldErrors refs;
+    if (patch.center_id && patient.center_id != before.center_id)
+        check_center(tx, patient.center_id, refs);
+    refs.throw_if_any("the patient names something that does not exist or cannot be used",
+                      ErrorKind::unprocessable);
+    tx.update_patient(patient);
+}
+
+// ---- create, import, read, list and patch, for every entity ----------------------------
+
+template <class E>
+void prepare(E& record, FieldErrors& errs, const FleetLimits& l) {
+    record.id = 0;
+    normalize(record);
+    check(errs, record, l);
+    check_whole(errs, record);
+    canonical(record);
+}
+
+template <class E>
+E insert(FleetTx& tx, const Actor& actor, Instant at, const E& record) {
+    const std::int64_t id = write_new(tx, record);
+    E after = *load(tx, id, Of<E>{});
+    tx.audit(audit_entry(at, actor, FleetEntity<E>::name, id, "create", "", audit_snapshot(after)));
     return after;
 }
 
@@ -569,10 +714,9 @@ std::vector<T> import_all(FleetStore& store, const Actor& actor, Instant at,
     });
 }
 
-// What creating, reading and listing share for every kind of record.
-template <class T>
-T create_checked(FleetStore& store, const Actor& actor, Instant at, T record,
-                 const FleetLimits& limits) {
+template <class E>
+E create_record(FleetStore& store, const Actor& actor, Instant at, E record,
+                const FleetLimits& limits) {
     require_dispatcher(actor);
     FieldErrors errs;
     prepare(record, errs, limits);
@@ -587,14 +731,49 @@ T found_or_not_found(std::optional<T> record, const char* kind, std::int64_t id)
     return std::move(*record);
 }
 
-// `list(filter)` after the search text is normalized and it and the page are checked.
-template <class Filter, class List>
-auto list_checked(Filter filter, const PageRequest& page, const FleetLimits& limits, List list) {
+template <class E>
+E get_record(FleetStore& store, const Actor& actor, std::int64_t id) {
+    require_dispatcher(actor);
+    return found_or_not_found(find(store, id, Of<E>{}), FleetEntity<E>::name, id);
+}
+
+// The list after the search text is normalized and it and the page are checked.
+template <class Filter>
+auto list_records(FleetStore& store, const Actor& actor, Filter filter, const PageRequest& page,
+                  const FleetLimits& limits) {
+    require_dispatcher(actor);
     FieldErrors errs;
     normalize_query(errs, filter.q, limits);
     check_page(errs, page);
     errs.throw_if_any();
-    return list(filter);
+    return list(store, filter, page);
+}
+
+template <class E>
+E update_record(FleetStore& store, const Clock& clock, const Actor& actor, std::int64_t id,
+                PatchOf<E> patch, const FleetLimits& limits) {
+    require_dispatcher(actor);
+    normalize_patch<E>(patch);
+    FieldErrors errs;
+    check_patch<E>(errs, patch, limits);
+    errs.throw_if_any();
+    canonical(patch);
+
+    return store.transact([&](FleetTx& tx) {
+        const char* name = FleetEntity<E>::name;
+        const E before = found_or_not_found(load(tx, id, Of<E>{}), name, id);
+        E record = before;
+        apply(record, patch);
+        const std::string before_text = audit_snapshot(before);
+        if (audit_snapshot(record) == before_text)
+            return before;  // nothing changes
+        write_changed(tx, before, record, patch);
+        E after = *load(tx, id, Of<E>{});
+        tx.audit(audit_entry(clock.now(), actor, name, id,
+                             update_action(before.active, after.active), before_text,
+                             audit_snapshot(after)));
+        return after;
+    });
 }
 
 }  // namespace
@@ -602,108 +781,39 @@ auto list_checked(Filter filter, const PageRequest& page, const FleetLimits& lim
 // ---- places ----------------------------------------------------------------------
 
 Place Fleet::create_place(const Actor& actor, const Place& input) {
-    return create_checked(store_, actor, clock_.now(), input, limits_);
+    return create_record(store_, actor, clock_.now(), input, limits_);
 }
-
 std::vector<Place> Fleet::import_places(const Actor& actor, std::vector<ImportRow<Place>> rows) {
     return import_all(store_, actor, clock_.now(), std::move(rows), limits_);
 }
-
 Place Fleet::get_place(const Actor& actor, PlaceId id) {
-    require_dispatcher(actor);
-    return found_or_not_found(store_.find_place(id), "place", id);
+    return get_record<Place>(store_, actor, id);
 }
-
 Page<Place> Fleet::list_places(const Actor& actor, const PlaceFilter& filter,
                                const PageRequest& page) {
-    require_dispatcher(actor);
-    return list_checked(filter, page, limits_,
-                        [&](const PlaceFilter& f) { return store_.list_places(f, page); });
+    return list_records(store_, actor, filter, page, limits_);
 }
-
-Place Fleet::update_place(const Actor& actor, PlaceId id, const PlacePatch& input) {
-    require_dispatcher(actor);
-    PlacePatch patch = input;
-    normalize(patch);
-    FieldErrors errs;
-    check(errs, patch, limits_);
-    errs.throw_if_any();
-
-    return store_.transact([&](FleetTx& tx) {
-        const Place before = found_or_not_found(tx.place(id), "place", id);
-        Place place = before;
-        assign_if(place.name, patch.name);
-        assign_if(place.address, patch.address);
-        assign_if(place.location.lat, patch.lat);
-        assign_if(place.location.lon, patch.lon);
-        assign_if(place.kind, patch.kind);
-        assign_if(place.active, patch.active);
-        const std::string before_text = audit_snapshot(before);
-        if (audit_snapshot(place) == before_text)
-            return before;  // nothing changes
-        tx.update_place(place);
-        Place after = *tx.place(id);
-        tx.audit(audit_entry(clock_.now(), actor, "place", id,
-                             update_action(before.active, after.active), before_text,
-                             audit_snapshot(after)));
-        return after;
-    });
+Place Fleet::update_place(const Actor& actor, PlaceId id, const PlacePatch& patch) {
+    return update_record<Place>(store_, clock_, actor, id, patch, limits_);
 }
 
 // ---- drivers ----------------------------------------------------------------------
 
 Driver Fleet::create_driver(const Actor& actor, const Driver& input) {
-    return create_checked(store_, actor, clock_.now(), input, limits_);
+    return create_record(store_, actor, clock_.now(), input, limits_);
 }
-
 std::vector<Driver> Fleet::import_drivers(const Actor& actor, std::vector<ImportRow<Driver>> rows) {
     return import_all(store_, actor, clock_.now(), std::move(rows), limits_);
 }
-
 Driver Fleet::get_driver(const Actor& actor, DriverId id) {
-    require_dispatcher(actor);
-    return found_or_not_found(store_.find_driver(id), "driver", id);
+    return get_record<Driver>(store_, actor, id);
 }
-
 Page<Driver> Fleet::list_drivers(const Actor& actor, const DriverFilter& filter,
                                  const PageRequest& page) {
-    require_dispatcher(actor);
-    return list_checked(filter, page, limits_,
-                        [&](const DriverFilter& f) { return store_.list_drivers(f, page); });
+    return list_records(store_, actor, filter, page, limits_);
 }
-
-Driver Fleet::update_driver(const Actor& actor, DriverId id, const DriverPatch& input) {
-    require_dispatcher(actor);
-    DriverPatch patch = input;
-    normalize(patch);
-    FieldErrors errs;
-    check(errs, patch, limits_);
-    errs.throw_if_any();
-    if (patch.shifts)
-        sort_shifts(*patch.shifts);
-
-    return store_.transact([&](FleetTx& tx) {
-        const Driver before = found_or_not_found(tx.driver(id), "driver", id);
-        Driver driver = before;
-        assign_if(driver.name, patch.name);
-        assign_if(driver.phone, patch.phone);
-        assign_if(driver.group, patch.group);
-        assign_if(driver.home, patch.home);
-        assign_if(driver.shifts, patch.shifts);
-        assign_if(driver.wheelchair_trained, patch.wheelchair_trained);
-        assign_if(driver.active, patch.active);
-        const std::string before_text = audit_snapshot(before);
-        if (audit_snapshot(driver) == before_text)
-            return before;
-        tx.update_driver(driver);
-        if (patch.shifts)
-            tx.replace_shifts(id, driver.shifts);
-        Driver after = *tx.driver(id);
-        tx.audit(audit_entry(clock_.now(), actor, "driver", id,
-                             update_action(before.active, after.active), before_text,
-                             audit_snapshot(after)));
-        return after;
-    });
+Driver Fleet::update_driver(const Actor& actor, DriverId id, const DriverPatch& patch) {
+    return update_record<Driver>(store_, clock_, actor, id, patch, limits_);
 }
 
 Driver Fleet::add_absence(const Actor& actor, DriverId id, const Absence& absence) {
@@ -727,128 +837,41 @@ Driver Fleet::add_absence(const Actor& actor, DriverId id, const Absence& absenc
 // ---- vehicles ---------------------------------------------------------------------
 
 Vehicle Fleet::create_vehicle(const Actor& actor, const Vehicle& input) {
-    return create_checked(store_, actor, clock_.now(), input, limits_);
+    return create_record(store_, actor, clock_.now(), input, limits_);
 }
-
 std::vector<Vehicle> Fleet::import_vehicles(const Actor& actor,
                                             std::vector<ImportRow<Vehicle>> rows) {
     return import_all(store_, actor, clock_.now(), std::move(rows), limits_);
 }
-
 Vehicle Fleet::get_vehicle(const Actor& actor, VehicleId id) {
-    require_dispatcher(actor);
-    return found_or_not_found(store_.find_vehicle(id), "vehicle", id);
+    return get_record<Vehicle>(store_, actor, id);
 }
-
 Page<Vehicle> Fleet::list_vehicles(const Actor& actor, const VehicleFilter& filter,
                                    const PageRequest& page) {
-    require_dispatcher(actor);
-    return list_checked(filter, page, limits_,
-                        [&](const VehicleFilter& f) { return store_.list_vehicles(f, page); });
+    return list_records(store_, actor, filter, page, limits_);
 }
-
-Vehicle Fleet::update_vehicle(const Actor& actor, VehicleId id, const VehiclePatch& input) {
-    require_dispatcher(actor);
-    VehiclePatch patch = input;
-    normalize(patch);
-    FieldErrors errs;
-    check(errs, patch, limits_);
-    errs.throw_if_any();
-
-    return store_.transact([&](FleetTx& tx) {
-        const Vehicle before = found_or_not_found(tx.vehicle(id), "vehicle", id);
-        Vehicle vehicle = before;
-        assign_if(vehicle.plate, patch.plate);
-        assign_if(vehicle.description, patch.description);
-        assign_if(vehicle.seats, patch.seats);
-        assign_if(vehicle.wheelchair_spaces, patch.wheelchair_spaces);
-        assign_if(vehicle.driver_id, patch.driver_id);
-        assign_if(vehicle.active, patch.active);
-        const std::string before_text = audit_snapshot(before);
-        if (audit_snapshot(vehicle) == before_text)
-            return before;
-        // Only what the patch names is checked against the database: a vehicle whose
-        // default driver has since been deactivated can still have its seats changed.
-        FieldErrors refs;
-        if (patch.driver_id && vehicle.driver_id != before.driver_id)
-            check_default_driver(tx, vehicle.driver_id, refs);
-        refs.throw_if_any("the vehicle names something that does not exist or cannot be used",
-                          ErrorKind::unprocessable);
-        if (patch.plate)
-            check_plate_free(tx, vehicle.plate, id);
-        tx.update_vehicle(vehicle);
-        Vehicle after = *tx.vehicle(id);
-        tx.audit(audit_entry(clock_.now(), actor, "vehicle", id,
-                             update_action(before.active, after.active), before_text,
-                             audit_snapshot(after)));
-        return after;
-    });
+Vehicle Fleet::update_vehicle(const Actor& actor, VehicleId id, const VehiclePatch& patch) {
+    return update_record<Vehicle>(store_, clock_, actor, id, patch, limits_);
 }
 
 // ---- patients ---------------------------------------------------------------------
 
 Patient Fleet::create_patient(const Actor& actor, const Patient& input) {
-    return create_checked(store_, actor, clock_.now(), input, limits_);
+    return create_record(store_, actor, clock_.now(), input, limits_);
 }
-
 std::vector<Patient> Fleet::import_patients(const Actor& actor,
                                             std::vector<ImportRow<Patient>> rows) {
     return import_all(store_, actor, clock_.now(), std::move(rows), limits_);
 }
-
 Patient Fleet::get_patient(const Actor& actor, PatientId id) {
-    require_dispatcher(actor);
-    return found_or_not_found(store_.find_patient(id), "patient", id);
+    return get_record<Patient>(store_, actor, id);
 }
-
 Page<Patient> Fleet::list_patients(const Actor& actor, const PatientFilter& filter,
                                    const PageRequest& page) {
-    require_dispatcher(actor);
-    return list_checked(filter, page, limits_,
-                        [&](const PatientFilter& f) { return store_.list_patients(f, page); });
+    return list_records(store_, actor, filter, page, limits_);
 }
-
-Patient Fleet::update_patient(const Actor& actor, PatientId id, const PatientPatch& input) {
-    require_dispatcher(actor);
-    PatientPatch patch = input;
-    normalize(patch);
-    FieldErrors errs;
-    check(errs, patch, limits_);
-    errs.throw_if_any();
-    if (patch.schedule && *patch.schedule)
-        sort_schedule(**patch.schedule);
-
-    return store_.transact([&](FleetTx& tx) {
-        const Patient before = found_or_not_found(tx.patient(id), "patient", id);
-        Patient patient = before;
-        assign_if(patient.name, patch.name);
-        assign_if(patient.phone, patch.phone);
-        assign_if(patient.address, patch.address);
-        assign_if(patient.location.lat, patch.lat);
-        assign_if(patient.location.lon, patch.lon);
-        assign_if(patient.mobility, patch.mobility);
-        assign_if(patient.escort, patch.escort);
-        assign_if(patient.ride_alone, patch.ride_alone);
-        assign_if(patient.notes, patch.notes);
-        assign_if(patient.center_id, patch.center_id);
-        assign_if(patient.schedule, patch.schedule);
-        assign_if(patient.active, patch.active);
-        const std::string before_text = audit_snapshot(before);
-        if (audit_snapshot(patient) == before_text)
-            return before;
-        check_schedule_has_center(patient, patch.center_id.has_value());
-        FieldErrors refs;
-        if (patch.center_id && patient.center_id != before.center_id)
-            check_center(tx, patient.center_id, refs);
-        refs.throw_if_any("the patient names something that does not exist or cannot be used",
-                          ErrorKind::unprocessable);
-        tx.update_patient(patient);
-        Patient after = *tx.patient(id);
-        tx.audit(audit_entry(clock_.now(), actor, "patient", id,
-                             update_action(before.active, after.active), before_text,
-                             audit_snapshot(after)));
-        return after;
-    });
+Patient Fleet::update_patient(const Actor& actor, PatientId id, const PatientPatch& patch) {
+    return update_record<Patient>(store_, clock_, actor, id, patch, limits_);
 }
 
 Patient Fleet::patient_for(const Actor& actor, PatientId id) {
@@ -867,86 +890,17 @@ Patient Fleet::patient_for(const Actor& actor, PatientId id) {
 
 // ---- audit snapshots --------------------------------------------------------------
 
-std::string audit_snapshot(const Place& p) {
-    AuditObject o;
-    o.add("id", p.id);
-    o.add("name", p.name);
-    o.add("address", p.address);
-    o.add("lat", p.location.lat);
-    o.add("lon", p.location.lon);
-    o.add("kind", to_string(p.kind));
-    o.add("active", p.active);
-    return o.str();
+std::string audit_snapshot(const Place& place) {
+    return snapshot(place);
 }
-
-std::string audit_snapshot(const Driver& d) {
-    AuditObject o;
-    o.add("id", d.id);
-    o.add("name", d.name);
-    o.add("phone", d.phone);
-    o.add("group", d.group);
-    o.add("home_lat", d.home.lat);
-    o.add("home_lon", d.home.lon);
-    std::vector<std::string> shifts;
-    for (const Shift& s : d.shifts) {
-        AuditObject so;
-        so.add("weekday", std::int64_t(s.weekday));
-        so.add("start", format_clock(s.start));
-        so.add("end", format_clock(s.end));
-        shifts.push_back(so.str());
-    }
-    o.add_raw_array("shifts", shifts);
-    std::vector<std::string> absences;
-    for (const Absence& a : d.absences) {
-        AuditObject ao;
-        ao.add("from", format_date(a.from));
-        ao.add("to", format_date(a.to));
-        absences.push_back(ao.str());
-    }
-    o.add_raw_array("absences", absences);
-    o.add("wheelchair_trained", d.wheelchair_trained);
-    o.add("active", d.active);
-    return o.str();
+std::string audit_snapshot(const Driver& driver) {
+    return snapshot(driver);
 }
-
-std::string audit_snapshot(const Vehicle& v) {
-    AuditObject o;
-    o.add("id", v.id);
-    o.add("plate", v.plate);
-    o.add("description", v.description);
-    o.add("seats", std::int64_t(v.seats));
-    o.add("wheelchair_spaces", std::int64_t(v.wheelchair_spaces));
-    if (v.driver_id)
-        o.add("driver_id", *v.driver_id);
-    o.add("odometer_km", v.odometer_km);
-    o.add("active", v.active);
-    return o.str();
+std::string audit_snapshot(const Vehicle& vehicle) {
+    return snapshot(vehicle);
 }
-
-std::string audit_snapshot(const Patient& p) {
-    AuditObject o;
-    o.add("id", p.id);
-    o.add("name", p.name);
-    o.add("phone", p.phone);
-    o.add("address", p.address);
-    o.add("lat", p.location.lat);
-    o.add("lon", p.location.lon);
-    o.add("mobility", to_string(p.mobility));
-    o.add("escort", p.escort);
-    o.add("ride_alone", p.ride_alone);
-    o.add("notes", p.notes);
-    if (p.center_id)
-        o.add("center_id", *p.center_id);
-    if (p.schedule) {
-        std::vector<std::string> days;
-        for (unsigned d : p.schedule->weekdays)
-            days.push_back(std::to_string(d));
-        o.add_raw_array("schedule_weekdays", days);
-        o.add("schedule_appointment", format_clock(p.schedule->appointment));
-        o.add("schedule_duration_minutes", std::int64_t(p.schedule->duration_minutes));
-    }
-    o.add("active", p.active);
-    return o.str();
+std::string audit_snapshot(const Patient& patient) {
+    return snapshot(patient);
 }
 
 }  // namespace lifeline

@@ -1,4 +1,7 @@
-// People, places and vehicles: /api/v1/places, /drivers, /vehicles, /patients.
+// People, places and vehicles: /api/v1/places, /drivers, /vehicles, /patients. The list,
+// create, read and patch routes of every entity come from one template over its field
+// table (fleet_json.h); what is special is written out below: a driver's absences, and
+// who may read a patient and what a patient's change does to dispatch.
 #include "api_common.h"
 #include "api_routes.h"
 #include "fleet_json.h"
@@ -8,103 +11,8 @@
 #include "lifeline/storage/database.h"
 
 namespace lifeline::net {
-namespace {
 
-// Lengths are Fleet's rules; here only an upper bound so a huge string is not copied.
-constexpr std::size_t any_text = 100'000;
-
-json::value clock_json(Minutes m) {
-    return json::value(m.count() >= 1440 ? std::string("24:00") : format_clock(m));
-}
-
-json::object place_json(const Place& p) {
-    json::object o;
-    o["id"] = p.id;
-    o["name"] = p.name;
-    o["address"] = p.address;
-    o["lat"] = p.location.lat;
-    o["lon"] = p.location.lon;
-    o["kind"] = to_string(p.kind);
-    o["active"] = p.active;
-    return o;
-}
-
-json::object driver_json(const Driver& d) {
-    json::object o;
-    o["id"] = d.id;
-    o["name"] = d.name;
-    o["phone"] = d.phone;
-    o["group"] = d.group;
-    o["home"] = json::object{{"lat", d.home.lat}, {"lon", d.home.lon}};
-    json::array shifts;
-    for (const Shift& s : d.shifts)
-        shifts.push_back(json::object{
-            {"weekday", s.weekday}, {"start", clock_json(s.start)}, {"end", clock_json(s.end)}});
-    o["shifts"] = std::move(shifts);
-    json::array absences;
-    for (const Absence& a : d.absences)
-        absences.push_back(json::object{{"from", format_date(a.from)}, {"to", format_date(a.to)}});
-    o["absences"] = std::move(absences);
-    o["wheelchair_trained"] = d.wheelchair_trained;
-    o["active"] = d.active;
-    return o;
-}
-
-json::object vehicle_json(const Vehicle& v) {
-    json::object o;
-    o["id"] = v.id;
-    o["plate"] = v.plate;
-    o["description"] = v.description;
-    o["seats"] = v.seats;
-    o["wheelchair_spaces"] = v.wheelchair_spaces;
-    o["driver_id"] = id_json(v.driver_id);
-    o["odometer_km"] = v.odometer_km;
-    o["active"] = v.active;
-    return o;
-}
-
-json::value schedule_json(const std::optional<DialysisSchedule>& s) {
-    if (!s)
-        return nullptr;
-    json::array days;
-    for (unsigned d : s->weekdays)
-        days.push_back(d);
-    return json::object{{"weekdays", std::move(days)},
-                        {"appointment", format_clock(s->appointment)},
-                        {"duration_minutes", s->duration_minutes}};
-}
-
-json::object patient_json(const Patient& p) {
-    json::object o;
-    o["id"] = p.id;
-    o["name"] = p.name;
-    o["phone"] = p.phone;
-    o["address"] = p.address;
-    o["lat"] = p.location.lat;
-    o["lon"] = p.location.lon;
-    o["mobility"] = to_string(p.mobility);
-    o["escort"] = p.escort;
-    o["ride_alone"] = p.ride_alone;
-    o["notes"] = p.notes;
-    o["center_id"] = id_json(p.center_id);
-    o["schedule"] = schedule_json(p.schedule);
-    o["active"] = p.active;
-    return o;
-}
-
-// --- reading bodies -------------------------------------------------------------------
-
-template <class E, class From>
-std::optional<E> read_enum(Fields& f, std::string_view key, Need need, From from,
-                           const char* allowed) {
-    auto text = f.text(key, need, 40);
-    if (!text)
-        return std::nullopt;
-    auto e = from(*text);
-    if (!e)
-        f.errors().add(f.field(key), std::string("must be one of ") + allowed);
-    return e;
-}
+namespace fleet_json {
 
 std::optional<GeoPoint> read_point(Fields& f, std::string_view key, Need need) {
     const json::object* o = f.object(key, need);
@@ -179,118 +87,24 @@ std::optional<std::optional<DialysisSchedule>> read_schedule(Fields& f) {
     return std::optional<DialysisSchedule>{sched};
 }
 
-Place read_new_place(Fields& f) {
-    Place p;
-    p.name = f.text("name", Need::required, any_text).value_or("");
-    p.address = f.text("address", Need::optional, any_text).value_or("");
-    p.location.lat = f.number("lat", Need::required, -90, 90).value_or(0);
-    p.location.lon = f.number("lon", Need::required, -180, 180).value_or(0);
-    p.kind = read_enum<PlaceKind>(f, "kind", Need::optional, place_kind_from,
-                                  "dialysis_center, hospital, home, other")
-                 .value_or(PlaceKind::other);
-    p.active = f.boolean("active", Need::optional).value_or(true);
-    return p;
+json::value schedule_json(const std::optional<DialysisSchedule>& s) {
+    if (!s)
+        return nullptr;
+    json::array days;
+    for (unsigned d : s->weekdays)
+        days.push_back(d);
+    return json::object{{"weekdays", std::move(days)},
+                        {"appointment", format_clock(s->appointment)},
+                        {"duration_minutes", s->duration_minutes}};
 }
 
-PlacePatch read_place_patch(Fields& f) {
-    PlacePatch p;
-    p.name = f.text("name", Need::optional, any_text);
-    p.address = f.text("address", Need::optional, any_text);
-    p.lat = f.number("lat", Need::optional, -90, 90);
-    p.lon = f.number("lon", Need::optional, -180, 180);
-    p.kind = read_enum<PlaceKind>(f, "kind", Need::optional, place_kind_from,
-                                  "dialysis_center, hospital, home, other");
-    p.active = f.boolean("active", Need::optional);
-    return p;
-}
+}  // namespace fleet_json
 
-Driver read_new_driver(Fields& f) {
-    Driver d;
-    d.name = f.text("name", Need::required, any_text).value_or("");
-    d.phone = f.text("phone", Need::optional, any_text).value_or("");
-    d.group = f.text("group", Need::optional, any_text).value_or("");
-    d.home = read_point(f, "home", Need::required).value_or(GeoPoint{});
-    d.shifts = read_shifts(f, Need::optional).value_or(std::vector<Shift>{});
-    d.wheelchair_trained = f.boolean("wheelchair_trained", Need::optional).value_or(false);
-    d.active = f.boolean("active", Need::optional).value_or(true);
-    return d;
-}
+namespace {
 
-DriverPatch read_driver_patch(Fields& f) {
-    DriverPatch p;
-    p.name = f.text("name", Need::optional, any_text);
-    p.phone = f.text("phone", Need::optional, any_text);
-    p.group = f.text("group", Need::optional, any_text);
-    p.home = read_point(f, "home", Need::optional);
-    p.shifts = read_shifts(f, Need::optional);
-    p.wheelchair_trained = f.boolean("wheelchair_trained", Need::optional);
-    p.active = f.boolean("active", Need::optional);
-    return p;
-}
-
-Vehicle read_new_vehicle(Fields& f) {
-    Vehicle v;
-    v.plate = f.text("plate", Need::required, any_text).value_or("");
-    v.description = f.text("description", Need::optional, any_text).value_or("");
-    v.seats = int(f.integer("seats", Need::optional, -1000, 1000).value_or(4));
-    v.wheelchair_spaces =
-        int(f.integer("wheelchair_spaces", Need::optional, -1000, 1000).value_or(0));
-    v.driver_id = f.id("driver_id", Need::optional);
-    v.odometer_km = f.number("odometer_km", Need::optional, 0, 10'000'000).value_or(0);
-    v.active = f.boolean("active", Need::optional).value_or(true);
-    return v;
-}
-
-VehiclePatch read_vehicle_patch(Fields& f) {
-    VehiclePatch p;
-    p.plate = f.text("plate", Need::optional, any_text);
-    p.description = f.text("description", Need::optional, any_text);
-    if (auto s = f.integer("seats", Need::optional, -1000, 1000))
-        p.seats = int(*s);
-    if (auto w = f.integer("wheelchair_spaces", Need::optional, -1000, 1000))
-        p.wheelchair_spaces = int(*w);
-    p.driver_id = f.nullable_id("driver_id");
-    p.active = f.boolean("active", Need::optional);
-    return p;
-}
-
-Patient read_new_patient(Fields& f) {
-    Patient p;
-    p.name = f.text("name", Need::required, any_text).value_or("");
-    p.phone = f.text("phone", Need::optional, any_text).value_or("");
-    p.address = f.text("address", Need::optional, any_text).value_or("");
-    p.location.lat = f.number("lat", Need::required, -90, 90).value_or(0);
-    p.location.lon = f.number("lon", Need::required, -180, 180).value_or(0);
-    p.mobility =
-        read_enum<Mobility>(f, "mobility", Need::optional, mobility_from, "ambulatory, wheelchair")
-            .value_or(Mobility::ambulatory);
-    p.escort = f.boolean("escort", Need::optional).value_or(false);
-    p.ride_alone = f.boolean("ride_alone", Need::optional).value_or(false);
-    p.notes = f.text("notes", Need::optional, any_text).value_or("");
-    p.center_id = f.id("center_id", Need::optional);
-    if (auto s = read_schedule(f))
-        p.schedule = *s;
-    p.active = f.boolean("active", Need::optional).value_or(true);
-    return p;
-}
-
-PatientPatch read_patient_patch(Fields& f) {
-    PatientPatch p;
-    p.name = f.text("name", Need::optional, any_text);
-    p.phone = f.text("phone", Need::optional, any_text);
-    p.address = f.text("address", Need::optional, any_text);
-    p.lat = f.number("lat", Need::optional, -90, 90);
-    p.lon = f.number("lon", Need::optional, -180, 180);
-    p.mobility =
-        read_enum<Mobility>(f, "mobility", Need::optional, mobility_from, "ambulatory, wheelchair");
-    p.escort = f.boolean("escort", Need::optional);
-    p.ride_alone = f.boolean("ride_alone", Need::optional);
-    p.notes = f.text("notes", Need::optional, any_text);
-    p.center_id = f.nullable_id("center_id");
-    p.schedule = read_schedule(f);
-    p.active = f.boolean("active", Need::optional);
-    return p;
-}
+using fleet_json::read_new;
+using fleet_json::read_patch;
+using fleet_json::to_json;
 
 // Parses the body with `read`, answering 400 with every bad field at once.
 template <class Read>
@@ -328,66 +142,101 @@ Response created(const std::string& collection, std::int64_t id, json::object bo
     return r;
 }
 
+// The facade's calls and the list filter of each entity.
+template <class E>
+struct Calls;
+
+template <>
+struct Calls<Place> {
+    static constexpr auto list = &Fleet::list_places;
+    static constexpr auto create = &Fleet::create_place;
+    static constexpr auto get = &Fleet::get_place;
+    static constexpr auto update = &Fleet::update_place;
+    static PlaceFilter filter(const Request& q) {
+        return {query_bool(q, "active"), query_text(q, "q")};
+    }
+};
+
+template <>
+struct Calls<Driver> {
+    static constexpr auto list = &Fleet::list_drivers;
+    static constexpr auto create = &Fleet::create_driver;
+    static constexpr auto get = &Fleet::get_driver;
+    static constexpr auto update = &Fleet::update_driver;
+    static DriverFilter filter(const Request& q) {
+        return {query_bool(q, "active"), query_text(q, "q")};
+    }
+};
+
+template <>
+struct Calls<Vehicle> {
+    static constexpr auto list = &Fleet::list_vehicles;
+    static constexpr auto create = &Fleet::create_vehicle;
+    static constexpr auto get = &Fleet::get_vehicle;
+    static constexpr auto update = &Fleet::update_vehicle;
+    static VehicleFilter filter(const Request& q) {
+        return {query_bool(q, "active"), query_text(q, "q")};
+    }
+};
+
+template <>
+struct Calls<Patient> {
+    static constexpr auto list = &Fleet::list_patients;
+    static constexpr auto create = &Fleet::create_patient;
+    static PatientFilter filter(const Request& q) {
+        return {query_bool(q, "active"), query_text(q, "q"), query_id(q, "center_id")};
+    }
+};
+
+// Fleet records are for dispatchers (and admins). The role is checked before the query
+// or body is read, so a driver gets 403 whatever they send, never a list of the fields a
+// valid request would need. (Fleet checks it again.)
+
+// GET /api/v1/{collection} and POST /api/v1/{collection}.
+template <class E>
+void add_list_and_create(Router& r, Services& s) {
+    const std::string path = std::string("/api/v1/") + FleetEntity<E>::collection;
+    r.add("GET", path, [&s](Request& q) {
+        Actor a = authenticate(s, q);
+        require_dispatcher(a);
+        auto page = (s.fleet.*Calls<E>::list)(a, Calls<E>::filter(q), page_of(q));
+        return json_response(200, page_json(page, [](const E& e) { return to_json(e); }));
+    });
+    r.add("POST", path, idempotent(s, [&s](Request& q) {
+              Actor a = authenticate(s, q);
+              require_dispatcher(a);
+              E e = (s.fleet.*Calls<E>::create)(a, read_body(q, read_new<E>));
+              return created(FleetEntity<E>::collection, e.id, to_json(e));
+          }));
+}
+
+// GET and PATCH /api/v1/{collection}/{id}.
+template <class E>
+void add_get_and_patch(Router& r, Services& s) {
+    const std::string path = std::string("/api/v1/") + FleetEntity<E>::collection + "/{id}";
+    r.add("GET", path, [&s](Request& q) {
+        Actor a = authenticate(s, q);
+        require_dispatcher(a);
+        return json_response(200, to_json((s.fleet.*Calls<E>::get)(a, path_id(q))));
+    });
+    r.add("PATCH", path, [&s](Request& q) {
+        Actor a = authenticate(s, q);
+        require_dispatcher(a);
+        const std::int64_t id = path_id(q);
+        return json_response(
+            200, to_json((s.fleet.*Calls<E>::update)(a, id, read_body(q, read_patch<E>))));
+    });
+}
+
 }  // namespace
 
 void register_fleet_routes(Router& r, Services& s) {
     Fleet& fleet = s.fleet;
-    // Fleet records are for dispatchers (and admins). The role is checked before the
-    // query or body is read, so a driver gets 403 whatever they send, never a list of
-    // the fields a valid request would need. (Fleet checks it again.)
+    add_list_and_create<Place>(r, s);
+    add_get_and_patch<Place>(r, s);
 
-    // places
-    r.add("GET", "/api/v1/places", [&](Request& q) {
-        Actor a = authenticate(s, q);
-        require_dispatcher(a);
-        PlaceFilter filter{query_bool(q, "active"), query_text(q, "q")};
-        return json_response(200, page_json(fleet.list_places(a, filter, page_of(q)), place_json));
-    });
-    r.add("POST", "/api/v1/places", idempotent(s, [&](Request& q) {
-              Actor a = authenticate(s, q);
-              require_dispatcher(a);
-              Place p = fleet.create_place(a, read_body(q, read_new_place));
-              return created("places", p.id, place_json(p));
-          }));
-    r.add("GET", "/api/v1/places/{id}", [&](Request& q) {
-        Actor a = authenticate(s, q);
-        require_dispatcher(a);
-        return json_response(200, place_json(fleet.get_place(a, path_id(q))));
-    });
-    r.add("PATCH", "/api/v1/places/{id}", [&](Request& q) {
-        Actor a = authenticate(s, q);
-        require_dispatcher(a);
-        PlaceId id = path_id(q);
-        return json_response(200,
-                             place_json(fleet.update_place(a, id, read_body(q, read_place_patch))));
-    });
-
-    // drivers
-    r.add("GET", "/api/v1/drivers", [&](Request& q) {
-        Actor a = authenticate(s, q);
-        require_dispatcher(a);
-        DriverFilter filter{query_bool(q, "active"), query_text(q, "q")};
-        return json_response(200,
-                             page_json(fleet.list_drivers(a, filter, page_of(q)), driver_json));
-    });
-    r.add("POST", "/api/v1/drivers", idempotent(s, [&](Request& q) {
-              Actor a = authenticate(s, q);
-              require_dispatcher(a);
-              Driver d = fleet.create_driver(a, read_body(q, read_new_driver));
-              return created("drivers", d.id, driver_json(d));
-          }));
-    r.add("GET", "/api/v1/drivers/{id}", [&](Request& q) {
-        Actor a = authenticate(s, q);
-        require_dispatcher(a);
-        return json_response(200, driver_json(fleet.get_driver(a, path_id(q))));
-    });
-    r.add("PATCH", "/api/v1/drivers/{id}", [&](Request& q) {
-        Actor a = authenticate(s, q);
-        require_dispatcher(a);
-        DriverId id = path_id(q);
-        return json_response(
-            200, driver_json(fleet.update_driver(a, id, read_body(q, read_driver_patch))));
-    });
+    add_list_and_create<Driver>(r, s);
+    add_get_and_patch<Driver>(r, s);
     r.add("POST", "/api/v1/drivers/{id}/absences", idempotent(s, [&](Request& q) {
               Actor a = authenticate(s, q);
               require_dispatcher(a);
@@ -402,62 +251,25 @@ void register_fleet_routes(Router& r, Services& s) {
                       ab.to = *to;
                   return ab;
               });
-              return json_response(201, driver_json(fleet.add_absence(a, id, absence)));
+              return json_response(201, to_json(fleet.add_absence(a, id, absence)));
           }));
 
-    // vehicles
-    r.add("GET", "/api/v1/vehicles", [&](Request& q) {
-        Actor a = authenticate(s, q);
-        require_dispatcher(a);
-        VehicleFilter filter{query_bool(q, "active"), query_text(q, "q")};
-        return json_response(200,
-                             page_json(fleet.list_vehicles(a, filter, page_of(q)), vehicle_json));
-    });
-    r.add("POST", "/api/v1/vehicles", idempotent(s, [&](Request& q) {
-              Actor a = authenticate(s, q);
-              require_dispatcher(a);
-              Vehicle v = fleet.create_vehicle(a, read_body(q, read_new_vehicle));
-              return created("vehicles", v.id, vehicle_json(v));
-          }));
-    r.add("GET", "/api/v1/vehicles/{id}", [&](Request& q) {
-        Actor a = authenticate(s, q);
-        require_dispatcher(a);
-        return json_response(200, vehicle_json(fleet.get_vehicle(a, path_id(q))));
-    });
-    r.add("PATCH", "/api/v1/vehicles/{id}", [&](Request& q) {
-        Actor a = authenticate(s, q);
-        require_dispatcher(a);
-        VehicleId id = path_id(q);
-        return json_response(
-            200, vehicle_json(fleet.update_vehicle(a, id, read_body(q, read_vehicle_patch))));
-    });
+    add_list_and_create<Vehicle>(r, s);
+    add_get_and_patch<Vehicle>(r, s);
 
-    // patients
-    r.add("GET", "/api/v1/patients", [&](Request& q) {
-        Actor a = authenticate(s, q);
-        require_dispatcher(a);
-        PatientFilter filter{query_bool(q, "active"), query_text(q, "q"), query_id(q, "center_id")};
-        return json_response(200,
-                             page_json(fleet.list_patients(a, filter, page_of(q)), patient_json));
-    });
-    r.add("POST", "/api/v1/patients", idempotent(s, [&](Request& q) {
-              Actor a = authenticate(s, q);
-              require_dispatcher(a);
-              Patient p = fleet.create_patient(a, read_body(q, read_new_patient));
-              return created("patients", p.id, patient_json(p));
-          }));
+    add_list_and_create<Patient>(r, s);
     r.add("GET", "/api/v1/patients/{id}", [&](Request& q) {
         Actor a = authenticate(s, q);
         PatientId id = path_id(q);
         // A driver sees only the patients dispatch has on their routes around today.
         Patient p = a.is_dispatcher() ? fleet.get_patient(a, id) : fleet.patient_for(a, id);
-        return json_response(200, patient_json(p));
+        return json_response(200, to_json(p));
     });
     r.add("PATCH", "/api/v1/patients/{id}", [&](Request& q) {
         Actor a = authenticate(s, q);
         require_dispatcher(a);
         PatientId id = path_id(q);
-        PatientPatch patch = read_body(q, read_patient_patch);
+        PatientPatch patch = read_body(q, read_patch<Patient>);
         // One transaction: the patient, and their future unplanned requests following the
         // schedule, center and home as now.
         Patient p = s.db.write([&](storage::Connection&) {
@@ -465,21 +277,8 @@ void register_fleet_routes(Router& r, Services& s) {
             s.dispatch.patient_changed(a, id);
             return updated;
         });
-        return json_response(200, patient_json(p));
+        return json_response(200, to_json(p));
     });
-}
-
-Place read_place_fields(Fields& f) {
-    return read_new_place(f);
-}
-Driver read_driver_fields(Fields& f) {
-    return read_new_driver(f);
-}
-Vehicle read_vehicle_fields(Fields& f) {
-    return read_new_vehicle(f);
-}
-Patient read_patient_fields(Fields& f) {
-    return read_new_patient(f);
 }
 
 }  // namespace lifeline::net

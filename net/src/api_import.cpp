@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <map>
+#include <type_traits>
 
 #include "api_common.h"
 #include "api_routes.h"
@@ -17,22 +18,12 @@ namespace {
 
 constexpr std::size_t max_rows = 10'000;
 
-bool is_number_column(std::string_view c) {
-    for (const char* n : {"lat", "lon", "home_lat", "home_lon", "seats", "wheelchair_spaces",
-                          "driver_id", "center_id", "odometer_km", "duration_minutes"})
-        if (c == n)
-            return true;
-    return false;
-}
-
-bool is_bool_column(std::string_view c) {
-    return c == "wheelchair_trained" || c == "escort" || c == "ride_alone" || c == "active";
-}
+using fleet_json::Cell;
 
 // A cell as JSON: numbers and booleans typed when they parse; otherwise the text, so
 // the reader names the field ("must be a number").
-json::value cell(std::string_view column, const std::string& text) {
-    if (is_number_column(column)) {
+json::value cell(Cell type, const std::string& text) {
+    if (type == Cell::number) {
         char* end = nullptr;
         const double v = std::strtod(text.c_str(), &end);
         if (end && *end == '\0') {
@@ -45,7 +36,7 @@ json::value cell(std::string_view column, const std::string& text) {
             return json::value(v);
         }
     }
-    if (is_bool_column(column)) {
+    if (type == Cell::boolean) {
         if (text == "true" || text == "1" || text == "yes")
             return json::value(true);
         if (text == "false" || text == "0" || text == "no")
@@ -61,7 +52,7 @@ json::array weekdays(const std::string& text) {
     for (char c : text + " ") {
         if (c == ',' || c == ' ' || c == ';') {
             if (!item.empty())
-                out.push_back(cell("seats", item));
+                out.push_back(cell(Cell::number, item));
             item.clear();
         } else {
             item += c;
@@ -90,15 +81,20 @@ json::array shifts(const std::string& text, FieldErrors& errs, const std::string
             errs.add(field, "each shift is \"weekday HH:MM-HH:MM\", separated by ';'");
             continue;
         }
-        out.push_back(json::object{{"weekday", cell("seats", part.substr(0, space))},
+        out.push_back(json::object{{"weekday", cell(Cell::number, part.substr(0, space))},
                                    {"start", part.substr(space + 1, dash - space - 1)},
                                    {"end", part.substr(dash + 1)}});
     }
     return out;
 }
 
-json::object row_object(const std::string& kind, const std::vector<std::string>& header,
-                        const CsvRecord& rec, FieldErrors& errs, const std::string& prefix) {
+// A row as the JSON object a POST would carry; the columns of the special fields (a
+// driver's home and shifts, a patient's schedule) are gathered into their objects.
+template <class E>
+json::object row_object(const std::vector<std::string>& header, const CsvRecord& rec,
+                        FieldErrors& errs, const std::string& prefix) {
+    constexpr bool driver = std::is_same_v<E, Driver>;
+    constexpr bool patient = std::is_same_v<E, Patient>;
     json::object o;
     json::object home;
     json::object schedule;
@@ -107,16 +103,17 @@ json::object row_object(const std::string& kind, const std::vector<std::string>&
         const std::string text = i < rec.fields.size() ? rec.fields[i] : std::string();
         if (text.empty())
             continue;  // an empty cell is an absent field (its default applies)
-        if (kind == "drivers" && (col == "home_lat" || col == "home_lon"))
-            home[col.substr(5)] = cell(col, text);
-        else if (kind == "drivers" && col == "shifts")
+        const Cell type = fleet_json::csv_cell<E>(col);
+        if (driver && (col == "home_lat" || col == "home_lon"))
+            home[col.substr(5)] = cell(type, text);
+        else if (driver && col == "shifts")
             o["shifts"] = shifts(text, errs, prefix + "shifts");
-        else if (kind == "patients" && col == "weekdays")
+        else if (patient && col == "weekdays")
             schedule["weekdays"] = weekdays(text);
-        else if (kind == "patients" && (col == "appointment" || col == "duration_minutes"))
-            schedule[col] = cell(col, text);
+        else if (patient && (col == "appointment" || col == "duration_minutes"))
+            schedule[col] = cell(type, text);
         else
-            o[col] = cell(col, text);
+            o[col] = cell(type, text);
     }
     if (!home.empty())
         o["home"] = std::move(home);
@@ -125,19 +122,18 @@ json::object row_object(const std::string& kind, const std::vector<std::string>&
     return o;
 }
 
-template <class T, class Read>
-std::vector<ImportRow<T>> read_rows(const std::string& kind, const std::vector<CsvRecord>& records,
-                                    FieldErrors& errs, Read read) {
-    std::vector<ImportRow<T>> rows;
+template <class E>
+std::vector<ImportRow<E>> read_rows(const std::vector<CsvRecord>& records, FieldErrors& errs) {
+    std::vector<ImportRow<E>> rows;
     const std::vector<std::string>& header = records.front().fields;
     for (std::size_t r = 1; r < records.size(); ++r) {
         const CsvRecord& rec = records[r];
         const std::string prefix = "line " + std::to_string(rec.line) + ": ";
         if (rec.fields.size() > header.size())
             errs.add(prefix.substr(0, prefix.size() - 2), "has more cells than the header row");
-        json::object obj = row_object(kind, header, rec, errs, prefix);
+        json::object obj = row_object<E>(header, rec, errs, prefix);
         Fields f(obj, errs, prefix);
-        T item = read(f);
+        E item = fleet_json::read_new<E>(f);
         f.finish();
         rows.push_back({rec.line, std::move(item)});
     }
@@ -149,6 +145,15 @@ json::object answer(const auto& items) {
     for (const auto& item : items)
         ids.push_back(item.id);
     return json::object{{"imported", items.size()}, {"ids", std::move(ids)}};
+}
+
+template <class E, class Import>
+Response import_rows(Services& s, const Actor& actor, const std::vector<CsvRecord>& records,
+                     Import import) {
+    FieldErrors errs;
+    auto rows = read_rows<E>(records, errs);
+    errs.throw_if_any("some rows have invalid fields; nothing was imported");
+    return json_response(201, answer((s.fleet.*import)(actor, std::move(rows))));
 }
 
 Response import(Services& s, Request& q) {
@@ -170,25 +175,13 @@ Response import(Services& s, Request& q) {
             errs.add("line 1: " + col, "is named twice in the header row");
     errs.throw_if_any("the header row is not valid; nothing was imported");
 
-    const char* detail = "some rows have invalid fields; nothing was imported";
-    if (kind == "places") {
-        auto rows = read_rows<Place>(kind, records, errs, read_place_fields);
-        errs.throw_if_any(detail);
-        return json_response(201, answer(s.fleet.import_places(actor, std::move(rows))));
-    }
-    if (kind == "drivers") {
-        auto rows = read_rows<Driver>(kind, records, errs, read_driver_fields);
-        errs.throw_if_any(detail);
-        return json_response(201, answer(s.fleet.import_drivers(actor, std::move(rows))));
-    }
-    if (kind == "vehicles") {
-        auto rows = read_rows<Vehicle>(kind, records, errs, read_vehicle_fields);
-        errs.throw_if_any(detail);
-        return json_response(201, answer(s.fleet.import_vehicles(actor, std::move(rows))));
-    }
-    auto rows = read_rows<Patient>(kind, records, errs, read_patient_fields);
-    errs.throw_if_any(detail);
-    return json_response(201, answer(s.fleet.import_patients(actor, std::move(rows))));
+    if (kind == "places")
+        return import_rows<Place>(s, actor, records, &Fleet::import_places);
+    if (kind == "drivers")
+        return import_rows<Driver>(s, actor, records, &Fleet::import_drivers);
+    if (kind == "vehicles")
+        return import_rows<Vehicle>(s, actor, records, &Fleet::import_vehicles);
+    return import_rows<Patient>(s, actor, records, &Fleet::import_patients);
 }
 
 }  // namespace

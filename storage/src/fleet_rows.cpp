@@ -1,17 +1,231 @@
 #include "fleet_rows.h"
 
 #include <sstream>
+#include <type_traits>
+#include <vector>
+
+#include "lifeline/core/fleet_fields.h"
 
 namespace lifeline::storage {
+namespace {
 
-const char* const place_columns = "id, name, address, lat, lon, kind, active";
-const char* const driver_columns =
-    "id, name, phone, civic_group, home_lat, home_lon, wheelchair_trained, active";
-const char* const vehicle_columns =
-    "id, plate, description, seats, wheelchair_spaces, driver_id, odometer_km, active";
-const char* const patient_columns =
-    "id, name, phone, address, lat, lon, mobility, escort, ride_alone, notes, center_id, "
-    "schedule_days, schedule_minute, schedule_minutes, active";
+using fields::is_special;
+
+// The tables of the fleet; their columns come from the field tables (fleet_fields.h).
+template <class E>
+constexpr const char* table_name = nullptr;
+template <>
+constexpr const char* table_name<Place> = "places";
+template <>
+constexpr const char* table_name<Driver> = "drivers";
+template <>
+constexpr const char* table_name<Vehicle> = "vehicles";
+template <>
+constexpr const char* table_name<Patient> = "patients";
+
+// ---- the special fields' columns ------------------------------------------------------
+
+// A driver's shifts and absences live in their own tables (driver_shifts,
+// driver_absences), written by FleetTx calls of their own.
+std::vector<const char*> special_columns(fields::Home) {
+    return {"home_lat", "home_lon"};
+}
+std::vector<const char*> special_columns(fields::Shifts) {
+    return {};
+}
+std::vector<const char*> special_columns(fields::Absences) {
+    return {};
+}
+std::vector<const char*> special_columns(fields::Schedule) {
+    return {"schedule_days", "schedule_minute", "schedule_minutes"};
+}
+
+void bind_special(Statement& st, int& i, fields::Home, const Driver& d) {
+    st.bind(++i, d.home.lat);
+    st.bind(++i, d.home.lon);
+}
+void bind_special(Statement&, int&, fields::Shifts, const Driver&) {}
+void bind_special(Statement&, int&, fields::Absences, const Driver&) {}
+void bind_special(Statement& st, int& i, fields::Schedule, const Patient& p) {
+    if (!p.schedule) {
+        st.bind_null(++i);
+        st.bind_null(++i);
+        st.bind_null(++i);
+        return;
+    }
+    st.bind(++i, weekdays_text(p.schedule->weekdays));
+    st.bind(++i, std::int64_t(p.schedule->appointment.count()));
+    st.bind(++i, std::int64_t(p.schedule->duration_minutes));
+}
+
+void read_special(const Statement& st, int& col, fields::Home, Driver& d) {
+    d.home = {st.get_double(col), st.get_double(col + 1)};
+    col += 2;
+}
+void read_special(const Statement&, int&, fields::Shifts, Driver&) {}
+void read_special(const Statement&, int&, fields::Absences, Driver&) {}
+void read_special(const Statement& st, int& col, fields::Schedule, Patient& p) {
+    if (auto days = st.get_opt_text(col)) {
+        DialysisSchedule s;
+        s.weekdays = weekdays_from_text(*days);
+        s.appointment = Minutes{st.get_opt_int(col + 1).value_or(0)};
+        s.duration_minutes = int(st.get_opt_int(col + 2).value_or(240));
+        p.schedule = s;
+    }
+    col += 3;
+}
+
+// ---- plain fields, per kind -----------------------------------------------------------
+
+template <class F, class V>
+void bind_value(Statement& st, int i, const F&, const V& v) {
+    st.bind(i, v);  // text, integer, number, boolean, reference
+}
+template <class E, class P, class T, class G>
+void bind_value(Statement& st, int i, const fields::Enum<E, P, T, G>& f, T v) {
+    st.bind(i, f.to(v));
+}
+
+template <class E, class P, class G>
+void read_value(const Statement& st, int col, const fields::Text<E, P, G>&, std::string& v) {
+    v = st.get_text(col);
+}
+template <class E, class P, class G>
+void read_value(const Statement& st, int col, const fields::Integer<E, P, G>&, int& v) {
+    v = int(st.get_int(col));
+}
+template <class E, class P, class G>
+void read_value(const Statement& st, int col, const fields::Number<E, P, G>&, double& v) {
+    v = st.get_double(col);
+}
+template <class E, class P, class G>
+void read_value(const Statement& st, int col, const fields::Boolean<E, P, G>&, bool& v) {
+    v = st.get_int(col) != 0;
+}
+template <class E, class P, class T, class G>
+void read_value(const Statement& st, int col, const fields::Enum<E, P, T, G>& f, T& v) {
+    v = f.from(st.get_text(col)).value_or(v);  // an unknown name reads as the default
+}
+template <class E, class P, class G>
+void read_value(const Statement& st, int col, const fields::Reference<E, P, G>&,
+                std::optional<std::int64_t>& v) {
+    v = st.get_opt_int(col);
+}
+
+// ---- an entity's columns, statements, binding and reading ------------------------------
+
+enum class Which { all, updatable };
+
+// The columns in table order; `updatable` leaves out what only create sets (the
+// vehicle's odometer, which the ledger keeps).
+template <class E>
+std::vector<std::string> columns(Which which) {
+    std::vector<std::string> out;
+    fields::each(FleetEntity<E>::table, [&](const auto& f) {
+        if constexpr (is_special<std::decay_t<decltype(f)>>) {
+            for (const char* c : special_columns(f.tag))
+                out.emplace_back(c);
+        } else if (which == Which::all || f.patchable()) {
+            out.emplace_back(f.column);
+        }
+    });
+    return out;
+}
+
+template <class E>
+void bind_fields(Statement& st, int& i, const E& record, Which which) {
+    fields::each(FleetEntity<E>::table, [&](const auto& f) {
+        if constexpr (is_special<std::decay_t<decltype(f)>>)
+            bind_special(st, i, f.tag, record);
+        else if (which == Which::all || f.patchable())
+            bind_value(st, ++i, f, f.get(record));
+    });
+}
+
+std::string joined(const std::vector<std::string>& items, const char* suffix = "") {
+    std::string out;
+    for (const std::string& item : items) {
+        if (!out.empty())
+            out += ", ";
+        out += item + suffix;
+    }
+    return out;
+}
+
+template <class E>
+std::string column_list() {
+    return "id, " + joined(columns<E>(Which::all));
+}
+
+template <class E>
+std::string insert_sql() {
+    const auto cols = columns<E>(Which::all);
+    std::string marks;
+    for (std::size_t i = 0; i < cols.size(); ++i)
+        marks += i ? ", ?" : "?";
+    return std::string("INSERT INTO ") + table_name<E> + " (" + joined(cols) + ") VALUES (" +
+           marks + ")";
+}
+
+template <class E>
+std::string update_sql() {
+    return std::string("UPDATE ") + table_name<E> + " SET " +
+           joined(columns<E>(Which::updatable), " = ?") + " WHERE id = ?";
+}
+
+}  // namespace
+
+const std::string place_columns = column_list<Place>();
+const std::string driver_columns = column_list<Driver>();
+const std::string vehicle_columns = column_list<Vehicle>();
+const std::string patient_columns = column_list<Patient>();
+
+namespace {
+
+template <class E>
+E read_row(const Statement& st) {
+    E record;
+    int col = 0;
+    record.id = st.get_int(col++);
+    fields::each(FleetEntity<E>::table, [&](const auto& f) {
+        if constexpr (is_special<std::decay_t<decltype(f)>>)
+            read_special(st, col, f.tag, record);
+        else
+            read_value(st, col++, f, f.get(record));
+    });
+    return record;
+}
+
+}  // namespace
+
+template <class E>
+std::int64_t insert_row(Connection& c, const E& record) {
+    static const std::string sql = insert_sql<E>();
+    Statement st(c, sql);
+    int i = 0;
+    bind_fields(st, i, record, Which::all);
+    st.run();
+    return c.last_insert_id();
+}
+
+template <class E>
+void update_row(Connection& c, const E& record) {
+    static const std::string sql = update_sql<E>();
+    Statement st(c, sql);
+    int i = 0;
+    bind_fields(st, i, record, Which::updatable);
+    st.bind(++i, record.id);
+    st.run();
+}
+
+template std::int64_t insert_row(Connection&, const Place&);
+template std::int64_t insert_row(Connection&, const Driver&);
+template std::int64_t insert_row(Connection&, const Vehicle&);
+template std::int64_t insert_row(Connection&, const Patient&);
+template void update_row(Connection&, const Place&);
+template void update_row(Connection&, const Driver&);
+template void update_row(Connection&, const Vehicle&);
+template void update_row(Connection&, const Patient&);
 
 std::string weekdays_text(const std::vector<unsigned>& days) {
     std::string out;
@@ -34,26 +248,11 @@ std::vector<unsigned> weekdays_from_text(const std::string& text) {
 }
 
 Place read_place(const Statement& st) {
-    Place p;
-    p.id = st.get_int(0);
-    p.name = st.get_text(1);
-    p.address = st.get_text(2);
-    p.location = {st.get_double(3), st.get_double(4)};
-    p.kind = place_kind_from(st.get_text(5)).value_or(PlaceKind::other);
-    p.active = st.get_int(6) != 0;
-    return p;
+    return read_row<Place>(st);
 }
 
 Driver read_driver(Connection& c, const Statement& st) {
-    Driver d;
-    d.id = st.get_int(0);
-    d.name = st.get_text(1);
-    d.phone = st.get_text(2);
-    d.group = st.get_text(3);
-    d.home = {st.get_double(4), st.get_double(5)};
-    d.wheelchair_trained = st.get_int(6) != 0;
-    d.active = st.get_int(7) != 0;
-
+    Driver d = read_row<Driver>(st);
     Statement shifts(c,
                      "SELECT weekday, start_min, end_min FROM driver_shifts WHERE driver_id = ? "
                      "ORDER BY weekday, start_min");
@@ -75,47 +274,19 @@ Driver read_driver(Connection& c, const Statement& st) {
 }
 
 Vehicle read_vehicle(const Statement& st) {
-    Vehicle v;
-    v.id = st.get_int(0);
-    v.plate = st.get_text(1);
-    v.description = st.get_text(2);
-    v.seats = int(st.get_int(3));
-    v.wheelchair_spaces = int(st.get_int(4));
-    v.driver_id = st.get_opt_int(5);
-    v.odometer_km = st.get_double(6);
-    v.active = st.get_int(7) != 0;
-    return v;
+    return read_row<Vehicle>(st);
 }
 
 Patient read_patient(const Statement& st) {
-    Patient p;
-    p.id = st.get_int(0);
-    p.name = st.get_text(1);
-    p.phone = st.get_text(2);
-    p.address = st.get_text(3);
-    p.location = {st.get_double(4), st.get_double(5)};
-    p.mobility = mobility_from(st.get_text(6)).value_or(Mobility::ambulatory);
-    p.escort = st.get_int(7) != 0;
-    p.ride_alone = st.get_int(8) != 0;
-    p.notes = st.get_text(9);
-    p.center_id = st.get_opt_int(10);
-    if (auto days = st.get_opt_text(11)) {
-        DialysisSchedule s;
-        s.weekdays = weekdays_from_text(*days);
-        s.appointment = Minutes{st.get_opt_int(12).value_or(0)};
-        s.duration_minutes = int(st.get_opt_int(13).value_or(240));
-        p.schedule = s;
-    }
-    p.active = st.get_int(14) != 0;
-    return p;
+    return read_row<Patient>(st);
 }
 
 namespace {
 
 template <class Read>
-auto load_by_id(Connection& c, const char* table, const char* columns, std::int64_t id, Read read)
-    -> std::optional<decltype(read(std::declval<const Statement&>()))> {
-    Statement st(c, std::string("SELECT ") + columns + " FROM " + table + " WHERE id = ?");
+auto load_by_id(Connection& c, const char* table, const std::string& columns, std::int64_t id,
+                Read read) -> std::optional<decltype(read(std::declval<const Statement&>()))> {
+    Statement st(c, "SELECT " + columns + " FROM " + table + " WHERE id = ?");
     st.bind_all(id);
     if (!st.step())
         return std::nullopt;
@@ -125,17 +296,17 @@ auto load_by_id(Connection& c, const char* table, const char* columns, std::int6
 }  // namespace
 
 std::optional<Place> load_place(Connection& c, PlaceId id) {
-    return load_by_id(c, "places", place_columns, id, read_place);
+    return load_by_id(c, table_name<Place>, place_columns, id, read_place);
 }
 std::optional<Driver> load_driver(Connection& c, DriverId id) {
-    return load_by_id(c, "drivers", driver_columns, id,
+    return load_by_id(c, table_name<Driver>, driver_columns, id,
                       [&](const Statement& st) { return read_driver(c, st); });
 }
 std::optional<Vehicle> load_vehicle(Connection& c, VehicleId id) {
-    return load_by_id(c, "vehicles", vehicle_columns, id, read_vehicle);
+    return load_by_id(c, table_name<Vehicle>, vehicle_columns, id, read_vehicle);
 }
 std::optional<Patient> load_patient(Connection& c, PatientId id) {
-    return load_by_id(c, "patients", patient_columns, id, read_patient);
+    return load_by_id(c, table_name<Patient>, patient_columns, id, read_patient);
 }
 
 bool patient_on_driver_routes(Connection& c, PatientId patient, DriverId driver, ServiceDays days) {

@@ -20,15 +20,23 @@ std::optional<Patient> load_patient(Connection& c, PatientId id);
 // is within `days` (the driver's right to read the patient).
 bool patient_on_driver_routes(Connection& c, PatientId patient, DriverId driver, ServiceDays days);
 
-// Column lists and row readers, so list queries read rows the same way.
-extern const char* const place_columns;
-extern const char* const driver_columns;
-extern const char* const vehicle_columns;
-extern const char* const patient_columns;
+// Column lists and row readers, so list queries read rows the same way. The columns,
+// INSERT and UPDATE come from the field tables (lifeline/core/fleet_fields.h).
+extern const std::string place_columns;
+extern const std::string driver_columns;
+extern const std::string vehicle_columns;
+extern const std::string patient_columns;
 Place read_place(const Statement& st);
 Driver read_driver(Connection& c, const Statement& st);  // also loads shifts and absences
 Vehicle read_vehicle(const Statement& st);
 Patient read_patient(const Statement& st);
+
+// Inserts a place, driver, vehicle or patient row (a driver's shifts and absences are
+// written apart) and returns its id; updates every column a patch may change.
+template <class E>
+std::int64_t insert_row(Connection& c, const E& record);
+template <class E>
+void update_row(Connection& c, const E& record);
 
 // '1,3,5' <-> {1,3,5}
 std::string weekdays_text(const std::vector<unsigned>& days);

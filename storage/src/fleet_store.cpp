@@ -41,24 +41,6 @@ Page<T> read_page(Statement& st, int limit, Read read) {
     return page;
 }
 
-std::optional<std::string> schedule_days(const Patient& p) {
-    if (!p.schedule)
-        return std::nullopt;
-    return weekdays_text(p.schedule->weekdays);
-}
-
-std::optional<std::int64_t> schedule_minute(const Patient& p) {
-    if (!p.schedule)
-        return std::nullopt;
-    return std::int64_t(p.schedule->appointment.count());
-}
-
-std::optional<std::int64_t> schedule_minutes(const Patient& p) {
-    if (!p.schedule)
-        return std::nullopt;
-    return std::int64_t(p.schedule->duration_minutes);
-}
-
 class SqliteFleetTx final : public FleetTx {
   public:
     explicit SqliteFleetTx(Connection& c) : c_(c) {}
@@ -68,42 +50,13 @@ class SqliteFleetTx final : public FleetTx {
     std::optional<Vehicle> vehicle(VehicleId id) override { return load_vehicle(c_, id); }
     std::optional<Patient> patient(PatientId id) override { return load_patient(c_, id); }
 
-    PlaceId insert_place(const Place& p) override {
-        Statement st(c_,
-                     "INSERT INTO places (name, address, lat, lon, kind, active) "
-                     "VALUES (?, ?, ?, ?, ?, ?)");
-        st.bind_all(p.name, p.address, p.location.lat, p.location.lon, to_string(p.kind), p.active);
-        st.run();
-        return c_.last_insert_id();
-    }
+    PlaceId insert_place(const Place& p) override { return insert_row(c_, p); }
 
-    void update_place(const Place& p) override {
-        Statement st(c_,
-                     "UPDATE places SET name = ?, address = ?, lat = ?, lon = ?, kind = ?, "
-                     "active = ? WHERE id = ?");
-        st.bind_all(p.name, p.address, p.location.lat, p.location.lon, to_string(p.kind), p.active,
-                    p.id);
-        st.run();
-    }
+    void update_place(const Place& p) override { update_row(c_, p); }
 
-    DriverId insert_driver(const Driver& d) override {
-        Statement st(c_,
-                     "INSERT INTO drivers (name, phone, civic_group, home_lat, home_lon, "
-                     "wheelchair_trained, active) VALUES (?, ?, ?, ?, ?, ?, ?)");
-        st.bind_all(d.name, d.phone, d.group, d.home.lat, d.home.lon, d.wheelchair_trained,
-                    d.active);
-        st.run();
-        return c_.last_insert_id();
-    }
+    DriverId insert_driver(const Driver& d) override { return insert_row(c_, d); }
 
-    void update_driver(const Driver& d) override {
-        Statement st(c_,
-                     "UPDATE drivers SET name = ?, phone = ?, civic_group = ?, home_lat = ?, "
-                     "home_lon = ?, wheelchair_trained = ?, active = ? WHERE id = ?");
-        st.bind_all(d.name, d.phone, d.group, d.home.lat, d.home.lon, d.wheelchair_trained,
-                    d.active, d.id);
-        st.run();
-    }
+    void update_driver(const Driver& d) override { update_row(c_, d); }
 
     void replace_shifts(DriverId id, const std::vector<Shift>& shifts) override {
         Statement del(c_, "DELETE FROM driver_shifts WHERE driver_id = ?");
@@ -126,48 +79,14 @@ class SqliteFleetTx final : public FleetTx {
         st.bind_all(id, format_date(a.from), format_date(a.to)).run();
     }
 
-    VehicleId insert_vehicle(const Vehicle& v) override {
-        Statement st(c_,
-                     "INSERT INTO vehicles (plate, description, seats, wheelchair_spaces, "
-                     "driver_id, odometer_km, active) VALUES (?, ?, ?, ?, ?, ?, ?)");
-        st.bind_all(v.plate, v.description, v.seats, v.wheelchair_spaces, v.driver_id,
-                    v.odometer_km, v.active);
-        st.run();
-        return c_.last_insert_id();
-    }
+    VehicleId insert_vehicle(const Vehicle& v) override { return insert_row(c_, v); }
 
-    void update_vehicle(const Vehicle& v) override {
-        Statement st(c_,
-                     "UPDATE vehicles SET plate = ?, description = ?, seats = ?, "
-                     "wheelchair_spaces = ?, driver_id = ?, active = ? WHERE id = ?");
-        st.bind_all(v.plate, v.description, v.seats, v.wheelchair_spaces, v.driver_id, v.active,
-                    v.id);
-        st.run();
-    }
+    // Leaves odometer_km alone (the table marks it create-only): the ledger keeps it.
+    void update_vehicle(const Vehicle& v) override { update_row(c_, v); }
 
-    PatientId insert_patient(const Patient& p) override {
-        Statement st(c_,
-                     "INSERT INTO patients (name, phone, address, lat, lon, mobility, escort, "
-                     "ride_alone, notes, center_id, schedule_days, schedule_minute, "
-                     "schedule_minutes, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        st.bind_all(p.name, p.phone, p.address, p.location.lat, p.location.lon,
-                    to_string(p.mobility), p.escort, p.ride_alone, p.notes, p.center_id,
-                    schedule_days(p), schedule_minute(p), schedule_minutes(p), p.active);
-        st.run();
-        return c_.last_insert_id();
-    }
+    PatientId insert_patient(const Patient& p) override { return insert_row(c_, p); }
 
-    void update_patient(const Patient& p) override {
-        Statement st(c_,
-                     "UPDATE patients SET name = ?, phone = ?, address = ?, lat = ?, lon = ?, "
-                     "mobility = ?, escort = ?, ride_alone = ?, notes = ?, center_id = ?, "
-                     "schedule_days = ?, schedule_minute = ?, schedule_minutes = ?, active = ? "
-                     "WHERE id = ?");
-        st.bind_all(p.name, p.phone, p.address, p.location.lat, p.location.lon,
-                    to_string(p.mobility), p.escort, p.ride_alone, p.notes, p.center_id,
-                    schedule_days(p), schedule_minute(p), schedule_minutes(p), p.active, p.id);
-        st.run();
-    }
+    void update_patient(const Patient& p) override { update_row(c_, p); }
 
     bool plate_taken(std::string_view plate, VehicleId except) override {
         // NOCASE folds ASCII only, which is what plates need: 吉B·12345 and 吉b·12345

@@ -12,7 +12,7 @@ namespace {
 // Forward-only: never edit a migration that has shipped; add the next one.
 // Instants are INTEGER seconds since the Unix epoch (UTC); local dates are TEXT
 // 'YYYY-MM-DD'; wall-clock times INTEGER minutes after local midnight.
-constexpr std::array<const char*, 3> migrations{
+constexpr std::array<const char*, 4> migrations{
     // 1: people, places, vehicles, accounts, requests and plans, the trip ledger and its
     // audit trail.
     R"sql(
@@ -270,6 +270,11 @@ CREATE INDEX trips_for_reports ON trips
     // refused before this step runs (check_before), naming them.
     R"sql(
 CREATE UNIQUE INDEX users_username_nocase ON users (username COLLATE NOCASE);
+)sql",
+    // 4: a vehicle's colour, which a patient looks for together with the plate; empty
+    // for the vehicles there were.
+    R"sql(
+ALTER TABLE vehicles ADD COLUMN color TEXT NOT NULL DEFAULT '';
 )sql",
 };
 

@@ -103,6 +103,21 @@ INSERT INTO users (id, username, password_hash, role, created_at) VALUES
     }
 }
 
+TEST_CASE("migration 4 gives every vehicle a colour, empty for those there were",
+          "[storage][migrations][color]") {
+    TempDir dir;
+    Connection conn(dir.file("m.db"));
+    migrate(conn, 3);
+    conn.exec("INSERT INTO vehicles (id, plate, seats) VALUES (1, 'A1', 4)");
+    migrate(conn);
+    REQUIRE(conn.user_version() == 4);
+    Statement st(conn, "SELECT color FROM vehicles WHERE id = 1");
+    REQUIRE(st.step());
+    CHECK(st.get_text(0) == "");
+    conn.exec("UPDATE vehicles SET color = '白色' WHERE id = 1");
+    CHECK(scalar(conn, "SELECT count(*) FROM vehicles WHERE color = '白色'") == 1);
+}
+
 TEST_CASE("a database newer than the build is refused", "[storage][migrations]") {
     TempDir dir;
     Connection conn(dir.file("m.db"));

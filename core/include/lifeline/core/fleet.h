@@ -14,6 +14,7 @@
 #include "lifeline/core/clock.h"
 #include "lifeline/core/dispatch_model.h"
 #include "lifeline/core/errors.h"
+#include "lifeline/core/fleet_fields.h"
 #include "lifeline/core/model.h"
 #include "lifeline/core/settings.h"
 
@@ -108,67 +109,6 @@ class FleetStore {
 
   protected:
     virtual void run_transaction(const std::function<void(FleetTx&)>& work) = 0;
-};
-
-// Patches: only the fields given change. For a nullable field the outer optional says
-// "given", the inner one the new value (std::nullopt inside: set to null). Deactivating
-// is `active = false`; nothing of the fleet is ever deleted.
-struct PlacePatch {
-    std::optional<std::string> name{};
-    std::optional<std::string> address{};
-    std::optional<double> lat{};
-    std::optional<double> lon{};
-    std::optional<PlaceKind> kind{};
-    std::optional<bool> active{};
-};
-
-struct DriverPatch {
-    std::optional<std::string> name{};
-    std::optional<std::string> phone{};
-    std::optional<std::string> group{};
-    std::optional<GeoPoint> home{};
-    std::optional<std::vector<Shift>> shifts{};  // replaces the whole week
-    std::optional<bool> wheelchair_trained{};
-    std::optional<bool> active{};
-};
-
-struct VehiclePatch {
-    std::optional<std::string> plate{};
-    std::optional<std::string> description{};
-    std::optional<int> seats{};
-    std::optional<int> wheelchair_spaces{};
-    std::optional<std::optional<DriverId>> driver_id{};
-    std::optional<bool> active{};
-};
-
-struct PatientPatch {
-    std::optional<std::string> name{};
-    std::optional<std::string> phone{};
-    std::optional<std::string> address{};
-    std::optional<double> lat{};
-    std::optional<double> lon{};
-    std::optional<Mobility> mobility{};
-    std::optional<bool> escort{};
-    std::optional<bool> ride_alone{};
-    std::optional<std::string> notes{};
-    std::optional<std::optional<PlaceId>> center_id{};
-    std::optional<std::optional<DialysisSchedule>> schedule{};
-    std::optional<bool> active{};
-};
-
-// Limits of the fleet's input, in characters (Unicode code points, not bytes).
-struct FleetLimits {
-    std::size_t max_name = 200;
-    std::size_t max_phone = 40;
-    std::size_t max_address = 500;
-    std::size_t max_notes = 2000;
-    std::size_t max_plate = 20;
-    std::size_t max_description = 500;
-    std::size_t max_group = 200;
-    std::size_t max_query = 200;
-    std::size_t max_shifts = 50;
-    int max_absence_days = 366;
-    Kilometers max_odometer = 10'000'000;
 };
 
 // One row of a bulk import: the item and the line of the file it came from, so an

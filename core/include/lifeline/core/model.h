@@ -66,6 +66,7 @@ struct Vehicle {
     VehicleId id = 0;
     std::string plate;
     std::string description;
+    std::string color;  // as a patient looks for the car: "白色", "silver"
     int seats = 4;
     int wheelchair_spaces = 0;
     std::optional<DriverId> driver_id;  // default driver
