@@ -347,15 +347,10 @@ std::string html_escape(std::string_view s) {
     return out;
 }
 
-std::string monthly_html(const MonthlyReport& r) {
-    const std::string month = format_month(r.month);
-    const std::string title = "Monthly report " + month;
-    const MonthTotals& t = r.totals;
-    const Occupancy& o = r.occupancy;
-    HtmlPage page(r.header.organisation + " — " + title);
-    std::string b = header_html(r.header, r.header.organisation + " — " + title);
+namespace {
 
-    b += "<section class=\"figures\">\n";
+std::string monthly_figures_html(const MonthTotals& t) {
+    std::string b = "<section class=\"figures\">\n";
     b += figure(n(t.rides), "rides completed");
     b += figure(km(t.meters), "km driven");
     b += figure(n(t.trips), "trips");
@@ -365,36 +360,46 @@ std::string monthly_html(const MonthlyReport& r) {
     b += figure(n(t.no_shows), "no-shows");
     b += figure(n(t.cancellations_total), "cancellations");
     b += "</section>\n";
+    return b;
+}
 
+std::string daily_charts_html(const std::vector<DayLine>& days, const std::string& month) {
     std::vector<std::string> day_labels;
     std::vector<double> day_km, day_rides;
-    for (const DayLine& d : r.days) {
+    for (const DayLine& d : days) {
         day_labels.push_back(std::to_string(unsigned(d.date.day())));
         day_km.push_back(km_of(d.meters));
         day_rides.push_back(double(d.rides));
     }
-    b += "<h2>Km per day</h2>\n" +
-         bar_chart("Km per day, " + month, day_labels, day_km, "#1f6f8b", 0);
+    std::string b = "<h2>Km per day</h2>\n" +
+                    bar_chart("Km per day, " + month, day_labels, day_km, "#1f6f8b", 0);
     b += "<h2>Rides per day</h2>\n" +
          bar_chart("Rides per day, " + month, day_labels, day_rides, "#e07a2f", 0);
+    return b;
+}
 
-    const std::size_t shown = std::min<std::size_t>(r.drivers.size(), 25);
+// The 25 drivers with the most km; the table lists them all.
+std::string driver_chart_html(const std::vector<DriverLine>& drivers, const std::string& month) {
+    const std::size_t shown = std::min<std::size_t>(drivers.size(), 25);
     std::vector<std::string> driver_labels;
     std::vector<double> driver_km;
     for (std::size_t i = 0; i < shown; ++i) {
-        driver_labels.push_back(r.drivers[i].name);
-        driver_km.push_back(km_of(r.drivers[i].meters));
+        driver_labels.push_back(drivers[i].name);
+        driver_km.push_back(km_of(drivers[i].meters));
     }
-    b += "<h2>Km per driver</h2>\n";
+    std::string b = "<h2>Km per driver</h2>\n";
     if (shown == 0)
         b += "<p class=\"note\">No trips this month.</p>\n";
     else
         b += hbar_chart("Km per driver, " + month, driver_labels, driver_km, "#3c8d5a");
-    if (r.drivers.size() > shown)
+    if (drivers.size() > shown)
         b += "<p class=\"note\">The " + std::to_string(shown) + " drivers with the most km; all " +
-             std::to_string(r.drivers.size()) + " are in the table below.</p>\n";
+             std::to_string(drivers.size()) + " are in the table below.</p>\n";
+    return b;
+}
 
-    b += "<h2>Totals</h2>\n";
+std::string monthly_totals_html(const MonthTotals& t, const Occupancy& o) {
+    std::string b = "<h2>Totals</h2>\n";
     Table totals({"measure", "value"}, {false, true});
     totals.row({"rides completed", n(t.rides)})
         .row({"no-shows", n(t.no_shows)})
@@ -419,43 +424,74 @@ std::string monthly_html(const MonthlyReport& r) {
              ") are great-circle distances × the detour factor. Measured: " +
              km(o.measured_occupied_meters) + " km on " + std::to_string(o.measured_trips) +
              " trips.</p>\n";
+    return b;
+}
 
-    b += "<h2>Drivers</h2>\n";
+std::string drivers_table_html(const std::vector<DriverLine>& lines) {
+    std::string b = "<h2>Drivers</h2>\n";
     Table drivers({"driver", "group", "trips", "rides", "km", "hours"},
                   {false, false, true, true, true, true});
-    for (const DriverLine& d : r.drivers)
+    for (const DriverLine& d : lines)
         drivers.row({d.name, d.group, n(d.trips), n(d.rides), km(d.meters),
                      fixed(double(d.seconds) / 3600.0, 1)});
     b += drivers.str("No trips this month.");
+    return b;
+}
 
-    b += "<h2>Vehicles</h2>\n";
+std::string vehicles_table_html(const std::vector<VehicleLine>& lines) {
+    std::string b = "<h2>Vehicles</h2>\n";
     Table vehicles({"plate", "trips", "km", "first odometer", "last odometer"},
                    {false, true, true, true, true});
-    for (const VehicleLine& v : r.vehicles)
+    for (const VehicleLine& v : lines)
         vehicles.row({v.plate, n(v.trips), km(v.meters), fixed(v.first_odometer, 1),
                       fixed(v.last_odometer, 1)});
     b += vehicles.str("No trips this month.");
+    return b;
+}
 
-    b += "<h2>Odometer integrity</h2>\n";
-    b += odometer_summary_html(r.odometer);
+std::string odometer_integrity_html(const std::vector<OdometerAnomaly>& anomalies,
+                                    const std::string& time_zone) {
+    std::string b = "<h2>Odometer integrity</h2>\n";
+    b += odometer_summary_html(anomalies);
     Table odo({"plate", "issue", "previous trip", "its reading", "trip", "started", "start reading",
                "gap km"},
               {false, false, true, true, true, false, true, true});
-    for (const OdometerAnomaly& a : r.odometer)
+    for (const OdometerAnomaly& a : anomalies)
         odo.row({a.plate, a.issue == OdometerIssue::backwards ? "goes backwards" : "unlogged km",
                  "#" + std::to_string(a.previous_trip), fixed(a.previous_reading, 1),
-                 "#" + std::to_string(a.trip), local_time(a.started_at, r.header.time_zone),
+                 "#" + std::to_string(a.trip), local_time(a.started_at, time_zone),
                  fixed(a.odometer_start, 1), fixed(a.gap_km, 1)});
     b += odo.str("Every trip starts where the vehicle's previous trip ended.");
-    if (!r.odometer.empty())
+    if (!anomalies.empty())
         b += "<p class=\"note warn\">Listed as logged; nothing is corrected here. A dispatcher "
              "corrects a trip with a reason (audited).</p>\n";
+    return b;
+}
 
-    b += "<h2>Days</h2>\n";
+std::string days_table_html(const std::vector<DayLine>& lines) {
+    std::string b = "<h2>Days</h2>\n";
     Table days({"date", "trips", "rides", "km"}, {false, true, true, true});
-    for (const DayLine& d : r.days)
+    for (const DayLine& d : lines)
         days.row({format_date(d.date), n(d.trips), n(d.rides), km(d.meters)});
     b += days.str("");
+    return b;
+}
+
+}  // namespace
+
+std::string monthly_html(const MonthlyReport& r) {
+    const std::string month = format_month(r.month);
+    const std::string title = "Monthly report " + month;
+    HtmlPage page(r.header.organisation + " — " + title);
+    std::string b = header_html(r.header, r.header.organisation + " — " + title);
+    b += monthly_figures_html(r.totals);
+    b += daily_charts_html(r.days, month);
+    b += driver_chart_html(r.drivers, month);
+    b += monthly_totals_html(r.totals, r.occupancy);
+    b += drivers_table_html(r.drivers);
+    b += vehicles_table_html(r.vehicles);
+    b += odometer_integrity_html(r.odometer, r.header.time_zone);
+    b += days_table_html(r.days);
     return std::move(page.raw(b)).finish();
 }
 

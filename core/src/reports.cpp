@@ -182,6 +182,187 @@ std::vector<OffsetSegment> offset_segments(Instant from, Instant to, const std::
     return out;
 }
 
+namespace {
+
+// What one pass over a month's finished trips gathers beside the report's totals.
+struct MonthTally {
+    std::map<DriverId, DriverLine> drivers;
+    std::map<VehicleId, VehicleLine> vehicles;
+    std::map<std::int64_t, DayLine> by_day;  // every day of the month, by day number
+    WholeMeters measured_trip_meters = 0;
+    std::vector<PatientId> patients;  // one entry per completed ride
+};
+
+// Adds a finished trip to the month's totals and occupancy, and its patients to the tally.
+void add_trip_to_totals(const MonthTrip& trip, const TripRides& rides, const MonthFacts& facts,
+                        MonthTally& tally, MonthlyReport& r) {
+    for (std::size_t i = trip.first_ride; i < trip.first_ride + trip.ride_count; ++i)
+        if (facts.rides[i].outcome == RideOutcome::completed)
+            tally.patients.push_back(facts.rides[i].patient_id);
+
+    MonthTotals& t = r.totals;
+    t.trips += 1;
+    t.rides += rides.completed;
+    t.no_shows += rides.no_shows;
+    t.rides_cancelled += rides.cancelled;
+    t.meters += trip.meters;
+    t.seconds += trip.seconds;
+    if (rides.measured) {
+        Occupancy& occ = r.occupancy;
+        occ.measured_trips += 1;
+        occ.measured_occupied_meters += std::min(trip.meters, rides.occupied_meters);
+        tally.measured_trip_meters += trip.meters;
+    }
+}
+
+void add_trip_to_driver_and_vehicle(const MonthTrip& trip, const TripRides& rides,
+                                    MonthTally& tally) {
+    DriverLine& dl = tally.drivers[trip.driver_id];
+    dl.driver_id = trip.driver_id;
+    dl.trips += 1;
+    dl.rides += rides.completed;
+    dl.meters += trip.meters;
+    dl.seconds += trip.seconds;
+
+    VehicleLine& vl = tally.vehicles[trip.vehicle_id];
+    if (vl.trips == 0)
+        vl.first_odometer = trip.odometer_start;
+    vl.vehicle_id = trip.vehicle_id;
+    vl.trips += 1;
+    vl.meters += trip.meters;
+    vl.last_odometer = trip.last_reading();
+}
+
+void add_trip_to_day(const MonthTrip& trip, const TripRides& rides, std::int64_t local_day,
+                     MonthTally& tally) {
+    DayLine& day = tally.by_day[local_day];
+    if (day.date == LocalDate{})
+        day.date = date_of_day_number(local_day);
+    day.trips += 1;
+    day.rides += rides.completed;
+    day.meters += trip.meters;
+}
+
+// One pass over the month's trips: open ones are only counted, finished ones go to the
+// totals, their driver, vehicle and local day.
+MonthTally tally_trips(const MonthFacts& facts, const MonthSpan& span, const std::string& zone,
+                       MonthlyReport& r) {
+    MonthTally tally;
+    for (LocalDate d = span.first; d < span.next; d = LocalDate{sys_days{d} + days{1}})
+        tally.by_day[day_number(d)].date = d;
+
+    // A trip belongs to the local day it started: the day of its offset segment. The
+    // segments cover the month and the trips come by start time, so one pass finds them.
+    const std::vector<OffsetSegment> segments = offset_segments(span.from, span.to, zone);
+    std::size_t segment = 0;
+    for (const MonthTrip& trip : facts.trips) {
+        if (!trip.finished) {
+            r.totals.open_trips += 1;
+            continue;
+        }
+        const TripRides rides = rides_of(trip, facts.rides);
+        add_trip_to_totals(trip, rides, facts, tally, r);
+        add_trip_to_driver_and_vehicle(trip, rides, tally);
+
+        while (segment + 1 < segments.size() && trip.started_at >= segments[segment].to)
+            ++segment;
+        const std::int64_t local_day =
+            segments.empty() ? 0 : day_of(trip.started_at, segments[segment].offset);
+        add_trip_to_day(trip, rides, local_day, tally);
+    }
+    return tally;
+}
+
+// Distinct patients, active drivers and vehicles, and cancellations by reason.
+void count_people_and_cancellations(MonthTally& tally, const MonthFacts& facts, MonthTotals& t) {
+    std::vector<PatientId>& patients = tally.patients;
+    std::sort(patients.begin(), patients.end());
+    t.patients_served =
+        std::int64_t(std::unique(patients.begin(), patients.end()) - patients.begin());
+
+    t.drivers_active = std::int64_t(tally.drivers.size());
+    t.vehicles_active = std::int64_t(tally.vehicles.size());
+    // Every reason is listed, in a fixed order, so that tables line up month to month.
+    for (const char* reason : {"patient", "late_cancel", "holiday", "weather", "other"}) {
+        std::int64_t n = 0;
+        for (const auto& [stored, count] : facts.cancellations)
+            if (stored == reason)
+                n += count;
+        t.cancellations.emplace_back(reason, n);
+        t.cancellations_total += n;
+    }
+}
+
+// Occupied km: measured where every completed ride of a trip has readings, otherwise
+// the rides' great-circle distance × the detour factor, never more than those trips'
+// km. Marked as an estimate whenever any trip needed it.
+void estimate_occupancy(const MonthFacts& facts, const Settings& settings,
+                        WholeMeters measured_trip_meters, MonthlyReport& r) {
+    const MonthTotals& t = r.totals;
+    Occupancy& occ = r.occupancy;
+    occ.estimated_trips = t.trips - occ.measured_trips;
+    double estimate_km = 0;
+    for (const RideLeg& leg : facts.unmeasured_legs)
+        estimate_km += haversine_m(leg.pickup, leg.dropoff) / 1000.0 *
+                       settings.matcher.detour_factor * double(leg.rides);
+    const WholeMeters unmeasured_meters = t.meters - measured_trip_meters;
+    occ.estimated_occupied_meters =
+        std::clamp<WholeMeters>(std::llround(estimate_km * 1000.0), 0, unmeasured_meters);
+    occ.occupied_meters = occ.measured_occupied_meters + occ.estimated_occupied_meters;
+    occ.empty_meters = t.meters - occ.occupied_meters;
+    occ.estimated = occ.estimated_trips > 0;
+}
+
+// The drivers' lines with their names and groups, most km first.
+std::vector<DriverLine> named_driver_lines(std::map<DriverId, DriverLine>& drivers,
+                                           const std::vector<NamedDriver>& named) {
+    std::map<DriverId, const NamedDriver*> names;
+    for (const NamedDriver& d : named)
+        names[d.id] = &d;
+    std::vector<DriverLine> out;
+    for (auto& [id, line] : drivers) {
+        if (auto it = names.find(id); it != names.end()) {
+            line.name = it->second->name;
+            line.group = it->second->group;
+        }
+        out.push_back(line);
+    }
+    std::sort(out.begin(), out.end(), [](const DriverLine& a, const DriverLine& b) {
+        return a.meters != b.meters ? a.meters > b.meters : a.driver_id < b.driver_id;
+    });
+    return out;
+}
+
+// The vehicles' lines with their plates, by plate.
+std::vector<VehicleLine> plated_vehicle_lines(std::map<VehicleId, VehicleLine>& vehicles,
+                                              std::map<VehicleId, std::string>& plates) {
+    std::vector<VehicleLine> out;
+    for (auto& [id, line] : vehicles) {
+        line.plate = plates[id];
+        out.push_back(line);
+    }
+    std::sort(out.begin(), out.end(), [](const VehicleLine& a, const VehicleLine& b) {
+        return a.plate != b.plate ? a.plate < b.plate : a.vehicle_id < b.vehicle_id;
+    });
+    return out;
+}
+
+// The odometer anomalies by plate, then start time.
+std::vector<OdometerAnomaly> sorted_odometer_anomalies(
+    const MonthFacts& facts, const std::map<VehicleId, std::string>& plates) {
+    std::vector<OdometerAnomaly> out = odometer_anomalies(facts, plates);
+    std::sort(out.begin(), out.end(), [](const OdometerAnomaly& a, const OdometerAnomaly& b) {
+        if (a.plate != b.plate)
+            return a.plate < b.plate;
+        if (a.started_at != b.started_at)
+            return a.started_at < b.started_at;
+        return a.trip < b.trip;
+    });
+    return out;
+}
+
+}  // namespace
+
 MonthlyReport Reports::monthly(const Actor& actor, LocalDate month, Instant now) {
     require_dispatcher(actor, "the monthly report");
     const Settings settings = settings_.get();
@@ -201,138 +382,18 @@ MonthlyReport Reports::monthly(const Actor& actor, LocalDate month, Instant now)
     r.from = span.from;
     r.to = span.to;
 
-    std::map<DriverId, DriverLine> drivers;
-    std::map<VehicleId, VehicleLine> vehicles;
-    std::map<std::int64_t, DayLine> by_day;
-    for (LocalDate d = span.first; d < span.next; d = LocalDate{sys_days{d} + days{1}})
-        by_day[day_number(d)].date = d;
+    MonthTally tally = tally_trips(facts, span, settings.time_zone, r);
+    count_people_and_cancellations(tally, facts, r.totals);
+    estimate_occupancy(facts, settings, tally.measured_trip_meters, r);
 
-    // A trip belongs to the local day it started: the day of its offset segment. The
-    // segments cover the month and the trips come by start time, so one pass finds them.
-    const std::vector<OffsetSegment> segments =
-        offset_segments(span.from, span.to, settings.time_zone);
-    std::size_t segment = 0;
-
-    MonthTotals& t = r.totals;
-    Occupancy& occ = r.occupancy;
-    WholeMeters measured_trip_meters = 0;
-    std::vector<PatientId> patients;
-    for (const MonthTrip& trip : facts.trips) {
-        if (!trip.finished) {
-            t.open_trips += 1;
-            continue;
-        }
-        TripRides rides = rides_of(trip, facts.rides);
-        for (std::size_t i = trip.first_ride; i < trip.first_ride + trip.ride_count; ++i)
-            if (facts.rides[i].outcome == RideOutcome::completed)
-                patients.push_back(facts.rides[i].patient_id);
-
-        t.trips += 1;
-        t.rides += rides.completed;
-        t.no_shows += rides.no_shows;
-        t.rides_cancelled += rides.cancelled;
-        t.meters += trip.meters;
-        t.seconds += trip.seconds;
-        if (rides.measured) {
-            occ.measured_trips += 1;
-            occ.measured_occupied_meters += std::min(trip.meters, rides.occupied_meters);
-            measured_trip_meters += trip.meters;
-        }
-
-        DriverLine& dl = drivers[trip.driver_id];
-        dl.driver_id = trip.driver_id;
-        dl.trips += 1;
-        dl.rides += rides.completed;
-        dl.meters += trip.meters;
-        dl.seconds += trip.seconds;
-
-        VehicleLine& vl = vehicles[trip.vehicle_id];
-        if (vl.trips == 0)
-            vl.first_odometer = trip.odometer_start;
-        vl.vehicle_id = trip.vehicle_id;
-        vl.trips += 1;
-        vl.meters += trip.meters;
-        vl.last_odometer = trip.last_reading();
-
-        while (segment + 1 < segments.size() && trip.started_at >= segments[segment].to)
-            ++segment;
-        const std::int64_t local_day =
-            segments.empty() ? 0 : day_of(trip.started_at, segments[segment].offset);
-        DayLine& day = by_day[local_day];
-        if (day.date == LocalDate{})
-            day.date = date_of_day_number(local_day);
-        day.trips += 1;
-        day.rides += rides.completed;
-        day.meters += trip.meters;
-    }
-    std::sort(patients.begin(), patients.end());
-    t.patients_served =
-        std::int64_t(std::unique(patients.begin(), patients.end()) - patients.begin());
-
-    t.drivers_active = std::int64_t(drivers.size());
-    t.vehicles_active = std::int64_t(vehicles.size());
-    // Every reason is listed, in a fixed order, so that tables line up month to month.
-    for (const char* reason : {"patient", "late_cancel", "holiday", "weather", "other"}) {
-        std::int64_t n = 0;
-        for (const auto& [stored, count] : facts.cancellations)
-            if (stored == reason)
-                n += count;
-        t.cancellations.emplace_back(reason, n);
-        t.cancellations_total += n;
-    }
-
-    // Occupied km: measured where every completed ride of a trip has readings, otherwise
-    // the rides' great-circle distance × the detour factor, never more than those trips'
-    // km. Marked as an estimate whenever any trip needed it.
-    occ.estimated_trips = t.trips - occ.measured_trips;
-    double estimate_km = 0;
-    for (const RideLeg& leg : facts.unmeasured_legs)
-        estimate_km += haversine_m(leg.pickup, leg.dropoff) / 1000.0 *
-                       settings.matcher.detour_factor * double(leg.rides);
-    const WholeMeters unmeasured_meters = t.meters - measured_trip_meters;
-    occ.estimated_occupied_meters =
-        std::clamp<WholeMeters>(std::llround(estimate_km * 1000.0), 0, unmeasured_meters);
-    occ.occupied_meters = occ.measured_occupied_meters + occ.estimated_occupied_meters;
-    occ.empty_meters = t.meters - occ.occupied_meters;
-    occ.estimated = occ.estimated_trips > 0;
-
-    std::map<DriverId, const NamedDriver*> names;
-    for (const NamedDriver& d : facts.drivers)
-        names[d.id] = &d;
-    for (auto& [id, line] : drivers) {
-        if (auto it = names.find(id); it != names.end()) {
-            line.name = it->second->name;
-            line.group = it->second->group;
-        }
-        r.drivers.push_back(line);
-    }
-    std::sort(r.drivers.begin(), r.drivers.end(), [](const DriverLine& a, const DriverLine& b) {
-        return a.meters != b.meters ? a.meters > b.meters : a.driver_id < b.driver_id;
-    });
-
+    r.drivers = named_driver_lines(tally.drivers, facts.drivers);
     std::map<VehicleId, std::string> plates;
     for (const PlatedVehicle& v : facts.vehicles)
         plates[v.id] = v.plate;
-    for (auto& [id, line] : vehicles) {
-        line.plate = plates[id];
-        r.vehicles.push_back(line);
-    }
-    std::sort(r.vehicles.begin(), r.vehicles.end(), [](const VehicleLine& a, const VehicleLine& b) {
-        return a.plate != b.plate ? a.plate < b.plate : a.vehicle_id < b.vehicle_id;
-    });
-
-    for (auto& [n, day] : by_day)
+    r.vehicles = plated_vehicle_lines(tally.vehicles, plates);
+    for (auto& [n, day] : tally.by_day)
         r.days.push_back(day);
-
-    r.odometer = odometer_anomalies(facts, plates);
-    std::sort(r.odometer.begin(), r.odometer.end(),
-              [](const OdometerAnomaly& a, const OdometerAnomaly& b) {
-                  if (a.plate != b.plate)
-                      return a.plate < b.plate;
-                  if (a.started_at != b.started_at)
-                      return a.started_at < b.started_at;
-                  return a.trip < b.trip;
-              });
+    r.odometer = sorted_odometer_anomalies(facts, plates);
     return r;
 }
 

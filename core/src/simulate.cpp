@@ -147,6 +147,38 @@ struct SimDriver {
     std::optional<LocalDate> last_trip;
 };
 
+struct Leg {
+    Instant eta;
+    std::size_t trip;  // index into the day's trips
+    std::size_t stop;
+    bool operator<(const Leg& o) const {
+        return std::tie(eta, trip, stop) < std::tie(o.eta, o.trip, o.stop);
+    }
+};
+
+struct DayTrip {
+    SimDriver* driver;
+    ManifestRoute route;
+    TripId id = 0;
+    GeoPoint at;
+    Instant last{};
+};
+
+// The dashboard as a driver writes it down: to 100 m, never rounded up.
+double dashboard_reading(const DayTrip& t) {
+    return std::floor(t.driver->odometer * 10) / 10;
+}
+
+// The stops of all the day's trips in the order they are reached.
+std::vector<Leg> legs_in_time_order(const std::vector<DayTrip>& trips) {
+    std::vector<Leg> legs;
+    for (std::size_t t = 0; t < trips.size(); ++t)
+        for (std::size_t k = 0; k < trips[t].route.stops.size(); ++k)
+            legs.push_back({trips[t].route.stops[k].eta, t, k});
+    std::sort(legs.begin(), legs.end());
+    return legs;
+}
+
 class Replay {
   public:
     Replay(SimulationFacades f, const Actor& admin, const Scenario& s,
@@ -156,11 +188,31 @@ class Replay {
     YearTotals run(const std::function<void(const SimulationProgress&)>& progress);
 
   private:
+    // The day's requests: by id, and each patient's open ride home.
+    struct DayRequests {
+        std::map<RequestId, const RideRequest> by_id;
+        std::map<PatientId, RequestId> home_ride;
+    };
+
     void build_fleet();
+    void set_up_dispatch();
+    void create_centers();
+    void create_patients();
+    Patient draw_patient(int i, const Area& area, bool county);
+    std::size_t nearest_center(GeoPoint home) const;
+    void create_driver(int i);
+    Driver draw_driver(int i, int far, bool wheelchair);
+    Vehicle draw_vehicle(int i, bool wheelchair, DriverId driver);
     void plan_events();
     void cancel_before_plan(LocalDate d, const std::vector<RideRequest>& open);
     void cancel_on_the_day(LocalDate d);
     void drive(LocalDate d);
+    DayRequests day_requests(LocalDate d);
+    std::vector<DayTrip> start_trips(LocalDate d);
+    double drive_to(DayTrip& t, GeoPoint to);
+    void log_stop(DayTrip& t, const ManifestStop& stop, const DayRequests& day,
+                  std::set<RequestId>& skipped);
+    void finish_trip(DayTrip& t);
     std::vector<RideRequest> requests_of(LocalDate d);
     void cancel(RequestId id, CancelReason reason, const std::string& note);
     void tally();
@@ -182,7 +234,33 @@ class Replay {
     YearTotals totals_;
 };
 
+// Sessions of the `k`th patient of an area.
+DialysisSchedule dialysis_schedule(int k, bool county) {
+    DialysisSchedule sched;
+    sched.weekdays = k % 2 ? std::vector<unsigned>{2, 4, 6} : std::vector<unsigned>{1, 3, 5};
+    // Morning, midday and afternoon shifts in the city. From the counties late morning
+    // or early afternoon, so the drive there and back fits in a volunteer's day; two
+    // patients of a county on the same days come two hours apart.
+    static constexpr std::array<int, 3> shifts{7 * 60 + 30, 11 * 60 + 30, 16 * 60};
+    sched.appointment = Minutes{county ? (k / 2 % 2 ? 12 * 60 + 30 : 10 * 60 + 30)
+                                       : shifts[std::size_t(k / 2 % 3)]};
+    sched.duration_minutes = 240;
+    return sched;
+}
+
 void Replay::build_fleet() {
+    set_up_dispatch();
+    create_centers();
+    create_patients();
+    for (int i = 0; i < s_.drivers; ++i)
+        create_driver(i);
+    totals_.patients = int(patients_.size());
+    totals_.drivers = int(drivers_.size());
+    totals_.vehicles = int(drivers_.size());
+}
+
+// The scenario's speed in the settings, and the dispatcher's account.
+void Replay::set_up_dispatch() {
     SettingsPatch patch;
     patch.speed_kmh = s_.speed_kmh;
     matcher_ = f_.settings.update(admin_, patch).matcher;
@@ -190,7 +268,9 @@ void Replay::build_fleet() {
     User disp = f_.accounts.create(admin_, NewUser{creds_.dispatcher_username, creds_.password,
                                                    Role::dispatcher, std::nullopt});
     dispatcher_ = Actor{disp.id, disp.username, Role::dispatcher, std::nullopt};
+}
 
+void Replay::create_centers() {
     for (const Hospital& h : hospitals) {
         Place p;
         p.name = h.name;
@@ -199,9 +279,11 @@ void Replay::build_fleet() {
         p.kind = PlaceKind::dialysis_center;
         centers_.push_back(f_.fleet.create_place(dispatcher_, p));
     }
+}
 
-    // Patients: the city's districts, then the counties; each with the nearest center
-    // (county patients: the Central Hospital, the referral unit).
+// Patients: the city's districts, then the counties; each with the nearest center
+// (county patients: the Central Hospital, the referral unit).
+void Replay::create_patients() {
     std::vector<std::pair<const Area*, int>> homes;  // area, index within a county
     for (int i = 0; i < s_.city_patients; ++i)
         homes.push_back({&city_areas[std::size_t(i % 5)], i});
@@ -212,87 +294,92 @@ void Replay::build_fleet() {
         const bool county = i >= s_.city_patients;
         const Area& area = *homes[std::size_t(i)].first;
         const int k = homes[std::size_t(i)].second;
-        Patient p;
-        p.name = person_name(i + 100);
-        p.phone = "158" + digits(43210000 + std::uint64_t(i) * 7919 % 10000000, 8);
-        p.location = scatter(rng_, area);
-        p.address = std::string(area.name) + " " + std::to_string(1 + rng_.below(180)) + "号";
-        // Wheelchair users and ride-alone patients live in the city: the long county
-        // drives are the ones volunteers share the least flexibly, so keep them plain.
-        const bool wheelchair = rng_.chance(s_.wheelchair_share);
-        const bool alone = rng_.chance(s_.ride_alone_share);
-        p.mobility = wheelchair && !county ? Mobility::wheelchair : Mobility::ambulatory;
-        p.escort = rng_.chance(s_.escort_share);
-        p.ride_alone = alone && !county;
-        if (p.mobility == Mobility::wheelchair)
-            p.notes = "轮椅 wheelchair: needs the ramp";
-        if (p.ride_alone)
-            p.notes += std::string(p.notes.empty() ? "" : "; ") + "rides alone (infection control)";
-        std::size_t nearest = 0;
-        for (std::size_t c = 1; c < centers_.size(); ++c)
-            if (haversine_m(p.location, centers_[c].location) <
-                haversine_m(p.location, centers_[nearest].location))
-                nearest = c;
-        p.center_id = centers_[county ? 0 : nearest].id;
-        DialysisSchedule sched;
-        sched.weekdays = k % 2 ? std::vector<unsigned>{2, 4, 6} : std::vector<unsigned>{1, 3, 5};
-        // Morning, midday and afternoon shifts in the city. From the counties late morning
-        // or early afternoon, so the drive there and back fits in a volunteer's day; two
-        // patients of a county on the same days come two hours apart.
-        static constexpr std::array<int, 3> shifts{7 * 60 + 30, 11 * 60 + 30, 16 * 60};
-        sched.appointment = Minutes{county ? (k / 2 % 2 ? 12 * 60 + 30 : 10 * 60 + 30)
-                                           : shifts[std::size_t(k / 2 % 3)]};
-        sched.duration_minutes = 240;
-        p.schedule = sched;
+        Patient p = draw_patient(i, area, county);
+        p.center_id = centers_[county ? 0 : nearest_center(p.location)].id;
+        p.schedule = dialysis_schedule(k, county);
         patients_.push_back(f_.fleet.create_patient(dispatcher_, p));
     }
+}
 
-    for (int i = 0; i < s_.drivers; ++i) {
-        // The last two live in Huadian and Panshi when the scenario has them, and drive
-        // ramped minivans: they are all their county's patients have.
-        const int far = s_.far_county_drivers ? i - (s_.drivers - 2) : -1;
-        const bool wheelchair = i < s_.wheelchair_drivers || far >= 0;
-        Driver d;
-        d.name = person_name(i);
-        d.phone = "139" + digits(4320000 + std::uint64_t(i) * 104729 % 10000000, 8);
-        d.group = groups[std::size_t(i % 4)];
-        d.home = far >= 0 ? scatter(rng_, counties[std::size_t(3 + far)])
-                          : scatter(rng_, city_areas[std::size_t(i % 5)]);
-        d.wheelchair_trained = wheelchair;
-        // Three days a week, Mon/Wed/Fri or Tue/Thu/Sat like the sessions; every fourth
-        // volunteer also gives Sundays (holidays move sessions there).
-        std::vector<unsigned> week =
-            i % 2 ? std::vector<unsigned>{2, 4, 6} : std::vector<unsigned>{1, 3, 5};
-        if (i % 4 == 0)
-            week.push_back(7);
-        if (far >= 0)
-            week = {1, 2, 3, 4, 5, 6};
-        for (unsigned wd : week)
-            d.shifts.push_back({wd, Minutes{6 * 60}, Minutes{21 * 60}});
-        SimDriver sd;
-        sd.driver = f_.fleet.create_driver(dispatcher_, d);
+// The `i`th patient's person, home and needs, drawn in a fixed order from the seed.
+Patient Replay::draw_patient(int i, const Area& area, bool county) {
+    Patient p;
+    p.name = person_name(i + 100);
+    p.phone = "158" + digits(43210000 + std::uint64_t(i) * 7919 % 10000000, 8);
+    p.location = scatter(rng_, area);
+    p.address = std::string(area.name) + " " + std::to_string(1 + rng_.below(180)) + "号";
+    // Wheelchair users and ride-alone patients live in the city: the long county
+    // drives are the ones volunteers share the least flexibly, so keep them plain.
+    const bool wheelchair = rng_.chance(s_.wheelchair_share);
+    const bool alone = rng_.chance(s_.ride_alone_share);
+    p.mobility = wheelchair && !county ? Mobility::wheelchair : Mobility::ambulatory;
+    p.escort = rng_.chance(s_.escort_share);
+    p.ride_alone = alone && !county;
+    if (p.mobility == Mobility::wheelchair)
+        p.notes = "轮椅 wheelchair: needs the ramp";
+    if (p.ride_alone)
+        p.notes += std::string(p.notes.empty() ? "" : "; ") + "rides alone (infection control)";
+    return p;
+}
 
-        Vehicle v;
-        v.plate =
-            std::string("吉B·") + char('A' + i % 26) + digits(std::uint64_t(1000 + i * 37), 4);
-        v.description = wheelchair ? "Minivan with a wheelchair ramp" : "Own car, sedan";
-        v.seats = wheelchair ? 3 : 4;
-        v.wheelchair_spaces = wheelchair ? 1 : 0;
-        v.driver_id = sd.driver.id;
-        v.odometer_km = std::floor(rng_.uniform(15000, 120000));
-        sd.vehicle = f_.fleet.create_vehicle(dispatcher_, v);
-        sd.odometer = sd.vehicle.odometer_km;
+std::size_t Replay::nearest_center(GeoPoint home) const {
+    std::size_t nearest = 0;
+    for (std::size_t c = 1; c < centers_.size(); ++c)
+        if (haversine_m(home, centers_[c].location) < haversine_m(home, centers_[nearest].location))
+            nearest = c;
+    return nearest;
+}
 
-        std::string username = i == 0 ? creds_.driver_username
-                                      : creds_.driver_username + digits(std::uint64_t(i + 1), 2);
-        User u = f_.accounts.create(admin_,
-                                    NewUser{username, creds_.password, Role::driver, sd.driver.id});
-        sd.actor = Actor{u.id, u.username, Role::driver, sd.driver.id};
-        drivers_.emplace(sd.driver.id, sd);
-    }
-    totals_.patients = int(patients_.size());
-    totals_.drivers = int(drivers_.size());
-    totals_.vehicles = int(drivers_.size());
+// The `i`th volunteer: the driver, their car and their account.
+void Replay::create_driver(int i) {
+    // The last two live in Huadian and Panshi when the scenario has them, and drive
+    // ramped minivans: they are all their county's patients have.
+    const int far = s_.far_county_drivers ? i - (s_.drivers - 2) : -1;
+    const bool wheelchair = i < s_.wheelchair_drivers || far >= 0;
+    SimDriver sd;
+    sd.driver = f_.fleet.create_driver(dispatcher_, draw_driver(i, far, wheelchair));
+    sd.vehicle = f_.fleet.create_vehicle(dispatcher_, draw_vehicle(i, wheelchair, sd.driver.id));
+    sd.odometer = sd.vehicle.odometer_km;
+
+    std::string username =
+        i == 0 ? creds_.driver_username : creds_.driver_username + digits(std::uint64_t(i + 1), 2);
+    User u =
+        f_.accounts.create(admin_, NewUser{username, creds_.password, Role::driver, sd.driver.id});
+    sd.actor = Actor{u.id, u.username, Role::driver, sd.driver.id};
+    drivers_.emplace(sd.driver.id, sd);
+}
+
+// `far`: the index of the far county the driver lives in, or negative in the city.
+Driver Replay::draw_driver(int i, int far, bool wheelchair) {
+    Driver d;
+    d.name = person_name(i);
+    d.phone = "139" + digits(4320000 + std::uint64_t(i) * 104729 % 10000000, 8);
+    d.group = groups[std::size_t(i % 4)];
+    d.home = far >= 0 ? scatter(rng_, counties[std::size_t(3 + far)])
+                      : scatter(rng_, city_areas[std::size_t(i % 5)]);
+    d.wheelchair_trained = wheelchair;
+    // Three days a week, Mon/Wed/Fri or Tue/Thu/Sat like the sessions; every fourth
+    // volunteer also gives Sundays (holidays move sessions there).
+    std::vector<unsigned> week =
+        i % 2 ? std::vector<unsigned>{2, 4, 6} : std::vector<unsigned>{1, 3, 5};
+    if (i % 4 == 0)
+        week.push_back(7);
+    if (far >= 0)
+        week = {1, 2, 3, 4, 5, 6};
+    for (unsigned wd : week)
+        d.shifts.push_back({wd, Minutes{6 * 60}, Minutes{21 * 60}});
+    return d;
+}
+
+Vehicle Replay::draw_vehicle(int i, bool wheelchair, DriverId driver) {
+    Vehicle v;
+    v.plate = std::string("吉B·") + char('A' + i % 26) + digits(std::uint64_t(1000 + i * 37), 4);
+    v.description = wheelchair ? "Minivan with a wheelchair ramp" : "Own car, sedan";
+    v.seats = wheelchair ? 3 : 4;
+    v.wheelchair_spaces = wheelchair ? 1 : 0;
+    v.driver_id = driver;
+    v.odometer_km = std::floor(rng_.uniform(15000, 120000));
+    return v;
 }
 
 // The year's irregular events, drawn once up front: drivers' absences (notified a week
@@ -373,37 +460,38 @@ void Replay::cancel_on_the_day(LocalDate d) {
                 cancel(id, CancelReason::late_cancel, "the patient called this morning");
 }
 
-struct Leg {
-    Instant eta;
-    std::size_t trip;  // index into the day's trips
-    std::size_t stop;
-    bool operator<(const Leg& o) const {
-        return std::tie(eta, trip, stop) < std::tie(o.eta, o.trip, o.stop);
-    }
-};
-
-struct DayTrip {
-    SimDriver* driver;
-    ManifestRoute route;
-    TripId id = 0;
-    GeoPoint at;
-    Instant last{};
-};
-
 // Each driver reads their manifest, starts the route's trip at home with the dashboard
 // reading, logs every stop at about its ETA with the odometer, and finishes at home.
 // Stops of all routes are logged in time order, so a no-show cancels the ride home
 // before anyone gets there.
 void Replay::drive(LocalDate d) {
-    std::vector<DayTrip> trips;
-    std::map<PatientId, RequestId> home_ride;  // the day's open ride home per patient
-    std::map<RequestId, const RideRequest> requests;
-    for (const RideRequest& r : requests_of(d)) {
-        requests.emplace(r.id, r);
-        if (r.direction == Direction::home && r.open())
-            home_ride[r.patient_id] = r.id;
+    DayRequests day = day_requests(d);
+    std::vector<DayTrip> trips = start_trips(d);
+    std::set<RequestId> skipped;  // cancelled on the way, or not aboard after a no-show
+    for (const Leg& leg : legs_in_time_order(trips)) {
+        DayTrip& t = trips[leg.trip];
+        const ManifestStop& stop = t.route.stops[leg.stop];
+        if (skipped.count(stop.request_id))
+            continue;
+        log_stop(t, stop, day, skipped);
     }
+    for (DayTrip& t : trips)
+        finish_trip(t);
+}
 
+Replay::DayRequests Replay::day_requests(LocalDate d) {
+    DayRequests day;
+    for (const RideRequest& r : requests_of(d)) {
+        day.by_id.emplace(r.id, r);
+        if (r.direction == Direction::home && r.open())
+            day.home_ride[r.patient_id] = r.id;
+    }
+    return day;
+}
+
+// Every driver with a planned route that day opens its trip at home.
+std::vector<DayTrip> Replay::start_trips(LocalDate d) {
+    std::vector<DayTrip> trips;
     std::set<DriverId> on_route;
     for (const Route& r : f_.dispatch.routes(dispatcher_, d))
         if (r.status == RouteStatus::planned && !r.stops.empty())
@@ -431,73 +519,66 @@ void Replay::drive(LocalDate d) {
             trips.push_back(std::move(dt));
         }
     }
+    return trips;
+}
 
-    std::vector<Leg> legs;
-    for (std::size_t t = 0; t < trips.size(); ++t)
-        for (std::size_t k = 0; k < trips[t].route.stops.size(); ++k)
-            legs.push_back({trips[t].route.stops[k].eta, t, k});
-    std::sort(legs.begin(), legs.end());
+// Drives `t` to `to`, moving its dashboard by the detoured and noisy distance (km).
+double Replay::drive_to(DayTrip& t, GeoPoint to) {
+    double factor = std::max(0.9, 1 + s_.odometer_noise * rng_.normal());
+    double km = haversine_m(t.at, to) / 1000 * matcher_.detour_factor * factor;
+    t.driver->odometer += km;
+    t.at = to;
+    return km;
+}
 
-    const double detour = matcher_.detour_factor;
-    auto drive_to = [&](DayTrip& t, GeoPoint to) {
-        double factor = std::max(0.9, 1 + s_.odometer_noise * rng_.normal());
-        double km = haversine_m(t.at, to) / 1000 * detour * factor;
-        t.driver->odometer += km;
-        t.at = to;
-        return km;
-    };
-    auto reading = [](const DayTrip& t) { return std::floor(t.driver->odometer * 10) / 10; };
-
-    std::set<RequestId> skipped;  // cancelled on the way, or not aboard after a no-show
-    for (const Leg& leg : legs) {
-        DayTrip& t = trips[leg.trip];
-        const ManifestStop& stop = t.route.stops[leg.stop];
-        if (skipped.count(stop.request_id))
-            continue;
-        double km = drive_to(t, stop.location);
-        Instant at = std::max(stop.eta + minutes{rng_.below(9) - 3},
-                              t.last + seconds{std::int64_t(km / matcher_.speed_kmh * 3600)});
-        t.last = at;
-        TripEvent ev;
-        ev.request_id = stop.request_id;
-        ev.at = at;
-        ev.odometer = reading(t);
-        if (stop.kind == StopKind::pickup) {
-            const RideRequest& request = requests.at(stop.request_id);
-            auto home = home_ride.find(request.patient_id);
-            const bool to_center = request.direction == Direction::to_center;
-            if (rng_.chance(to_center ? s_.no_show_to_center : s_.no_show_home)) {
-                ev.type = TripEventType::no_show;
-                f_.ledger.add_event(t.driver->actor, t.id, ev);
-                skipped.insert(stop.request_id);
-                ++totals_.no_shows;
-                // Not at dialysis, so no ride home: the dispatcher calls it off.
-                if (to_center && home != home_ride.end()) {
-                    cancel(home->second, CancelReason::patient,
-                           "no-show at the morning pickup: no ride home needed");
-                    skipped.insert(home->second);
-                }
-                continue;
+// Drives to a stop and logs it: a drop-off, a pickup, or a no-show that calls off the
+// patient's ride home.
+void Replay::log_stop(DayTrip& t, const ManifestStop& stop, const DayRequests& day,
+                      std::set<RequestId>& skipped) {
+    double km = drive_to(t, stop.location);
+    Instant at = std::max(stop.eta + minutes{rng_.below(9) - 3},
+                          t.last + seconds{std::int64_t(km / matcher_.speed_kmh * 3600)});
+    t.last = at;
+    TripEvent ev;
+    ev.request_id = stop.request_id;
+    ev.at = at;
+    ev.odometer = dashboard_reading(t);
+    if (stop.kind == StopKind::pickup) {
+        const RideRequest& request = day.by_id.at(stop.request_id);
+        auto home = day.home_ride.find(request.patient_id);
+        const bool to_center = request.direction == Direction::to_center;
+        if (rng_.chance(to_center ? s_.no_show_to_center : s_.no_show_home)) {
+            ev.type = TripEventType::no_show;
+            f_.ledger.add_event(t.driver->actor, t.id, ev);
+            skipped.insert(stop.request_id);
+            ++totals_.no_shows;
+            // Not at dialysis, so no ride home: the dispatcher calls it off.
+            if (to_center && home != day.home_ride.end()) {
+                cancel(home->second, CancelReason::patient,
+                       "no-show at the morning pickup: no ride home needed");
+                skipped.insert(home->second);
             }
-            ev.type = TripEventType::pickup;
-        } else {
-            ev.type = TripEventType::dropoff;
-            ++totals_.rides_completed;
+            return;
         }
-        f_.ledger.add_event(t.driver->actor, t.id, ev);
+        ev.type = TripEventType::pickup;
+    } else {
+        ev.type = TripEventType::dropoff;
+        ++totals_.rides_completed;
     }
+    f_.ledger.add_event(t.driver->actor, t.id, ev);
+}
 
-    for (DayTrip& t : trips) {
-        double km = drive_to(t, t.driver->driver.home);
-        TripFinish fin;
-        Instant back = t.last + seconds{std::int64_t(km / matcher_.speed_kmh * 3600) + 60};
-        fin.ended_at = std::max(back, t.route.ends_at.value_or(back) + minutes{rng_.below(6)});
-        fin.odometer_end = reading(t);
-        Trip done = f_.ledger.finish(t.driver->actor, t.id, fin);
-        ++totals_.trips;
-        totals_.km += done.km().value_or(0);
-        totals_.volunteer_hours += double((*done.ended_at - done.started_at).count()) / 3600.0;
-    }
+// Home again: the trip ends with the dashboard reading, and counts in the year's totals.
+void Replay::finish_trip(DayTrip& t) {
+    double km = drive_to(t, t.driver->driver.home);
+    TripFinish fin;
+    Instant back = t.last + seconds{std::int64_t(km / matcher_.speed_kmh * 3600) + 60};
+    fin.ended_at = std::max(back, t.route.ends_at.value_or(back) + minutes{rng_.below(6)});
+    fin.odometer_end = dashboard_reading(t);
+    Trip done = f_.ledger.finish(t.driver->actor, t.id, fin);
+    ++totals_.trips;
+    totals_.km += done.km().value_or(0);
+    totals_.volunteer_hours += double((*done.ended_at - done.started_at).count()) / 3600.0;
 }
 
 // The year's request outcomes as the database has them.

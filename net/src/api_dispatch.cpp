@@ -249,11 +249,46 @@ RequestPatch read_request_patch(Fields& f) {
     return p;
 }
 
-}  // namespace
+// The query of GET /requests; every bad parameter is named before answering.
+RequestFilter read_request_filter(const Request& q) {
+    RequestFilter filter;
+    FieldErrors errs;
+    if (auto d = q.query_param("date")) {
+        filter.date = parse_date(*d);
+        if (!filter.date)
+            errs.add("date", "must be a date YYYY-MM-DD");
+    }
+    if (auto st = q.query_param("status")) {
+        filter.status = request_status_from(*st);
+        if (!filter.status)
+            errs.add("status", "is not a request status");
+    }
+    errs.throw_if_any();
+    filter.patient_id = query_id(q, "patient_id");
+    return filter;
+}
 
-void register_dispatch_routes(Router& r, Services& s) {
+struct CancelInput {
+    CancelReason reason = CancelReason::other;
+    std::string note;
+};
+
+CancelInput read_cancel(Fields& f) {
+    CancelInput in;
+    if (auto t = f.text("reason", Need::required, 20)) {
+        auto cr = cancel_reason_from(*t);
+        if (!cr)
+            f.errors().add("reason", "must be patient, late_cancel, holiday, weather or other");
+        else
+            in.reason = *cr;
+    }
+    in.note = f.text("note", Need::optional, any_text).value_or("");
+    return in;
+}
+
+// POST /schedule/generate.
+void register_schedule_routes(Router& r, Services& s) {
     Dispatch& dispatch = s.dispatch;
-
     r.add("POST", "/api/v1/schedule/generate", idempotent(s, [&](Request& q) {
               Actor a = authenticate(s, q);
               require_dispatcher(a);
@@ -266,7 +301,11 @@ void register_dispatch_routes(Router& r, Services& s) {
               o["to"] = format_date(*to);
               return json_response(200, o);
           }));
+}
 
+// PUT and GET /holidays/{date}.
+void register_holiday_routes(Router& r, Services& s) {
+    Dispatch& dispatch = s.dispatch;
     r.add("PUT", "/api/v1/holidays/{date}", [&](Request& q) {
         Actor a = authenticate(s, q);
         require_dispatcher(a);
@@ -297,24 +336,15 @@ void register_dispatch_routes(Router& r, Services& s) {
                                                {"move_to", date_json(h->move_to)},
                                                {"closed", !h->move_to}});
     });
+}
 
+// /requests and /requests/{id}: list, create, read, change, cancel, ready, assign.
+void register_request_routes(Router& r, Services& s) {
+    Dispatch& dispatch = s.dispatch;
     r.add("GET", "/api/v1/requests", [&](Request& q) {
         Actor a = authenticate(s, q);
         require_dispatcher(a);
-        RequestFilter filter;
-        FieldErrors errs;
-        if (auto d = q.query_param("date")) {
-            filter.date = parse_date(*d);
-            if (!filter.date)
-                errs.add("date", "must be a date YYYY-MM-DD");
-        }
-        if (auto st = q.query_param("status")) {
-            filter.status = request_status_from(*st);
-            if (!filter.status)
-                errs.add("status", "is not a request status");
-        }
-        errs.throw_if_any();
-        filter.patient_id = query_id(q, "patient_id");
+        RequestFilter filter = read_request_filter(q);
         return json_response(
             200, page_json(dispatch.list_requests(a, filter, page_of(q)), request_json));
     });
@@ -342,21 +372,9 @@ void register_dispatch_routes(Router& r, Services& s) {
               Actor a = authenticate(s, q);
               require_dispatcher(a);
               RequestId id = path_id(q);
-              CancelReason reason = CancelReason::other;
-              std::string note;
-              read_body(q, [&](Fields& f) {
-                  if (auto t = f.text("reason", Need::required, 20)) {
-                      auto cr = cancel_reason_from(*t);
-                      if (!cr)
-                          f.errors().add("reason",
-                                         "must be patient, late_cancel, holiday, weather or other");
-                      else
-                          reason = *cr;
-                  }
-                  note = f.text("note", Need::optional, any_text).value_or("");
-                  return 0;
-              });
-              return json_response(200, request_json(dispatch.cancel_request(a, id, reason, note)));
+              CancelInput in = read_body(q, read_cancel);
+              return json_response(
+                  200, request_json(dispatch.cancel_request(a, id, in.reason, in.note)));
           }));
     r.add("POST", "/api/v1/requests/{id}/ready", idempotent(s, [&](Request& q) {
               Actor a = authenticate(s, q);
@@ -374,7 +392,11 @@ void register_dispatch_routes(Router& r, Services& s) {
                   q, [](Fields& f) { return f.id("vehicle_id", Need::optional); });
               return json_response(200, assignment_json(dispatch.assign(a, id, vehicle)));
           }));
+}
 
+// /days/{date}: plan a day, read its routes.
+void register_day_routes(Router& r, Services& s) {
+    Dispatch& dispatch = s.dispatch;
     // The search runs before the write job, so the writer never waits for it.
     r.add("POST", "/api/v1/days/{date}/plan", idempotent(s, [&](Request& q) -> WriteStep {
               Actor a = authenticate(s, q);
@@ -401,7 +423,11 @@ void register_dispatch_routes(Router& r, Services& s) {
         return json_response(200, json::object{{"date", format_date(date)},
                                                {"routes", routes_json(dispatch.routes(a, date))}});
     });
+}
 
+// /drivers/{id}/manifest: what a driver needs for a day.
+void register_manifest_routes(Router& r, Services& s) {
+    Dispatch& dispatch = s.dispatch;
     r.add("GET", "/api/v1/drivers/{id}/manifest", [&](Request& q) {
         Actor a = authenticate(s, q);
         DriverId id = path_id(q);
@@ -414,6 +440,16 @@ void register_dispatch_routes(Router& r, Services& s) {
         }
         return json_response(200, manifest_json(dispatch.manifest(a, id, date)));
     });
+}
+
+}  // namespace
+
+void register_dispatch_routes(Router& r, Services& s) {
+    register_schedule_routes(r, s);
+    register_holiday_routes(r, s);
+    register_request_routes(r, s);
+    register_day_routes(r, s);
+    register_manifest_routes(r, s);
 }
 
 }  // namespace lifeline::net

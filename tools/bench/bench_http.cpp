@@ -21,6 +21,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -206,12 +207,17 @@ void usage() {
         "  --workers N      the server's handler threads (default: the server's own)\n");
 }
 
-}  // namespace
-
-int run_http(int argc, char** argv) {
-    int connections = 64, io_threads = 2, workers = 0;
+struct HttpOptions {
+    int connections = 64;
+    int io_threads = 2;
+    int workers = 0;  // 0: the server's own default
     double seconds = 5;
-    std::string server = (std::filesystem::path(argv[-1]).parent_path() / "lifeline").string();
+    std::string server;
+};
+
+// Reads the options into `o`; returns an exit status when there is nothing to run.
+std::optional<int> parse_http_options(int argc, char** argv, HttpOptions& o) {
+    o.server = (std::filesystem::path(argv[-1]).parent_path() / "lifeline").string();
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         auto value = [&]() -> std::string {
@@ -223,26 +229,26 @@ int run_http(int argc, char** argv) {
             usage();
             return 0;
         } else if (a == "--connections") {
-            connections = std::stoi(value());
+            o.connections = std::stoi(value());
         } else if (a == "--seconds") {
-            seconds = std::stod(value());
+            o.seconds = std::stod(value());
         } else if (a == "--server") {
-            server = value();
+            o.server = value();
         } else if (a == "--threads") {
-            io_threads = std::stoi(value());
+            o.io_threads = std::stoi(value());
         } else if (a == "--workers") {
-            workers = std::stoi(value());
+            o.workers = std::stoi(value());
         } else {
             std::fprintf(stderr, "lifeline-bench http: unknown option %s\n", a.c_str());
             return 2;
         }
     }
+    return std::nullopt;
+}
 
-    auto dir =
-        std::filesystem::temp_directory_path() / ("lifeline-bench-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(dir);
-    const std::string db = (dir / "bench.db").string();
-
+// Forks `lifeline serve` on `db` and a free loopback port; its stdout comes back on
+// `*stdout_fd`.
+pid_t start_server(const HttpOptions& o, const std::string& db, int* stdout_fd) {
     int out[2];
     if (::pipe(out) != 0)
         throw std::runtime_error("pipe failed");
@@ -252,101 +258,157 @@ int run_http(int argc, char** argv) {
         int null = ::open("/dev/null", O_WRONLY);
         ::dup2(null, 2);  // the access log would cost the server more than the work
         ::setenv("LIFELINE_ADMIN_PASSWORD", "bench-password", 1);
-        std::string threads = std::to_string(io_threads);
-        std::string worker_count = std::to_string(workers);
-        if (workers > 0)
-            ::execl(server.c_str(), server.c_str(), "serve", "--db", db.c_str(), "--listen",
+        std::string threads = std::to_string(o.io_threads);
+        std::string worker_count = std::to_string(o.workers);
+        if (o.workers > 0)
+            ::execl(o.server.c_str(), o.server.c_str(), "serve", "--db", db.c_str(), "--listen",
                     "127.0.0.1:0", "--threads", threads.c_str(), "--workers", worker_count.c_str(),
                     static_cast<char*>(nullptr));
         else
-            ::execl(server.c_str(), server.c_str(), "serve", "--db", db.c_str(), "--listen",
+            ::execl(o.server.c_str(), o.server.c_str(), "serve", "--db", db.c_str(), "--listen",
                     "127.0.0.1:0", "--threads", threads.c_str(), static_cast<char*>(nullptr));
         _exit(127);
     }
     ::close(out[1]);
+    *stdout_fd = out[0];
+    return pid;
+}
+
+// The port from the server's "listening on" line; 0 when it exits before printing it.
+unsigned short read_listening_port(int fd) {
     std::string printed;
     unsigned short port = 0;
     while (port == 0) {
         char buf[512];
-        ssize_t n = ::read(out[0], buf, sizeof buf);
-        if (n <= 0) {
-            std::fprintf(stderr, "lifeline-bench http: the server did not start (%s)\n",
-                         server.c_str());
-            return 1;
-        }
+        ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n <= 0)
+            return 0;
         printed.append(buf, std::size_t(n));
         auto at = printed.find("listening on http://127.0.0.1:");
         if (at != std::string::npos && printed.find('\n', at) != std::string::npos)
             port = static_cast<unsigned short>(std::atoi(printed.c_str() + at + 30));
     }
+    return port;
+}
 
-    int rc = 0;
+// What the phases use: the admin's token, a driver, a patient and one vehicle per
+// connection, so each connection's odometer only grows.
+struct HttpFixture {
+    std::string token;
+    std::int64_t driver = 0;
+    std::int64_t patient = 0;
+    std::vector<std::int64_t> vehicles;
+};
+
+HttpFixture set_up_fixture(Connection& setup, int connections) {
+    HttpFixture f;
+    auto [st, login] = setup.request("POST", "/api/v1/auth/login", "",
+                                     R"({"username":"admin","password":"bench-password"})");
+    if (st != 200)
+        throw std::runtime_error("login failed: " + login);
+    f.token = json_text(login, "token");
+    f.driver = json_int(setup
+                            .request("POST", "/api/v1/drivers", f.token,
+                                     R"({"name":"王建国","home":{"lat":43.83,"lon":126.54}})")
+                            .second,
+                        "id");
+    f.patient = json_int(setup
+                             .request("POST", "/api/v1/patients", f.token,
+                                      R"({"name":"孙秀英","lat":43.84,"lon":126.52})")
+                             .second,
+                         "id");
+    for (int w = 0; w < connections; ++w)
+        f.vehicles.push_back(json_int(
+            setup
+                .request("POST", "/api/v1/vehicles", f.token,
+                         R"({"plate":"吉B·)" + std::to_string(10000 + w) + R"(","seats":4})")
+                .second,
+            "id"));
+    return f;
+}
+
+Phase measure_reads(pid_t pid, unsigned short port, const HttpOptions& o, const HttpFixture& f) {
+    return run_phase(pid, port, o.connections, o.seconds, [&](Connection& c, int w, long) {
+        return c.request("GET", "/api/v1/vehicles/" + std::to_string(f.vehicles[std::size_t(w)]),
+                         f.token)
+                   .first == 200;
+    });
+}
+
+Phase measure_writes(pid_t pid, unsigned short port, const HttpOptions& o, const HttpFixture& f) {
+    return run_phase(pid, port, o.connections, o.seconds, [&](Connection& c, int w, long n) {
+        long km = n * 40;
+        char body[768];
+        std::snprintf(
+            body, sizeof body,
+            R"({"vehicle_id":%lld,"driver_id":%lld,)"
+            R"("started_at":"2022-03-14T06:30:00+08:00","ended_at":"2022-03-14T08:10:00+08:00",)"
+            R"("odometer_start":%ld,"odometer_end":%ld,"rides":[{"patient_id":%lld,)"
+            R"("picked_up_at":"2022-03-14T06:50:00+08:00","dropped_off_at":"2022-03-14T07:20:00+08:00"}]})",
+            static_cast<long long>(f.vehicles[std::size_t(w)]), static_cast<long long>(f.driver),
+            km, km + 40, static_cast<long long>(f.patient));
+        return c.request("POST", "/api/v1/trips", f.token, body).first == 201;
+    });
+}
+
+// Writes per group commit, from the server's /metrics.
+double mean_commit_batch(Connection& c) {
+    auto metrics = c.request("GET", "/metrics", "").second;
+    auto batch_sum = metrics.find("lifeline_db_commit_batch_size_sum ");
+    auto batch_count = metrics.find("lifeline_db_commit_batch_size_count ");
+    double mean_batch = 0;
+    if (batch_sum != std::string::npos && batch_count != std::string::npos)
+        mean_batch = std::atof(metrics.c_str() + batch_sum + 34) /
+                     std::max(1.0, std::atof(metrics.c_str() + batch_count + 36));
+    return mean_batch;
+}
+
+void print_http_results(int connections, const Phase& read, const Phase& write, double mean_batch) {
+    std::printf("phase,connections,requests,errors,per_second,p50_ms,p99_ms,server_cpu_us\n");
+    for (const auto& [name, p] : {std::pair{"read", read}, std::pair{"write", write}})
+        std::printf("%s,%d,%ld,%ld,%.0f,%.2f,%.2f,%.0f\n", name, connections, p.requests, p.errors,
+                    p.per_second, p.p50_ms, p.p99_ms, p.server_cpu_us);
+    std::printf("write/read ratio: %.2f  (mean commit batch: %.1f writes)\n",
+                write.per_second / std::max(1.0, read.per_second), mean_batch);
+}
+
+// The read phase, then the write phase, against the running server; the exit status.
+int measure(pid_t pid, unsigned short port, const HttpOptions& o) {
     try {
         Connection setup(port);
-        auto [st, login] = setup.request("POST", "/api/v1/auth/login", "",
-                                         R"({"username":"admin","password":"bench-password"})");
-        if (st != 200)
-            throw std::runtime_error("login failed: " + login);
-        const std::string token = json_text(login, "token");
-        auto driver =
-            json_int(setup
-                         .request("POST", "/api/v1/drivers", token,
-                                  R"({"name":"王建国","home":{"lat":43.83,"lon":126.54}})")
-                         .second,
-                     "id");
-        auto patient = json_int(setup
-                                    .request("POST", "/api/v1/patients", token,
-                                             R"({"name":"孙秀英","lat":43.84,"lon":126.52})")
-                                    .second,
-                                "id");
-        // One vehicle per connection, so each connection's odometer only grows.
-        std::vector<std::int64_t> vehicles;
-        for (int w = 0; w < connections; ++w)
-            vehicles.push_back(json_int(
-                setup
-                    .request("POST", "/api/v1/vehicles", token,
-                             R"({"plate":"吉B·)" + std::to_string(10000 + w) + R"(","seats":4})")
-                    .second,
-                "id"));
-
-        Phase read = run_phase(pid, port, connections, seconds, [&](Connection& c, int w, long) {
-            return c.request("GET", "/api/v1/vehicles/" + std::to_string(vehicles[std::size_t(w)]),
-                             token)
-                       .first == 200;
-        });
-        Phase write = run_phase(pid, port, connections, seconds, [&](Connection& c, int w, long n) {
-            long km = n * 40;
-            char body[768];
-            std::snprintf(
-                body, sizeof body,
-                R"({"vehicle_id":%lld,"driver_id":%lld,)"
-                R"("started_at":"2022-03-14T06:30:00+08:00","ended_at":"2022-03-14T08:10:00+08:00",)"
-                R"("odometer_start":%ld,"odometer_end":%ld,"rides":[{"patient_id":%lld,)"
-                R"("picked_up_at":"2022-03-14T06:50:00+08:00","dropped_off_at":"2022-03-14T07:20:00+08:00"}]})",
-                static_cast<long long>(vehicles[std::size_t(w)]), static_cast<long long>(driver),
-                km, km + 40, static_cast<long long>(patient));
-            return c.request("POST", "/api/v1/trips", token, body).first == 201;
-        });
-        auto metrics = setup.request("GET", "/metrics", "").second;
-        auto batch_sum = metrics.find("lifeline_db_commit_batch_size_sum ");
-        auto batch_count = metrics.find("lifeline_db_commit_batch_size_count ");
-        double mean_batch = 0;
-        if (batch_sum != std::string::npos && batch_count != std::string::npos)
-            mean_batch = std::atof(metrics.c_str() + batch_sum + 34) /
-                         std::max(1.0, std::atof(metrics.c_str() + batch_count + 36));
-
-        std::printf("phase,connections,requests,errors,per_second,p50_ms,p99_ms,server_cpu_us\n");
-        for (const auto& [name, p] : {std::pair{"read", read}, std::pair{"write", write}})
-            std::printf("%s,%d,%ld,%ld,%.0f,%.2f,%.2f,%.0f\n", name, connections, p.requests,
-                        p.errors, p.per_second, p.p50_ms, p.p99_ms, p.server_cpu_us);
-        std::printf("write/read ratio: %.2f  (mean commit batch: %.1f writes)\n",
-                    write.per_second / std::max(1.0, read.per_second), mean_batch);
-        if (read.errors || write.errors)
-            rc = 1;
+        const HttpFixture f = set_up_fixture(setup, o.connections);
+        Phase read = measure_reads(pid, port, o, f);
+        Phase write = measure_writes(pid, port, o, f);
+        print_http_results(o.connections, read, write, mean_commit_batch(setup));
+        return read.errors || write.errors ? 1 : 0;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "lifeline-bench http: %s\n", e.what());
-        rc = 1;
+        return 1;
     }
+}
+
+}  // namespace
+
+int run_http(int argc, char** argv) {
+    HttpOptions o;
+    if (auto exit_status = parse_http_options(argc, argv, o))
+        return *exit_status;
+
+    auto dir =
+        std::filesystem::temp_directory_path() / ("lifeline-bench-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const std::string db = (dir / "bench.db").string();
+
+    int server_stdout = -1;
+    pid_t pid = start_server(o, db, &server_stdout);
+    unsigned short port = read_listening_port(server_stdout);
+    if (port == 0) {
+        std::fprintf(stderr, "lifeline-bench http: the server did not start (%s)\n",
+                     o.server.c_str());
+        return 1;
+    }
+
+    int rc = measure(pid, port, o);
     ::kill(pid, SIGTERM);
     int status = 0;
     ::waitpid(pid, &status, 0);

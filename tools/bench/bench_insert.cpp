@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -82,11 +83,13 @@ const char* insert_help =
     "insertion, then times N more real-time insertions and prints p50/p99/max in ms,\n"
     "wall clock and thread CPU time (the latter immune to other processes).\n";
 
-}  // namespace
-
-int run_insert(int argc, char** argv) {
+struct InsertOptions {
     long vehicles = 100, requests = 1000;
     std::uint64_t seed = 1;
+};
+
+// Reads the options into `o`; returns an exit status when there is nothing to run.
+std::optional<int> parse_insert_options(int argc, char** argv, InsertOptions& o) {
     for (int k = 1; k < argc; ++k) {
         const std::string a = argv[k];
         if (a == "--help" || a == "-h") {
@@ -99,88 +102,138 @@ int run_insert(int argc, char** argv) {
         }
         const long value = std::strtol(argv[++k], nullptr, 10);
         if (a == "--seed" && value >= 0) {
-            seed = static_cast<std::uint64_t>(value);
+            o.seed = static_cast<std::uint64_t>(value);
         } else if (a == "--vehicles" && value > 0) {
-            vehicles = value;
+            o.vehicles = value;
         } else if (a == "--requests" && value > 0) {
-            requests = value;
+            o.requests = value;
         } else {
             std::fprintf(stderr, "lifeline-bench insert: bad option %s (see --help)\n", a.c_str());
             return 2;
         }
     }
-    Lcg rng{seed * 7919 + 17};
-    auto travel = std::make_shared<StraightLine>();
-    Problem problem;
-    problem.travel = travel;
-    auto location = [&](double x, double y) {
-        travel->x.push_back(x);
-        travel->y.push_back(y);
-        return static_cast<LocationId>(travel->x.size() - 1);
-    };
-    std::vector<LocationId> garages;
-    for (int g = 0; g < 5; ++g)
-        garages.push_back(location(5000 + 20000 * rng.uniform(), 5000 + 20000 * rng.uniform()));
-    for (long v = 0; v < vehicles; ++v) {
-        Vehicle veh;
-        veh.start = veh.end = garages[static_cast<std::size_t>(v % 5)];
-        veh.capacity = {4, v % 4 == 0 ? 1 : 0};
-        veh.shift_start = 6 * 60 * minute;
-        veh.shift_end = 18 * 60 * minute;
-        veh.max_duration = 12 * 60 * minute;
-        problem.vehicles.push_back(veh);
+    return std::nullopt;
+}
+
+// The synthetic city: its places, vehicles and requests, drawn from one seeded sequence.
+class City {
+  public:
+    explicit City(std::uint64_t seed) : rng_{seed * 7919 + 17} { problem.travel = travel_; }
+
+    // Vehicles from 5 garages, every fourth with a wheelchair space.
+    void add_vehicles(long vehicles) {
+        std::vector<LocationId> garages;
+        for (int g = 0; g < 5; ++g)
+            garages.push_back(
+                location(5000 + 20000 * rng_.uniform(), 5000 + 20000 * rng_.uniform()));
+        for (long v = 0; v < vehicles; ++v) {
+            Vehicle veh;
+            veh.start = veh.end = garages[static_cast<std::size_t>(v % 5)];
+            veh.capacity = {4, v % 4 == 0 ? 1 : 0};
+            veh.shift_start = 6 * 60 * minute;
+            veh.shift_end = 18 * 60 * minute;
+            veh.max_duration = 12 * 60 * minute;
+            problem.vehicles.push_back(veh);
+        }
     }
-    const Time now = 8 * 60 * minute;
-    auto add_request = [&](Time from, Time to) {
+
+    // A request ready between `from` and `to`, anywhere in the city.
+    RequestId add_request(Time from, Time to) {
         Request r;
-        const LocationId a = location(30000 * rng.uniform(), 30000 * rng.uniform());
-        const LocationId b = location(30000 * rng.uniform(), 30000 * rng.uniform());
-        const Time direct = travel->time(a, b);
-        const Time ready = from + static_cast<Time>(static_cast<double>(to - from) * rng.uniform());
+        const LocationId a = location(30000 * rng_.uniform(), 30000 * rng_.uniform());
+        const LocationId b = location(30000 * rng_.uniform(), 30000 * rng_.uniform());
+        const Time direct = travel_->time(a, b);
+        const Time ready =
+            from + static_cast<Time>(static_cast<double>(to - from) * rng_.uniform());
         r.pickup = {a, ready, ready + 20 * minute, 2 * minute};
         r.dropoff = {b, 0, 20 * 60 * minute, 2 * minute};
         r.max_ride = std::max<Time>(30 * minute, direct + direct / 2 + 10 * minute);
-        r.load = rng.uniform() < 0.1 ? Load{0, 1} : Load{1, 0};
-        r.ride_alone = rng.uniform() < 0.03;
+        r.load = rng_.uniform() < 0.1 ? Load{0, 1} : Load{1, 0};
+        r.ride_alone = rng_.uniform() < 0.03;
         problem.requests.push_back(r);
         return static_cast<RequestId>(problem.requests.size() - 1);
-    };
+    }
+
+    Problem problem;
+
+  private:
+    LocationId location(double x, double y) {
+        travel_->x.push_back(x);
+        travel_->y.push_back(y);
+        return static_cast<LocationId>(travel_->x.size() - 1);
+    }
+
+    Lcg rng_;
+    std::shared_ptr<StraightLine> travel_ = std::make_shared<StraightLine>();
+};
+
+// The live plan: `requests` inserted one by one into empty routes.
+Solution build_plan(City& city, long vehicles, long requests) {
     Solution plan;
     for (long v = 0; v < vehicles; ++v)
         plan.routes.push_back(Route{static_cast<VehicleId>(v), {}, 0, {}});
     for (long k = 0; k < requests; ++k) {
-        const RequestId r = add_request(6 * 60 * minute, 16 * 60 * minute);
-        insert(problem, plan, r);
+        const RequestId r = city.add_request(6 * 60 * minute, 16 * 60 * minute);
+        insert(city.problem, plan, r);
     }
-    const std::size_t base_served = served_count(plan);
-    // Now is 08:00: what is scheduled before now has happened.
+    return plan;
+}
+
+// What is scheduled before `now` has happened: those stops are started.
+void mark_started(Solution& plan, Time now) {
     for (auto& route : plan.routes) {
         std::size_t started = 0;
         while (started < route.service_start.size() && route.service_start[started] < now)
             ++started;
         route.started = started;
     }
+}
+
+struct InsertTimes {
     std::vector<double> ms, cpu_ms;
     long inserted = 0;
+};
+
+// `requests` new requests, picked up after `now`, inserted and timed one by one.
+InsertTimes time_insertions(City& city, Solution& plan, long requests, Time now) {
+    InsertTimes times;
     for (long k = 0; k < requests; ++k) {
-        const RequestId r = add_request(now + 15 * minute, 16 * 60 * minute);
+        const RequestId r = city.add_request(now + 15 * minute, 16 * 60 * minute);
         const double c0 = thread_cpu_ms();
         const auto t0 = std::chrono::steady_clock::now();
-        const Insertion result = insert(problem, plan, r);
+        const Insertion result = insert(city.problem, plan, r);
         const auto t1 = std::chrono::steady_clock::now();
-        cpu_ms.push_back(thread_cpu_ms() - c0);
-        ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
-        inserted += result.inserted ? 1 : 0;
+        times.cpu_ms.push_back(thread_cpu_ms() - c0);
+        times.ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+        times.inserted += result.inserted ? 1 : 0;
     }
-    const auto report = check(problem, plan);
-    const Percentiles wall = percentiles(ms);
-    const Percentiles cpu = percentiles(cpu_ms);
+    return times;
+}
+
+}  // namespace
+
+int run_insert(int argc, char** argv) {
+    InsertOptions o;
+    if (auto exit_status = parse_insert_options(argc, argv, o))
+        return *exit_status;
+    City city(o.seed);
+    city.add_vehicles(o.vehicles);
+    Solution plan = build_plan(city, o.vehicles, o.requests);
+    const std::size_t base_served = served_count(plan);
+    // Now is 08:00: what is scheduled before now has happened.
+    const Time now = 8 * 60 * minute;
+    mark_started(plan, now);
+    const InsertTimes times = time_insertions(city, plan, o.requests, now);
+
+    const auto report = check(city.problem, plan);
+    const Percentiles wall = percentiles(times.ms);
+    const Percentiles cpu = percentiles(times.cpu_ms);
     std::printf(
         "vehicles,plan_requests,plan_served,insertions,inserted,p50_ms,p99_ms,max_ms,"
         "cpu_p50_ms,cpu_p99_ms,cpu_max_ms,feasible\n");
-    std::printf("%ld,%ld,%zu,%ld,%ld,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%s\n", vehicles, requests,
-                base_served, requests, inserted, wall.p50, wall.p99, wall.max, cpu.p50, cpu.p99,
-                cpu.max, report.ok() ? "yes" : "no");
+    std::printf("%ld,%ld,%zu,%ld,%ld,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%s\n", o.vehicles, o.requests,
+                base_served, o.requests, times.inserted, wall.p50, wall.p99, wall.max, cpu.p50,
+                cpu.p99, cpu.max, report.ok() ? "yes" : "no");
     for (const auto& v : report.violations)
         std::fprintf(stderr, "violation: %s\n", v.detail.c_str());
     return report.ok() ? 0 : 1;

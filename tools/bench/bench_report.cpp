@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -217,12 +218,14 @@ Timing time_runs(int runs, F&& f) {
     return {ms.front(), ms[ms.size() / 2], ms.back(), cpu.front(), cpu[cpu.size() / 2]};
 }
 
-}  // namespace
-
-int run_report(int argc, char** argv) {
+struct ReportOptions {
     long trips = 1'000'000, vehicles = 300, years = 10, runs = 15;
     std::uint64_t seed = 1;
     std::string db_path;
+};
+
+// Reads the options into `o`; returns an exit status when there is nothing to run.
+std::optional<int> parse_report_options(int argc, char** argv, ReportOptions& o) {
     for (int k = 1; k < argc; ++k) {
         const std::string a = argv[k];
         if (a == "--help" || a == "-h") {
@@ -236,87 +239,125 @@ int run_report(int argc, char** argv) {
         const std::string value = argv[++k];
         const long n = std::strtol(value.c_str(), nullptr, 10);
         if (a == "--db")
-            db_path = value;
+            o.db_path = value;
         else if (a == "--trips" && n > 0)
-            trips = n;
+            o.trips = n;
         else if (a == "--vehicles" && n > 0)
-            vehicles = n;
+            o.vehicles = n;
         else if (a == "--years" && n > 0 && n <= 50)
-            years = n;
+            o.years = n;
         else if (a == "--runs" && n > 0)
-            runs = n;
+            o.runs = n;
         else if (a == "--seed" && n >= 0)
-            seed = std::uint64_t(n);
+            o.seed = std::uint64_t(n);
         else {
             std::fprintf(stderr, "lifeline-bench report: bad option %s (see --help)\n", a.c_str());
             return 2;
         }
     }
+    return std::nullopt;
+}
+
+// Builds the fleet and the trips into an empty database, or reuses the trips there.
+void build_or_reuse_ledger(storage::Database& db, const ReportOptions& o) {
+    const auto existing = storage::ledger_size(db).trips;
+    if (existing == 0) {
+        Lcg rng{o.seed * 2654435761ULL + 1};
+        auto t0 = Clock::now();
+        Fixture fx = build_fleet(db, rng, o.vehicles);
+        const double fleet_ms = ms_since(t0);
+        t0 = Clock::now();
+        const auto loaded = load_trips(db, fx, rng, o.trips, int(o.years));
+        std::printf("built %s: fleet of %ld vehicles in %.1f s, %lld trips in %.1f s\n",
+                    o.db_path.c_str(), o.vehicles, fleet_ms / 1000, (long long)loaded,
+                    ms_since(t0) / 1000);
+    } else {
+        std::printf("reusing %s: %lld trips\n", o.db_path.c_str(), (long long)existing);
+    }
+    const auto rides = storage::ledger_size(db).rides;
+    std::printf("rides: %lld\n", (long long)rides);
+}
+
+// The months the reports cover: March and the whole of the 7th year (or the first), and
+// every year.
+struct ReportPeriods {
+    int year = 0;
+    LocalDate march, jan, dec, first, last;
+    Instant now;
+};
+
+ReportPeriods report_periods(long years) {
+    ReportPeriods p;
+    p.year = 2016 + int(years) - 4 < 2016 ? 2016 : 2016 + int(years) - 4;
+    p.march = LocalDate{std::chrono::year{p.year}, std::chrono::month{3}, std::chrono::day{1}};
+    p.jan = LocalDate{std::chrono::year{p.year}, std::chrono::month{1}, std::chrono::day{1}};
+    p.dec = LocalDate{std::chrono::year{p.year}, std::chrono::month{12}, std::chrono::day{1}};
+    p.first = LocalDate{std::chrono::year{2016}, std::chrono::month{1}, std::chrono::day{1}};
+    p.last = LocalDate{std::chrono::year{2016 + int(years) - 1}, std::chrono::month{12},
+                       std::chrono::day{1}};
+    // The year-end review: a fortnight after the year, whose goal period it is.
+    p.now =
+        Instant{std::chrono::sys_days{std::chrono::year{p.year + 1} / 1 / 15}.time_since_epoch()};
+    return p;
+}
+
+// One monthly and one totals report, to show what is being timed.
+void print_report_sizes(Reports& reports, const Actor& admin, const ReportPeriods& p) {
+    MonthlyReport m = reports.monthly(admin, p.march, p.now);
+    std::printf("monthly %s: %lld trips, %lld rides, %.0f km, %zu drivers, %zu odometer gaps\n",
+                format_month(p.march).c_str(), (long long)m.totals.trips, (long long)m.totals.rides,
+                km_of(m.totals.meters), m.drivers.size(), m.odometer.size());
+    TotalsReport y = reports.totals(admin, p.jan, p.dec, p.now);
+    std::printf("totals %d: %lld trips, %lld rides, %.0f km\n", p.year, (long long)y.trips,
+                (long long)y.rides, km_of(y.meters));
+}
+
+void time_reports(Reports& reports, const Actor& admin, const ReportPeriods& p, long runs) {
+    std::printf("\nreport,runs,min_ms,median_ms,max_ms,cpu_min_ms,cpu_median_ms\n");
+    auto print = [&](const char* name, Timing t) {
+        std::printf("%s,%ld,%.2f,%.2f,%.2f,%.2f,%.2f\n", name, runs, t.min, t.median, t.max,
+                    t.cpu_min, t.cpu_median);
+    };
+    print("monthly", time_runs(int(runs), [&] { reports.monthly(admin, p.march, p.now); }));
+    print("totals_year", time_runs(int(runs), [&] { reports.totals(admin, p.jan, p.dec, p.now); }));
+    print("totals_all_years",
+          time_runs(int(runs), [&] { reports.totals(admin, p.first, p.last, p.now); }));
+    print("statements_month",
+          time_runs(int(runs), [&] { reports.statements(admin, p.march, std::nullopt, p.now); }));
+}
+
+void bench_reports(const ReportOptions& o) {
+    storage::Database db({o.db_path});
+    build_or_reuse_ledger(db, o);
+
+    storage::SqliteSettingsStore settings_store(db);
+    SettingsService settings(settings_store, db.clock());
+    storage::SqliteReportStore report_store(db);
+    Reports reports(report_store, settings);
+    const Actor admin{1, "admin", Role::admin, std::nullopt};
+    const ReportPeriods periods = report_periods(o.years);
+    print_report_sizes(reports, admin, periods);
+    time_reports(reports, admin, periods, o.runs);
+    db.close();
+}
+
+}  // namespace
+
+int run_report(int argc, char** argv) {
+    ReportOptions o;
+    if (auto exit_status = parse_report_options(argc, argv, o))
+        return *exit_status;
     std::filesystem::path temp;
-    if (db_path.empty()) {
+    if (o.db_path.empty()) {
         temp = std::filesystem::temp_directory_path() /
                ("lifeline-bench-report-" + std::to_string(::getpid()));
         std::filesystem::create_directories(temp);
-        db_path = (temp / "report.db").string();
+        o.db_path = (temp / "report.db").string();
     }
 
     int status = 0;
     try {
-        storage::Database db({db_path});
-        const auto existing = storage::ledger_size(db).trips;
-        if (existing == 0) {
-            Lcg rng{seed * 2654435761ULL + 1};
-            auto t0 = Clock::now();
-            Fixture fx = build_fleet(db, rng, vehicles);
-            const double fleet_ms = ms_since(t0);
-            t0 = Clock::now();
-            const auto loaded = load_trips(db, fx, rng, trips, int(years));
-            std::printf("built %s: fleet of %ld vehicles in %.1f s, %lld trips in %.1f s\n",
-                        db_path.c_str(), vehicles, fleet_ms / 1000, (long long)loaded,
-                        ms_since(t0) / 1000);
-        } else {
-            std::printf("reusing %s: %lld trips\n", db_path.c_str(), (long long)existing);
-        }
-        const auto rides = storage::ledger_size(db).rides;
-        std::printf("rides: %lld\n", (long long)rides);
-
-        storage::SqliteSettingsStore settings_store(db);
-        SettingsService settings(settings_store, db.clock());
-        storage::SqliteReportStore report_store(db);
-        Reports reports(report_store, settings);
-        const Actor admin{1, "admin", Role::admin, std::nullopt};
-        const int year = 2016 + int(years) - 4 < 2016 ? 2016 : 2016 + int(years) - 4;
-        const LocalDate march{std::chrono::year{year}, std::chrono::month{3}, std::chrono::day{1}};
-        const LocalDate jan{std::chrono::year{year}, std::chrono::month{1}, std::chrono::day{1}};
-        const LocalDate dec{std::chrono::year{year}, std::chrono::month{12}, std::chrono::day{1}};
-        const LocalDate first{std::chrono::year{2016}, std::chrono::month{1}, std::chrono::day{1}};
-        const LocalDate last{std::chrono::year{2016 + int(years) - 1}, std::chrono::month{12},
-                             std::chrono::day{1}};
-        // The year-end review: a fortnight after the year, whose goal period it is.
-        const Instant now =
-            Instant{std::chrono::sys_days{std::chrono::year{year + 1} / 1 / 15}.time_since_epoch()};
-
-        MonthlyReport m = reports.monthly(admin, march, now);
-        std::printf("monthly %s: %lld trips, %lld rides, %.0f km, %zu drivers, %zu odometer gaps\n",
-                    format_month(march).c_str(), (long long)m.totals.trips,
-                    (long long)m.totals.rides, km_of(m.totals.meters), m.drivers.size(),
-                    m.odometer.size());
-        TotalsReport y = reports.totals(admin, jan, dec, now);
-        std::printf("totals %d: %lld trips, %lld rides, %.0f km\n", year, (long long)y.trips,
-                    (long long)y.rides, km_of(y.meters));
-
-        std::printf("\nreport,runs,min_ms,median_ms,max_ms,cpu_min_ms,cpu_median_ms\n");
-        auto print = [&](const char* name, Timing t) {
-            std::printf("%s,%ld,%.2f,%.2f,%.2f,%.2f,%.2f\n", name, runs, t.min, t.median, t.max,
-                        t.cpu_min, t.cpu_median);
-        };
-        print("monthly", time_runs(int(runs), [&] { reports.monthly(admin, march, now); }));
-        print("totals_year", time_runs(int(runs), [&] { reports.totals(admin, jan, dec, now); }));
-        print("totals_all_years",
-              time_runs(int(runs), [&] { reports.totals(admin, first, last, now); }));
-        print("statements_month",
-              time_runs(int(runs), [&] { reports.statements(admin, march, std::nullopt, now); }));
-        db.close();
+        bench_reports(o);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "lifeline-bench report: %s\n", e.what());
         status = 1;

@@ -98,7 +98,20 @@ Listen parse_listen(const std::string& text) {
     return {host, static_cast<unsigned short>(port)};
 }
 
-int run_serve(int argc, char** argv) {
+// What `lifeline serve` was asked to do, checked.
+struct ServeOptions {
+    bool demo = false;
+    std::string db_path;
+    Listen listen;
+    int threads = 2;
+    int workers = 64;
+    net::TrustedProxies proxies;
+    std::optional<Instant> clock_start;
+    std::string tls_cert;
+    std::string tls_key;
+};
+
+po::options_description serve_option_descriptions() {
     po::options_description desc("options");
     desc.add_options()("help,h", "show this help")(
         "db", po::value<std::string>(),
@@ -123,8 +136,28 @@ int run_serve(int argc, char** argv) {
         "demo", po::bool_switch(),
         "seed a demo fleet when the database is empty: the replayed year 2022 of the Jilin "
         "City volunteer fleet (about 30 s)");
+    return desc;
+}
+
+net::TrustedProxies read_trusted_proxies(const po::variables_map& vm) {
+    net::TrustedProxies proxies;
+    if (!vm.count("trust-proxy"))
+        return proxies;
+    for (const auto& cidr : vm["trust-proxy"].as<std::vector<std::string>>()) {
+        try {
+            proxies.add(cidr);
+        } catch (const std::invalid_argument& e) {
+            throw CliError(std::string("--trust-proxy: ") + e.what());
+        }
+    }
+    return proxies;
+}
+
+// Parses and checks the options of `serve`, in the order they are reported; nullopt after
+// --help.
+std::optional<ServeOptions> parse_serve_options(int argc, char** argv) {
     auto vm =
-        parse(argc, argv, desc,
+        parse(argc, argv, serve_option_descriptions(),
               "usage: lifeline serve [--db PATH] [--listen HOST:PORT] [--threads N] [--workers N]\n"
               "                     [--trust-proxy CIDR]... [--tls-cert FILE --tls-key FILE]\n"
               "                     [--clock-start INSTANT] [--demo]\n\n"
@@ -132,72 +165,57 @@ int run_serve(int argc, char** argv) {
               "the database has no admin account, one named 'admin' is created with the\n"
               "password in LIFELINE_ADMIN_PASSWORD.");
     if (!vm)
-        return 0;
-    const bool demo = (*vm)["demo"].as<bool>();
-    const std::string db_path =
-        vm->count("db") ? (*vm)["db"].as<std::string>() : (demo ? default_demo_db : default_db);
-    const Listen listen = parse_listen((*vm)["listen"].as<std::string>());
-    const int threads = (*vm)["threads"].as<int>();
-    const int workers = (*vm)["workers"].as<int>();
-    if (threads < 1 || threads > 64)
+        return std::nullopt;
+    ServeOptions o;
+    o.demo = (*vm)["demo"].as<bool>();
+    o.db_path =
+        vm->count("db") ? (*vm)["db"].as<std::string>() : (o.demo ? default_demo_db : default_db);
+    o.listen = parse_listen((*vm)["listen"].as<std::string>());
+    o.threads = (*vm)["threads"].as<int>();
+    o.workers = (*vm)["workers"].as<int>();
+    if (o.threads < 1 || o.threads > 64)
         throw CliError("--threads must be 1 to 64");
-    if (workers < 1 || workers > 1024)
+    if (o.workers < 1 || o.workers > 1024)
         throw CliError("--workers must be 1 to 1024");
-    net::TrustedProxies proxies;
-    if (vm->count("trust-proxy")) {
-        for (const auto& cidr : (*vm)["trust-proxy"].as<std::vector<std::string>>()) {
-            try {
-                proxies.add(cidr);
-            } catch (const std::invalid_argument& e) {
-                throw CliError(std::string("--trust-proxy: ") + e.what());
-            }
-        }
-    }
-
-    std::optional<ShiftedClock> shifted;
+    o.proxies = read_trusted_proxies(*vm);
     if (vm->count("clock-start")) {
-        auto start = parse_instant((*vm)["clock-start"].as<std::string>());
-        if (!start)
+        o.clock_start = parse_instant((*vm)["clock-start"].as<std::string>());
+        if (!o.clock_start)
             throw CliError(
                 "--clock-start must be an instant with an offset, e.g. "
                 "2022-03-14T06:00:00+08:00");
-        shifted.emplace(system_clock(), *start);
     }
-
-    const std::string tls_cert = vm->count("tls-cert") ? (*vm)["tls-cert"].as<std::string>() : "";
-    const std::string tls_key = vm->count("tls-key") ? (*vm)["tls-key"].as<std::string>() : "";
-    if (tls_cert.empty() != tls_key.empty())
+    o.tls_cert = vm->count("tls-cert") ? (*vm)["tls-cert"].as<std::string>() : "";
+    o.tls_key = vm->count("tls-key") ? (*vm)["tls-key"].as<std::string>() : "";
+    if (o.tls_cert.empty() != o.tls_key.empty())
         throw CliError("--tls-cert and --tls-key go together: give both for HTTPS, or neither");
+    return o;
+}
 
-    net::bound_heap_retention();  // before the worker threads and their arenas exist
-
-    // The server is made first: a certificate that cannot serve HTTPS stops the start
-    // before the database is touched. The router is filled in below, before run().
-    net::Metrics metrics;
-    net::Router router;
+net::ServerOptions server_options(const ServeOptions& o, net::Metrics& metrics) {
     net::ServerOptions options;
-    options.host = listen.host;
-    options.port = listen.port;
-    options.io_threads = threads;
-    options.worker_threads = workers;
+    options.host = o.listen.host;
+    options.port = o.listen.port;
+    options.io_threads = o.threads;
+    options.worker_threads = o.workers;
     options.metrics = &metrics;
-    options.tls_cert_file = tls_cert;
-    options.tls_key_file = tls_key;
-    options.trusted_proxies = proxies;
-    std::optional<net::Server> server;
-    try {
-        server.emplace(options, [&router](net::Request& r) { return router(r); });
-    } catch (const std::exception& e) {
-        throw CliError(e.what());
-    }
+    options.tls_cert_file = o.tls_cert;
+    options.tls_key_file = o.tls_key;
+    options.trusted_proxies = o.proxies;
+    return options;
+}
 
-    ensure_parent_dir(db_path);
-    storage::Database::Options db_options{db_path};
-    if (shifted)
-        db_options.clock = &*shifted;
-    storage::Database db(db_options);
-    storage::SqliteServices app(db);
+storage::Database::Options database_options(const ServeOptions& o, const Clock* clock) {
+    ensure_parent_dir(o.db_path);
+    storage::Database::Options db_options{o.db_path};
+    if (clock)
+        db_options.clock = clock;
+    return db_options;
+}
 
+// Creates 'admin' when the database has none; returns the password to show with the demo
+// accounts (empty when it was not set here).
+std::string ensure_admin_account(storage::SqliteServices& app, bool demo) {
     const char* env_password = std::getenv("LIFELINE_ADMIN_PASSWORD");
     std::string admin_password = env_password ? env_password : "";
     if (!app.account_store.has_admin()) {
@@ -210,25 +228,65 @@ int run_serve(int argc, char** argv) {
         app.accounts.ensure_admin(admin_password);
         std::cout << "created the admin account 'admin'\n";
     }
-    if (demo) {
-        Actor admin{0, "demo", Role::admin, std::nullopt};
-        if (auto a = app.account_store.find_by_name("admin"))
-            admin.user_id = a->user.id;
-        // The demo is the replayed year 2022 of the Jilin City fleet (docs/simulation.md).
-        SimulationAccounts creds;
-        creds.password = demo_password;
-        if (app.fleet.list_drivers(admin, {}, PageRequest{1, std::nullopt}).items.empty()) {
-            cli::replay_year({app.fleet, app.accounts, app.dispatch, app.ledger, app.settings},
-                             admin, jilin_2022(), creds, 1, std::cout);
-            std::cout << "seeded the demo fleet into " << db_path << "\n";
-        }
-        std::cout << "demo accounts (password for dispatcher and driver: " << creds.password
-                  << "):\n"
-                  << "  admin      / " << (admin_password.empty() ? "(unchanged)" : admin_password)
-                  << "\n"
-                  << "  dispatcher / " << creds.password << "\n"
-                  << "  driver     / " << creds.password << "\n";
+    return admin_password;
+}
+
+// Seeds an empty database with the demo fleet and prints its accounts.
+void seed_demo(storage::SqliteServices& app, const std::string& db_path,
+               const std::string& admin_password) {
+    Actor admin{0, "demo", Role::admin, std::nullopt};
+    if (auto a = app.account_store.find_by_name("admin"))
+        admin.user_id = a->user.id;
+    // The demo is the replayed year 2022 of the Jilin City fleet (docs/simulation.md).
+    SimulationAccounts creds;
+    creds.password = demo_password;
+    if (app.fleet.list_drivers(admin, {}, PageRequest{1, std::nullopt}).items.empty()) {
+        cli::replay_year({app.fleet, app.accounts, app.dispatch, app.ledger, app.settings}, admin,
+                         jilin_2022(), creds, 1, std::cout);
+        std::cout << "seeded the demo fleet into " << db_path << "\n";
     }
+    std::cout << "demo accounts (password for dispatcher and driver: " << creds.password << "):\n"
+              << "  admin      / " << (admin_password.empty() ? "(unchanged)" : admin_password)
+              << "\n"
+              << "  dispatcher / " << creds.password << "\n"
+              << "  driver     / " << creds.password << "\n";
+}
+
+void print_listening(const ServeOptions& o, unsigned short port) {
+    std::string shown_host =
+        o.listen.host.find(':') != std::string::npos ? "[" + o.listen.host + "]" : o.listen.host;
+    std::cout << "listening on " << (o.tls_cert.empty() ? "http" : "https") << "://" << shown_host
+              << ":" << port << std::endl;
+}
+
+int run_serve(int argc, char** argv) {
+    const std::optional<ServeOptions> o = parse_serve_options(argc, argv);
+    if (!o)
+        return 0;
+    // Declared before the database, which reads it until it closes.
+    std::optional<ShiftedClock> shifted;
+    if (o->clock_start)
+        shifted.emplace(system_clock(), *o->clock_start);
+
+    net::bound_heap_retention();  // before the worker threads and their arenas exist
+
+    // The server is made first: a certificate that cannot serve HTTPS stops the start
+    // before the database is touched. The router is filled in below, before run().
+    net::Metrics metrics;
+    net::Router router;
+    std::optional<net::Server> server;
+    try {
+        server.emplace(server_options(*o, metrics),
+                       [&router](net::Request& r) { return router(r); });
+    } catch (const std::exception& e) {
+        throw CliError(e.what());
+    }
+
+    storage::Database db(database_options(*o, shifted ? &*shifted : nullptr));
+    storage::SqliteServices app(db);
+    const std::string admin_password = ensure_admin_account(app, o->demo);
+    if (o->demo)
+        seed_demo(app, o->db_path, admin_password);
 
     net::Services services{db,           app.crypto,  app.accounts, app.fleet,
                            app.ledger,   app.audit,   app.settings, metrics,
@@ -240,10 +298,7 @@ int run_serve(int argc, char** argv) {
     } catch (const std::exception& e) {
         throw CliError(e.what());
     }
-    std::string shown_host =
-        listen.host.find(':') != std::string::npos ? "[" + listen.host + "]" : listen.host;
-    std::cout << "listening on " << (tls_cert.empty() ? "http" : "https") << "://" << shown_host
-              << ":" << server->port() << std::endl;
+    print_listening(*o, server->port());
     {
         cli::ScheduleHorizon horizon(app.dispatch, app.settings, db.clock());
         server->run();
