@@ -20,6 +20,21 @@ constexpr match::Time minute_ms = 60'000;
 // Windows that a request leaves open reach this far past midnight: any shift ends before.
 constexpr match::Time open_end = 48 * 60 * minute_ms;
 
+// Calls the matching engine. Dispatch builds every problem from validated data, so an
+// engine refusal (match::Error) is a bug of ours, never the caller's input: internal.
+template <class Call>
+auto engine(Call&& call) -> decltype(call()) {
+    try {
+        return call();
+    } catch (const match::Error& e) {
+        std::string what =
+            std::string("the matching engine refused dispatch's problem: ") + e.what();
+        for (const std::string& reason : e.reasons())
+            what += "; " + reason;
+        throw Error(ErrorKind::internal, what);
+    }
+}
+
 bool covers(const Absence& a, LocalDate d) {
     return a.from <= d && d <= a.to;
 }
@@ -329,7 +344,7 @@ DayPlanDraft Dispatch::draft_day(const Actor& actor, LocalDate date, const PlanO
         so.seed = options.seed;
         so.max_iterations = options.max_iterations;
         match::SolveStats ss;
-        solution = match::solve(dp.problem, so, &ss);
+        solution = engine([&] { return match::solve(dp.problem, so, &ss); });
         plan.stats.iterations = ss.iterations;
         plan.stats.solve_ms = ss.seconds * 1000.0;
         require_checked(dp.problem, solution);
@@ -550,7 +565,7 @@ std::string explain(const Live& live, std::size_t k, match::UnservedReason engin
     rq.pickup.latest = open_end;
     rq.dropoff.latest = open_end;
     match::Solution trial = live.solution;
-    const auto ins = match::insert(relaxed, trial, live.target);
+    const auto ins = engine([&] { return match::insert(relaxed, trial, live.target); });
     if (ins.inserted) {
         const auto& er = trial.routes[ins.route];
         auto why =
@@ -612,7 +627,8 @@ Assignment insert_live(DispatchTx& tx, const Settings& settings, RideRequest req
         Live live = live_plan(tx, settings, req, drivers, vehicles);
         if (live.solution.routes.empty())
             live.solution.routes.push_back(match::Route{0, {}, 0, {}});
-        const match::Insertion ins = match::insert(live.dp.problem, live.solution, live.target);
+        const match::Insertion ins =
+            engine([&] { return match::insert(live.dp.problem, live.solution, live.target); });
         if (!ins.inserted)
             refuse(explain(live, 0, ins.reason));
         require_checked(live.dp.problem, live.solution);
@@ -622,7 +638,8 @@ Assignment insert_live(DispatchTx& tx, const Settings& settings, RideRequest req
         if (live.dp.problem.vehicles.empty()) {
             out.reason = "no driver with a vehicle is on shift that day";
         } else {
-            const match::Insertion ins = match::insert(live.dp.problem, live.solution, live.target);
+            const match::Insertion ins =
+                engine([&] { return match::insert(live.dp.problem, live.solution, live.target); });
             if (ins.inserted) {
                 require_checked(live.dp.problem, live.solution);
                 out.route = save_route(tx, live, ins.route);

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "bench.h"
-#include "lifeline/core/match/match.h"
+#include "lifeline/match/match.h"
 
 namespace lifeline::bench {
 namespace {

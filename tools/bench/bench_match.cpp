@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "bench.h"
-#include "instances.h"
-#include "lifeline/core/match/match.h"
+#include "lifeline/match/instances.h"
+#include "lifeline/match/match.h"
 
 namespace lifeline::bench {
 namespace {
@@ -137,7 +137,7 @@ std::string shortest(double value) {
     return ec == std::errc{} ? std::string(buffer, ptr) : std::to_string(value);
 }
 
-void write_json(const fs::path& dir, const Instance& inst, const match::Solution& solution,
+void write_json(const fs::path& dir, const match::Instance& inst, const match::Solution& solution,
                 double cost) {
     std::ofstream out(dir / (inst.name + ".json"));
     out << "{\"instance\":\"" << inst.name << "\",\"cost\":" << shortest(cost) << ",\"routes\":[";
@@ -198,9 +198,9 @@ int run_match(int argc, char** argv) {
     bool all_feasible = true;
     for (const auto& name : names) {
         const std::string path = (dir / (name + ".txt")).string();
-        Instance inst;
+        match::Instance inst;
         try {
-            inst = args.format == "lilim" ? read_lilim(path) : read_cordeau(path);
+            inst = args.format == "lilim" ? match::read_lilim(path) : match::read_cordeau(path);
         } catch (const std::exception& e) {
             std::fprintf(stderr, "lifeline-bench match: %s\n", e.what());
             return 1;

@@ -6,7 +6,7 @@
 
 #include <cstdint>
 
-#include "lifeline/core/match/problem.h"
+#include "lifeline/match/problem.h"
 
 namespace lifeline::match {
 
@@ -27,7 +27,7 @@ struct SolveStats {
     int best_thread = 0;
 };
 
-// Throws lifeline::Error(invalid) if the problem or the options are invalid.
+// Throws match::Error, listing every fault, if the problem or the options are invalid.
 Solution solve(const Problem& problem, const SolveOptions& options, SolveStats* stats = nullptr);
 
 }  // namespace lifeline::match

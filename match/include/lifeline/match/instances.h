@@ -1,14 +1,14 @@
 #pragma once
-// Benchmark instance files (Cordeau DARP and Li & Lim PDPTW) read into a match::Problem,
+// Benchmark instance files (Cordeau DARP and Li & Lim PDPTW) read into a Problem,
 // with what is needed to report and re-verify results in the instance's own units.
 
 #include <string>
 #include <vector>
 
-#include "lifeline/core/match/check.h"
-#include "lifeline/core/match/problem.h"
+#include "lifeline/match/check.h"
+#include "lifeline/match/problem.h"
 
-namespace lifeline::bench {
+namespace lifeline::match {
 
 // Times and distances of the instances are real numbers; the matcher gets them in ticks of
 // 1e-6 unit. Travel times are rounded *up*, so a schedule feasible in ticks is feasible in
@@ -17,7 +17,7 @@ inline constexpr double ticks_per_unit = 1e6;
 
 struct Instance {
     std::string name;
-    match::Problem problem;
+    Problem problem;
     // By location (= node id of the file): coordinates and the original numbers.
     std::vector<double> x, y, service, earliest, latest;
     std::vector<int> pickup_node, dropoff_node;  // by request: node ids of the file
@@ -34,12 +34,12 @@ Instance read_lilim(const std::string& path);
 double euclid(const Instance& inst, int a, int b);
 
 // Route as file node ids, start depot to end depot.
-std::vector<int> route_nodes(const Instance& inst, const match::Route& route);
-double route_cost(const Instance& inst, const match::Route& route);
+std::vector<int> route_nodes(const Instance& inst, const Route& route);
+double route_cost(const Instance& inst, const Route& route);
 
 // Re-checks the schedules `check` found in the instance's double arithmetic, within `eps`
 // instance time units. Empty when fine, otherwise the first problem found.
-std::string verify_in_double(const Instance& inst, const match::Solution& solution,
-                             const match::CheckReport& report, double eps);
+std::string verify_in_double(const Instance& inst, const Solution& solution,
+                             const CheckReport& report, double eps);
 
-}  // namespace lifeline::bench
+}  // namespace lifeline::match

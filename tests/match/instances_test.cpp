@@ -1,13 +1,13 @@
 // The benchmark readers: a hand-written Li & Lim instance read, solved and checked.
 #include <catch2/catch.hpp>
 
-#include "instances.h"
-#include "lifeline/core/match/match.h"
+#include "lifeline/match/instances.h"
+#include "lifeline/match/match.h"
 
 using namespace lifeline::match;
 
-TEST_CASE("a Li & Lim instance is read as pickup-and-delivery requests", "[core][match]") {
-    const auto inst = lifeline::bench::read_lilim(LIFELINE_MATCH_TEST_DATA "/tiny-lilim.txt");
+TEST_CASE("a Li & Lim instance is read as pickup-and-delivery requests", "[match]") {
+    const auto inst = lifeline::match::read_lilim(LIFELINE_MATCH_TEST_DATA "/tiny-lilim.txt");
     REQUIRE(inst.problem.vehicles.size() == 2);
     REQUIRE(inst.problem.requests.size() == 3);
     CHECK(inst.problem.vehicles[0].capacity.seats == 10);
@@ -22,13 +22,13 @@ TEST_CASE("a Li & Lim instance is read as pickup-and-delivery requests", "[core]
     const CheckReport report = check(inst.problem, s);
     REQUIRE(report.ok());
     CHECK(report.served == 3);
-    CHECK(lifeline::bench::verify_in_double(inst, s, report, 1e-6).empty());
+    CHECK(lifeline::match::verify_in_double(inst, s, report, 1e-6).empty());
     double cost = 0;
     for (const auto& route : s.routes) {
-        cost += lifeline::bench::route_cost(inst, route);
+        cost += lifeline::match::route_cost(inst, route);
         if (route.stops.empty())
             continue;
-        const auto nodes = lifeline::bench::route_nodes(inst, route);
+        const auto nodes = lifeline::match::route_nodes(inst, route);
         CHECK(nodes.front() == 0);
         CHECK(nodes.back() == 0);
     }
@@ -36,8 +36,8 @@ TEST_CASE("a Li & Lim instance is read as pickup-and-delivery requests", "[core]
     CHECK(cost >= 40 - 1e-9);
 }
 
-TEST_CASE("a Cordeau instance keeps the file's node ids", "[core][match]") {
-    const auto inst = lifeline::bench::read_cordeau(LIFELINE_DARP_DIR "/a2-16.txt");
+TEST_CASE("a Cordeau instance keeps the file's node ids", "[match]") {
+    const auto inst = lifeline::match::read_cordeau(LIFELINE_DARP_DIR "/a2-16.txt");
     CHECK(inst.problem.requests.size() == 16);
     CHECK(inst.problem.vehicles.size() == 2);
     CHECK(inst.pickup_node[0] == 1);

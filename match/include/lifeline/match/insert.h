@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <optional>
 
-#include "lifeline/core/match/problem.h"
+#include "lifeline/match/problem.h"
 
 namespace lifeline::match {
 
@@ -19,7 +19,8 @@ struct Insertion {
     UnservedReason reason = UnservedReason::fleet_full;  // when not inserted
 };
 
-// `request` must be a request of `problem` that `solution` does not serve yet. On success
+// `request` must be a request of `problem` that `solution` does not serve yet (else
+// match::Error). On success
 // the route gains both stops (and its service_start is refreshed) and the request leaves
 // `unserved`; otherwise the request is recorded as unserved with its reason.
 Insertion insert(const Problem& problem, Solution& solution, RequestId request);

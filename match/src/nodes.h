@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "lifeline/core/match/problem.h"
+#include "lifeline/match/problem.h"
 
 namespace lifeline::match::detail {
 

@@ -1,10 +1,10 @@
-#include "lifeline/core/match/insert.h"
+#include "lifeline/match/insert.h"
 
 #include <algorithm>
 #include <string>
 
 #include "convert.h"
-#include "lifeline/core/errors.h"
+#include "lifeline/match/error.h"
 #include "route.h"
 
 namespace lifeline::match {
@@ -12,7 +12,7 @@ namespace lifeline::match {
 Insertion insert(const Problem& problem, Solution& solution, RequestId request) {
     if (!problem.travel || request < 0 ||
         static_cast<std::size_t>(request) >= problem.requests.size())
-        throw Error(ErrorKind::invalid, "insert: unknown request " + std::to_string(request));
+        throw Error("insert: unknown request " + std::to_string(request));
     auto& unserved = solution.unserved;
     unserved.erase(std::remove_if(unserved.begin(), unserved.end(),
                                   [&](const Unserved& u) { return u.request == request; }),

@@ -1,4 +1,4 @@
-#include "instances.h"
+#include "lifeline/match/instances.h"
 
 #include <cmath>
 #include <fstream>
@@ -6,14 +6,14 @@
 #include <sstream>
 #include <stdexcept>
 
-namespace lifeline::bench {
+namespace lifeline::match {
 namespace {
 
-match::Time ticks_up(double units) {
-    return static_cast<match::Time>(std::ceil(units * ticks_per_unit));
+Time ticks_up(double units) {
+    return static_cast<Time>(std::ceil(units * ticks_per_unit));
 }
-match::Time ticks(double units) {
-    return static_cast<match::Time>(std::llround(units * ticks_per_unit));
+Time ticks(double units) {
+    return static_cast<Time>(std::llround(units * ticks_per_unit));
 }
 
 std::string stem(const std::string& path) {
@@ -33,19 +33,18 @@ std::ifstream open(const std::string& path) {
 // Travel matrices over all locations: time = distance / speed rounded up, distance rounded.
 void build_travel(Instance& inst) {
     const std::size_t n = inst.x.size();
-    std::vector<match::Time> times(n * n);
-    std::vector<match::Distance> distances(n * n);
+    std::vector<Time> times(n * n);
+    std::vector<Distance> distances(n * n);
     for (std::size_t a = 0; a < n; ++a)
         for (std::size_t b = 0; b < n; ++b) {
             const double d = euclid(inst, static_cast<int>(a), static_cast<int>(b));
             times[a * n + b] = ticks_up(d / inst.speed);
             distances[a * n + b] = ticks(d);
         }
-    inst.problem.travel =
-        std::make_shared<match::MatrixTravel>(n, std::move(times), std::move(distances));
+    inst.problem.travel = std::make_shared<MatrixTravel>(n, std::move(times), std::move(distances));
 }
 
-match::Place place(const Instance& inst, int node) {
+Place place(const Instance& inst, int node) {
     const auto k = static_cast<std::size_t>(node);
     return {node, ticks(inst.earliest[k]), ticks(inst.latest[k]), ticks(inst.service[k])};
 }
@@ -84,7 +83,7 @@ Instance read_cordeau(const std::string& path) {
     inst.max_duration = duration;
     for (int r = 0; r < requests; ++r) {
         const int p = r + 1, d = requests + r + 1;
-        match::Request req;
+        Request req;
         req.pickup = place(inst, p);
         req.dropoff = place(inst, d);
         req.load = {load[static_cast<std::size_t>(p)], 0};
@@ -95,7 +94,7 @@ Instance read_cordeau(const std::string& path) {
         inst.max_ride.push_back(ride);
     }
     for (int v = 0; v < vehicles; ++v) {
-        match::Vehicle veh;
+        Vehicle veh;
         veh.start = inst.start_node;
         veh.end = inst.end_node;
         veh.capacity = {capacity, 0};
@@ -158,7 +157,7 @@ Instance read_lilim(const std::string& path) {
             tasks[static_cast<std::size_t>(d)].pickup != static_cast<int>(t))
             throw std::runtime_error(path + ": task " + std::to_string(t) +
                                      " names a bad delivery");
-        match::Request req;
+        Request req;
         req.pickup = place(inst, static_cast<int>(t));
         req.dropoff = place(inst, d);
         req.load = {tasks[t].demand, 0};
@@ -169,7 +168,7 @@ Instance read_lilim(const std::string& path) {
         inst.max_ride.push_back(horizon);
     }
     for (int v = 0; v < vehicles; ++v) {
-        match::Vehicle veh;
+        Vehicle veh;
         veh.start = veh.end = 0;
         veh.capacity = {capacity, 0};
         veh.shift_start = ticks(inst.earliest[0]);
@@ -181,7 +180,7 @@ Instance read_lilim(const std::string& path) {
     return inst;
 }
 
-std::vector<int> route_nodes(const Instance& inst, const match::Route& route) {
+std::vector<int> route_nodes(const Instance& inst, const Route& route) {
     std::vector<int> out{inst.start_node};
     for (const auto& s : route.stops)
         out.push_back(
@@ -190,7 +189,7 @@ std::vector<int> route_nodes(const Instance& inst, const match::Route& route) {
     return out;
 }
 
-double route_cost(const Instance& inst, const match::Route& route) {
+double route_cost(const Instance& inst, const Route& route) {
     if (route.stops.empty())
         return 0;
     const auto nodes = route_nodes(inst, route);
@@ -200,8 +199,8 @@ double route_cost(const Instance& inst, const match::Route& route) {
     return cost;
 }
 
-std::string verify_in_double(const Instance& inst, const match::Solution& solution,
-                             const match::CheckReport& report, double eps) {
+std::string verify_in_double(const Instance& inst, const Solution& solution,
+                             const CheckReport& report, double eps) {
     for (std::size_t ri = 0; ri < solution.routes.size(); ++ri) {
         const auto& route = solution.routes[ri];
         if (route.stops.empty())
@@ -242,4 +241,4 @@ std::string verify_in_double(const Instance& inst, const match::Solution& soluti
     return {};
 }
 
-}  // namespace lifeline::bench
+}  // namespace lifeline::match

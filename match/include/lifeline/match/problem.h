@@ -14,8 +14,8 @@
 #include <string_view>
 #include <vector>
 
-#include "lifeline/core/match/travel.h"
-#include "lifeline/core/match/types.h"
+#include "lifeline/match/travel.h"
+#include "lifeline/match/types.h"
 
 namespace lifeline::match {
 

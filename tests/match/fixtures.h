@@ -6,7 +6,7 @@
 #include <memory>
 #include <vector>
 
-#include "lifeline/core/match/match.h"
+#include "lifeline/match/match.h"
 
 namespace lifeline::match::test {
 

@@ -1,4 +1,4 @@
-#include "lifeline/core/match/problem.h"
+#include "lifeline/match/problem.h"
 
 #include <algorithm>
 #include <string>

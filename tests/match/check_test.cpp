@@ -25,7 +25,7 @@ Solution both_on_one() {
 
 }  // namespace
 
-TEST_CASE("check accepts a feasible plan and reports its distance and schedule", "[core][match]") {
+TEST_CASE("check accepts a feasible plan and reports its distance and schedule", "[match]") {
     const Problem p = two_requests();
     const CheckReport report = check(p, both_on_one());
     REQUIRE(report.ok());
@@ -35,7 +35,7 @@ TEST_CASE("check accepts a feasible plan and reports its distance and schedule",
     CHECK(report.schedules[0][0] + 10 <= report.schedules[0][1]);
 }
 
-TEST_CASE("check rejects each kind of violation", "[core][match]") {
+TEST_CASE("check rejects each kind of violation", "[match]") {
     Problem p = two_requests();
     Solution s = both_on_one();
 

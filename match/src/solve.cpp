@@ -1,4 +1,4 @@
-#include "lifeline/core/match/solve.h"
+#include "lifeline/match/solve.h"
 
 #include <algorithm>
 #include <chrono>
@@ -7,7 +7,7 @@
 
 #include "alns.h"
 #include "convert.h"
-#include "lifeline/core/errors.h"
+#include "lifeline/match/error.h"
 
 namespace lifeline::match {
 namespace {
@@ -16,13 +16,11 @@ namespace {
 constexpr std::size_t dense_limit = 1200;
 
 void require_valid(const Problem& problem, const SolveOptions& options) {
-    std::vector<FieldError> errors;
-    for (auto& message : validate(problem))
-        errors.push_back({"problem", std::move(message)});
+    std::vector<std::string> reasons = validate(problem);
     if (!options.is_valid())
-        errors.push_back({"options", "negative limit or no thread"});
-    if (!errors.empty())
-        throw Error(ErrorKind::invalid, "invalid matching problem", std::move(errors));
+        reasons.push_back("options: negative limit or no thread");
+    if (!reasons.empty())
+        throw Error("invalid matching problem", std::move(reasons));
 }
 
 std::uint64_t thread_seed(std::uint64_t seed, int thread) {

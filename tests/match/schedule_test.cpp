@@ -26,8 +26,7 @@ Problem late_dropoff(Time pickup_latest) {
 
 }  // namespace
 
-TEST_CASE("a later departure fixes a ride-time violation earliest starts would miss",
-          "[core][match]") {
+TEST_CASE("a later departure fixes a ride-time violation earliest starts would miss", "[match]") {
     const Problem problem = late_dropoff(100);
     const detail::Nodes nodes(problem, 100);
     detail::Scratch scratch;
@@ -44,7 +43,7 @@ TEST_CASE("a later departure fixes a ride-time violation earliest starts would m
     CHECK(report.schedules[0][1] - report.schedules[0][0] <= 20);
 }
 
-TEST_CASE("a ride that cannot be shortened enough is infeasible", "[core][match]") {
+TEST_CASE("a ride that cannot be shortened enough is infeasible", "[match]") {
     const Problem problem = late_dropoff(30);  // pickup by 30, drop-off from 60: ride >= 30
     const detail::Nodes nodes(problem, 100);
     detail::Scratch scratch;
@@ -57,7 +56,7 @@ TEST_CASE("a ride that cannot be shortened enough is infeasible", "[core][match]
     CHECK(check(problem, s).has(ViolationKind::ride_time));
 }
 
-TEST_CASE("the route duration limit delays the departure from the depot", "[core][match]") {
+TEST_CASE("the route duration limit delays the departure from the depot", "[match]") {
     Problem problem;
     problem.travel = line({0, 10, 20});
     Request r = request(1, 2);
@@ -76,7 +75,7 @@ TEST_CASE("the route duration limit delays the departure from the depot", "[core
         detail::schedule(tight, 0, {tight.start(0), 0, 1, tight.end(0)}, times, 0, scratch));
 }
 
-TEST_CASE("seats and wheelchair spaces are separate capacities", "[core][match]") {
+TEST_CASE("seats and wheelchair spaces are separate capacities", "[match]") {
     Problem problem;
     problem.travel = line({0, 10, 20, 30});
     problem.requests = {request(1, 3, 1000, {1, 0}), request(1, 3, 1000, {0, 1}),
@@ -94,7 +93,7 @@ TEST_CASE("seats and wheelchair spaces are separate capacities", "[core][match]"
     CHECK(detail::loads_ok(nodes, 0, {s, 2, 3, 4, 5, e}));
 }
 
-TEST_CASE("a ride_alone passenger shares the vehicle with nobody", "[core][match]") {
+TEST_CASE("a ride_alone passenger shares the vehicle with nobody", "[match]") {
     Problem problem;
     problem.travel = line({0, 10, 20, 30});
     problem.requests = {request(1, 3), request(2, 3)};
@@ -120,7 +119,7 @@ TEST_CASE("a ride_alone passenger shares the vehicle with nobody", "[core][match
             CHECK(stops[k + 1] == Stop{0, false});
 }
 
-TEST_CASE("insertion search finds the cheapest feasible place", "[core][match]") {
+TEST_CASE("insertion search finds the cheapest feasible place", "[match]") {
     Problem problem;
     problem.travel = line({0, 10, 20, 30, 40});
     problem.requests = {request(1, 4), request(2, 3)};

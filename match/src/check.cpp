@@ -1,7 +1,7 @@
 // The independent verifier. Deliberately shares nothing with route.cpp: structure and
 // loads are walked stop by stop, and time feasibility is a textbook Bellman-Ford over the
 // difference constraints of the route.
-#include "lifeline/core/match/check.h"
+#include "lifeline/match/check.h"
 
 #include <algorithm>
 #include <limits>

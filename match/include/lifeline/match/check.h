@@ -12,8 +12,8 @@
 #include <string_view>
 #include <vector>
 
-#include "lifeline/core/match/problem.h"
-#include "lifeline/core/match/types.h"
+#include "lifeline/match/problem.h"
+#include "lifeline/match/types.h"
 
 namespace lifeline::match {
 

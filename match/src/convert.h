@@ -1,7 +1,7 @@
 #pragma once
 // Internal: between the public Solution and the solver's route states.
 
-#include "lifeline/core/match/problem.h"
+#include "lifeline/match/problem.h"
 #include "route.h"
 
 namespace lifeline::match::detail {

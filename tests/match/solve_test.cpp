@@ -5,8 +5,7 @@
 #include <cmath>
 
 #include "fixtures.h"
-#include "instances.h"
-#include "lifeline/core/errors.h"
+#include "lifeline/match/instances.h"
 
 using namespace lifeline::match;
 using namespace lifeline::match::test;
@@ -22,8 +21,8 @@ std::vector<std::vector<Stop>> stops_of(const Solution& s) {
 
 }  // namespace
 
-TEST_CASE("solve is deterministic for a seed and an iteration budget", "[core][match]") {
-    const auto inst = lifeline::bench::read_cordeau(LIFELINE_DARP_DIR "/a3-24.txt");
+TEST_CASE("solve is deterministic for a seed and an iteration budget", "[match]") {
+    const auto inst = lifeline::match::read_cordeau(LIFELINE_DARP_DIR "/a3-24.txt");
     SolveOptions options;
     options.time_limit_ms = 60000;  // the iteration budget binds first
     options.max_iterations = 300;
@@ -45,9 +44,8 @@ TEST_CASE("solve is deterministic for a seed and an iteration budget", "[core][m
     }
 }
 
-TEST_CASE("a2-16 is solved to its optimum, feasible in the instance's own arithmetic",
-          "[core][match]") {
-    const auto inst = lifeline::bench::read_cordeau(LIFELINE_DARP_DIR "/a2-16.txt");
+TEST_CASE("a2-16 is solved to its optimum, feasible in the instance's own arithmetic", "[match]") {
+    const auto inst = lifeline::match::read_cordeau(LIFELINE_DARP_DIR "/a2-16.txt");
     // An iteration budget, not a time limit, so the result does not depend on how busy
     // the machine is; the time limit only guards against a runaway search.
     SolveOptions options;
@@ -58,15 +56,15 @@ TEST_CASE("a2-16 is solved to its optimum, feasible in the instance's own arithm
     REQUIRE(report.ok());
     CHECK(report.served == 16);
     CHECK(solution.unserved.empty());
-    CHECK(lifeline::bench::verify_in_double(inst, solution, report, 1e-6).empty());
+    CHECK(lifeline::match::verify_in_double(inst, solution, report, 1e-6).empty());
     double cost = 0;
     for (const auto& route : solution.routes)
-        cost += lifeline::bench::route_cost(inst, route);
+        cost += lifeline::match::route_cost(inst, route);
     CHECK(cost == Approx(294.25).epsilon(0.001));
     CHECK(cost > 294.24);  // the proven optimum; cheaper would mean a checker bug
 }
 
-TEST_CASE("unserved requests come back with the clearest reason", "[core][match]") {
+TEST_CASE("unserved requests come back with the clearest reason", "[match]") {
     Problem p;
     p.travel = line({0, 10, 20, 1000});
     p.vehicles = {vehicle(0, {3, 0}, 500)};
@@ -97,7 +95,7 @@ TEST_CASE("unserved requests come back with the clearest reason", "[core][match]
     CHECK(diagnose(no_fleet, 0) == UnservedReason::no_wheelchair_vehicle);
 }
 
-TEST_CASE("serving more requests beats driving less", "[core][match]") {
+TEST_CASE("serving more requests beats driving less", "[match]") {
     // Two far-apart requests and one vehicle: both fit in the shift, so both are served
     // even though serving one would halve the distance.
     Problem p;
@@ -111,16 +109,26 @@ TEST_CASE("serving more requests beats driving less", "[core][match]") {
     CHECK(served_count(s) == 2);
 }
 
-TEST_CASE("an invalid problem is refused with every bad field", "[core][match]") {
+TEST_CASE("an invalid problem is refused with every bad field", "[match]") {
     Problem p;
     p.travel = line({0, 10});
     p.vehicles = {vehicle(5, {3, 0})};
     p.requests = {request(1, 9)};
     CHECK(validate(p).size() == 3);  // vehicle start, vehicle end, drop-off location
-    CHECK_THROWS_AS(solve(p, SolveOptions{}), lifeline::Error);
+    try {
+        solve(p, SolveOptions{});
+        FAIL("solve accepted an invalid problem");
+    } catch (const lifeline::match::Error& e) {
+        CHECK(e.reasons() == validate(p));
+    }
+    SolveOptions no_threads;
+    no_threads.threads = 0;
+    p.vehicles = {vehicle(0, {3, 0})};
+    p.requests = {request(0, 1)};
+    CHECK_THROWS_AS(solve(p, no_threads), lifeline::match::Error);
 }
 
-TEST_CASE("vehicles ending at different places: the search keeps its time limit", "[core][match]") {
+TEST_CASE("vehicles ending at different places: the search keeps its time limit", "[match]") {
     // A day like a volunteer fleet's: every driver starts and ends at their own home, so
     // moving a route's tail to another vehicle also changes where it ends. 12 homes,
     // 100 requests on a 2-D grid; the plan must come back within its time limit and pass

@@ -1,4 +1,4 @@
-#include "lifeline/core/match/travel.h"
+#include "lifeline/match/travel.h"
 
 #include <stdexcept>
 #include <utility>

@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <vector>
 
-#include "lifeline/core/match/types.h"
+#include "lifeline/match/types.h"
 
 namespace lifeline::match {
 

@@ -2,15 +2,15 @@
 #include <catch2/catch.hpp>
 
 #include "fixtures.h"
-#include "instances.h"
+#include "lifeline/match/instances.h"
 
 using namespace lifeline::match;
 using namespace lifeline::match::test;
 
-TEST_CASE("insert never breaks feasibility and never moves started stops", "[core][match]") {
+TEST_CASE("insert never breaks feasibility and never moves started stops", "[match]") {
     // Solve a3-24 with its last 8 requests held back, then insert them in real time with
     // the first two stops of every route already served.
-    auto inst = lifeline::bench::read_cordeau(LIFELINE_DARP_DIR "/a3-24.txt");
+    auto inst = lifeline::match::read_cordeau(LIFELINE_DARP_DIR "/a3-24.txt");
     Problem early = inst.problem;
     early.requests.resize(16);
     SolveOptions options;
@@ -56,7 +56,7 @@ TEST_CASE("insert never breaks feasibility and never moves started stops", "[cor
     }
 }
 
-TEST_CASE("insert picks the cheapest vehicle and explains a refusal", "[core][match]") {
+TEST_CASE("insert picks the cheapest vehicle and explains a refusal", "[match]") {
     Problem p;
     p.travel = line({0, 10, 20, 100, 110});
     p.vehicles = {vehicle(0, {1, 0}), vehicle(3, {1, 0})};
@@ -78,4 +78,16 @@ TEST_CASE("insert picks the cheapest vehicle and explains a refusal", "[core][ma
     CHECK(c.reason == UnservedReason::no_wheelchair_vehicle);
     REQUIRE(plan.unserved.size() == 1);
     CHECK(check(p, plan).ok());
+}
+
+TEST_CASE("insert of a request the problem does not have is the engine's error", "[match]") {
+    Problem p;
+    p.travel = line({0, 10, 20});
+    p.vehicles = {vehicle(0, {1, 0})};
+    p.requests = {request(1, 2)};
+    Solution plan;
+    CHECK_THROWS_AS(insert(p, plan, 1), lifeline::match::Error);
+    CHECK_THROWS_AS(insert(p, plan, -1), lifeline::match::Error);
+    CHECK(plan.routes.empty());
+    CHECK(plan.unserved.empty());
 }
