@@ -436,7 +436,7 @@ struct Live {
     DayProblem dp;
     match::Solution solution;
     std::vector<Route> routes;  // by engine vehicle index; id 0 when the vehicle has none
-    match::RequestId target = -1;
+    match::RequestIndex target = -1;
     LocalDate date{};
 };
 
@@ -456,9 +456,9 @@ Live live_plan(DispatchTx& tx, const Settings& settings, const RideRequest& targ
     // Which vehicles are on shift decides which routes take part.
     DayInputs probe = in;
     DayProblem vehicles_only = map_day(probe);
-    std::map<VehicleId, std::size_t> engine_vehicle;
+    std::map<VehicleId, match::VehicleIndex> engine_vehicle;
     for (std::size_t k = 0; k < vehicles_only.vehicles.size(); ++k)
-        engine_vehicle[vehicles_only.vehicles[k].vehicle_id] = k;
+        engine_vehicle[vehicles_only.vehicles[k].vehicle_id] = match::VehicleIndex(k);
 
     std::map<RequestId, RideRequest> requests;
     std::vector<const Route*> taking_part;
@@ -483,18 +483,18 @@ Live live_plan(DispatchTx& tx, const Settings& settings, const RideRequest& targ
     Live live;
     live.date = date;
     live.dp = map_day(in);
-    std::map<RequestId, match::RequestId> index;
+    std::map<RequestId, match::RequestIndex> index;
     for (std::size_t i = 0; i < live.dp.request_ids.size(); ++i)
-        index[live.dp.request_ids[i]] = match::RequestId(i);
+        index[live.dp.request_ids[i]] = match::RequestIndex(i);
     if (!index.count(target.id))
         throw_unprocessable("the request's times make no sense on its day",
                             {{"id", describe(match::UnservedReason::invalid_request)}});
     live.target = index[target.id];
     live.routes.resize(live.dp.vehicles.size());
     for (const Route* r : taking_part) {
-        const std::size_t k = engine_vehicle[r->vehicle_id];
+        const match::VehicleIndex k = engine_vehicle[r->vehicle_id];
         match::Route er;
-        er.vehicle = match::VehicleId(k);
+        er.vehicle = k;
         bool prefix = true;
         for (const auto& s : r->stops) {
             auto it = index.find(s.request_id);
@@ -506,7 +506,7 @@ Live live_plan(DispatchTx& tx, const Settings& settings, const RideRequest& targ
             else
                 prefix = false;
         }
-        live.routes[k] = *r;
+        live.routes[std::size_t(k)] = *r;
         live.solution.routes.push_back(std::move(er));
     }
     return live;

@@ -63,7 +63,7 @@ Distance largest_leg(const Nodes& nodes) {
     // The noise scale: the longest distance from a vehicle start to any stop, doubled
     // (cheap, and within a factor of two of the true diameter).
     Distance longest = 0;
-    for (int v = 0; v < std::min(nodes.vehicles(), 4); ++v)
+    for (VehicleIndex v = 0; v < std::min(nodes.vehicles(), 4); ++v)
         for (int node = 0; node < nodes.size(); ++node)
             longest = std::max(longest, nodes.distance(nodes.start(v), node));
     return 2 * longest;
@@ -71,10 +71,10 @@ Distance largest_leg(const Nodes& nodes) {
 
 }  // namespace
 
-Plan empty_plan(const Nodes& nodes, const std::vector<RequestId>& servable, Scratch& scratch) {
+Plan empty_plan(const Nodes& nodes, const std::vector<RequestIndex>& servable, Scratch& scratch) {
     Plan plan;
     plan.routes.resize(static_cast<std::size_t>(nodes.vehicles()));
-    for (int v = 0; v < nodes.vehicles(); ++v) {
+    for (VehicleIndex v = 0; v < nodes.vehicles(); ++v) {
         RouteState& route = plan.routes[static_cast<std::size_t>(v)];
         route.vehicle = v;
         route.nodes = {nodes.start(v), nodes.end(v)};
@@ -86,7 +86,7 @@ Plan empty_plan(const Nodes& nodes, const std::vector<RequestId>& servable, Scra
     return plan;
 }
 
-SearchResult search(const Nodes& nodes, const std::vector<RequestId>& servable,
+SearchResult search(const Nodes& nodes, const std::vector<RequestIndex>& servable,
                     const SearchLimits& limits, std::uint64_t seed) {
     Context ctx{nodes, Scratch{}, Rng(seed), 0};
     ctx.longest_leg = largest_leg(nodes);

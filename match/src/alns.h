@@ -21,9 +21,9 @@ struct SearchResult {
 };
 
 // An empty plan: one route per vehicle, `servable` in the pool.
-Plan empty_plan(const Nodes& nodes, const std::vector<RequestId>& servable, Scratch& scratch);
+Plan empty_plan(const Nodes& nodes, const std::vector<RequestIndex>& servable, Scratch& scratch);
 
-SearchResult search(const Nodes& nodes, const std::vector<RequestId>& servable,
+SearchResult search(const Nodes& nodes, const std::vector<RequestIndex>& servable,
                     const SearchLimits& limits, std::uint64_t seed);
 
 }  // namespace lifeline::match::detail

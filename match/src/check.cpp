@@ -17,7 +17,7 @@ struct Edge {
     int to;
     Time weight;  // x[to] - x[from] <= weight
     EdgeKind kind;
-    RequestId request;
+    RequestIndex request;
 };
 
 struct StopInfo {
@@ -26,7 +26,7 @@ struct StopInfo {
     int count = 0;
 };
 
-Violation make(ViolationKind kind, int route, RequestId request, std::string detail) {
+Violation make(ViolationKind kind, int route, RequestIndex request, std::string detail) {
     return Violation{kind, route, request, std::move(detail)};
 }
 
@@ -109,7 +109,7 @@ void check_times(const Problem& problem, const Route& route, int route_index, Ch
     for (int k = 0; k < vertices; ++k)
         v = edges[static_cast<std::size_t>(via[static_cast<std::size_t>(v)])].from;
     bool ride = false, duration = false;
-    RequestId rider = -1;
+    RequestIndex rider = -1;
     const int first = v;
     do {
         const Edge& edge = edges[static_cast<std::size_t>(via[static_cast<std::size_t>(v)])];
@@ -230,7 +230,7 @@ CheckReport check(const Problem& problem, const Solution& solution) {
     for (std::size_t r = 0; r < n; ++r) {
         const StopInfo& p = pickups[r];
         const StopInfo& d = dropoffs[r];
-        const auto request = static_cast<RequestId>(r);
+        const auto request = static_cast<RequestIndex>(r);
         if (p.count == 0 && d.count == 0) {
             if (!listed_unserved[r])
                 report.violations.push_back(
@@ -265,7 +265,7 @@ CheckReport check(const Problem& problem, const Solution& solution) {
         const Vehicle& vehicle = problem.vehicles[static_cast<std::size_t>(route.vehicle)];
         // Loads, and who shares the vehicle with a ride_alone passenger.
         int seats = 0, wheelchairs = 0, aboard = 0;
-        RequestId alone_aboard = -1;
+        RequestIndex alone_aboard = -1;
         bool load_ok = true;
         for (const Stop& s : route.stops) {
             const Request& r = problem.requests[static_cast<std::size_t>(s.request)];

@@ -9,7 +9,7 @@
 
 namespace lifeline::match {
 
-Insertion insert(const Problem& problem, Solution& solution, RequestId request) {
+Insertion insert(const Problem& problem, Solution& solution, RequestIndex request) {
     if (!problem.travel || request < 0 ||
         static_cast<std::size_t>(request) >= problem.requests.size())
         throw Error("insert: unknown request " + std::to_string(request));
@@ -32,7 +32,7 @@ Insertion insert(const Problem& problem, Solution& solution, RequestId request) 
             has_route[static_cast<std::size_t>(route.vehicle)] = 1;
     for (std::size_t v = 0; v < has_route.size(); ++v)
         if (!has_route[v])
-            solution.routes.push_back(Route{static_cast<VehicleId>(v), {}, 0, {}});
+            solution.routes.push_back(Route{static_cast<VehicleIndex>(v), {}, 0, {}});
 
     // No dense matrices: a live plan can be large, and one insertion touches few pairs.
     const detail::Nodes nodes(problem, 0);

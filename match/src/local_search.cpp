@@ -12,8 +12,8 @@ void relocate_descent(Context& ctx, Plan& plan) {
     RouteState reduced;
     for (bool improved = true; improved;) {
         improved = false;
-        for (RequestId r = 0; r < requests; ++r) {
-            const int from = plan.route_of[static_cast<std::size_t>(r)];
+        for (RequestIndex r = 0; r < requests; ++r) {
+            const VehicleIndex from = plan.route_of[static_cast<std::size_t>(r)];
             if (from < 0)
                 continue;
             const RouteState& home = plan.routes[static_cast<std::size_t>(from)];
@@ -25,9 +25,9 @@ void relocate_descent(Context& ctx, Plan& plan) {
             if (!reduced.feasible)
                 continue;
             const Distance saving = home.distance - reduced.distance;
-            int best_route = -1;
+            VehicleIndex best_route = -1;
             Placement best;
-            for (int v = 0; v < vehicles; ++v) {
+            for (VehicleIndex v = 0; v < vehicles; ++v) {
                 const RouteState& target =
                     v == from ? reduced : plan.routes[static_cast<std::size_t>(v)];
                 const Placement p = ctx.cache.get(ctx.nodes, target, r, ctx.scratch);
@@ -77,8 +77,8 @@ bool exchange_tails(Context& ctx, Plan& plan) {
     };
     bool improved_any = false;
     RouteState first, second;
-    for (int a = 0; a < vehicles; ++a) {
-        for (int b = a + 1; b < vehicles; ++b) {
+    for (VehicleIndex a = 0; a < vehicles; ++a) {
+        for (VehicleIndex b = a + 1; b < vehicles; ++b) {
             const RouteState& ra = plan.routes[static_cast<std::size_t>(a)];
             const RouteState& rb = plan.routes[static_cast<std::size_t>(b)];
             if (ra.size() == 2 && rb.size() == 2)

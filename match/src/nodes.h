@@ -22,24 +22,24 @@ class Nodes {
     int vehicles() const { return vehicles_; }
     int size() const { return static_cast<int>(loc_.size()); }
 
-    static int pickup(RequestId r) { return 2 * r; }
-    static int dropoff(RequestId r) { return 2 * r + 1; }
-    int start(VehicleId v) const { return 2 * requests_ + 2 * v; }
-    int end(VehicleId v) const { return 2 * requests_ + 2 * v + 1; }
+    static int pickup(RequestIndex r) { return 2 * r; }
+    static int dropoff(RequestIndex r) { return 2 * r + 1; }
+    int start(VehicleIndex v) const { return 2 * requests_ + 2 * v; }
+    int end(VehicleIndex v) const { return 2 * requests_ + 2 * v + 1; }
     bool is_request(int node) const { return node < 2 * requests_; }
     bool is_pickup(int node) const { return node < 2 * requests_ && (node & 1) == 0; }
     bool is_dropoff(int node) const { return node < 2 * requests_ && (node & 1) == 1; }
-    static RequestId request_of(int node) { return node >> 1; }
+    static RequestIndex request_of(int node) { return node >> 1; }
 
     Time earliest(int node) const { return earliest_[static_cast<std::size_t>(node)]; }
     Time latest(int node) const { return latest_[static_cast<std::size_t>(node)]; }
     Time service(int node) const { return service_[static_cast<std::size_t>(node)]; }
     Load delta(int node) const { return delta_[static_cast<std::size_t>(node)]; }
     LocationId location(int node) const { return loc_[static_cast<std::size_t>(node)]; }
-    Time max_ride(RequestId r) const { return max_ride_[static_cast<std::size_t>(r)]; }
-    bool alone(RequestId r) const { return alone_[static_cast<std::size_t>(r)] != 0; }
-    Load capacity(VehicleId v) const { return capacity_[static_cast<std::size_t>(v)]; }
-    Time max_duration(VehicleId v) const { return max_duration_[static_cast<std::size_t>(v)]; }
+    Time max_ride(RequestIndex r) const { return max_ride_[static_cast<std::size_t>(r)]; }
+    bool alone(RequestIndex r) const { return alone_[static_cast<std::size_t>(r)] != 0; }
+    Load capacity(VehicleIndex v) const { return capacity_[static_cast<std::size_t>(v)]; }
+    Time max_duration(VehicleIndex v) const { return max_duration_[static_cast<std::size_t>(v)]; }
 
     Time time(int a, int b) const {
         if (!tmat_.empty())

@@ -2,7 +2,7 @@
 
 namespace lifeline::match::detail {
 
-void settle_route(Context& ctx, Plan& plan, int v) {
+void settle_route(Context& ctx, Plan& plan, VehicleIndex v) {
     RouteState& route = plan.routes[static_cast<std::size_t>(v)];
     refresh(ctx.nodes, route, ctx.scratch);
     if (route.feasible)
@@ -12,7 +12,7 @@ void settle_route(Context& ctx, Plan& plan, int v) {
     for (int k = route.locked + 1; k + 1 < route.size(); ++k) {
         const int node = route.nodes[static_cast<std::size_t>(k)];
         if (ctx.nodes.is_pickup(node)) {
-            const RequestId r = Nodes::request_of(node);
+            const RequestIndex r = Nodes::request_of(node);
             plan.route_of[static_cast<std::size_t>(r)] = -1;
             plan.pool.push_back(r);
         }

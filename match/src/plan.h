@@ -30,8 +30,8 @@ class Rng {
 
 struct Plan {
     std::vector<RouteState> routes;
-    std::vector<int> route_of;    // by request; -1 when in the pool
-    std::vector<RequestId> pool;  // servable requests not in any route
+    std::vector<VehicleIndex> route_of;  // by request: whose route serves it; -1 in the pool
+    std::vector<RequestIndex> pool;      // servable requests not in any route
     Distance distance = 0;
 
     // Lexicographic objective folded into one number for annealing: an unserved request
@@ -54,7 +54,7 @@ class InsertionCache {
     explicit InsertionCache(std::size_t bits)
         : slots_(std::size_t{1} << bits), mask_(slots_.size() - 1) {}
 
-    Placement get(const Nodes& nodes, const RouteState& route, RequestId r, Scratch& scratch) {
+    Placement get(const Nodes& nodes, const RouteState& route, RequestIndex r, Scratch& scratch) {
         const std::uint64_t key =
             (route.hash ^ (static_cast<std::uint64_t>(r) + 1) * 0x9e3779b97f4a7c15ULL) | 1;
         Slot& slot = slots_[static_cast<std::size_t>((key ^ (key >> 29)) & mask_)];
@@ -103,7 +103,7 @@ void descend(Context& ctx, Plan& plan);
 // Recomputes the caches of route `v` after its nodes changed; if removing stops made it
 // infeasible (possible only when travel times break the triangle inequality) its requests
 // go back to the pool.
-void settle_route(Context& ctx, Plan& plan, int v);
+void settle_route(Context& ctx, Plan& plan, VehicleIndex v);
 void recompute_distance(Plan& plan);
 
 }  // namespace lifeline::match::detail

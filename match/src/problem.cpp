@@ -101,7 +101,7 @@ std::string_view to_string(UnservedReason reason) {
     return "unknown";
 }
 
-UnservedReason diagnose(const Problem& problem, RequestId request) {
+UnservedReason diagnose(const Problem& problem, RequestIndex request) {
     const Request& r = problem.requests[static_cast<std::size_t>(request)];
     if (!problem.travel || !valid_location(problem, r.pickup.location) ||
         !valid_location(problem, r.dropoff.location) || r.pickup.earliest > r.pickup.latest ||

@@ -8,20 +8,20 @@
 namespace lifeline::match::detail {
 namespace {
 
-std::vector<RequestId> assigned(const Plan& plan) {
-    std::vector<RequestId> out;
+std::vector<RequestIndex> assigned(const Plan& plan) {
+    std::vector<RequestIndex> out;
     for (std::size_t r = 0; r < plan.route_of.size(); ++r)
         if (plan.route_of[r] >= 0 &&
             plan.routes[static_cast<std::size_t>(plan.route_of[r])].locked == 0)
-            out.push_back(static_cast<RequestId>(r));
+            out.push_back(static_cast<RequestIndex>(r));
     return out;
 }
 
 // Moves `chosen` into the pool and settles the routes they left.
-void take(Context& ctx, Plan& plan, const std::vector<RequestId>& chosen) {
+void take(Context& ctx, Plan& plan, const std::vector<RequestIndex>& chosen) {
     std::vector<char> touched(plan.routes.size(), 0);
-    for (RequestId r : chosen) {
-        const int v = plan.route_of[static_cast<std::size_t>(r)];
+    for (RequestIndex r : chosen) {
+        const VehicleIndex v = plan.route_of[static_cast<std::size_t>(r)];
         erase_request(plan.routes[static_cast<std::size_t>(v)], r);
         touched[static_cast<std::size_t>(v)] = 1;
         plan.route_of[static_cast<std::size_t>(r)] = -1;
@@ -43,7 +43,7 @@ int biased(Rng& rng, int size, double power) {
 
 void remove_random(Context& ctx, Plan& plan, int count) {
     auto candidates = assigned(plan);
-    std::vector<RequestId> chosen;
+    std::vector<RequestIndex> chosen;
     while (static_cast<int>(chosen.size()) < count && !candidates.empty()) {
         const int k = ctx.rng.below(static_cast<int>(candidates.size()));
         chosen.push_back(candidates[static_cast<std::size_t>(k)]);
@@ -57,8 +57,8 @@ void remove_worst(Context& ctx, Plan& plan, int count) {
     const Nodes& nodes = ctx.nodes;
     auto candidates = assigned(plan);
     // Saving of removing each request alone from its route.
-    std::vector<std::pair<Distance, RequestId>> savings;
-    for (RequestId r : candidates) {
+    std::vector<std::pair<Distance, RequestIndex>> savings;
+    for (RequestIndex r : candidates) {
         const auto& seq =
             plan.routes[static_cast<std::size_t>(plan.route_of[static_cast<std::size_t>(r)])].nodes;
         const int p = Nodes::pickup(r);
@@ -83,7 +83,7 @@ void remove_worst(Context& ctx, Plan& plan, int count) {
     std::sort(savings.begin(), savings.end(), [](const auto& a, const auto& b) {
         return a.first != b.first ? a.first > b.first : a.second < b.second;
     });
-    std::vector<RequestId> chosen;
+    std::vector<RequestIndex> chosen;
     while (static_cast<int>(chosen.size()) < count && !savings.empty()) {
         const int k = biased(ctx.rng, static_cast<int>(savings.size()), 3.0);
         chosen.push_back(savings[static_cast<std::size_t>(k)].second);
@@ -111,17 +111,17 @@ void remove_related(Context& ctx, Plan& plan, int count) {
     // normalising); raw ticks would let time, which spans the whole day, swamp distance.
     const double space_scale = 9.0 / static_cast<double>(std::max<Distance>(ctx.longest_leg, 1));
     const double time_scale = 3.0 / static_cast<double>(std::max<Time>(ctx.horizon, 1));
-    std::vector<RequestId> chosen;
+    std::vector<RequestIndex> chosen;
     const int first = ctx.rng.below(static_cast<int>(candidates.size()));
     chosen.push_back(candidates[static_cast<std::size_t>(first)]);
     candidates.erase(candidates.begin() + first);
-    std::vector<std::pair<double, RequestId>> scored;
+    std::vector<std::pair<double, RequestIndex>> scored;
     while (static_cast<int>(chosen.size()) < count && !candidates.empty()) {
-        const RequestId seed =
+        const RequestIndex seed =
             chosen[static_cast<std::size_t>(ctx.rng.below(static_cast<int>(chosen.size())))];
         const int sp = Nodes::pickup(seed);
         scored.clear();
-        for (RequestId r : candidates) {
+        for (RequestIndex r : candidates) {
             const int p = Nodes::pickup(r);
             const double space =
                 static_cast<double>(nodes.distance(sp, p) + nodes.distance(sp + 1, p + 1));
@@ -134,7 +134,7 @@ void remove_related(Context& ctx, Plan& plan, int count) {
         }
         std::sort(scored.begin(), scored.end());
         const int k = biased(ctx.rng, static_cast<int>(scored.size()), 6.0);
-        const RequestId pick = scored[static_cast<std::size_t>(k)].second;
+        const RequestIndex pick = scored[static_cast<std::size_t>(k)].second;
         chosen.push_back(pick);
         candidates.erase(std::find(candidates.begin(), candidates.end(), pick));
     }
@@ -142,14 +142,15 @@ void remove_related(Context& ctx, Plan& plan, int count) {
 }
 
 void remove_route(Context& ctx, Plan& plan, int count) {
-    std::vector<int> used;
+    std::vector<VehicleIndex> used;
     for (std::size_t v = 0; v < plan.routes.size(); ++v)
         if (plan.routes[v].locked == 0 && plan.routes[v].size() > 2)
-            used.push_back(static_cast<int>(v));
+            used.push_back(static_cast<VehicleIndex>(v));
     if (used.empty())
         return;
-    const int v = used[static_cast<std::size_t>(ctx.rng.below(static_cast<int>(used.size())))];
-    std::vector<RequestId> chosen;
+    const VehicleIndex v =
+        used[static_cast<std::size_t>(ctx.rng.below(static_cast<int>(used.size())))];
+    std::vector<RequestIndex> chosen;
     for (int node : plan.routes[static_cast<std::size_t>(v)].nodes)
         if (ctx.nodes.is_pickup(node))
             chosen.push_back(Nodes::request_of(node));

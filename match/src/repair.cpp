@@ -11,14 +11,14 @@ namespace lifeline::match::detail {
 
 void insert_regret(Context& ctx, Plan& plan, int k, bool noise) {
     const int vehicles = static_cast<int>(plan.routes.size());
-    std::vector<RequestId> pool = std::move(plan.pool);
+    std::vector<RequestIndex> pool = std::move(plan.pool);
     plan.pool.clear();
     std::sort(pool.begin(), pool.end());  // insertion order must not depend on removal order
     const int n = static_cast<int>(pool.size());
     constexpr double infinite = std::numeric_limits<double>::infinity();
     std::vector<Placement> table(static_cast<std::size_t>(n * vehicles));
     std::vector<double> cost(static_cast<std::size_t>(n * vehicles), infinite);
-    auto evaluate = [&](int idx, int v) {
+    auto evaluate = [&](int idx, VehicleIndex v) {
         const auto cell = static_cast<std::size_t>(idx * vehicles + v);
         const Placement pl = ctx.cache.get(ctx.nodes, plan.routes[static_cast<std::size_t>(v)],
                                            pool[static_cast<std::size_t>(idx)], ctx.scratch);
@@ -34,22 +34,23 @@ void insert_regret(Context& ctx, Plan& plan, int k, bool noise) {
         cost[cell] = c;
     };
     for (int idx = 0; idx < n; ++idx)
-        for (int v = 0; v < vehicles; ++v)
+        for (VehicleIndex v = 0; v < vehicles; ++v)
             evaluate(idx, v);
 
     std::vector<char> active(static_cast<std::size_t>(n), 1);
     std::vector<double> sorted;
     for (;;) {
-        int chosen = -1, chosen_route = -1;
+        int chosen = -1;
+        VehicleIndex chosen_route = -1;
         int chosen_level = -1;
         double chosen_regret = 0, chosen_cost = 0;
         for (int idx = 0; idx < n; ++idx) {
             if (!active[static_cast<std::size_t>(idx)])
                 continue;
             sorted.clear();
-            int best_route = -1;
+            VehicleIndex best_route = -1;
             double best = infinite;
-            for (int v = 0; v < vehicles; ++v) {
+            for (VehicleIndex v = 0; v < vehicles; ++v) {
                 const double c = cost[static_cast<std::size_t>(idx * vehicles + v)];
                 if (c == infinite)
                     continue;
@@ -86,7 +87,7 @@ void insert_regret(Context& ctx, Plan& plan, int k, bool noise) {
         }
         if (chosen < 0)
             break;
-        const RequestId r = pool[static_cast<std::size_t>(chosen)];
+        const RequestIndex r = pool[static_cast<std::size_t>(chosen)];
         RouteState& route = plan.routes[static_cast<std::size_t>(chosen_route)];
         apply(ctx.nodes, route, r,
               table[static_cast<std::size_t>(chosen * vehicles + chosen_route)], ctx.scratch);

@@ -4,7 +4,7 @@
 
 namespace lifeline::match::detail {
 
-bool schedule(const Nodes& nodes, VehicleId v, const std::vector<int>& seq,
+bool schedule(const Nodes& nodes, VehicleIndex v, const std::vector<int>& seq,
               std::vector<Time>& times, int from, Scratch& scratch) {
     const int m = static_cast<int>(seq.size());
     times.resize(static_cast<std::size_t>(m));
@@ -19,7 +19,7 @@ bool schedule(const Nodes& nodes, VehicleId v, const std::vector<int>& seq,
     backs.clear();
     for (int k = 1; k + 1 < m; ++k) {
         const int node = seq[static_cast<std::size_t>(k)];
-        const RequestId r = Nodes::request_of(node);
+        const RequestIndex r = Nodes::request_of(node);
         if (nodes.is_pickup(node)) {
             pos[static_cast<std::size_t>(r)] = k;
         } else {
@@ -84,7 +84,7 @@ bool schedule(const Nodes& nodes, VehicleId v, const std::vector<int>& seq,
     }
 }
 
-bool loads_ok(const Nodes& nodes, VehicleId v, const std::vector<int>& seq) {
+bool loads_ok(const Nodes& nodes, VehicleIndex v, const std::vector<int>& seq) {
     const Load capacity = nodes.capacity(v);
     Load load{};
     const int m = static_cast<int>(seq.size());
@@ -150,7 +150,7 @@ void build(const RouteState& route, int p, int i, int j, std::vector<int>& seq) 
 
 }  // namespace
 
-Placement best_insertion(const Nodes& nodes, const RouteState& route, RequestId r,
+Placement best_insertion(const Nodes& nodes, const RouteState& route, RequestIndex r,
                          Scratch& scratch) {
     if (!route.feasible)
         return {};
@@ -255,14 +255,14 @@ Placement best_insertion(const Nodes& nodes, const RouteState& route, RequestId 
     return {};
 }
 
-void apply(const Nodes& nodes, RouteState& route, RequestId r, Placement p, Scratch& scratch) {
+void apply(const Nodes& nodes, RouteState& route, RequestIndex r, Placement p, Scratch& scratch) {
     auto& n = route.nodes;
     n.insert(n.begin() + p.j + 1, Nodes::dropoff(r));
     n.insert(n.begin() + p.i + 1, Nodes::pickup(r));
     refresh(nodes, route, scratch);
 }
 
-void erase_request(RouteState& route, RequestId r) {
+void erase_request(RouteState& route, RequestIndex r) {
     auto& n = route.nodes;
     const int p = Nodes::pickup(r);
     n.erase(std::remove_if(n.begin(), n.end(), [p](int x) { return x == p || x == p + 1; }),

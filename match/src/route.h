@@ -38,14 +38,14 @@ struct Scratch {
 // Time feasibility of `seq` (start depot ... end depot) for vehicle `v`; on success
 // `times` holds the least schedule. Positions before `from` (>= 1) start from the values
 // already in `times` (any values satisfying their own windows are a valid start).
-bool schedule(const Nodes& nodes, VehicleId v, const std::vector<int>& seq,
+bool schedule(const Nodes& nodes, VehicleIndex v, const std::vector<int>& seq,
               std::vector<Time>& times, int from, Scratch& scratch);
 
 // Capacity, ride-alone and pairing of a sequence (time aside).
-bool loads_ok(const Nodes& nodes, VehicleId v, const std::vector<int>& seq);
+bool loads_ok(const Nodes& nodes, VehicleIndex v, const std::vector<int>& seq);
 
 struct RouteState {
-    VehicleId vehicle = 0;
+    VehicleIndex vehicle = 0;
     int locked = 0;            // insertions only after position `locked` (0 = the start depot)
     std::vector<int> nodes;    // start depot, stops, end depot
     std::vector<Time> times;   // least schedule
@@ -71,13 +71,13 @@ struct Placement {
 };
 
 // Cheapest feasible insertion of request r into route (exact).
-Placement best_insertion(const Nodes& nodes, const RouteState& route, RequestId r,
+Placement best_insertion(const Nodes& nodes, const RouteState& route, RequestIndex r,
                          Scratch& scratch);
 
 // Insert r at placement p, then refresh.
-void apply(const Nodes& nodes, RouteState& route, RequestId r, Placement p, Scratch& scratch);
+void apply(const Nodes& nodes, RouteState& route, RequestIndex r, Placement p, Scratch& scratch);
 
 // Remove request r's two nodes (no refresh).
-void erase_request(RouteState& route, RequestId r);
+void erase_request(RouteState& route, RequestIndex r);
 
 }  // namespace lifeline::match::detail

@@ -36,8 +36,8 @@ Solution solve(const Problem& problem, const SolveOptions& options, SolveStats* 
     const detail::Nodes nodes(problem, dense_limit);
 
     Solution solution;
-    std::vector<RequestId> servable;
-    for (RequestId r = 0; r < static_cast<RequestId>(problem.requests.size()); ++r) {
+    std::vector<RequestIndex> servable;
+    for (RequestIndex r = 0; r < static_cast<RequestIndex>(problem.requests.size()); ++r) {
         const UnservedReason reason = diagnose(problem, r);
         if (reason == UnservedReason::fleet_full)
             servable.push_back(r);
@@ -70,7 +70,7 @@ Solution solve(const Problem& problem, const SolveOptions& options, SolveStats* 
     const detail::Plan& plan = results[static_cast<std::size_t>(best)].best;
     for (const auto& state : plan.routes)
         solution.routes.push_back(detail::to_route(nodes, state));
-    for (RequestId r : plan.pool)
+    for (RequestIndex r : plan.pool)
         solution.unserved.push_back({r, UnservedReason::fleet_full});
     std::sort(solution.unserved.begin(), solution.unserved.end(),
               [](const Unserved& a, const Unserved& b) { return a.request < b.request; });

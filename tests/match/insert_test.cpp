@@ -18,7 +18,7 @@ TEST_CASE("insert never breaks feasibility and never moves started stops", "[mat
     Solution plan = solve(early, options);
     REQUIRE(check(early, plan).ok());
     // The held-back requests are known but not yet planned.
-    for (RequestId r = 16; r < 24; ++r)
+    for (RequestIndex r = 16; r < 24; ++r)
         plan.unserved.push_back({r, UnservedReason::fleet_full});
     for (auto& route : plan.routes)
         route.started = std::min<std::size_t>(2, route.stops.size());
@@ -27,7 +27,7 @@ TEST_CASE("insert never breaks feasibility and never moves started stops", "[mat
         before.push_back(route.stops);
 
     int inserted = 0;
-    for (RequestId r = 16; r < 24; ++r) {
+    for (RequestIndex r = 16; r < 24; ++r) {
         const Insertion result = insert(inst.problem, plan, r);
         const CheckReport report = check(inst.problem, plan);
         for (const auto& v : report.violations)

@@ -143,13 +143,13 @@ int run_insert(int argc, char** argv) {
         r.load = rng.uniform() < 0.1 ? Load{0, 1} : Load{1, 0};
         r.ride_alone = rng.uniform() < 0.03;
         problem.requests.push_back(r);
-        return static_cast<RequestId>(problem.requests.size() - 1);
+        return static_cast<RequestIndex>(problem.requests.size() - 1);
     };
     Solution plan;
     for (long v = 0; v < vehicles; ++v)
-        plan.routes.push_back(Route{static_cast<VehicleId>(v), {}, 0, {}});
+        plan.routes.push_back(Route{static_cast<VehicleIndex>(v), {}, 0, {}});
     for (long k = 0; k < requests; ++k) {
-        const RequestId r = add_request(6 * 60 * minute, 16 * 60 * minute);
+        const RequestIndex r = add_request(6 * 60 * minute, 16 * 60 * minute);
         insert(problem, plan, r);
     }
     const std::size_t base_served = served_count(plan);
@@ -163,7 +163,7 @@ int run_insert(int argc, char** argv) {
     std::vector<double> ms, cpu_ms;
     long inserted = 0;
     for (long k = 0; k < requests; ++k) {
-        const RequestId r = add_request(now + 15 * minute, 16 * 60 * minute);
+        const RequestIndex r = add_request(now + 15 * minute, 16 * 60 * minute);
         const double c0 = thread_cpu_ms();
         const auto t0 = std::chrono::steady_clock::now();
         const Insertion result = insert(problem, plan, r);

@@ -36,8 +36,8 @@ std::string_view to_string(ViolationKind kind);
 
 struct Violation {
     ViolationKind kind;
-    int route = -1;          // index into Solution::routes, -1 if none
-    RequestId request = -1;  // -1 if none
+    int route = -1;             // index into Solution::routes, -1 if none
+    RequestIndex request = -1;  // -1 if none
     std::string detail;
 };
 

@@ -23,6 +23,6 @@ struct Insertion {
 // match::Error). On success
 // the route gains both stops (and its service_start is refreshed) and the request leaves
 // `unserved`; otherwise the request is recorded as unserved with its reason.
-Insertion insert(const Problem& problem, Solution& solution, RequestId request);
+Insertion insert(const Problem& problem, Solution& solution, RequestIndex request);
 
 }  // namespace lifeline::match

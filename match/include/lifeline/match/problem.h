@@ -57,7 +57,7 @@ struct Problem {
 std::vector<std::string> validate(const Problem& problem);
 
 struct Stop {
-    RequestId request = 0;
+    RequestIndex request = 0;
     bool pickup = true;  // false: the drop-off
 
     friend bool operator==(const Stop&, const Stop&) = default;
@@ -65,7 +65,7 @@ struct Stop {
 
 // The stops a vehicle serves in order, between its start and its end (not listed).
 struct Route {
-    VehicleId vehicle = 0;
+    VehicleIndex vehicle = 0;
     std::vector<Stop> stops;
     // The first `started` stops already happened (real-time dispatch): nothing is inserted
     // before or between them and they are never moved. To pin their times as well, narrow
@@ -90,7 +90,7 @@ enum class UnservedReason {
 std::string_view to_string(UnservedReason reason);
 
 struct Unserved {
-    RequestId request = 0;
+    RequestIndex request = 0;
     UnservedReason reason = UnservedReason::fleet_full;
 };
 
@@ -104,6 +104,6 @@ Distance total_distance(const Problem& problem, const Solution& solution);
 std::size_t served_count(const Solution& solution);
 
 // The clearest reason request `request` cannot be served, judged against an empty fleet.
-UnservedReason diagnose(const Problem& problem, RequestId request);
+UnservedReason diagnose(const Problem& problem, RequestIndex request);
 
 }  // namespace lifeline::match

@@ -14,8 +14,11 @@ namespace lifeline::match {
 using Time = std::int64_t;        // an instant or a duration, in the caller's time ticks
 using Distance = std::int64_t;    // in the caller's distance ticks
 using LocationId = std::int32_t;  // index into the TravelModel
-using RequestId = std::int32_t;   // index into Problem::requests
-using VehicleId = std::int32_t;   // index into Problem::vehicles
+// Positions in the problem's arrays, never the ids a caller's database gives the same
+// requests and vehicles: the caller keeps the map (dispatch: DayProblem::request_ids and
+// DayProblem::vehicles).
+using RequestIndex = std::int32_t;  // index into Problem::requests
+using VehicleIndex = std::int32_t;  // index into Problem::vehicles
 
 // Space taken (by a passenger) or offered (by a vehicle) in two dimensions.
 struct Load {
