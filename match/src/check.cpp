@@ -30,16 +30,22 @@ Violation make(ViolationKind kind, int route, RequestIndex request, std::string 
     return Violation{kind, route, request, std::move(detail)};
 }
 
-// Time feasibility of one structurally valid route. Vertex 0 is the time origin, vertex 1
-// the start, 2..m+1 the stops, m+2 the end.
-void check_times(const Problem& problem, const Route& route, int route_index, CheckReport& report) {
+// The difference constraints of one structurally valid route. Vertex 0 is the time
+// origin, vertex 1 the start, 2..m+1 the stops, m+2 the end.
+struct Constraints {
+    int vertices = 0;
+    std::vector<Edge> edges;
+};
+
+Constraints route_constraints(const Problem& problem, const Route& route) {
     const Vehicle& vehicle = problem.vehicles[static_cast<std::size_t>(route.vehicle)];
     const TravelModel& travel = *problem.travel;
     const int m = static_cast<int>(route.stops.size());
-    const int vertices = m + 3;
-    std::vector<LocationId> where(static_cast<std::size_t>(vertices), 0);
-    std::vector<Time> service(static_cast<std::size_t>(vertices), 0);
-    std::vector<Edge> edges;
+    Constraints c;
+    c.vertices = m + 3;
+    std::vector<LocationId> where(static_cast<std::size_t>(c.vertices), 0);
+    std::vector<Time> service(static_cast<std::size_t>(c.vertices), 0);
+    std::vector<Edge>& edges = c.edges;
     auto window = [&](int vertex, Time earliest, Time latest) {
         edges.push_back({0, vertex, latest, EdgeKind::window, -1});
         edges.push_back({vertex, 0, -earliest, EdgeKind::window, -1});
@@ -71,48 +77,53 @@ void check_times(const Problem& problem, const Route& route, int route_index, Ch
         edges.push_back({v + 1, v, -leg, EdgeKind::travel, -1});
     }
     edges.push_back({1, m + 2, vehicle.max_duration, EdgeKind::duration, -1});
+    return c;
+}
 
-    constexpr Time unreached = std::numeric_limits<Time>::max();
-    std::vector<Time> dist(static_cast<std::size_t>(vertices), unreached);
-    std::vector<int> via(static_cast<std::size_t>(vertices), -1);  // edge index
-    dist[0] = 0;
+// Bellman-Ford from the origin. `relaxed_last` is -1 when the distances settled (they are
+// then a feasible schedule), else a vertex still relaxing after |V| rounds.
+struct ShortestPaths {
+    std::vector<Time> dist;
+    std::vector<int> via;  // edge index
     int relaxed_last = -1;
-    for (int round = 0; round < vertices; ++round) {
-        relaxed_last = -1;
-        for (std::size_t e = 0; e < edges.size(); ++e) {
-            const Edge& edge = edges[e];
-            const Time from = dist[static_cast<std::size_t>(edge.from)];
+};
+
+ShortestPaths shortest_paths(const Constraints& c) {
+    constexpr Time unreached = std::numeric_limits<Time>::max();
+    ShortestPaths sp;
+    sp.dist.assign(static_cast<std::size_t>(c.vertices), unreached);
+    sp.via.assign(static_cast<std::size_t>(c.vertices), -1);
+    sp.dist[0] = 0;
+    for (int round = 0; round < c.vertices; ++round) {
+        sp.relaxed_last = -1;
+        for (std::size_t e = 0; e < c.edges.size(); ++e) {
+            const Edge& edge = c.edges[e];
+            const Time from = sp.dist[static_cast<std::size_t>(edge.from)];
             if (from == unreached)
                 continue;
-            if (from + edge.weight < dist[static_cast<std::size_t>(edge.to)]) {
-                dist[static_cast<std::size_t>(edge.to)] = from + edge.weight;
-                via[static_cast<std::size_t>(edge.to)] = static_cast<int>(e);
-                relaxed_last = edge.to;
+            if (from + edge.weight < sp.dist[static_cast<std::size_t>(edge.to)]) {
+                sp.dist[static_cast<std::size_t>(edge.to)] = from + edge.weight;
+                sp.via[static_cast<std::size_t>(edge.to)] = static_cast<int>(e);
+                sp.relaxed_last = edge.to;
             }
         }
-        if (relaxed_last < 0)
+        if (sp.relaxed_last < 0)
             break;
     }
-    if (relaxed_last < 0) {
-        std::vector<Time> times;
-        for (int k = 0; k < m; ++k)
-            times.push_back(dist[static_cast<std::size_t>(k + 2)]);
-        report.schedules[static_cast<std::size_t>(route_index)] = std::move(times);
-        report.departures[static_cast<std::size_t>(route_index)] = dist[1];
-        report.arrivals[static_cast<std::size_t>(route_index)] =
-            dist[static_cast<std::size_t>(m + 2)];
-        return;
-    }
-    // Still relaxing after |V| rounds: a negative cycle. Step back |V| times to land on
-    // it, then collect its edges to name the constraints that cannot hold together.
-    int v = relaxed_last;
-    for (int k = 0; k < vertices; ++k)
-        v = edges[static_cast<std::size_t>(via[static_cast<std::size_t>(v)])].from;
+    return sp;
+}
+
+// Still relaxing after |V| rounds: a negative cycle. Step back |V| times to land on it,
+// then collect its edges to name the constraints that cannot hold together.
+Violation cycle_violation(const Constraints& c, const ShortestPaths& sp, int route_index) {
+    int v = sp.relaxed_last;
+    for (int k = 0; k < c.vertices; ++k)
+        v = c.edges[static_cast<std::size_t>(sp.via[static_cast<std::size_t>(v)])].from;
     bool ride = false, duration = false;
     RequestIndex rider = -1;
     const int first = v;
     do {
-        const Edge& edge = edges[static_cast<std::size_t>(via[static_cast<std::size_t>(v)])];
+        const Edge& edge = c.edges[static_cast<std::size_t>(sp.via[static_cast<std::size_t>(v)])];
         if (edge.kind == EdgeKind::ride) {
             ride = true;
             rider = edge.request;
@@ -122,18 +133,33 @@ void check_times(const Problem& problem, const Route& route, int route_index, Ch
         v = edge.from;
     } while (v != first);
     const std::string where_text = "route " + std::to_string(route_index);
-    if (ride) {
-        report.violations.push_back(make(
+    if (ride)
+        return make(
             ViolationKind::ride_time, route_index, rider,
-            where_text + ": ride time of request " + std::to_string(rider) + " cannot be kept"));
-    } else if (duration) {
-        report.violations.push_back(
-            make(ViolationKind::route_duration, route_index, -1,
-                 where_text + ": longer than the vehicle's maximum duration"));
-    } else {
-        report.violations.push_back(make(ViolationKind::time_window, route_index, -1,
-                                         where_text + ": time windows or shift cannot be met"));
+            where_text + ": ride time of request " + std::to_string(rider) + " cannot be kept");
+    if (duration)
+        return make(ViolationKind::route_duration, route_index, -1,
+                    where_text + ": longer than the vehicle's maximum duration");
+    return make(ViolationKind::time_window, route_index, -1,
+                where_text + ": time windows or shift cannot be met");
+}
+
+// Time feasibility of one structurally valid route: its schedule, or why there is none.
+void check_times(const Problem& problem, const Route& route, int route_index, CheckReport& report) {
+    const Constraints c = route_constraints(problem, route);
+    const ShortestPaths sp = shortest_paths(c);
+    if (sp.relaxed_last >= 0) {
+        report.violations.push_back(cycle_violation(c, sp, route_index));
+        return;
     }
+    const int m = static_cast<int>(route.stops.size());
+    std::vector<Time> times;
+    for (int k = 0; k < m; ++k)
+        times.push_back(sp.dist[static_cast<std::size_t>(k + 2)]);
+    report.schedules[static_cast<std::size_t>(route_index)] = std::move(times);
+    report.departures[static_cast<std::size_t>(route_index)] = sp.dist[1];
+    report.arrivals[static_cast<std::size_t>(route_index)] =
+        sp.dist[static_cast<std::size_t>(m + 2)];
 }
 
 }  // namespace
@@ -173,22 +199,21 @@ bool CheckReport::has(ViolationKind kind) const {
                        [kind](const Violation& v) { return v.kind == kind; });
 }
 
-CheckReport check(const Problem& problem, const Solution& solution) {
-    CheckReport report;
-    const std::size_t routes = solution.routes.size();
-    report.schedules.resize(routes);
-    report.departures.assign(routes, 0);
-    report.arrivals.assign(routes, 0);
-    if (!problem.travel) {
-        report.violations.push_back(
-            make(ViolationKind::unknown_vehicle, -1, -1, "no travel model"));
-        return report;
-    }
-    const std::size_t n = problem.requests.size();
-    std::vector<StopInfo> pickups(n), dropoffs(n);
-    std::vector<char> vehicle_used(problem.vehicles.size(), 0);
-    std::vector<char> route_ok(routes, 1);
+namespace {
 
+// Where each request's pickup and drop-off were found, and which routes are sound enough
+// to have their loads and times checked.
+struct Structure {
+    std::vector<StopInfo> pickups, dropoffs;  // by request
+    std::vector<char> route_ok;               // by route
+};
+
+// Each route's vehicle exists and is used once; each stop names a known request, once.
+Structure walk_routes(const Problem& problem, const Solution& solution, CheckReport& report) {
+    const std::size_t routes = solution.routes.size();
+    const std::size_t n = problem.requests.size();
+    Structure st{std::vector<StopInfo>(n), std::vector<StopInfo>(n), std::vector<char>(routes, 1)};
+    std::vector<char> vehicle_used(problem.vehicles.size(), 0);
     for (std::size_t ri = 0; ri < routes; ++ri) {
         const Route& route = solution.routes[ri];
         const int index = static_cast<int>(ri);
@@ -199,7 +224,7 @@ CheckReport check(const Problem& problem, const Solution& solution) {
                                              "route " + std::to_string(ri) + ": vehicle " +
                                                  std::to_string(route.vehicle) +
                                                  " unknown or used twice"));
-            route_ok[ri] = 0;
+            st.route_ok[ri] = 0;
             continue;
         }
         vehicle_used[static_cast<std::size_t>(route.vehicle)] = 1;
@@ -208,28 +233,34 @@ CheckReport check(const Problem& problem, const Solution& solution) {
             if (s.request < 0 || static_cast<std::size_t>(s.request) >= n) {
                 report.violations.push_back(make(ViolationKind::unknown_request, index, s.request,
                                                  "unknown request " + std::to_string(s.request)));
-                route_ok[ri] = 0;
+                st.route_ok[ri] = 0;
                 continue;
             }
-            StopInfo& info = (s.pickup ? pickups : dropoffs)[static_cast<std::size_t>(s.request)];
+            StopInfo& info =
+                (s.pickup ? st.pickups : st.dropoffs)[static_cast<std::size_t>(s.request)];
             if (++info.count > 1) {
                 report.violations.push_back(
                     make(ViolationKind::duplicate_stop, index, s.request,
                          "request " + std::to_string(s.request) + " visited twice"));
-                route_ok[ri] = 0;
+                st.route_ok[ri] = 0;
             }
             info.route = index;
             info.position = static_cast<int>(k);
         }
     }
+    return st;
+}
 
+// Every request is served whole (pickup then drop-off, by one vehicle) or listed unserved.
+void check_requests(const Solution& solution, Structure& st, CheckReport& report) {
+    const std::size_t n = st.pickups.size();
     std::vector<char> listed_unserved(n, 0);
     for (const Unserved& u : solution.unserved)
         if (u.request >= 0 && static_cast<std::size_t>(u.request) < n)
             listed_unserved[static_cast<std::size_t>(u.request)] = 1;
     for (std::size_t r = 0; r < n; ++r) {
-        const StopInfo& p = pickups[r];
-        const StopInfo& d = dropoffs[r];
+        const StopInfo& p = st.pickups[r];
+        const StopInfo& d = st.dropoffs[r];
         const auto request = static_cast<RequestIndex>(r);
         if (p.count == 0 && d.count == 0) {
             if (!listed_unserved[r])
@@ -243,71 +274,89 @@ CheckReport check(const Problem& problem, const Solution& solution) {
                 ViolationKind::incomplete_request, std::max(p.route, d.route), request,
                 "request " + std::to_string(r) + " not picked up and dropped off by one vehicle"));
             if (p.route >= 0)
-                route_ok[static_cast<std::size_t>(p.route)] = 0;
+                st.route_ok[static_cast<std::size_t>(p.route)] = 0;
             if (d.route >= 0)
-                route_ok[static_cast<std::size_t>(d.route)] = 0;
+                st.route_ok[static_cast<std::size_t>(d.route)] = 0;
             continue;
         }
         if (d.position < p.position) {
             report.violations.push_back(
                 make(ViolationKind::order, p.route, request,
                      "request " + std::to_string(r) + " dropped off before pickup"));
-            route_ok[static_cast<std::size_t>(p.route)] = 0;
+            st.route_ok[static_cast<std::size_t>(p.route)] = 0;
         }
         ++report.served;
     }
+}
 
+// Loads within capacity, and nobody sharing the vehicle with a ride_alone passenger.
+void check_loads(const Problem& problem, const Route& route, int index, CheckReport& report) {
+    const Vehicle& vehicle = problem.vehicles[static_cast<std::size_t>(route.vehicle)];
+    const std::string where = "route " + std::to_string(index);
+    int seats = 0, wheelchairs = 0, aboard = 0;
+    RequestIndex alone_aboard = -1;
+    for (const Stop& s : route.stops) {
+        const Request& r = problem.requests[static_cast<std::size_t>(s.request)];
+        const int sign = s.pickup ? 1 : -1;
+        if (s.pickup && (alone_aboard >= 0 || (r.ride_alone && aboard > 0)))
+            report.violations.push_back(make(ViolationKind::ride_alone, index,
+                                             r.ride_alone ? s.request : alone_aboard,
+                                             where + ": shared ride with a ride_alone passenger"));
+        seats += sign * r.load.seats;
+        wheelchairs += sign * r.load.wheelchairs;
+        aboard += sign;
+        if (s.pickup && r.ride_alone)
+            alone_aboard = s.request;
+        if (!s.pickup && s.request == alone_aboard)
+            alone_aboard = -1;
+        if (seats > vehicle.capacity.seats)
+            report.violations.push_back(make(ViolationKind::capacity_seats, index, s.request,
+                                             where + ": seats over capacity"));
+        if (wheelchairs > vehicle.capacity.wheelchairs)
+            report.violations.push_back(make(ViolationKind::capacity_wheelchairs, index, s.request,
+                                             where + ": wheelchair spaces over capacity"));
+    }
+}
+
+// Every leg from the start through the stops to the end.
+Distance route_distance(const Problem& problem, const Route& route) {
+    const Vehicle& vehicle = problem.vehicles[static_cast<std::size_t>(route.vehicle)];
+    Distance distance = 0;
+    LocationId at = vehicle.start;
+    for (const Stop& s : route.stops) {
+        const Request& r = problem.requests[static_cast<std::size_t>(s.request)];
+        const LocationId next = s.pickup ? r.pickup.location : r.dropoff.location;
+        distance += problem.travel->distance(at, next);
+        at = next;
+    }
+    if (!route.stops.empty() || vehicle.start != vehicle.end)
+        distance += problem.travel->distance(at, vehicle.end);
+    return distance;
+}
+
+}  // namespace
+
+CheckReport check(const Problem& problem, const Solution& solution) {
+    CheckReport report;
+    const std::size_t routes = solution.routes.size();
+    report.schedules.resize(routes);
+    report.departures.assign(routes, 0);
+    report.arrivals.assign(routes, 0);
+    if (!problem.travel) {
+        report.violations.push_back(
+            make(ViolationKind::unknown_vehicle, -1, -1, "no travel model"));
+        return report;
+    }
+    Structure st = walk_routes(problem, solution, report);
+    check_requests(solution, st, report);
     for (std::size_t ri = 0; ri < routes; ++ri) {
-        if (!route_ok[ri])
+        if (!st.route_ok[ri])
             continue;
         const Route& route = solution.routes[ri];
         const int index = static_cast<int>(ri);
-        const Vehicle& vehicle = problem.vehicles[static_cast<std::size_t>(route.vehicle)];
-        // Loads, and who shares the vehicle with a ride_alone passenger.
-        int seats = 0, wheelchairs = 0, aboard = 0;
-        RequestIndex alone_aboard = -1;
-        bool load_ok = true;
-        for (const Stop& s : route.stops) {
-            const Request& r = problem.requests[static_cast<std::size_t>(s.request)];
-            const int sign = s.pickup ? 1 : -1;
-            if (s.pickup && (alone_aboard >= 0 || (r.ride_alone && aboard > 0))) {
-                report.violations.push_back(make(
-                    ViolationKind::ride_alone, index, r.ride_alone ? s.request : alone_aboard,
-                    "route " + std::to_string(ri) + ": shared ride with a ride_alone passenger"));
-                load_ok = false;
-            }
-            seats += sign * r.load.seats;
-            wheelchairs += sign * r.load.wheelchairs;
-            aboard += sign;
-            if (s.pickup && r.ride_alone)
-                alone_aboard = s.request;
-            if (!s.pickup && s.request == alone_aboard)
-                alone_aboard = -1;
-            if (seats > vehicle.capacity.seats) {
-                report.violations.push_back(
-                    make(ViolationKind::capacity_seats, index, s.request,
-                         "route " + std::to_string(ri) + ": seats over capacity"));
-                load_ok = false;
-            }
-            if (wheelchairs > vehicle.capacity.wheelchairs) {
-                report.violations.push_back(
-                    make(ViolationKind::capacity_wheelchairs, index, s.request,
-                         "route " + std::to_string(ri) + ": wheelchair spaces over capacity"));
-                load_ok = false;
-            }
-        }
-        (void)load_ok;
+        check_loads(problem, route, index, report);
         check_times(problem, route, index, report);
-        // Distance: every leg from the start through the stops to the end.
-        LocationId at = vehicle.start;
-        for (const Stop& s : route.stops) {
-            const Request& r = problem.requests[static_cast<std::size_t>(s.request)];
-            const LocationId next = s.pickup ? r.pickup.location : r.dropoff.location;
-            report.distance += problem.travel->distance(at, next);
-            at = next;
-        }
-        if (!route.stops.empty() || vehicle.start != vehicle.end)
-            report.distance += problem.travel->distance(at, vehicle.end);
+        report.distance += route_distance(problem, route);
     }
     return report;
 }

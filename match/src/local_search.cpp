@@ -61,6 +61,90 @@ void relocate_descent(Context& ctx, Plan& plan) {
 
 namespace lifeline::match::detail {
 
+namespace {
+
+// Positions after which `route` runs empty (outside its started prefix): cut points.
+std::vector<int> empty_points(const RouteState& route) {
+    std::vector<int> points;
+    for (int k = route.locked; k + 1 < route.size(); ++k)
+        if (route.load[static_cast<std::size_t>(k)] == Load{})
+            points.push_back(k);
+    return points;
+}
+
+// The distance saved by cutting `ra` after position i and `rb` after position j and
+// swapping the tails. Tails keep their own end depots. The gain counts every edge that
+// changes: the two cut edges, and the edges from each tail's last stop to its new
+// vehicle's end depot (vehicles may end at different places — each volunteer drives
+// home). Counting only the cut edges would let a move that lengthens the plan pass as a
+// gain, and the descent could then undo and redo it for ever.
+Distance tail_gain(const Nodes& nodes, const RouteState& ra, const RouteState& rb, int i, int j) {
+    const int xa = ra.nodes[static_cast<std::size_t>(i)];
+    const int ya = ra.nodes[static_cast<std::size_t>(i + 1)];
+    const int xb = rb.nodes[static_cast<std::size_t>(j)];
+    const int yb = rb.nodes[static_cast<std::size_t>(j + 1)];
+    const int end_a = ra.nodes.back();
+    const int end_b = rb.nodes.back();
+    const bool tail_a = ya != end_a;
+    const bool tail_b = yb != end_b;
+    const int last_a = ra.nodes[ra.nodes.size() - 2];
+    const int last_b = rb.nodes[rb.nodes.size() - 2];
+    Distance gain = nodes.distance(xa, ya) + nodes.distance(xb, yb);
+    if (tail_a)
+        gain += nodes.distance(last_a, end_a);
+    if (tail_b)
+        gain += nodes.distance(last_b, end_b);
+    gain -= nodes.distance(xa, tail_b ? yb : end_a);
+    gain -= nodes.distance(xb, tail_a ? ya : end_b);
+    if (tail_b)
+        gain -= nodes.distance(last_b, end_a);
+    if (tail_a)
+        gain -= nodes.distance(last_a, end_b);
+    return gain;
+}
+
+// `head`'s vehicle with its stops up to position `cut`, then `tail`'s stops after `at`,
+// then `head`'s end depot. Not refreshed.
+void join(const RouteState& head, int cut, const RouteState& tail, int at, RouteState& out) {
+    out.vehicle = head.vehicle;
+    out.locked = head.locked;
+    out.nodes.assign(head.nodes.begin(), head.nodes.begin() + cut + 1);
+    out.nodes.insert(out.nodes.end(), tail.nodes.begin() + at + 1, tail.nodes.end() - 1);
+    out.nodes.push_back(head.nodes.back());
+}
+
+struct TailSwap {
+    Distance gain = 0;
+    int i = -1, j = -1;  // cut positions in routes a and b; -1: no improving swap
+};
+
+// The feasible tail swap of routes a and b that saves the most distance.
+TailSwap best_tail_swap(Context& ctx, const RouteState& ra, const RouteState& rb, RouteState& first,
+                        RouteState& second) {
+    TailSwap best;
+    const auto pa = empty_points(ra);
+    const auto pb = empty_points(rb);
+    for (int i : pa) {
+        for (int j : pb) {
+            const Distance gain = tail_gain(ctx.nodes, ra, rb, i, j);
+            if (gain <= best.gain)
+                continue;
+            join(ra, i, rb, j, first);
+            refresh(ctx.nodes, first, ctx.scratch);
+            if (!first.feasible)
+                continue;
+            join(rb, j, ra, i, second);
+            refresh(ctx.nodes, second, ctx.scratch);
+            if (!second.feasible)
+                continue;
+            best = {gain, i, j};
+        }
+    }
+    return best;
+}
+
+}  // namespace
+
 // 2-opt* at empty-vehicle points: where a vehicle is empty its route splits cleanly, so two
 // routes can swap their tails without separating any passenger from their ride. These
 // moves reshuffle whole chains of trips between vehicles, which removal and reinsertion
@@ -68,13 +152,6 @@ namespace lifeline::match::detail {
 bool exchange_tails(Context& ctx, Plan& plan) {
     const Nodes& nodes = ctx.nodes;
     const int vehicles = static_cast<int>(plan.routes.size());
-    auto empty_points = [](const RouteState& route) {
-        std::vector<int> points;
-        for (int k = route.locked; k + 1 < route.size(); ++k)
-            if (route.load[static_cast<std::size_t>(k)] == Load{})
-                points.push_back(k);
-        return points;
-    };
     bool improved_any = false;
     RouteState first, second;
     for (VehicleIndex a = 0; a < vehicles; ++a) {
@@ -83,79 +160,12 @@ bool exchange_tails(Context& ctx, Plan& plan) {
             const RouteState& rb = plan.routes[static_cast<std::size_t>(b)];
             if (ra.size() == 2 && rb.size() == 2)
                 continue;
-            const auto pa = empty_points(ra);
-            const auto pb = empty_points(rb);
-            Distance best_gain = 0;
-            int best_i = -1, best_j = -1;
-            for (int i : pa) {
-                const int xa = ra.nodes[static_cast<std::size_t>(i)];
-                const int ya = ra.nodes[static_cast<std::size_t>(i + 1)];
-                for (int j : pb) {
-                    const int xb = rb.nodes[static_cast<std::size_t>(j)];
-                    const int yb = rb.nodes[static_cast<std::size_t>(j + 1)];
-                    // Tails keep their own end depots. The gain counts every edge that
-                    // changes: the two cut edges, and the edges from each tail's last stop
-                    // to its new vehicle's end depot (vehicles may end at different
-                    // places — each volunteer drives home). Counting only the cut edges
-                    // would let a move that lengthens the plan pass as a gain, and the
-                    // descent could then undo and redo it for ever.
-                    const int end_a = ra.nodes.back();
-                    const int end_b = rb.nodes.back();
-                    const bool tail_a = ya != end_a;
-                    const bool tail_b = yb != end_b;
-                    const int last_a = ra.nodes[ra.nodes.size() - 2];
-                    const int last_b = rb.nodes[rb.nodes.size() - 2];
-                    Distance gain = nodes.distance(xa, ya) + nodes.distance(xb, yb);
-                    if (tail_a)
-                        gain += nodes.distance(last_a, end_a);
-                    if (tail_b)
-                        gain += nodes.distance(last_b, end_b);
-                    gain -= nodes.distance(xa, tail_b ? yb : end_a);
-                    gain -= nodes.distance(xb, tail_a ? ya : end_b);
-                    if (tail_b)
-                        gain -= nodes.distance(last_b, end_a);
-                    if (tail_a)
-                        gain -= nodes.distance(last_a, end_b);
-                    if (gain <= best_gain)
-                        continue;
-                    first.vehicle = ra.vehicle;
-                    first.locked = ra.locked;
-                    first.nodes.assign(ra.nodes.begin(), ra.nodes.begin() + i + 1);
-                    first.nodes.insert(first.nodes.end(), rb.nodes.begin() + j + 1,
-                                       rb.nodes.end() - 1);
-                    first.nodes.push_back(ra.nodes.back());
-                    refresh(nodes, first, ctx.scratch);
-                    if (!first.feasible)
-                        continue;
-                    second.vehicle = rb.vehicle;
-                    second.locked = rb.locked;
-                    second.nodes.assign(rb.nodes.begin(), rb.nodes.begin() + j + 1);
-                    second.nodes.insert(second.nodes.end(), ra.nodes.begin() + i + 1,
-                                        ra.nodes.end() - 1);
-                    second.nodes.push_back(rb.nodes.back());
-                    refresh(nodes, second, ctx.scratch);
-                    if (!second.feasible)
-                        continue;
-                    best_gain = gain;
-                    best_i = i;
-                    best_j = j;
-                }
-            }
-            if (best_i < 0)
+            const TailSwap swap = best_tail_swap(ctx, ra, rb, first, second);
+            if (swap.i < 0)
                 continue;
             // Rebuild the winning pair (the scratch routes hold the last one tried).
-            first.vehicle = ra.vehicle;
-            first.locked = ra.locked;
-            first.nodes.assign(ra.nodes.begin(), ra.nodes.begin() + best_i + 1);
-            first.nodes.insert(first.nodes.end(), rb.nodes.begin() + best_j + 1,
-                               rb.nodes.end() - 1);
-            first.nodes.push_back(ra.nodes.back());
-            second.vehicle = rb.vehicle;
-            second.locked = rb.locked;
-            second.nodes.assign(rb.nodes.begin(), rb.nodes.begin() + best_j + 1);
-            second.nodes.insert(second.nodes.end(), ra.nodes.begin() + best_i + 1,
-                                ra.nodes.end() - 1);
-            second.nodes.push_back(rb.nodes.back());
+            join(ra, swap.i, rb, swap.j, first);
+            join(rb, swap.j, ra, swap.i, second);
             refresh(nodes, first, ctx.scratch);
             refresh(nodes, second, ctx.scratch);
             for (int node : first.nodes)
