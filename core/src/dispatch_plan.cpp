@@ -20,6 +20,21 @@ constexpr match::Time minute_ms = 60'000;
 // Windows that a request leaves open reach this far past midnight: any shift ends before.
 constexpr match::Time open_end = 48 * 60 * minute_ms;
 
+// Calls the matching engine. Dispatch builds every problem from validated data, so an
+// engine refusal (match::Error) is a bug of ours, never the caller's input: internal.
+template <class Call>
+auto engine(Call&& call) -> decltype(call()) {
+    try {
+        return call();
+    } catch (const match::Error& e) {
+        std::string what =
+            std::string("the matching engine refused dispatch's problem: ") + e.what();
+        for (const std::string& reason : e.reasons())
+            what += "; " + reason;
+        throw Error(ErrorKind::internal, what);
+    }
+}
+
 bool covers(const Absence& a, LocalDate d) {
     return a.from <= d && d <= a.to;
 }
@@ -329,7 +344,7 @@ DayPlanDraft Dispatch::draft_day(const Actor& actor, LocalDate date, const PlanO
         so.seed = options.seed;
         so.max_iterations = options.max_iterations;
         match::SolveStats ss;
-        solution = match::solve(dp.problem, so, &ss);
+        solution = engine([&] { return match::solve(dp.problem, so, &ss); });
         plan.stats.iterations = ss.iterations;
         plan.stats.solve_ms = ss.seconds * 1000.0;
         require_checked(dp.problem, solution);
@@ -421,7 +436,7 @@ struct Live {
     DayProblem dp;
     match::Solution solution;
     std::vector<Route> routes;  // by engine vehicle index; id 0 when the vehicle has none
-    match::RequestId target = -1;
+    match::RequestIndex target = -1;
     LocalDate date{};
 };
 
@@ -441,9 +456,9 @@ Live live_plan(DispatchTx& tx, const Settings& settings, const RideRequest& targ
     // Which vehicles are on shift decides which routes take part.
     DayInputs probe = in;
     DayProblem vehicles_only = map_day(probe);
-    std::map<VehicleId, std::size_t> engine_vehicle;
+    std::map<VehicleId, match::VehicleIndex> engine_vehicle;
     for (std::size_t k = 0; k < vehicles_only.vehicles.size(); ++k)
-        engine_vehicle[vehicles_only.vehicles[k].vehicle_id] = k;
+        engine_vehicle[vehicles_only.vehicles[k].vehicle_id] = match::VehicleIndex(k);
 
     std::map<RequestId, RideRequest> requests;
     std::vector<const Route*> taking_part;
@@ -468,18 +483,18 @@ Live live_plan(DispatchTx& tx, const Settings& settings, const RideRequest& targ
     Live live;
     live.date = date;
     live.dp = map_day(in);
-    std::map<RequestId, match::RequestId> index;
+    std::map<RequestId, match::RequestIndex> index;
     for (std::size_t i = 0; i < live.dp.request_ids.size(); ++i)
-        index[live.dp.request_ids[i]] = match::RequestId(i);
+        index[live.dp.request_ids[i]] = match::RequestIndex(i);
     if (!index.count(target.id))
         throw_unprocessable("the request's times make no sense on its day",
                             {{"id", describe(match::UnservedReason::invalid_request)}});
     live.target = index[target.id];
     live.routes.resize(live.dp.vehicles.size());
     for (const Route* r : taking_part) {
-        const std::size_t k = engine_vehicle[r->vehicle_id];
+        const match::VehicleIndex k = engine_vehicle[r->vehicle_id];
         match::Route er;
-        er.vehicle = match::VehicleId(k);
+        er.vehicle = k;
         bool prefix = true;
         for (const auto& s : r->stops) {
             auto it = index.find(s.request_id);
@@ -491,7 +506,7 @@ Live live_plan(DispatchTx& tx, const Settings& settings, const RideRequest& targ
             else
                 prefix = false;
         }
-        live.routes[k] = *r;
+        live.routes[std::size_t(k)] = *r;
         live.solution.routes.push_back(std::move(er));
     }
     return live;
@@ -550,7 +565,7 @@ std::string explain(const Live& live, std::size_t k, match::UnservedReason engin
     rq.pickup.latest = open_end;
     rq.dropoff.latest = open_end;
     match::Solution trial = live.solution;
-    const auto ins = match::insert(relaxed, trial, live.target);
+    const auto ins = engine([&] { return match::insert(relaxed, trial, live.target); });
     if (ins.inserted) {
         const auto& er = trial.routes[ins.route];
         auto why =
@@ -612,7 +627,8 @@ Assignment insert_live(DispatchTx& tx, const Settings& settings, RideRequest req
         Live live = live_plan(tx, settings, req, drivers, vehicles);
         if (live.solution.routes.empty())
             live.solution.routes.push_back(match::Route{0, {}, 0, {}});
-        const match::Insertion ins = match::insert(live.dp.problem, live.solution, live.target);
+        const match::Insertion ins =
+            engine([&] { return match::insert(live.dp.problem, live.solution, live.target); });
         if (!ins.inserted)
             refuse(explain(live, 0, ins.reason));
         require_checked(live.dp.problem, live.solution);
@@ -622,7 +638,8 @@ Assignment insert_live(DispatchTx& tx, const Settings& settings, RideRequest req
         if (live.dp.problem.vehicles.empty()) {
             out.reason = "no driver with a vehicle is on shift that day";
         } else {
-            const match::Insertion ins = match::insert(live.dp.problem, live.solution, live.target);
+            const match::Insertion ins =
+                engine([&] { return match::insert(live.dp.problem, live.solution, live.target); });
             if (ins.inserted) {
                 require_checked(live.dp.problem, live.solution);
                 out.route = save_route(tx, live, ins.route);

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "bench.h"
-#include "lifeline/core/match/match.h"
+#include "lifeline/match/match.h"
 
 namespace lifeline::bench {
 namespace {
@@ -138,7 +138,7 @@ class City {
     }
 
     // A request ready between `from` and `to`, anywhere in the city.
-    RequestId add_request(Time from, Time to) {
+    RequestIndex add_request(Time from, Time to) {
         Request r;
         const LocationId a = location(30000 * rng_.uniform(), 30000 * rng_.uniform());
         const LocationId b = location(30000 * rng_.uniform(), 30000 * rng_.uniform());
@@ -151,7 +151,7 @@ class City {
         r.load = rng_.uniform() < 0.1 ? Load{0, 1} : Load{1, 0};
         r.ride_alone = rng_.uniform() < 0.03;
         problem.requests.push_back(r);
-        return static_cast<RequestId>(problem.requests.size() - 1);
+        return static_cast<RequestIndex>(problem.requests.size() - 1);
     }
 
     Problem problem;
@@ -171,9 +171,9 @@ class City {
 Solution build_plan(City& city, long vehicles, long requests) {
     Solution plan;
     for (long v = 0; v < vehicles; ++v)
-        plan.routes.push_back(Route{static_cast<VehicleId>(v), {}, 0, {}});
+        plan.routes.push_back(Route{static_cast<VehicleIndex>(v), {}, 0, {}});
     for (long k = 0; k < requests; ++k) {
-        const RequestId r = city.add_request(6 * 60 * minute, 16 * 60 * minute);
+        const RequestIndex r = city.add_request(6 * 60 * minute, 16 * 60 * minute);
         insert(city.problem, plan, r);
     }
     return plan;
@@ -198,7 +198,7 @@ struct InsertTimes {
 InsertTimes time_insertions(City& city, Solution& plan, long requests, Time now) {
     InsertTimes times;
     for (long k = 0; k < requests; ++k) {
-        const RequestId r = city.add_request(now + 15 * minute, 16 * 60 * minute);
+        const RequestIndex r = city.add_request(now + 15 * minute, 16 * 60 * minute);
         const double c0 = thread_cpu_ms();
         const auto t0 = std::chrono::steady_clock::now();
         const Insertion result = insert(city.problem, plan, r);

@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "bench.h"
-#include "instances.h"
-#include "lifeline/core/match/match.h"
+#include "lifeline/match/instances.h"
+#include "lifeline/match/match.h"
 
 namespace lifeline::bench {
 namespace {
@@ -137,7 +137,7 @@ std::string shortest(double value) {
     return ec == std::errc{} ? std::string(buffer, ptr) : std::to_string(value);
 }
 
-void write_json(const fs::path& dir, const Instance& inst, const match::Solution& solution,
+void write_json(const fs::path& dir, const match::Instance& inst, const match::Solution& solution,
                 double cost) {
     std::ofstream out(dir / (inst.name + ".json"));
     out << "{\"instance\":\"" << inst.name << "\",\"cost\":" << shortest(cost) << ",\"routes\":[";
@@ -155,6 +155,106 @@ void write_json(const fs::path& dir, const Instance& inst, const match::Solution
     out << "]}\n";
 }
 
+// Instances in bks.csv order first, then any other .txt files by name; only those of
+// `only` when it is not empty.
+std::vector<std::string> instance_names(const fs::path& dir,
+                                        const std::vector<std::pair<std::string, double>>& bks,
+                                        const std::vector<std::string>& only) {
+    std::map<std::string, double> best_known(bks.begin(), bks.end());
+    std::vector<std::string> names;
+    for (const auto& [name, cost] : bks)
+        if (fs::exists(dir / (name + ".txt")))
+            names.push_back(name);
+    std::vector<std::string> others;
+    for (const auto& entry : fs::directory_iterator(dir))
+        if (entry.path().extension() == ".txt" && !best_known.count(entry.path().stem().string()))
+            others.push_back(entry.path().stem().string());
+    std::sort(others.begin(), others.end());
+    names.insert(names.end(), others.begin(), others.end());
+    if (!only.empty())
+        names.erase(std::remove_if(names.begin(), names.end(),
+                                   [&](const std::string& n) {
+                                       return std::find(only.begin(), only.end(), n) == only.end();
+                                   }),
+                    names.end());
+    return names;
+}
+
+// What the average row sums up.
+struct Totals {
+    double gap_sum = 0, seconds_sum = 0;
+    int gap_count = 0, count = 0;
+    std::size_t served_sum = 0, requests_sum = 0;
+    bool all_feasible = true;
+};
+
+// Solves one instance, verifies the plan twice (check, then in double), prints its CSV row
+// and adds it to `totals`.
+void solve_instance(const MatchArgs& args, const std::string& name, const match::Instance& inst,
+                    const std::map<std::string, double>& best_known, Totals& totals) {
+    match::SolveOptions options;
+    options.time_limit_ms = args.time_limit_ms;
+    options.max_iterations = args.iterations;
+    options.seed = args.seed;
+    options.threads = args.threads;
+    match::SolveStats stats;
+    const auto solution = match::solve(inst.problem, options, &stats);
+    const auto report = match::check(inst.problem, solution);
+    const std::string why = report.ok() ? verify_in_double(inst, solution, report, 1e-6) : "";
+    const bool feasible = report.ok() && why.empty();
+    if (!report.ok())
+        for (const auto& v : report.violations)
+            std::fprintf(stderr, "%s: %s\n", name.c_str(), v.detail.c_str());
+    if (!why.empty())
+        std::fprintf(stderr, "%s: double check: %s\n", name.c_str(), why.c_str());
+    double cost = 0;
+    int used = 0;
+    for (const auto& route : solution.routes) {
+        cost += route_cost(inst, route);
+        used += route.stops.empty() ? 0 : 1;
+    }
+    const std::size_t served = match::served_count(solution);
+    const std::size_t requests = inst.problem.requests.size();
+    const auto bk = best_known.find(name);
+    std::string bk_text, gap_text;
+    if (bk != best_known.end()) {
+        const double gap = 100.0 * (cost - bk->second) / bk->second;
+        bk_text = shortest(bk->second);
+        char g[32];
+        std::snprintf(g, sizeof g, "%.3f", gap);
+        gap_text = g;
+        totals.gap_sum += gap;
+        ++totals.gap_count;
+    }
+    std::printf("%s,%s,%.4f,%s,%d,%zu,%zu,%.2f,%s\n", name.c_str(), bk_text.c_str(), cost,
+                gap_text.c_str(), used, served, requests, stats.seconds, feasible ? "yes" : "no");
+    if (std::getenv("LIFELINE_BENCH_VERBOSE"))
+        std::fprintf(stderr, "%s: %lld iterations\n", name.c_str(),
+                     static_cast<long long>(stats.iterations));
+    std::fflush(stdout);
+    if (!args.out.empty())
+        write_json(args.out, inst, solution, cost);
+    totals.all_feasible = totals.all_feasible && feasible && served == requests;
+    totals.served_sum += served;
+    totals.requests_sum += requests;
+    totals.seconds_sum += stats.seconds;
+    ++totals.count;
+}
+
+void print_average(const Totals& totals) {
+    if (totals.count == 0)
+        return;
+    std::string gap_text;
+    if (totals.gap_count > 0) {
+        char g[32];
+        std::snprintf(g, sizeof g, "%.3f", totals.gap_sum / totals.gap_count);
+        gap_text = g;
+    }
+    std::printf("average,,,%s,,%zu,%zu,%.2f,%s\n", gap_text.c_str(), totals.served_sum,
+                totals.requests_sum, totals.seconds_sum / totals.count,
+                totals.all_feasible ? "yes" : "no");
+}
+
 }  // namespace
 
 int run_match(int argc, char** argv) {
@@ -169,102 +269,25 @@ int run_match(int argc, char** argv) {
     if (!args.out.empty())
         fs::create_directories(args.out);
 
-    // Instances in bks.csv order first, then any other .txt files by name.
     const auto bks = read_bks(dir / "bks.csv");
-    std::map<std::string, double> best_known(bks.begin(), bks.end());
-    std::vector<std::string> names;
-    for (const auto& [name, cost] : bks)
-        if (fs::exists(dir / (name + ".txt")))
-            names.push_back(name);
-    std::vector<std::string> others;
-    for (const auto& entry : fs::directory_iterator(dir))
-        if (entry.path().extension() == ".txt" && !best_known.count(entry.path().stem().string()))
-            others.push_back(entry.path().stem().string());
-    std::sort(others.begin(), others.end());
-    names.insert(names.end(), others.begin(), others.end());
-    if (!args.only.empty())
-        names.erase(std::remove_if(names.begin(), names.end(),
-                                   [&](const std::string& n) {
-                                       return std::find(args.only.begin(), args.only.end(), n) ==
-                                              args.only.end();
-                                   }),
-                    names.end());
-
+    const std::map<std::string, double> best_known(bks.begin(), bks.end());
+    const std::vector<std::string> names = instance_names(dir, bks, args.only);
     std::printf(
         "instance,best_known,cost,gap_pct,vehicles_used,served,requests,seconds,feasible\n");
-    double gap_sum = 0, seconds_sum = 0;
-    int gap_count = 0, count = 0;
-    std::size_t served_sum = 0, requests_sum = 0;
-    bool all_feasible = true;
+    Totals totals;
     for (const auto& name : names) {
         const std::string path = (dir / (name + ".txt")).string();
-        Instance inst;
+        match::Instance inst;
         try {
-            inst = args.format == "lilim" ? read_lilim(path) : read_cordeau(path);
+            inst = args.format == "lilim" ? match::read_lilim(path) : match::read_cordeau(path);
         } catch (const std::exception& e) {
             std::fprintf(stderr, "lifeline-bench match: %s\n", e.what());
             return 1;
         }
-        match::SolveOptions options;
-        options.time_limit_ms = args.time_limit_ms;
-        options.max_iterations = args.iterations;
-        options.seed = args.seed;
-        options.threads = args.threads;
-        match::SolveStats stats;
-        const auto solution = match::solve(inst.problem, options, &stats);
-        const auto report = match::check(inst.problem, solution);
-        const std::string why = report.ok() ? verify_in_double(inst, solution, report, 1e-6) : "";
-        const bool feasible = report.ok() && why.empty();
-        if (!report.ok())
-            for (const auto& v : report.violations)
-                std::fprintf(stderr, "%s: %s\n", name.c_str(), v.detail.c_str());
-        if (!why.empty())
-            std::fprintf(stderr, "%s: double check: %s\n", name.c_str(), why.c_str());
-        double cost = 0;
-        int used = 0;
-        for (const auto& route : solution.routes) {
-            cost += route_cost(inst, route);
-            used += route.stops.empty() ? 0 : 1;
-        }
-        const std::size_t served = match::served_count(solution);
-        const std::size_t requests = inst.problem.requests.size();
-        const auto bk = best_known.find(name);
-        std::string bk_text, gap_text;
-        if (bk != best_known.end()) {
-            const double gap = 100.0 * (cost - bk->second) / bk->second;
-            bk_text = shortest(bk->second);
-            char g[32];
-            std::snprintf(g, sizeof g, "%.3f", gap);
-            gap_text = g;
-            gap_sum += gap;
-            ++gap_count;
-        }
-        std::printf("%s,%s,%.4f,%s,%d,%zu,%zu,%.2f,%s\n", name.c_str(), bk_text.c_str(), cost,
-                    gap_text.c_str(), used, served, requests, stats.seconds,
-                    feasible ? "yes" : "no");
-        if (std::getenv("LIFELINE_BENCH_VERBOSE"))
-            std::fprintf(stderr, "%s: %lld iterations\n", name.c_str(),
-                         static_cast<long long>(stats.iterations));
-        std::fflush(stdout);
-        if (!args.out.empty())
-            write_json(args.out, inst, solution, cost);
-        all_feasible = all_feasible && feasible && served == requests;
-        served_sum += served;
-        requests_sum += requests;
-        seconds_sum += stats.seconds;
-        ++count;
+        solve_instance(args, name, inst, best_known, totals);
     }
-    if (count > 0) {
-        std::string gap_text;
-        if (gap_count > 0) {
-            char g[32];
-            std::snprintf(g, sizeof g, "%.3f", gap_sum / gap_count);
-            gap_text = g;
-        }
-        std::printf("average,,,%s,,%zu,%zu,%.2f,%s\n", gap_text.c_str(), served_sum, requests_sum,
-                    seconds_sum / count, all_feasible ? "yes" : "no");
-    }
-    return all_feasible ? 0 : 1;
+    print_average(totals);
+    return totals.all_feasible ? 0 : 1;
 }
 
 }  // namespace lifeline::bench

@@ -19,8 +19,8 @@
 #include "lifeline/core/clock.h"
 #include "lifeline/core/dispatch_model.h"
 #include "lifeline/core/errors.h"
-#include "lifeline/core/match/match.h"
 #include "lifeline/core/settings.h"
+#include "lifeline/match/match.h"
 
 namespace date {
 class time_zone;

@@ -5,8 +5,8 @@
 
 #include <vector>
 
-#include "lifeline/core/match/travel.h"
 #include "lifeline/core/model.h"
+#include "lifeline/match/travel.h"
 
 namespace lifeline {
 

@@ -1,0 +1,33 @@
+#pragma once
+// solve(): plan a day. Construction by regret insertion, then adaptive large neighbourhood
+// search (several removal and regret-insertion operators, chosen by learned weights) with
+// simulated-annealing acceptance. Objective: serve as many requests as possible, then the
+// least total distance. See docs/matching.md.
+
+#include <cstdint>
+
+#include "lifeline/match/problem.h"
+
+namespace lifeline::match {
+
+struct SolveOptions {
+    std::int64_t time_limit_ms = 1000;  // wall-clock budget of the search
+    // Iteration budget per search; 0 = unbounded (stop on time). With a positive budget and a
+    // time limit that does not bind, the result depends only on the seed and thread count.
+    std::int64_t max_iterations = 0;
+    std::uint64_t seed = 1;
+    int threads = 1;  // independent searches with derived seeds; the best is kept
+
+    bool is_valid() const { return time_limit_ms >= 0 && max_iterations >= 0 && threads >= 1; }
+};
+
+struct SolveStats {
+    std::int64_t iterations = 0;  // summed over threads
+    double seconds = 0.0;
+    int best_thread = 0;
+};
+
+// Throws match::Error, listing every fault, if the problem or the options are invalid.
+Solution solve(const Problem& problem, const SolveOptions& options, SolveStats* stats = nullptr);
+
+}  // namespace lifeline::match

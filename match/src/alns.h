@@ -1,0 +1,29 @@
+#pragma once
+// Internal: one adaptive large neighbourhood search run.
+
+#include <chrono>
+#include <cstdint>
+#include <vector>
+
+#include "plan.h"
+
+namespace lifeline::match::detail {
+
+struct SearchLimits {
+    std::chrono::steady_clock::time_point start;
+    std::chrono::steady_clock::time_point deadline;
+    std::int64_t max_iterations = 0;  // 0: until the deadline
+};
+
+struct SearchResult {
+    Plan best;
+    std::int64_t iterations = 0;
+};
+
+// An empty plan: one route per vehicle, `servable` in the pool.
+Plan empty_plan(const Nodes& nodes, const std::vector<RequestIndex>& servable, Scratch& scratch);
+
+SearchResult search(const Nodes& nodes, const std::vector<RequestIndex>& servable,
+                    const SearchLimits& limits, std::uint64_t seed);
+
+}  // namespace lifeline::match::detail
