@@ -301,5 +301,8 @@ export default {
   'driver.action.pickup': 'picked up',
   'driver.action.no_show': 'no-show',
   'driver.action.dropoff': 'dropped off',
+  'driver.finishing': 'Finish at {km} km waiting for the server…',
+  'driver.next_route': 'Route {from}–{to}',
+  'driver.no_route_left': 'No route left today: a trip without a route',
   'driver.action.finish': 'finish the trip at {km} km',
 };

@@ -301,5 +301,8 @@ export default {
   'driver.action.pickup': '已接到',
   'driver.action.no_show': '未到',
   'driver.action.dropoff': '已送达',
+  'driver.finishing': '结束行程（{km} 公里）等待服务器确认…',
+  'driver.next_route': '路线 {from}–{to}',
+  'driver.no_route_left': '今天没有未完成的路线：不按路线的行程',
   'driver.action.finish': '结束行程，{km} 公里',
 };
