@@ -115,7 +115,9 @@ function setAside(action, detail, errors = []) {
     save(K.trip, trip);
     drafts.odometer_end = String(action.body.odometer_end);
     const marks = todaysMarks();
-    if (trip.route_id && marks.routes) { delete marks.routes[trip.route_id]; save(K.marks, marks); }
+    if (trip.route_id && marks.routes) delete marks.routes[trip.route_id];
+    for (const s of action.body.stops_left || []) delete marks.stops[`${s.request_id}-pickup`];
+    save(K.marks, marks);
   }
   if (action.kind === 'event' && action.ref) {
     // The stop is not done after all: its buttons come back.
@@ -182,17 +184,18 @@ function logEvent(type, stop) {
 
 // The trip stays open on the phone until the server accepts its finish: a refused finish
 // brings the form back with the reading typed and the server's reason.
-function finishTrip(odometer) {
+function finishTrip(odometer, stopsLeft = []) {
   const trip = load(K.trip, null);
   if (!trip || trip.finishing) return;
   const body = { ended_at: new Date().toISOString(), odometer_end: odometer };
+  if (stopsLeft.length) body.stops_left = stopsLeft.map(({ request_id, outcome }) => ({ request_id, outcome }));
   trip.finishing = { odometer_end: odometer };
   save(K.trip, trip);
-  if (trip.route_id) {
-    const marks = todaysMarks();
-    marks.routes = { ...(marks.routes || {}), [trip.route_id]: 'finished' };
-    save(K.marks, marks);
-  }
+  const marks = todaysMarks();
+  for (const s of stopsLeft) if (s.outcome !== 'kept') marks.stops[`${s.request_id}-pickup`] = s.outcome;
+  // With a stop kept the route goes on with the next trip.
+  if (trip.route_id && !stopsLeft.some((s) => s.outcome === 'kept')) marks.routes = { ...(marks.routes || {}), [trip.route_id]: 'finished' };
+  save(K.marks, marks);
   delete drafts.odometer_end;
   enqueue({ kind: 'finish', trip: trip.local, body, label: t('driver.action.finish', { km: odometer }) });
 }
@@ -435,7 +438,13 @@ function tripView() {
     form.append(h('p', { class: 'waiting', 'data-testid': 'finishing' }, t('driver.finishing', { km: trip.finishing.odometer_end })));
     return form;
   }
+  const left = stopsLeft(trip);
   form.append(manualRide(trip),
+    left.length ? h('fieldset', { class: 'stops-left', 'data-field': 'stops_left', 'data-testid': 'stops-left' },
+      h('legend', {}, t('driver.left_title')),
+      left.map((stop) => h('label', {}, `${fmtTime(stop.eta)} ${stop.patient_name || ''}`,
+        drafted(h('select', { name: `left-${stop.request_id}`, class: 'big-input', 'data-field': `left-${stop.request_id}`, 'data-testid': `left-${stop.request_id}` },
+          ['', 'no_show', 'handed_back', 'kept'].map((o) => h('option', { value: o }, t(`driver.left.${o || 'choose'}`)))))))) : null,
     h('label', {}, t('driver.odometer_end'), odometerInput('odometer_end')),
     box,
     h('button', { type: 'submit', class: 'big danger', 'data-testid': 'finish' }, t('driver.finish')));
@@ -448,10 +457,29 @@ function tripView() {
       render();
       return;
     }
+    const answers = left.map((stop) => ({ request_id: stop.request_id, outcome: form.elements[`left-${stop.request_id}`].value }));
+    if (answers.some((a) => !a.outcome)) {
+      state.formError.finish = { message: t('driver.left_missing'), errors: [{ field: 'stops_left', message: t('driver.left_missing') }] };
+      render();
+      return;
+    }
     state.formError.finish = null;
-    finishTrip(km);
+    for (const stop of left) delete drafts[`left-${stop.request_id}`];
+    finishTrip(km, answers);
   });
   return form;
+}
+
+// The requests still waiting on the trip's route (not picked up, not given up): the
+// finish asks what happened to each.
+function stopsLeft(trip) {
+  const route = trip.route_id && state.manifest && (state.manifest.routes || []).find((r) => r.id === trip.route_id);
+  if (!route) return [];
+  const marks = todaysMarks().stops;
+  return (route.stops || []).filter((stop) => {
+    const ref = `${stop.request_id}-pickup`;
+    return stop.kind === 'pickup' && stop.status === 'scheduled' && !trip.stops[ref] && !marks[ref];
+  });
 }
 
 // A ride that is not on the manifest (or when the manifest cannot be had): by patient number.

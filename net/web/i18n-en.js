@@ -304,5 +304,12 @@ export default {
   'driver.finishing': 'Finish at {km} km waiting for the server…',
   'driver.next_route': 'Route {from}–{to}',
   'driver.no_route_left': 'No route left today: a trip without a route',
+  'driver.left_title': 'Stops not done: what happened?',
+  'driver.left.choose': 'Choose…',
+  'driver.left.no_show': 'No-show',
+  'driver.left.handed_back': 'Not done — back to dispatch',
+  'driver.left.kept': 'Still mine — on my next trip',
+  'driver.left_missing': 'Say what happened at each stop not done.',
+  'driver.done.handed_back': 'Back to dispatch',
   'driver.action.finish': 'finish the trip at {km} km',
 };

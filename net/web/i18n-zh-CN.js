@@ -304,5 +304,12 @@ export default {
   'driver.finishing': '结束行程（{km} 公里）等待服务器确认…',
   'driver.next_route': '路线 {from}–{to}',
   'driver.no_route_left': '今天没有未完成的路线：不按路线的行程',
+  'driver.left_title': '未完成的站点：发生了什么？',
+  'driver.left.choose': '请选择…',
+  'driver.left.no_show': '未到',
+  'driver.left.handed_back': '未完成——交回调度',
+  'driver.left.kept': '仍由我负责——下一趟行程完成',
+  'driver.left_missing': '请为每个未完成的站点选择情况。',
+  'driver.done.handed_back': '已交回调度',
   'driver.action.finish': '结束行程，{km} 公里',
 };
