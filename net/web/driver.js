@@ -116,7 +116,10 @@ function setAside(action, detail, errors = []) {
     drafts.odometer_end = String(action.body.odometer_end);
     const marks = todaysMarks();
     if (trip.route_id && marks.routes) delete marks.routes[trip.route_id];
-    for (const s of action.body.stops_left || []) delete marks.stops[`${s.request_id}-pickup`];
+    for (const s of action.body.stops_left || []) {
+      delete marks.stops[`${s.request_id}-pickup`];
+      drafts[`left-${s.request_id}`] = s.outcome;  // the answers come back with the reading
+    }
     save(K.marks, marks);
   }
   if (action.kind === 'event' && action.ref) {
