@@ -479,9 +479,15 @@ function stopsLeft(trip) {
   const route = trip.route_id && state.manifest && (state.manifest.routes || []).find((r) => r.id === trip.route_id);
   if (!route) return [];
   const marks = todaysMarks().stops;
+  // Rides logged by patient number on this trip take the patient's first waiting stop,
+  // as the server does.
+  const byNumber = Object.keys(trip.stops).map((ref) => /^patient-(\d+)-(pickup|no_show)$/.exec(ref)).filter(Boolean).map((m) => Number(m[1]));
   return (route.stops || []).filter((stop) => {
     const ref = `${stop.request_id}-pickup`;
-    return stop.kind === 'pickup' && stop.status === 'scheduled' && !trip.stops[ref] && !marks[ref];
+    if (stop.kind !== 'pickup' || stop.status !== 'scheduled' || trip.stops[ref] || marks[ref]) return false;
+    const i = byNumber.indexOf(stop.patient_id);
+    if (i >= 0) { byNumber.splice(i, 1); return false; }
+    return true;
   });
 }
 
