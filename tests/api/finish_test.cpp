@@ -68,11 +68,11 @@ TEST_CASE("a trip finished with stops left names each: no-show, handed back or k
             .at("name")
             .as_string());
 
-    auto t1 = require_created(f.driver1.post("/api/v1/trips",
-                                             json::object{{"vehicle_id", f.sedan_id},
-                                                          {"route_id", route_id},
-                                                          {"started_at", day + "T06:30:00+08:00"},
-                                                          {"odometer_start", 6000.0}}));
+    auto t1 = require_created(
+        f.driver1.post("/api/v1/trips", json::object{{"vehicle_id", f.sedan_id},
+                                                     {"route_id", route_id},
+                                                     {"started_at", day + "T06:30:00+08:00"},
+                                                     {"odometer_start", 6000.0}}));
     const std::string trip = "/api/v1/trips/" + std::to_string(t1.id());
     for (auto [type, at] : {std::pair{"pickup", "07:00"}, std::pair{"dropoff", "07:25"}})
         REQUIRE(f.driver1
@@ -119,7 +119,8 @@ TEST_CASE("a trip finished with stops left names each: no-show, handed back or k
         CHECK(done.error_fields() == std::vector<std::string>{"stops_left[0].request_id"});
         unchanged();
 
-        auto twice = finish({left(b, "kept"), left(b, "no_show"), left(c, "kept"), left(d, "kept")});
+        auto twice =
+            finish({left(b, "kept"), left(b, "no_show"), left(c, "kept"), left(d, "kept")});
         INFO(twice.text);
         CHECK(twice.status == 400);
         CHECK(twice.error_fields() == std::vector<std::string>{"stops_left[1].request_id"});
@@ -133,16 +134,18 @@ TEST_CASE("a trip finished with stops left names each: no-show, handed back or k
         unchanged();
 
         // The 2,000 km rule still comes first, and a keyed refusal keeps no key.
-        json::object typo{{"ended_at", day + "T08:00:00+08:00"},
-                          {"odometer_end", 60300.0},
-                          {"stops_left", json::array{left(b, "kept"), left(c, "kept"), left(d, "kept")}}};
+        json::object typo{
+            {"ended_at", day + "T08:00:00+08:00"},
+            {"odometer_end", 60300.0},
+            {"stops_left", json::array{left(b, "kept"), left(c, "kept"), left(d, "kept")}}};
         auto far = f.driver1.post(trip + "/finish", typo, {{"Idempotency-Key", "finish-typo"}});
         INFO(far.text);
         CHECK(far.status == 400);
         CHECK(far.error_fields() == std::vector<std::string>{"odometer_end"});
         unchanged();
         typo["odometer_end"] = 6030.0;
-        auto corrected = f.driver1.post(trip + "/finish", typo, {{"Idempotency-Key", "finish-typo"}});
+        auto corrected =
+            f.driver1.post(trip + "/finish", typo, {{"Idempotency-Key", "finish-typo"}});
         INFO(corrected.text);
         CHECK(corrected.status == 200);
     }
@@ -202,10 +205,11 @@ TEST_CASE("a trip finished with stops left names each: no-show, handed back or k
             REQUIRE(route);
             CHECK(route->at("status") == "finished");
         }
-        auto again = f.driver1.post("/api/v1/trips", json::object{{"vehicle_id", f.sedan_id},
-                                                                  {"route_id", route_id},
-                                                                  {"started_at", day + "T13:00:00+08:00"},
-                                                                  {"odometer_start", 6055.0}});
+        auto again =
+            f.driver1.post("/api/v1/trips", json::object{{"vehicle_id", f.sedan_id},
+                                                         {"route_id", route_id},
+                                                         {"started_at", day + "T13:00:00+08:00"},
+                                                         {"odometer_start", 6055.0}});
         CHECK(again.status == 409);
 
         // Nothing is stranded: every ride of the day is done, a no-show, or unassigned
@@ -224,36 +228,43 @@ TEST_CASE("a trip finished with stops left names each: no-show, handed back or k
     }
 }
 
-TEST_CASE("a started route is driven by one trip at a time, and a trip without a route "
-          "leaves no stops",
-          "[api][ledger][dispatch]") {
+TEST_CASE(
+    "a started route is driven by one trip at a time, and a trip without a route "
+    "leaves no stops",
+    "[api][ledger][dispatch]") {
     SeededFleet f;
     const std::string day = shanghai_date(-1);
     f.put_on_route(f.sedan_id, f.walker_id, day);
     auto routes = f.dispatcher.get("/api/v1/days/" + day + "/routes");
     const auto route_id = routes.obj().at("routes").as_array()[0].at("id").as_int64();
-    const auto request =
-        routes.obj().at("routes").as_array()[0].at("stops").as_array()[0].at("request_id").as_int64();
+    const auto request = routes.obj()
+                             .at("routes")
+                             .as_array()[0]
+                             .at("stops")
+                             .as_array()[0]
+                             .at("request_id")
+                             .as_int64();
 
     // A trip on the van without a route cannot name the sedan's stop.
     auto loose = require_created(
         f.driver2.post("/api/v1/trips", json::object{{"vehicle_id", f.van_id},
                                                      {"started_at", day + "T06:10:00+08:00"},
                                                      {"odometer_start", 5000.0}}));
-    auto named = f.driver2.post("/api/v1/trips/" + std::to_string(loose.id()) + "/finish",
-                                json::object{{"ended_at", day + "T06:40:00+08:00"},
-                                             {"odometer_end", 5010.0},
-                                             {"stops_left", json::array{left(request, "handed_back")}}});
+    auto named =
+        f.driver2.post("/api/v1/trips/" + std::to_string(loose.id()) + "/finish",
+                       json::object{{"ended_at", day + "T06:40:00+08:00"},
+                                    {"odometer_end", 5010.0},
+                                    {"stops_left", json::array{left(request, "handed_back")}}});
     INFO(named.text);
     CHECK(named.status == 422);
     CHECK(named.error_fields() == std::vector<std::string>{"stops_left"});
     CHECK(status_of(f.dispatcher, request) == "scheduled");
 
-    auto t1 = require_created(f.driver1.post("/api/v1/trips",
-                                             json::object{{"vehicle_id", f.sedan_id},
-                                                          {"route_id", route_id},
-                                                          {"started_at", day + "T06:30:00+08:00"},
-                                                          {"odometer_start", 6000.0}}));
+    auto t1 = require_created(
+        f.driver1.post("/api/v1/trips", json::object{{"vehicle_id", f.sedan_id},
+                                                     {"route_id", route_id},
+                                                     {"started_at", day + "T06:30:00+08:00"},
+                                                     {"odometer_start", 6000.0}}));
     // While the route's trip is open, a whole trip cannot claim the started route.
     json::object whole{{"vehicle_id", f.sedan_id},
                        {"route_id", route_id},
