@@ -746,6 +746,7 @@ Manifest Dispatch::manifest(const Actor& actor, DriverId driver_id, LocalDate da
                 ms.eta = s.eta;
                 ms.request_id = q->id;
                 ms.status = q->status;
+                ms.patient_id = q->patient_id;
                 const Endpoint& e = s.kind == StopKind::pickup ? q->pickup : q->dropoff;
                 ms.address = e.address;
                 ms.location = e.location;

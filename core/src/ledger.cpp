@@ -185,6 +185,65 @@ void check_driver_may_log(LedgerTx& tx, const Trip& t, ServiceDays days, FieldEr
     }
 }
 
+std::string left_field(std::size_t i, const char* name) {
+    return "stops_left[" + std::to_string(i) + "]." + name;
+}
+
+// The requests still waiting on a route (scheduled: neither picked up, done, nor
+// given up), in the order of their first stop.
+std::vector<RequestId> waiting_on_route(LedgerTx& tx, RouteId route) {
+    std::vector<RequestId> out;
+    for (const RouteStop& s : tx.route_stops(route)) {
+        if (std::find(out.begin(), out.end(), s.request_id) != out.end())
+            continue;
+        if (tx.request_status(s.request_id) == RequestStatus::scheduled)
+            out.push_back(s.request_id);
+    }
+    return out;
+}
+
+std::optional<RequestId> waiting_ride_of(LedgerTx& tx, RouteId route, PatientId patient) {
+    for (RequestId id : waiting_on_route(tx, route))
+        if (tx.request_patient(id) == patient)
+            return id;
+    return std::nullopt;
+}
+
+// Every request waiting on the route is named once in `left`, and nothing else is: a
+// finished trip leaves no ride on its route without an answer.
+void check_stops_left(const Trip& trip, const std::vector<RequestId>& waiting,
+                      const std::vector<LeftStop>& left) {
+    FieldErrors errs;
+    if (!trip.route_id && !left.empty())
+        errs.add("stops_left", "the trip drives no route");
+    for (std::size_t i = 0; trip.route_id && i < left.size(); ++i)
+        if (std::find(waiting.begin(), waiting.end(), left[i].request_id) == waiting.end())
+            errs.add(left_field(i, "request_id"), "is not a stop waiting on the trip's route");
+    std::string missing;
+    for (RequestId w : waiting)
+        if (std::none_of(left.begin(), left.end(),
+                         [&](const LeftStop& s) { return s.request_id == w; }))
+            missing += (missing.empty() ? "" : ", ") + std::to_string(w);
+    if (!missing.empty())
+        errs.add("stops_left", "requests " + missing +
+                                   " are still on the route: say for each whether it was a "
+                                   "no_show, is handed_back to dispatch or kept for a new trip");
+    errs.throw_if_any("the trip leaves stops on its route without saying what happened",
+                      ErrorKind::unprocessable);
+}
+
+// "left by 志愿者1 at 10:42", and the driver's note: what the dispatcher reads on the board.
+std::string handed_back_reason(LedgerTx& tx, const Trip& trip, const date::time_zone* zone,
+                               const std::string& note) {
+    auto driver = tx.driver(trip.driver_id);
+    const std::string who = driver ? driver->name : "driver " + std::to_string(trip.driver_id);
+    std::string reason =
+        "left by " + who + " at " + format_clock(local_clock(*trip.ended_at, zone));
+    if (!note.empty())
+        reason += ": " + note;
+    return reason;
+}
+
 Trip load_own_trip(LedgerTx& tx, const Actor& actor, TripId id) {
     auto trip = tx.trip(id);
     // Another driver's trip is "not found": its existence is not theirs to know.
@@ -233,6 +292,16 @@ AuditEntry audit_entry(Instant at, const Actor& actor, const Trip& t, std::strin
 }
 
 }  // namespace
+
+std::optional<LeftStopOutcome> left_stop_outcome_from(std::string_view s) {
+    if (s == "no_show")
+        return LeftStopOutcome::no_show;
+    if (s == "handed_back")
+        return LeftStopOutcome::handed_back;
+    if (s == "kept")
+        return LeftStopOutcome::kept;
+    return std::nullopt;
+}
 
 std::optional<TripEventType> trip_event_type_from(std::string_view s) {
     if (s == "pickup")
@@ -317,11 +386,18 @@ Trip Ledger::open_or_log(const Actor& actor, const TripInput& in) {
             throw_conflict("the vehicle already has an open trip",
                            {{"vehicle_id", "already has an open trip; finish it first"}});
         if (trip.route_id) {
+            // A route is driven by one trip at a time: a planned one, or a started one
+            // whose last trip ended with stops kept for the next (not by a whole trip,
+            // which would finish it).
             auto route = tx.route(*trip.route_id);
-            if (route->status != RouteStatus::planned)
+            const bool resumable = !whole && route->status == RouteStatus::started &&
+                                   !tx.open_trip_on_route(*trip.route_id);
+            if (route->status != RouteStatus::planned && !resumable)
                 throw_conflict(
                     "the route is " + std::string(to_string(route->status)),
-                    {{"route_id", "is already " + std::string(to_string(route->status))}});
+                    {{"route_id", route->status == RouteStatus::started
+                                      ? "is being driven by an open trip"
+                                      : "is already " + std::string(to_string(route->status))}});
         }
 
         tx.insert_trip(trip, actor.user_id);
@@ -396,6 +472,10 @@ Trip Ledger::add_event(const Actor& actor, TripId id, const TripEvent& ev) {
                                    {{"patient_id", "is already aboard this trip"}});
                 Ride r;
                 r.request_id = ev.request_id;
+                // A ride logged by patient number is the patient's next ride waiting on
+                // the trip's route, so the request moves and is not left on the route.
+                if (!r.request_id && trip.route_id)
+                    r.request_id = waiting_ride_of(tx, *trip.route_id, patient);
                 r.patient_id = patient;
                 if (ev.type == TripEventType::pickup) {
                     r.outcome = RideOutcome::aboard;
@@ -432,6 +512,19 @@ Trip Ledger::add_event(const Actor& actor, TripId id, const TripEvent& ev) {
 }
 
 Trip Ledger::finish(const Actor& actor, TripId id, const TripFinish& f) {
+    FieldErrors named;
+    for (std::size_t i = 0; i < f.stops_left.size(); ++i) {
+        for (std::size_t j = 0; j < i; ++j)
+            if (f.stops_left[j].request_id == f.stops_left[i].request_id)
+                named.add(left_field(i, "request_id"), "names the same request as an earlier stop");
+        if (!fits(f.stops_left[i].note, limits_.max_reason))
+            named.add(left_field(i, "note"), "is too long");
+    }
+    if (f.stops_left.size() > limits_.max_rides)
+        named.add("stops_left", "at most " + std::to_string(limits_.max_rides) + " stops");
+    named.throw_if_any();
+
+    const date::time_zone* zone = find_zone(settings_.get().time_zone);
     return store_.transact([&](LedgerTx& tx) {
         Trip trip = load_own_trip(tx, actor, id);
         if (!trip.open())
@@ -446,9 +539,39 @@ Trip Ledger::finish(const Actor& actor, TripId id, const TripFinish& f) {
         trip.odometer_end = f.odometer_end;
         check_trip_shape(trip, limits_, clock_.now(), errs);
         errs.throw_if_any();
+
+        const std::vector<RequestId> waiting =
+            trip.route_id ? waiting_on_route(tx, *trip.route_id) : std::vector<RequestId>{};
+        check_stops_left(trip, waiting, f.stops_left);
+        bool kept = false;
+        for (const LeftStop& s : f.stops_left) {
+            switch (s.outcome) {
+                case LeftStopOutcome::no_show: {
+                    Ride r;
+                    r.request_id = s.request_id;
+                    r.patient_id = tx.request_patient(s.request_id).value_or(0);
+                    r.outcome = RideOutcome::no_show;
+                    r.recorded_at = f.ended_at;
+                    trip.rides.push_back(r);
+                    break;
+                }
+                case LeftStopOutcome::handed_back:
+                    tx.hand_back(s.request_id, *trip.route_id,
+                                 handed_back_reason(tx, trip, zone, s.note));
+                    break;
+                case LeftStopOutcome::kept:
+                    kept = true;
+                    break;
+            }
+        }
+        errs = FieldErrors{};
+        check_trip_shape(trip, limits_, clock_.now(), errs);  // the no-shows' rides
+        errs.throw_if_any();
         tx.update_trip(trip);
         tx.refresh_vehicle_odometer(trip.vehicle_id);
-        if (trip.route_id)
+        move_requests(tx, trip);
+        // With stops kept the route stays started: the driver's next trip drives it on.
+        if (trip.route_id && !kept)
             tx.set_route_status(*trip.route_id, RouteStatus::finished);
         return trip;
     });

@@ -168,6 +168,11 @@ LocalDate local_date(Instant t, const date::time_zone* zone) {
     return LocalDate{std::chrono::sys_days{local_day.time_since_epoch()}};
 }
 
+Minutes local_clock(Instant t, const date::time_zone* zone) {
+    auto local = zone->to_local(t);
+    return std::chrono::duration_cast<Minutes>(local - date::floor<date::days>(local));
+}
+
 Instant local_instant(LocalDate d, Minutes clock, const date::time_zone* zone) {
     date::local_seconds local{std::chrono::duration_cast<std::chrono::seconds>(
         std::chrono::sys_days{d}.time_since_epoch() + clock)};

@@ -136,6 +136,7 @@ json::object manifest_json(const Manifest& m) {
                                          {"eta", format_instant(s.eta)},
                                          {"request_id", s.request_id},
                                          {"status", to_string(s.status)},
+                                         {"patient_id", s.patient_id},
                                          {"patient_name", s.patient_name},
                                          {"phone", s.phone},
                                          {"address", s.address},

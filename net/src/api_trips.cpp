@@ -74,6 +74,31 @@ std::vector<Ride> read_rides(const json::array& arr, FieldErrors& errs) {
     return rides;
 }
 
+std::vector<LeftStop> read_stops_left(const json::array& arr, FieldErrors& errs) {
+    std::vector<LeftStop> out;
+    for (std::size_t i = 0; i < arr.size(); ++i) {
+        std::string prefix = "stops_left[" + std::to_string(i) + "].";
+        if (!arr[i].is_object()) {
+            errs.add("stops_left[" + std::to_string(i) + "]", "must be an object");
+            continue;
+        }
+        Fields f(arr[i].as_object(), errs, prefix);
+        LeftStop stop;
+        stop.request_id = f.id("request_id", Need::required).value_or(0);
+        if (auto o = f.text("outcome", Need::required, 20)) {
+            auto outcome = left_stop_outcome_from(*o);
+            if (!outcome)
+                errs.add(prefix + "outcome", "must be no_show, handed_back or kept");
+            else
+                stop.outcome = *outcome;
+        }
+        stop.note = f.text("note", Need::optional, 1000).value_or("");
+        f.finish();
+        out.push_back(std::move(stop));
+    }
+    return out;
+}
+
 Response create_trip(Services& s, Request& req) {
     Actor actor = authenticate(s, req);
     json::object body = parse_object(req);
@@ -134,6 +159,8 @@ Response finish_trip(Services& s, Request& req) {
     TripFinish fin;
     fin.ended_at = f.instant("ended_at", Need::required).value_or(Instant{});
     fin.odometer_end = f.number("odometer_end", Need::required, 0, max_km).value_or(0);
+    if (auto* left = f.array("stops_left", Need::optional))
+        fin.stops_left = read_stops_left(*left, errs);
     f.finish();
     errs.throw_if_any();
     return json_response(200, trip_json(s.ledger.finish(actor, id, fin)));

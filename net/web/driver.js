@@ -26,7 +26,7 @@ const save = (k, v) => { if (v === null || v === undefined) localStorage.removeI
 
 const api = makeClient(K.token, () => { state.needSignIn = true; render(); });
 const main = document.getElementById('main');
-const state = { me: load(K.me, null), manifest: null, manifestError: null, manifestSavedAt: null, flushing: false, needSignIn: false, message: null };
+const state = { me: load(K.me, null), manifest: null, manifestError: null, manifestSavedAt: null, flushing: false, needSignIn: false, message: null, manualOpen: false, formError: {} };
 
 // ---- the outbox ---------------------------------------------------------------------
 
@@ -46,8 +46,10 @@ function pathOf(action, tripIds) {
 }
 
 // Sends waiting actions in order until one cannot go yet. A refused action (4xx other
-// than 401) is set aside with the server's reason, and so are the actions of a trip
-// whose start was refused; the rest go on.
+// than 401) is kept, with the server's reason, until the driver corrects or dismisses it:
+// a refused start or finish puts its typed reading back in its form with the reason next
+// to the field (the trip stays open on the phone as on the server); the actions of a
+// trip whose start was refused are kept with it; the rest go on.
 async function flush() {
   if (state.flushing || !api.token) return;
   state.flushing = true;
@@ -69,8 +71,7 @@ async function flush() {
       }
       try {
         const answer = await api.post(path, action.body, { key: action.key });
-        if (action.kind === 'start') save(K.tripIds, { ...load(K.tripIds, {}), [action.trip]: answer.id });
-        save(K.queue, load(K.queue, []).filter((a) => a.key !== action.key));
+        accepted(action, answer);
         sent += 1;
       } catch (err) {
         if (!(err instanceof ApiError) || err.offline || err.status === 401 || err.status >= 500 || err.status === 429) break;
@@ -86,9 +87,54 @@ async function flush() {
   if (sent && !load(K.queue, []).length) await refresh();
 }
 
+// The server took `action`: it leaves the outbox, and what it corrected is resolved.
+function accepted(action, answer) {
+  save(K.queue, load(K.queue, []).filter((a) => a.key !== action.key));
+  if (action.kind === 'start') {
+    save(K.tripIds, { ...load(K.tripIds, {}), [action.trip]: answer.id });
+    save(K.failed, load(K.failed, []).filter((f) => f.kind !== 'start' || f.trip === action.trip));
+  }
+  if (action.kind === 'finish') {
+    save(K.failed, load(K.failed, []).filter((f) => f.kind !== 'finish' || f.trip !== action.trip));
+    const trip = load(K.trip, null);
+    if (trip && trip.local === action.trip) save(K.trip, null);
+  }
+}
+
 function setAside(action, detail, errors = []) {
   save(K.queue, load(K.queue, []).filter((a) => a.key !== action.key));
   save(K.failed, [...load(K.failed, []), { ...action, detail, errors }]);
+  const trip = load(K.trip, null);
+  const ours = trip && trip.local === action.trip;
+  if (action.kind === 'start' && ours) {
+    save(K.trip, null);
+    drafts.odometer_start = String(action.body.odometer_start);
+  }
+  if (action.kind === 'finish' && ours) {
+    delete trip.finishing;
+    save(K.trip, trip);
+    drafts.odometer_end = String(action.body.odometer_end);
+    const marks = todaysMarks();
+    if (trip.route_id && marks.routes) delete marks.routes[trip.route_id];
+    for (const s of action.body.stops_left || []) {
+      delete marks.stops[`${s.request_id}-pickup`];
+      drafts[`left-${s.request_id}`] = s.outcome;  // the answers come back with the reading
+    }
+    save(K.marks, marks);
+  }
+  if (action.kind === 'event' && action.ref) {
+    // The stop is not done after all: its buttons come back.
+    if (ours) { delete trip.stops[action.ref]; save(K.trip, trip); }
+    const marks = todaysMarks();
+    delete marks.stops[action.ref];
+    save(K.marks, marks);
+  }
+}
+
+// The last refusal of a start (no trip open) or of the open trip's finish, shown in its form.
+function refusalFor(kind, trip) {
+  const failed = load(K.failed, []).filter((f) => f.kind === kind && (kind === 'start' || (trip && f.trip === trip.local)));
+  return failed.length ? failed[failed.length - 1] : null;
 }
 
 window.addEventListener('online', () => { render(); flush(); });
@@ -101,7 +147,10 @@ function startTrip(vehicle, odometer, routeId) {
   const local = `local-${uuid()}`;
   const body = { vehicle_id: vehicle.id, started_at: new Date().toISOString(), odometer_start: odometer };
   if (routeId) body.route_id = routeId;
-  save(K.trip, { local, vehicle_id: vehicle.id, plate: vehicle.plate || '', odometer_start: odometer, started_at: body.started_at, stops: {} });
+  // A new start corrects a refused one: the driver has seen its reason.
+  save(K.failed, load(K.failed, []).filter((f) => f.kind !== 'start'));
+  delete drafts.odometer_start;
+  save(K.trip, { local, vehicle_id: vehicle.id, plate: vehicle.plate || '', route_id: routeId || null, odometer_start: odometer, started_at: body.started_at, stops: {} });
   enqueue({ kind: 'start', trip: local, body, label: t('driver.action.start', { km: odometer }) });
 }
 
@@ -133,14 +182,24 @@ function logEvent(type, stop) {
   const marks = todaysMarks();
   marks.stops[stop.ref] = type;
   save(K.marks, marks);
-  enqueue({ kind: 'event', trip: trip.local, body, label: `${t(`driver.action.${type}`)} · ${stop.name}` });
+  enqueue({ kind: 'event', trip: trip.local, ref: stop.ref, body, label: `${t(`driver.action.${type}`)} · ${stop.name}` });
 }
 
-function finishTrip(odometer) {
+// The trip stays open on the phone until the server accepts its finish: a refused finish
+// brings the form back with the reading typed and the server's reason.
+function finishTrip(odometer, stopsLeft = []) {
   const trip = load(K.trip, null);
-  if (!trip) return;
+  if (!trip || trip.finishing) return;
   const body = { ended_at: new Date().toISOString(), odometer_end: odometer };
-  save(K.trip, null);
+  if (stopsLeft.length) body.stops_left = stopsLeft.map(({ request_id, outcome }) => ({ request_id, outcome }));
+  trip.finishing = { odometer_end: odometer };
+  save(K.trip, trip);
+  const marks = todaysMarks();
+  for (const s of stopsLeft) if (s.outcome !== 'kept') marks.stops[`${s.request_id}-pickup`] = s.outcome;
+  // With a stop kept the route goes on with the next trip.
+  if (trip.route_id && !stopsLeft.some((s) => s.outcome === 'kept')) marks.routes = { ...(marks.routes || {}), [trip.route_id]: 'finished' };
+  save(K.marks, marks);
+  delete drafts.odometer_end;
   enqueue({ kind: 'finish', trip: trip.local, body, label: t('driver.action.finish', { km: odometer }) });
 }
 
@@ -210,27 +269,77 @@ async function refresh() {
 
 // ---- rendering ----------------------------------------------------------------------------
 
+// The page is a few slots (notice, outbox, trip, manifest…). A render builds each slot
+// afresh but puts it on the page only when it differs from what is shown, so a refresh
+// with nothing new touches nothing, and an input the driver is typing in keeps its node,
+// its value and the focus. What the driver typed is also kept in `drafts` (by field), so a
+// slot that does change is rebuilt with the typing in it and the focus where it was.
+// Everything a slot's handlers depend on is in its markup (data-* attributes), so equal
+// markup means equal behaviour.
+const drafts = {};
+const slotOrder = ['signin', 'notice', 'outbox', 'role', 'trip', 'manifest', 'signout'];
+const slots = {};
+for (const name of slotOrder) {
+  slots[name] = h('div', { class: 'slot', 'data-slot': name });
+  main.append(slots[name]);
+}
+
+function fieldKey(el) {
+  return el && el.dataset ? el.dataset.field || el.dataset.testid || null : null;
+}
+
+main.addEventListener('input', (e) => { const k = fieldKey(e.target); if (k) drafts[k] = e.target.value; });
+main.addEventListener('change', (e) => { const k = fieldKey(e.target); if (k) drafts[k] = e.target.value; });
+
+function place(name, el) {
+  const slot = slots[name];
+  const old = slot.firstElementChild;
+  if (!el) { if (old) clear(slot); return; }
+  if (old && old.outerHTML === el.outerHTML) return;
+  const focused = old && old.contains(document.activeElement) ? document.activeElement : null;
+  const key = fieldKey(focused);
+  let selection = null;
+  try { selection = focused ? [focused.selectionStart, focused.selectionEnd] : null; } catch { selection = null; }
+  clear(slot).append(el);
+  if (!key) return;
+  const again = el.querySelector(`[data-field="${key}"], [data-testid="${key}"]`);
+  if (!again) return;
+  again.focus();
+  try { if (selection && selection[0] !== null) again.setSelectionRange(selection[0], selection[1]); } catch { /* a number input has no selection */ }
+}
+
+// An input with what the driver typed in it.
+function drafted(el) {
+  const k = fieldKey(el);
+  if (k && drafts[k] !== undefined) el.value = drafts[k];
+  return el;
+}
+
 function render() {
   const net = document.getElementById('net');
-  net.textContent = navigator.onLine ? t('net.online') : t('net.offline');
-  net.className = navigator.onLine ? 'net online' : 'net offline';
-  clear(main);
-  if (!api.token || state.needSignIn) { main.append(signInView()); return; }
-  if (state.message) main.append(h('div', { class: 'notice', role: 'status' }, state.message));
-  main.append(outboxView());
-  if (state.me && !state.me.driver_id) {
-    main.append(h('div', { class: 'error' }, t('driver.not_a_driver')));
+  const netText = navigator.onLine ? t('net.online') : t('net.offline');
+  if (net.textContent !== netText) net.textContent = netText;
+  const netClass = navigator.onLine ? 'net online' : 'net offline';
+  if (net.className !== netClass) net.className = netClass;
+  if (!api.token || state.needSignIn) {
+    for (const name of slotOrder) if (name !== 'signin') place(name, null);
+    place('signin', signInView());
+    return;
   }
-  main.append(tripView());
-  main.append(manifestView());
-  main.append(h('button', { type: 'button', class: 'link', onclick: signOut, 'data-testid': 'signout' }, t('auth.signout')));
+  place('signin', null);
+  place('notice', state.message ? h('div', { class: 'notice', role: 'status' }, state.message) : null);
+  place('outbox', outboxView());
+  place('role', state.me && !state.me.driver_id ? h('div', { class: 'error' }, t('driver.not_a_driver')) : null);
+  place('trip', tripView());
+  place('manifest', manifestView());
+  place('signout', h('button', { type: 'button', class: 'link', onclick: signOut, 'data-testid': 'signout' }, t('auth.signout')));
 }
 
 function signInView() {
   const box = h('div', { class: 'error', hidden: true, role: 'alert' });
   const form = h('form', { class: 'card signin', 'data-testid': 'signin' },
     h('h1', {}, t('auth.title_driver')),
-    h('label', {}, t('auth.username'), h('input', { name: 'username', autocomplete: 'username', required: true, 'data-field': 'username' })),
+    h('label', {}, t('auth.username'), drafted(h('input', { name: 'username', autocomplete: 'username', required: true, 'data-field': 'username' }))),
     h('label', {}, t('auth.password'), h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true, 'data-field': 'password' })),
     box,
     h('button', { type: 'submit', class: 'big primary' }, t('auth.signin')));
@@ -242,91 +351,165 @@ function outboxView() {
   const queue = load(K.queue, []);
   const failed = load(K.failed, []);
   const box = h('section', { class: 'card outbox', 'data-testid': 'outbox' });
-  if (!queue.length) box.append(h('p', { class: 'ok', 'data-testid': 'outbox-empty' }, t('driver.all_sent')));
-  else {
+  // "Everything is sent" only when nothing waits and nothing was refused.
+  if (!queue.length && !failed.length) box.append(h('p', { class: 'ok', 'data-testid': 'outbox-empty' }, t('driver.all_sent')));
+  if (queue.length) {
     box.append(h('p', { class: 'waiting', 'data-testid': 'outbox-count' }, t('driver.waiting', { n: queue.length })));
     box.append(h('ol', {}, queue.map((a) => h('li', {}, `${fmtTime(a.queued_at)} ${a.label}`))));
     box.append(h('button', { type: 'button', onclick: flush }, t('driver.send_now')));
   }
   if (failed.length) {
-    box.append(h('p', { class: 'error' }, t('driver.refused', { n: failed.length })));
+    box.append(h('p', { class: 'error', 'data-testid': 'refused-count' }, t('driver.refused', { n: failed.length })));
     box.append(h('ul', { 'data-testid': 'refused' }, failed.map((a) => h('li', {}, `${a.label}: ${a.detail}`,
       (a.errors || []).length ? h('ul', {}, a.errors.map((e) => h('li', {}, `${e.field}: ${e.message}`))) : null))));
-    box.append(h('button', { type: 'button', onclick: () => { save(K.failed, []); render(); } }, t('driver.dismiss')));
+    box.append(h('button', { type: 'button', 'data-testid': 'dismiss', onclick: () => { save(K.failed, []); render(); } }, t('driver.dismiss')));
   }
   return box;
 }
 
+// The day's routes in time order, with what the phone itself knows of them (a finish
+// it logged but has not sent yet).
+function routesInOrder() {
+  const routes = [...((state.manifest && state.manifest.routes) || [])];
+  routes.sort((a, b) => String(a.starts_at || '').localeCompare(String(b.starts_at || '')) || a.id - b.id);
+  const local = todaysMarks().routes || {};
+  return routes.map((r) => (local[r.id] === 'finished' ? { ...r, status: 'finished' } : r));
+}
+
+// Each vehicle of the day with the next route it drives: its first unfinished one.
 function vehiclesOfManifest() {
   const out = [];
-  for (const r of (state.manifest && state.manifest.routes) || []) {
-    if (!out.some((v) => v.id === r.vehicle_id)) out.push({ id: r.vehicle_id, plate: r.plate, route_id: r.id });
+  for (const r of routesInOrder()) {
+    let v = out.find((x) => x.id === r.vehicle_id);
+    if (!v) { v = { id: r.vehicle_id, plate: r.plate, route: null }; out.push(v); }
+    if (!v.route && r.status !== 'finished') v.route = r;
   }
   return out;
 }
 
 function odometerInput(name) {
-  return h('input', { name, type: 'number', inputmode: 'numeric', min: 0, step: '0.1', required: true, class: 'big-input', 'data-field': name, 'data-testid': name });
+  return drafted(h('input', { name, type: 'number', inputmode: 'numeric', min: 0, step: '0.1', required: true, class: 'big-input', 'data-field': name, 'data-testid': name }));
 }
 
-function tripView() {
-  const trip = load(K.trip, null);
+// A form's error box and field notes: a refusal kept in the outbox, else a check of the
+// phone's own (state.formError[kind]).
+function formError(kind, form, box, refusal) {
+  const local = state.formError[kind];
+  if (local) showError(local, box, form);
+  else if (refusal) showError({ message: refusal.detail, errors: refusal.errors || [] }, box, form);
+}
+
+function startView() {
   const box = h('div', { class: 'error', hidden: true, role: 'alert' });
-  if (!trip) {
-    const vehicles = vehiclesOfManifest();
-    const vehicleControl = vehicles.length
-      ? h('select', { name: 'vehicle', class: 'big-input', 'data-field': 'vehicle_id', 'data-testid': 'vehicle' },
-        vehicles.map((v) => h('option', { value: String(v.id) }, v.plate || `#${v.id}`)))
-      : h('input', { name: 'vehicle', type: 'number', min: 1, required: true, class: 'big-input', 'data-field': 'vehicle_id', 'data-testid': 'vehicle' });
-    const form = h('form', { class: 'card trip' },
-      h('h2', {}, t('driver.start_title')),
-      h('label', {}, t('driver.vehicle'), vehicleControl),
-      h('label', {}, t('driver.odometer_start'), odometerInput('odometer_start')),
-      box,
-      h('button', { type: 'submit', class: 'big primary', 'data-testid': 'start' }, t('driver.start')));
-    form.addEventListener('submit', (e) => {
-      e.preventDefault();
-      const km = Number(form.elements.odometer_start.value);
-      const id = Number(form.elements.vehicle.value);
-      if (!(id > 0)) return showError(new Error(t('driver.pick_vehicle')), box, form);
-      const v = vehicles.find((x) => x.id === id) || { id };
-      startTrip(v, km, v.route_id);
-    });
-    return form;
-  }
-  const form = h('form', { class: 'card trip open' },
-    h('h2', {}, t('driver.trip_open')),
-    h('p', { 'data-testid': 'trip-info' }, t('driver.trip_info', { plate: trip.plate || `#${trip.vehicle_id}`, time: fmtTime(trip.started_at), km: trip.odometer_start })),
-    manualRide(trip),
-    h('label', {}, t('driver.odometer_end'), odometerInput('odometer_end')),
+  const vehicles = vehiclesOfManifest();
+  const vehicleControl = vehicles.length
+    ? drafted(h('select', { name: 'vehicle', class: 'big-input', 'data-field': 'vehicle_id', 'data-testid': 'vehicle' },
+      vehicles.map((v) => h('option', { value: String(v.id), 'data-route': v.route ? String(v.route.id) : '' }, v.plate || `#${v.id}`))))
+    : drafted(h('input', { name: 'vehicle', type: 'number', min: 1, required: true, class: 'big-input', 'data-field': 'vehicle_id', 'data-testid': 'vehicle' }));
+  const chosen = vehicles.find((v) => String(v.id) === String(vehicleControl.value)) || vehicles[0];
+  const route = chosen && chosen.route;
+  const form = h('form', { class: 'card trip' },
+    h('h2', {}, t('driver.start_title')),
+    h('label', {}, t('driver.vehicle'), vehicleControl),
+    vehicles.length ? h('p', { class: 'next-route', 'data-testid': 'next-route', 'data-route': route ? String(route.id) : '' },
+      route ? t('driver.next_route', { from: fmtTime(route.starts_at), to: fmtTime(route.ends_at) }) : t('driver.no_route_left')) : null,
+    h('label', {}, t('driver.odometer_start'), odometerInput('odometer_start')),
     box,
-    h('button', { type: 'submit', class: 'big danger', 'data-testid': 'finish' }, t('driver.finish')));
+    h('button', { type: 'submit', class: 'big primary', 'data-testid': 'start' }, t('driver.start')));
+  vehicleControl.addEventListener('change', () => { drafts.vehicle_id = vehicleControl.value; render(); });
+  formError('start', form, box, refusalFor('start'));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
-    const km = Number(form.elements.odometer_end.value);
-    if (km < trip.odometer_start) {
-      return showError({ message: t('driver.check_odometer'), errors: [{ field: 'odometer_end', message: t('driver.odometer_below_start', { km: trip.odometer_start }) }] }, box, form);
-    }
-    finishTrip(km);
+    const km = Number(form.elements.odometer_start.value);
+    const id = Number(form.elements.vehicle.value);
+    if (!(id > 0)) { state.formError.start = { message: t('driver.pick_vehicle'), errors: [] }; render(); return; }
+    state.formError.start = null;
+    const v = vehiclesOfManifest().find((x) => x.id === id) || { id };
+    startTrip(v, km, v.route ? v.route.id : null);
   });
   return form;
 }
 
+function tripView() {
+  const trip = load(K.trip, null);
+  if (!trip) return startView();
+  const box = h('div', { class: 'error', hidden: true, role: 'alert' });
+  const form = h('form', { class: 'card trip open', 'data-trip': trip.local },
+    h('h2', {}, t('driver.trip_open')),
+    h('p', { 'data-testid': 'trip-info' }, t('driver.trip_info', { plate: trip.plate || `#${trip.vehicle_id}`, time: fmtTime(trip.started_at), km: trip.odometer_start })));
+  if (trip.finishing) {
+    form.append(h('p', { class: 'waiting', 'data-testid': 'finishing' }, t('driver.finishing', { km: trip.finishing.odometer_end })));
+    return form;
+  }
+  const left = stopsLeft(trip);
+  form.append(manualRide(trip),
+    left.length ? h('fieldset', { class: 'stops-left', 'data-field': 'stops_left', 'data-testid': 'stops-left' },
+      h('legend', {}, t('driver.left_title')),
+      left.map((stop) => h('label', {}, `${fmtTime(stop.eta)} ${stop.patient_name || ''}`,
+        drafted(h('select', { name: `left-${stop.request_id}`, class: 'big-input', 'data-field': `left-${stop.request_id}`, 'data-testid': `left-${stop.request_id}` },
+          ['', 'no_show', 'handed_back', 'kept'].map((o) => h('option', { value: o }, t(`driver.left.${o || 'choose'}`)))))))) : null,
+    h('label', {}, t('driver.odometer_end'), odometerInput('odometer_end')),
+    box,
+    h('button', { type: 'submit', class: 'big danger', 'data-testid': 'finish' }, t('driver.finish')));
+  formError('finish', form, box, refusalFor('finish', trip));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const km = Number(form.elements.odometer_end.value);
+    if (km < trip.odometer_start) {
+      state.formError.finish = { message: t('driver.check_odometer'), errors: [{ field: 'odometer_end', message: t('driver.odometer_below_start', { km: trip.odometer_start }) }] };
+      render();
+      return;
+    }
+    const answers = left.map((stop) => ({ request_id: stop.request_id, outcome: form.elements[`left-${stop.request_id}`].value }));
+    if (answers.some((a) => !a.outcome)) {
+      state.formError.finish = { message: t('driver.left_missing'), errors: [{ field: 'stops_left', message: t('driver.left_missing') }] };
+      render();
+      return;
+    }
+    state.formError.finish = null;
+    for (const stop of left) delete drafts[`left-${stop.request_id}`];
+    finishTrip(km, answers);
+  });
+  return form;
+}
+
+// The requests still waiting on the trip's route (not picked up, not given up): the
+// finish asks what happened to each.
+function stopsLeft(trip) {
+  const route = trip.route_id && state.manifest && (state.manifest.routes || []).find((r) => r.id === trip.route_id);
+  if (!route) return [];
+  const marks = todaysMarks().stops;
+  // Rides logged by patient number on this trip take the patient's first waiting stop,
+  // as the server does.
+  const byNumber = Object.keys(trip.stops).map((ref) => /^patient-(\d+)-(pickup|no_show)$/.exec(ref)).filter(Boolean).map((m) => Number(m[1]));
+  return (route.stops || []).filter((stop) => {
+    const ref = `${stop.request_id}-pickup`;
+    if (stop.kind !== 'pickup' || stop.status !== 'scheduled' || trip.stops[ref] || marks[ref]) return false;
+    const i = byNumber.indexOf(stop.patient_id);
+    if (i >= 0) { byNumber.splice(i, 1); return false; }
+    return true;
+  });
+}
+
 // A ride that is not on the manifest (or when the manifest cannot be had): by patient number.
 function manualRide() {
-  const input = h('input', { type: 'number', min: 1, class: 'big-input', 'data-testid': 'manual-patient', 'data-i18n-placeholder': 'driver.patient_no', placeholder: t('driver.patient_no') });
+  const input = drafted(h('input', { type: 'number', min: 1, class: 'big-input', 'data-testid': 'manual-patient', 'data-i18n-placeholder': 'driver.patient_no', placeholder: t('driver.patient_no') }));
   const act = (type) => () => {
     const id = Number(input.value);
     if (!(id > 0)) return;
+    state.manualOpen = false;
+    delete drafts['manual-patient'];
     logEvent(type, { ref: `patient-${id}-${type}`, patient_id: id, name: t('driver.patient_n', { id }) });
   };
-  return h('details', { class: 'manual' },
+  const details = h('details', { class: 'manual', open: state.manualOpen },
     h('summary', {}, t('driver.manual_ride')),
     input,
     h('div', { class: 'buttons' },
       h('button', { type: 'button', class: 'big', onclick: act('pickup'), 'data-testid': 'manual-pickup' }, t('driver.picked_up')),
       h('button', { type: 'button', class: 'big', onclick: act('no_show'), 'data-testid': 'manual-no-show' }, t('driver.no_show')),
       h('button', { type: 'button', class: 'big', onclick: act('dropoff'), 'data-testid': 'manual-dropoff' }, t('driver.dropped_off'))));
+  details.addEventListener('toggle', () => { state.manualOpen = details.open; });
+  return details;
 }
 
 function manifestView() {
@@ -340,18 +523,19 @@ function manifestView() {
   if (state.manifestError && state.manifestSavedAt) {
     section.append(h('p', { class: 'notice', 'data-testid': 'manifest-saved' }, t('driver.manifest_saved', { time: fmtTime(state.manifestSavedAt) })));
   }
-  const routes = state.manifest.routes || [];
+  const routes = routesInOrder();
   if (!routes.length) { section.append(h('p', { 'data-testid': 'no-stops' }, t('driver.no_stops'))); return section; }
   const trip = load(K.trip, null);
   const marks = todaysMarks().stops;
   for (const route of routes) {
-    section.append(h('h3', {}, t('driver.route', { plate: route.plate || `#${route.vehicle_id}`, from: fmtTime(route.starts_at), to: fmtTime(route.ends_at) })));
+    section.append(h('h3', { 'data-testid': `route-${route.id}` }, t('driver.route', { plate: route.plate || `#${route.vehicle_id}`, from: fmtTime(route.starts_at), to: fmtTime(route.ends_at) }),
+      ' ', h('span', { class: `badge ${route.status}` }, tv('route_status', route.status))));
     const list = h('ol', { class: 'stops' });
     for (const stop of route.stops || []) {
       const ref = `${stop.request_id}-${stop.kind}`;
       const done = (trip && trip.stops[ref]) || marks[ref] || serverMark(stop);
       const buttons = [];
-      if (trip && !done) {
+      if (trip && !trip.finishing && !done) {
         const s = { ref, request_id: stop.request_id, name: stop.patient_name };
         if (stop.kind === 'pickup') {
           buttons.push(h('button', { type: 'button', class: 'big primary', onclick: () => logEvent('pickup', s), 'data-testid': `pickup-${stop.request_id}` }, t('driver.picked_up')));

@@ -190,6 +190,41 @@ class Tx : public LedgerTx {
         st.run();
     }
 
+    std::vector<RouteStop> route_stops(RouteId id) override {
+        Statement st(
+            c_, "SELECT request_id, kind, eta FROM route_stops WHERE route_id = ? ORDER BY seq");
+        st.bind_all(id);
+        std::vector<RouteStop> out;
+        while (st.step())
+            out.push_back({st.get_int(0), stop_kind_from(st.get_text(1)).value_or(StopKind::pickup),
+                           Instant{std::chrono::seconds{st.get_int(2)}}});
+        return out;
+    }
+    std::optional<RequestStatus> request_status(RequestId id) override {
+        Statement st(c_, "SELECT status FROM requests WHERE id = ?");
+        st.bind_all(id);
+        if (!st.step())
+            return std::nullopt;
+        return request_status_from(st.get_text(0));
+    }
+    std::optional<TripId> open_trip_on_route(RouteId id) override {
+        Statement st(c_, "SELECT id FROM trips WHERE route_id = ? AND ended_at IS NULL LIMIT 1");
+        st.bind_all(id);
+        if (!st.step())
+            return std::nullopt;
+        return TripId{st.get_int(0)};
+    }
+    void hand_back(RequestId id, RouteId route, const std::string& reason) override {
+        Statement stops(c_, "DELETE FROM route_stops WHERE route_id = ? AND request_id = ?");
+        stops.bind_all(route, id);
+        stops.run();
+        Statement req(c_,
+                      "UPDATE requests SET status = 'unserved', unserved_reason = ?, "
+                      "updated_at = ? WHERE id = ?");
+        req.bind_all(reason, secs(clock_.now()), id);
+        req.run();
+    }
+
   private:
     Connection& c_;
     const Clock& clock_;

@@ -300,7 +300,7 @@ TEST_CASE(
     std::set<std::string> keys;
     for (const auto& kv : stop)
         keys.insert(std::string(kv.key()));
-    CHECK(keys == std::set<std::string>{"seq", "kind", "eta", "request_id", "status",
+    CHECK(keys == std::set<std::string>{"seq", "kind", "eta", "request_id", "status", "patient_id",
                                         "patient_name", "phone", "address", "lat", "lon",
                                         "mobility", "escort", "passengers", "notes"});
     CHECK(stop.at("patient_name") == "孙秀英");

@@ -205,6 +205,7 @@ struct ManifestStop {
     Instant eta{};
     RequestId request_id = 0;
     RequestStatus status = RequestStatus::scheduled;
+    PatientId patient_id = 0;  // the phone matches a ride logged by patient number
     std::string patient_name;
     std::string phone;
     std::string address;

@@ -44,6 +44,14 @@ class LedgerTx {
     virtual std::optional<Route> route(RouteId id) = 0;
     virtual void set_route_status(RouteId id, RouteStatus status) = 0;
     virtual void set_request_status(RequestId id, RequestStatus status) = 0;
+    // The route's stops in order, and the status of a request.
+    virtual std::vector<RouteStop> route_stops(RouteId id) = 0;
+    virtual std::optional<RequestStatus> request_status(RequestId id) = 0;
+    // The open trip driving the route, if any.
+    virtual std::optional<TripId> open_trip_on_route(RouteId id) = 0;
+    // A stop handed back to dispatch: the request's stops leave the route, and the
+    // request is unserved with `reason`, waiting for the dispatcher.
+    virtual void hand_back(RequestId id, RouteId route, const std::string& reason) = 0;
 };
 
 struct TripFilter {
@@ -90,9 +98,23 @@ struct TripEvent {
     std::optional<Kilometers> odometer;
 };
 
+// What happened to a request still waiting on the trip's route when the trip ends: the
+// patient did not come (no_show), the driver gives it back to dispatch (handed_back, with
+// an optional note), or it stays on the route for the driver's next trip (kept).
+enum class LeftStopOutcome { no_show, handed_back, kept };
+
+struct LeftStop {
+    RequestId request_id = 0;
+    LeftStopOutcome outcome = LeftStopOutcome::kept;
+    std::string note;
+};
+
+// Finishing a trip. A trip on a route names every request still waiting on the route
+// (scheduled, not picked up) in `stops_left`, so none is left on a finished route.
 struct TripFinish {
     Instant ended_at{};
     Kilometers odometer_end = 0;
+    std::vector<LeftStop> stops_left;
 };
 
 // A dispatcher's correction: only the fields given change; `reason` is required.
@@ -116,6 +138,7 @@ struct LedgerLimits {
 };
 
 std::optional<TripEventType> trip_event_type_from(std::string_view s);
+std::optional<LeftStopOutcome> left_stop_outcome_from(std::string_view s);
 
 class Ledger {
   public:

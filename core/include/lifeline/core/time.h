@@ -43,6 +43,8 @@ bool is_known_zone(std::string_view name);
 
 // The local date an instant falls on in `zone`.
 LocalDate local_date(Instant t, const date::time_zone* zone);
+// The local wall-clock time (minutes after local midnight) of an instant in `zone`.
+Minutes local_clock(Instant t, const date::time_zone* zone);
 // The instant of local midnight starting `d` in `zone` (DST-aware).
 Instant local_midnight(LocalDate d, const date::time_zone* zone);
 // The instant of local wall-clock time `clock` on `d` in `zone`; a time skipped by a
