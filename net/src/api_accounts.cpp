@@ -1,7 +1,7 @@
 // Sign-in and accounts: /api/v1/auth/…, /api/v1/users…
 #include "api_common.h"
 #include "api_routes.h"
-#include "lifeline/core/accounts.h"
+#include "lifeline/core/accounts/accounts.h"
 #include "lifeline/core/audit.h"
 #include "lifeline/net/router.h"
 

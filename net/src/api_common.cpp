@@ -6,7 +6,7 @@
 #include <cmath>
 #include <thread>
 
-#include "lifeline/core/accounts.h"
+#include "lifeline/core/accounts/accounts.h"
 #include "lifeline/core/text.h"
 #include "lifeline/net/problem.h"
 #include "lifeline/storage/database.h"

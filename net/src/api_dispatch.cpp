@@ -4,7 +4,7 @@
 
 #include "api_common.h"
 #include "api_routes.h"
-#include "lifeline/core/dispatch.h"
+#include "lifeline/core/dispatch/dispatch.h"
 #include "lifeline/net/heap.h"
 #include "lifeline/net/router.h"
 

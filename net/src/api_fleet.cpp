@@ -5,8 +5,8 @@
 #include "api_common.h"
 #include "api_routes.h"
 #include "fleet_json.h"
-#include "lifeline/core/dispatch.h"
-#include "lifeline/core/fleet.h"
+#include "lifeline/core/dispatch/dispatch.h"
+#include "lifeline/core/fleet/fleet.h"
 #include "lifeline/net/router.h"
 #include "lifeline/storage/database.h"
 

@@ -10,7 +10,7 @@
 #include "api_routes.h"
 #include "csv.h"
 #include "fleet_json.h"
-#include "lifeline/core/fleet.h"
+#include "lifeline/core/fleet/fleet.h"
 #include "lifeline/net/router.h"
 
 namespace lifeline::net {

@@ -4,8 +4,8 @@
 #include "api_common.h"
 #include "api_routes.h"
 #include "lifeline/core/clock.h"
-#include "lifeline/core/report_render.h"
-#include "lifeline/core/reports.h"
+#include "lifeline/core/reports/report_render.h"
+#include "lifeline/core/reports/reports.h"
 #include "lifeline/net/report_json.h"
 #include "lifeline/net/router.h"
 

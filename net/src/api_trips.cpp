@@ -1,7 +1,7 @@
 // The trip ledger over HTTP: /api/v1/trips…
 #include "api_common.h"
 #include "api_routes.h"
-#include "lifeline/core/ledger.h"
+#include "lifeline/core/ledger/ledger.h"
 #include "lifeline/net/router.h"
 
 namespace lifeline::net {

@@ -1,5 +1,5 @@
 #pragma once
-// The fleet's JSON, derived from the field tables (lifeline/core/fleet_fields.h): the
+// The fleet's JSON, derived from the field tables (lifeline/core/fleet/fleet_fields.h): the
 // reader of a new entity and of a patch, the writer, and the typing of CSV cells. Shared
 // by the routes (api_fleet.cpp) and the CSV import (api_import.cpp), so that a row is
 // read exactly as a POST body is. The special fields (a driver's home and shifts, a
@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "api_common.h"
-#include "lifeline/core/fleet_fields.h"
+#include "lifeline/core/fleet/fleet_fields.h"
 #include "lifeline/core/model.h"
 
 namespace lifeline::net::fleet_json {

@@ -4,7 +4,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "lifeline/core/fleet_fields.h"
+#include "lifeline/core/fleet/fleet_fields.h"
 
 namespace lifeline::storage {
 namespace {

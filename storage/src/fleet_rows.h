@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "lifeline/core/dispatch_model.h"
+#include "lifeline/core/dispatch/dispatch_model.h"
 #include "lifeline/core/model.h"
 #include "lifeline/storage/sqlite.h"
 
@@ -21,7 +21,7 @@ std::optional<Patient> load_patient(Connection& c, PatientId id);
 bool patient_on_driver_routes(Connection& c, PatientId patient, DriverId driver, ServiceDays days);
 
 // Column lists and row readers, so list queries read rows the same way. The columns,
-// INSERT and UPDATE come from the field tables (lifeline/core/fleet_fields.h).
+// INSERT and UPDATE come from the field tables (lifeline/core/fleet/fleet_fields.h).
 extern const std::string place_columns;
 extern const std::string driver_columns;
 extern const std::string vehicle_columns;

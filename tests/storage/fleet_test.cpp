@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "lifeline/core/errors.h"
-#include "lifeline/core/fleet.h"
+#include "lifeline/core/fleet/fleet.h"
 #include "lifeline/storage/database.h"
 #include "lifeline/storage/fleet_store.h"
 #include "lifeline/storage/settings_store.h"

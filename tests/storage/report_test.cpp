@@ -7,10 +7,10 @@
 #include <vector>
 
 #include "lifeline/core/errors.h"
-#include "lifeline/core/fleet.h"
+#include "lifeline/core/fleet/fleet.h"
 #include "lifeline/core/geo.h"
-#include "lifeline/core/ledger.h"
-#include "lifeline/core/reports.h"
+#include "lifeline/core/ledger/ledger.h"
+#include "lifeline/core/reports/reports.h"
 #include "lifeline/core/settings.h"
 #include "lifeline/storage/database.h"
 #include "lifeline/storage/fleet_store.h"

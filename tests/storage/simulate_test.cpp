@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "lifeline/core/simulate.h"
+#include "lifeline/core/simulate/simulate.h"
 #include "lifeline/storage/database.h"
 #include "lifeline/storage/services.h"
 #include "temp_dir.h"

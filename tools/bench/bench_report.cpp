@@ -20,9 +20,9 @@
 #include <unistd.h>
 
 #include "bench.h"
-#include "lifeline/core/accounts.h"
-#include "lifeline/core/fleet.h"
-#include "lifeline/core/reports.h"
+#include "lifeline/core/accounts/accounts.h"
+#include "lifeline/core/fleet/fleet.h"
+#include "lifeline/core/reports/reports.h"
 #include "lifeline/core/settings.h"
 #include "lifeline/storage/account_store.h"
 #include "lifeline/storage/bulk_load.h"

@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "lifeline/core/clock.h"
-#include "lifeline/core/dispatch.h"
+#include "lifeline/core/dispatch/dispatch.h"
 #include "lifeline/core/settings.h"
 
 namespace lifeline::cli {

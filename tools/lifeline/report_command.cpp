@@ -11,8 +11,8 @@
 #include <string>
 
 #include "lifeline/core/errors.h"
-#include "lifeline/core/report_render.h"
-#include "lifeline/core/reports.h"
+#include "lifeline/core/reports/report_render.h"
+#include "lifeline/core/reports/reports.h"
 #include "lifeline/core/settings.h"
 #include "lifeline/net/report_json.h"
 #include "lifeline/storage/database.h"

@@ -6,7 +6,7 @@
 #include <ostream>
 #include <string>
 
-#include "lifeline/core/simulate.h"
+#include "lifeline/core/simulate/simulate.h"
 
 namespace lifeline::cli {
 

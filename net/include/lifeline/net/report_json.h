@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "lifeline/core/reports.h"
+#include "lifeline/core/reports/reports.h"
 
 namespace lifeline::net {
 

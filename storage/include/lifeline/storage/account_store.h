@@ -2,7 +2,7 @@
 
 #include <memory>
 
-#include "lifeline/core/accounts.h"
+#include "lifeline/core/accounts/accounts.h"
 #include "lifeline/storage/database.h"
 
 namespace lifeline::storage {

@@ -3,7 +3,7 @@
 // rows a plan needs. `transact` runs on the writer and is durable when it returns;
 // `read` runs on a read connection inside one snapshot.
 
-#include "lifeline/core/dispatch.h"
+#include "lifeline/core/dispatch/dispatch.h"
 #include "lifeline/storage/database.h"
 
 namespace lifeline::storage {

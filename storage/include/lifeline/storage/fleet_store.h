@@ -3,7 +3,7 @@
 // patients. A unit of work runs on the database's writer and is durable when
 // `transact` returns; reads use the read connections.
 
-#include "lifeline/core/fleet.h"
+#include "lifeline/core/fleet/fleet.h"
 #include "lifeline/storage/database.h"
 
 namespace lifeline::storage {

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "lifeline/core/reports.h"
+#include "lifeline/core/reports/reports.h"
 #include "lifeline/storage/database.h"
 
 namespace lifeline::storage {

@@ -2,12 +2,12 @@
 // Lifeline over one SQLite database: every store and the core facade over each, wired
 // once for the server, the command-line tools and the tests that run whole workflows.
 
-#include "lifeline/core/accounts.h"
+#include "lifeline/core/accounts/accounts.h"
 #include "lifeline/core/audit.h"
-#include "lifeline/core/dispatch.h"
-#include "lifeline/core/fleet.h"
-#include "lifeline/core/ledger.h"
-#include "lifeline/core/reports.h"
+#include "lifeline/core/dispatch/dispatch.h"
+#include "lifeline/core/fleet/fleet.h"
+#include "lifeline/core/ledger/ledger.h"
+#include "lifeline/core/reports/reports.h"
 #include "lifeline/core/settings.h"
 #include "lifeline/storage/account_store.h"
 #include "lifeline/storage/audit_store.h"

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "lifeline/core/ledger.h"
+#include "lifeline/core/ledger/ledger.h"
 #include "lifeline/storage/database.h"
 
 namespace lifeline::storage {

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "lifeline/core/report_render.h"
+#include "lifeline/core/reports/report_render.h"
 
 using namespace lifeline;
 

@@ -6,7 +6,7 @@
 #include <thread>
 #include <vector>
 
-#include "lifeline/core/sign_in_guard.h"
+#include "lifeline/core/accounts/sign_in_guard.h"
 
 using namespace lifeline;
 using namespace std::chrono_literals;

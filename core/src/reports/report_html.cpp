@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "lifeline/core/report_render.h"
+#include "lifeline/core/reports/report_render.h"
 
 namespace lifeline {
 namespace {

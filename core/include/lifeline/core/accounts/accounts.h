@@ -8,10 +8,10 @@
 #include <optional>
 #include <string>
 
+#include "lifeline/core/accounts/sign_in_guard.h"
 #include "lifeline/core/clock.h"
 #include "lifeline/core/errors.h"
 #include "lifeline/core/model.h"
-#include "lifeline/core/sign_in_guard.h"
 
 namespace lifeline {
 

@@ -6,7 +6,7 @@
 // descriptor says the field's wire name, its kind (text, integer, number, boolean,
 // enumeration, reference), its limits, its database column, whether a PATCH may change
 // it and whether the audit snapshot records it. Every layer walks the table with its own
-// code per kind: core/src/fleet.cpp validates, applies patches and writes audit
+// code per kind: core/src/fleet/fleet.cpp validates, applies patches and writes audit
 // snapshots; storage/src/fleet_rows.cpp derives the column lists, binds and reads rows;
 // net/src/fleet_json.h reads and writes JSON and types CSV cells, and api_fleet.cpp
 // registers the list/create/get/patch routes of each entity.

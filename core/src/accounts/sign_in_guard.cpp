@@ -1,4 +1,4 @@
-#include "lifeline/core/sign_in_guard.h"
+#include "lifeline/core/accounts/sign_in_guard.h"
 
 #include <algorithm>
 

@@ -5,7 +5,7 @@
 #include <set>
 
 #include "dispatch_internal.h"
-#include "lifeline/core/dispatch.h"
+#include "lifeline/core/dispatch/dispatch.h"
 #include "patch.h"
 
 namespace lifeline {

@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "lifeline/core/dispatch.h"
+#include "lifeline/core/dispatch/dispatch.h"
 
 namespace lifeline::dispatch_detail {
 

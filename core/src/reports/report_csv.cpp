@@ -2,7 +2,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "lifeline/core/report_render.h"
+#include "lifeline/core/reports/report_render.h"
 
 namespace lifeline {
 namespace {

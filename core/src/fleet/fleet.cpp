@@ -1,4 +1,4 @@
-#include "lifeline/core/fleet.h"
+#include "lifeline/core/fleet/fleet.h"
 
 #include <algorithm>
 #include <cmath>

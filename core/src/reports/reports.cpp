@@ -1,4 +1,4 @@
-#include "lifeline/core/reports.h"
+#include "lifeline/core/reports/reports.h"
 
 #include <date/tz.h>
 

@@ -1,7 +1,7 @@
 // Dispatch's mapping of a day to the matching engine (docs/design.md §5), without storage.
 #include <catch2/catch.hpp>
 
-#include "lifeline/core/dispatch.h"
+#include "lifeline/core/dispatch/dispatch.h"
 #include "lifeline/core/geo.h"
 
 using namespace lifeline;

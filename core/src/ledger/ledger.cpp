@@ -1,4 +1,4 @@
-#include "lifeline/core/ledger.h"
+#include "lifeline/core/ledger/ledger.h"
 
 #include <algorithm>
 #include <cmath>

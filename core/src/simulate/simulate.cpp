@@ -1,4 +1,4 @@
-#include "lifeline/core/simulate.h"
+#include "lifeline/core/simulate/simulate.h"
 
 #include <algorithm>
 #include <array>

@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "lifeline/core/clock.h"
-#include "lifeline/core/dispatch_model.h"
+#include "lifeline/core/dispatch/dispatch_model.h"
 #include "lifeline/core/errors.h"
-#include "lifeline/core/fleet_fields.h"
+#include "lifeline/core/fleet/fleet_fields.h"
 #include "lifeline/core/model.h"
 #include "lifeline/core/settings.h"
 

@@ -7,7 +7,7 @@
 #include <set>
 
 #include "dispatch_internal.h"
-#include "lifeline/core/dispatch.h"
+#include "lifeline/core/dispatch/dispatch.h"
 #include "lifeline/core/geo.h"
 
 namespace lifeline {

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "lifeline/core/reports.h"
+#include "lifeline/core/reports/reports.h"
 
 namespace lifeline {
 

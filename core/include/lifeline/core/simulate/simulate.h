@@ -10,10 +10,10 @@
 #include <functional>
 #include <string>
 
-#include "lifeline/core/accounts.h"
-#include "lifeline/core/dispatch.h"
-#include "lifeline/core/fleet.h"
-#include "lifeline/core/ledger.h"
+#include "lifeline/core/accounts/accounts.h"
+#include "lifeline/core/dispatch/dispatch.h"
+#include "lifeline/core/fleet/fleet.h"
+#include "lifeline/core/ledger/ledger.h"
 #include "lifeline/core/settings.h"
 
 namespace lifeline {

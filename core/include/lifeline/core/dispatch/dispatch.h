@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "lifeline/core/clock.h"
-#include "lifeline/core/dispatch_model.h"
+#include "lifeline/core/dispatch/dispatch_model.h"
 #include "lifeline/core/errors.h"
 #include "lifeline/core/settings.h"
 #include "lifeline/match/match.h"

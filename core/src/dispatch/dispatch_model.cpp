@@ -1,4 +1,4 @@
-#include "lifeline/core/dispatch_model.h"
+#include "lifeline/core/dispatch/dispatch_model.h"
 
 #include "enum_names.h"
 

@@ -1,4 +1,4 @@
-#include "lifeline/core/accounts.h"
+#include "lifeline/core/accounts/accounts.h"
 
 #include <algorithm>
 #include <thread>
