@@ -55,16 +55,29 @@ inline ApiResult require_created(ApiResult r) {
     return r;
 }
 
-// The date `days` from today in the organisation's default zone, Asia/Shanghai (UTC+8,
-// no DST): the day a driver's rights are counted from.
-inline std::string shanghai_date(int days) {
-    std::time_t t = std::chrono::system_clock::to_time_t(
-        std::chrono::system_clock::now() + std::chrono::hours{8} + std::chrono::hours{24 * days});
+// Every SeededFleet server plays the same morning, whatever the hour the tests run: its
+// clock starts at this instant (`serve --clock-start`), a Monday at 10:00 in Jilin, and
+// runs at the wall clock's pace. The dates and times the tests send count from it.
+inline constexpr const char* rehearsal = "2026-11-30T10:00:00+08:00";
+inline constexpr std::time_t rehearsal_epoch = 1796004000;  // the same instant
+
+inline std::string utc_text(std::time_t t, const char* format) {
     std::tm tm{};
     gmtime_r(&t, &tm);
-    char buf[16];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, format, &tm);
     return buf;
+}
+
+// The rehearsal's date `days` on, in the organisation's default zone, Asia/Shanghai
+// (UTC+8, no DST): the day a driver's rights are counted from.
+inline std::string shanghai_date(int days) {
+    return utc_text(rehearsal_epoch + 8 * 3600 + days * 86400, "%Y-%m-%d");
+}
+
+// An RFC 3339 instant `minutes` before the rehearsal's start, so in the server's past.
+inline std::string before_rehearsal(std::chrono::minutes minutes) {
+    return utc_text(rehearsal_epoch - std::time_t(minutes.count()) * 60, "%Y-%m-%dT%H:%M:%SZ");
 }
 
 inline std::string today_in_shanghai() {
@@ -78,8 +91,13 @@ inline json::array every_day_from_six_to_two() {
     return shifts;
 }
 
+inline std::vector<std::string> with_rehearsal_clock(std::vector<std::string> args) {
+    args.insert(args.end(), {"--clock-start", rehearsal});
+    return args;
+}
+
 inline SeededFleet::SeededFleet(std::vector<std::string> server_args)
-    : server(std::nullopt, std::move(server_args)),
+    : server(std::nullopt, with_rehearsal_clock(std::move(server_args))),
       admin(Api::login(server, "admin", admin_password)),
       dispatcher(server),
       driver1(server),

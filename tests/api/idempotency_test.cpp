@@ -23,12 +23,7 @@ Headers key(const std::string& k) {
 }
 
 std::string ago(std::chrono::minutes ago) {
-    std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() - ago);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
+    return before_rehearsal(ago);
 }
 
 std::size_t count(Api& api, const std::string& collection) {

@@ -19,15 +19,10 @@ namespace {
 enum Who { nobody, driver, dispatcher, admin };
 constexpr std::array<const char*, 4> who_name{"no token", "driver", "dispatcher", "admin"};
 
-// An RFC 3339 UTC time `ago` before now: trips must not start in the future, and a
-// driver sees a patient only for a day after the trip.
+// An RFC 3339 UTC time `ago` before the server's now (its rehearsal clock): trips must
+// not start in the future.
 std::string ago(std::chrono::minutes ago) {
-    std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() - ago);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
+    return before_rehearsal(ago);
 }
 
 using Body = std::function<json::value(Who)>;
