@@ -291,6 +291,47 @@ AuditEntry audit_entry(Instant at, const Actor& actor, const Trip& t, std::strin
     return e;
 }
 
+// The trip an input asks for, logged by `actor`: a dispatcher names the driver, a driver
+// is themselves (and may not confirm an odometer correction).
+Trip trip_of(const Actor& actor, const TripInput& in, FieldErrors& errs) {
+    Trip t;
+    if (actor.is_dispatcher()) {
+        if (!in.driver_id)
+            errs.add("driver_id", "is required");
+        t.driver_id = in.driver_id.value_or(0);
+    } else {
+        if (!actor.driver_id)
+            throw_forbidden("this account is not linked to a driver");
+        if (in.driver_id && *in.driver_id != *actor.driver_id)
+            throw_forbidden("drivers log their own trips only");
+        if (in.confirm_odometer_correction)
+            errs.add("confirm_odometer_correction",
+                     "only a dispatcher confirms an odometer correction");
+        t.driver_id = *actor.driver_id;
+    }
+    t.vehicle_id = in.vehicle_id;
+    t.route_id = in.route_id;
+    t.started_at = in.started_at;
+    t.odometer_start = in.odometer_start;
+    t.ended_at = in.ended_at;
+    t.odometer_end = in.odometer_end;
+    t.rides = in.rides;
+    return t;
+}
+
+// A route is driven by one trip at a time: a planned one, or a started one whose last
+// trip ended with stops kept for the next (not by a whole trip, which would finish it).
+void check_route_drivable(LedgerTx& tx, RouteId id, bool whole) {
+    auto route = tx.route(id);
+    const bool resumable =
+        !whole && route->status == RouteStatus::started && !tx.open_trip_on_route(id);
+    if (route->status != RouteStatus::planned && !resumable)
+        throw_conflict("the route is " + std::string(to_string(route->status)),
+                       {{"route_id", route->status == RouteStatus::started
+                                         ? "is being driven by an open trip"
+                                         : "is already " + std::string(to_string(route->status))}});
+}
+
 }  // namespace
 
 std::optional<LeftStopOutcome> left_stop_outcome_from(std::string_view s) {
@@ -315,28 +356,7 @@ std::optional<TripEventType> trip_event_type_from(std::string_view s) {
 
 Trip Ledger::open_or_log(const Actor& actor, const TripInput& in) {
     FieldErrors errs;
-    Trip t;
-    if (actor.is_dispatcher()) {
-        if (!in.driver_id)
-            errs.add("driver_id", "is required");
-        t.driver_id = in.driver_id.value_or(0);
-    } else {
-        if (!actor.driver_id)
-            throw_forbidden("this account is not linked to a driver");
-        if (in.driver_id && *in.driver_id != *actor.driver_id)
-            throw_forbidden("drivers log their own trips only");
-        if (in.confirm_odometer_correction)
-            errs.add("confirm_odometer_correction",
-                     "only a dispatcher confirms an odometer correction");
-        t.driver_id = *actor.driver_id;
-    }
-    t.vehicle_id = in.vehicle_id;
-    t.route_id = in.route_id;
-    t.started_at = in.started_at;
-    t.odometer_start = in.odometer_start;
-    t.ended_at = in.ended_at;
-    t.odometer_end = in.odometer_end;
-    t.rides = in.rides;
+    const Trip t = trip_of(actor, in, errs);
 
     const bool whole = in.ended_at || in.odometer_end;
     if (whole && !in.ended_at)
@@ -385,20 +405,8 @@ Trip Ledger::open_or_log(const Actor& actor, const TripInput& in) {
         if (!whole && tx.open_trip_of(trip.vehicle_id))
             throw_conflict("the vehicle already has an open trip",
                            {{"vehicle_id", "already has an open trip; finish it first"}});
-        if (trip.route_id) {
-            // A route is driven by one trip at a time: a planned one, or a started one
-            // whose last trip ended with stops kept for the next (not by a whole trip,
-            // which would finish it).
-            auto route = tx.route(*trip.route_id);
-            const bool resumable = !whole && route->status == RouteStatus::started &&
-                                   !tx.open_trip_on_route(*trip.route_id);
-            if (route->status != RouteStatus::planned && !resumable)
-                throw_conflict(
-                    "the route is " + std::string(to_string(route->status)),
-                    {{"route_id", route->status == RouteStatus::started
-                                      ? "is being driven by an open trip"
-                                      : "is already " + std::string(to_string(route->status))}});
-        }
+        if (trip.route_id)
+            check_route_drivable(tx, *trip.route_id, whole);
 
         tx.insert_trip(trip, actor.user_id);
         tx.refresh_vehicle_odometer(trip.vehicle_id);
