@@ -61,7 +61,8 @@ TEST_CASE("a trip finished with stops left names each: no-show, handed back or k
         route_id = rid;
         ids.push_back(r.id());
     }
-    const auto [a, b, c, d] = std::tuple{ids[0], ids[1], ids[2], ids[3]};
+    // Plain variables, not a structured binding: the lambdas below capture them.
+    const std::int64_t a = ids[0], b = ids[1], c = ids[2], d = ids[3];
     const std::string driver_name(
         f.dispatcher.get("/api/v1/drivers/" + std::to_string(f.driver_id1))
             .obj()
