@@ -12,20 +12,6 @@ using namespace lifeline::test;
 
 namespace {
 
-// Under AddressSanitizer the server allocates through the sanitizer's own allocator,
-// which keeps freed memory in quarantine: its RSS says nothing about glibc's heap.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool under_asan = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool under_asan = true;
-#else
-constexpr bool under_asan = false;
-#endif
-#else
-constexpr bool under_asan = false;
-#endif
-
 // The resident set of process `pid`, in KiB, from /proc/<pid>/status.
 long rss_kib(int pid) {
     std::ifstream status("/proc/" + std::to_string(pid) + "/status");
@@ -41,7 +27,7 @@ long rss_kib(int pid) {
 }  // namespace
 
 TEST_CASE("the server's memory comes back after day plans", "[api][memory]") {
-    if (under_asan) {
+    if (sanitized_build) {
         WARN("the sanitizer build's allocator keeps freed memory; the Release build checks this");
         return;
     }

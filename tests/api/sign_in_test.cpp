@@ -191,8 +191,10 @@ TEST_CASE("a flood of failed sign-ins leaves memory and signed-in users alone",
                          << r.get_ms.size());
         CHECK(r.unauthorized == 5);
         CHECK(r.throttled == 195);
-        CHECK(r.peak_rss_mib <= 300);
-        CHECK(r.get_percentile(0.99) <= 100);
+        if (!sanitized_build) {
+            CHECK(r.peak_rss_mib <= 300);
+            CHECK(r.get_percentile(0.99) <= 100);
+        }
     }
     SECTION("200 at once from 200 addresses behind a trusted proxy") {
         // Every attempt passes the limits, so only the hash gate stands in the way.
@@ -205,8 +207,10 @@ TEST_CASE("a flood of failed sign-ins leaves memory and signed-in users alone",
                          << "; 401: " << r.unauthorized << ", 429: " << r.throttled);
         CHECK(r.unauthorized + r.throttled == 200);
         CHECK(r.throttled > 0);
-        CHECK(r.peak_rss_mib <= 300);
-        CHECK(r.get_percentile(0.99) <= 100);
+        if (!sanitized_build) {
+            CHECK(r.peak_rss_mib <= 300);
+            CHECK(r.get_percentile(0.99) <= 100);
+        }
     }
 }
 
