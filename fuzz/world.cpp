@@ -169,7 +169,8 @@ void World::seed() {
                  {{"name", name},
                   {"phone", "13904321000"},
                   {"home", {{"lat", 43.83}, {"lon", 126.54}}},
-                  {"shifts", json::array{{{"weekday", 1}, {"start", "06:00"}, {"end", "14:00"}}}}},
+                  {"shifts", json::array{{{"weekday", 1}, {"start", "06:00"}, {"end", "14:00"}},
+                                         {{"weekday", 2}, {"start", "06:00"}, {"end", "14:00"}}}}},
                  admin));
     };
     ids_.driver1 = driver("王建国");
@@ -207,6 +208,19 @@ void World::seed() {
     tokens_.dispatcher = login("dispatcher");
     tokens_.driver1 = login("driver1");
     tokens_.driver2 = login("driver2");
+
+    // Privacy by dispatch: driver1 logs the patient's ride only once dispatch has put the
+    // patient on driver1's route that day, and driver2 may ride them the day after.
+    for (auto [date, vehicle_id] :
+         {std::pair{"2022-03-14", ids_.vehicle1}, std::pair{"2022-03-15", ids_.vehicle2}}) {
+        const auto request = id(post("/api/v1/requests",
+                                     {{"patient_id", ids_.patient},
+                                      {"direction", "to_center"},
+                                      {"arrive_by", std::string(date) + "T07:30:00+08:00"}},
+                                     admin));
+        post("/api/v1/requests/" + std::to_string(request) + "/assign",
+             {{"vehicle_id", vehicle_id}}, admin);
+    }
 
     ids_.finished_trip =
         id(post("/api/v1/trips",
