@@ -31,9 +31,8 @@ std::string amap_link(GeoPoint wgs84, const std::string& label) {
 
 // Baidu's app URI, in BD-09 and saying so (coord_type=bd09ll), so the app moves nothing.
 std::string baidu_link(GeoPoint wgs84, const std::string& label) {
-    const std::string destination =
-        (label.empty() ? std::string() : "name:" + label + "|") + "latlng:" +
-        lat_lon(wgs84_to_bd09(wgs84));
+    const std::string destination = (label.empty() ? std::string() : "name:" + label + "|") +
+                                    "latlng:" + lat_lon(wgs84_to_bd09(wgs84));
     return "baidumap://map/direction?destination=" + destination +
            "&coord_type=bd09ll&mode=driving&src=webapp.lifeline.driver";
 }

@@ -95,13 +95,20 @@ TEST_CASE("each inverse comes back to within 0.5 m over Jilin City and mainland 
 
 TEST_CASE("points outside mainland China are not moved", "[core][geo][datum]") {
     const City outside[] = {
-        {"Seoul", {37.5665, 126.9780}},        {"Pyongyang", {39.0392, 125.7625}},
-        {"Vladivostok", {43.1155, 131.8855}},  {"Ulaanbaatar", {47.8864, 106.9057}},
-        {"Tokyo", {35.6762, 139.6503}},        {"Taipei", {25.0330, 121.5654}},
-        {"Kaohsiung", {22.6273, 120.3014}},    {"Hanoi", {21.0278, 105.8342}},
-        {"Almaty", {43.2220, 76.8512}},        {"Kathmandu", {27.7172, 85.3240}},
-        {"Khabarovsk", {48.4802, 135.0719}},   {"London", {51.5074, -0.1278}},
-        {"New York", {40.7128, -74.0060}},     {"Sydney", {-33.8688, 151.2093}},
+        {"Seoul", {37.5665, 126.9780}},
+        {"Pyongyang", {39.0392, 125.7625}},
+        {"Vladivostok", {43.1155, 131.8855}},
+        {"Ulaanbaatar", {47.8864, 106.9057}},
+        {"Tokyo", {35.6762, 139.6503}},
+        {"Taipei", {25.0330, 121.5654}},
+        {"Kaohsiung", {22.6273, 120.3014}},
+        {"Hanoi", {21.0278, 105.8342}},
+        {"Almaty", {43.2220, 76.8512}},
+        {"Kathmandu", {27.7172, 85.3240}},
+        {"Khabarovsk", {48.4802, 135.0719}},
+        {"London", {51.5074, -0.1278}},
+        {"New York", {40.7128, -74.0060}},
+        {"Sydney", {-33.8688, 151.2093}},
         {"null island", {0, 0}},
     };
     for (const City& c : outside) {
@@ -115,14 +122,14 @@ TEST_CASE("points outside mainland China are not moved", "[core][geo][datum]") {
             }
     }
     const City inside[] = {
-        {"Jilin", {43.8378, 126.5494}},   {"Beijing", {39.9042, 116.4074}},
-        {"Shanghai", {31.2304, 121.4737}}, {"Shenzhen", {22.5431, 114.0579}},
+        {"Jilin", {43.8378, 126.5494}},     {"Beijing", {39.9042, 116.4074}},
+        {"Shanghai", {31.2304, 121.4737}},  {"Shenzhen", {22.5431, 114.0579}},
         {"Hong Kong", {22.3193, 114.1694}}, {"Macau", {22.1987, 113.5439}},
-        {"Haikou", {20.0440, 110.1999}},  {"Sanya", {18.2528, 109.5120}},
-        {"Urumqi", {43.8256, 87.6168}},   {"Lhasa", {29.6520, 91.1721}},
-        {"Kashgar", {39.4677, 75.9898}},  {"Harbin", {45.8038, 126.5350}},
-        {"Kunming", {24.8801, 102.8329}}, {"Hunchun", {42.8680, 130.3590}},
-        {"Mohe", {52.9722, 122.5386}},    {"Xiamen", {24.4798, 118.0894}},
+        {"Haikou", {20.0440, 110.1999}},    {"Sanya", {18.2528, 109.5120}},
+        {"Urumqi", {43.8256, 87.6168}},     {"Lhasa", {29.6520, 91.1721}},
+        {"Kashgar", {39.4677, 75.9898}},    {"Harbin", {45.8038, 126.5350}},
+        {"Kunming", {24.8801, 102.8329}},   {"Hunchun", {42.8680, 130.3590}},
+        {"Mohe", {52.9722, 122.5386}},      {"Xiamen", {24.4798, 118.0894}},
     };
     for (const City& c : inside) {
         INFO(c.name);
@@ -131,8 +138,7 @@ TEST_CASE("points outside mainland China are not moved", "[core][geo][datum]") {
     }
 }
 
-TEST_CASE("convert goes between any two datums through the same functions",
-          "[core][geo][datum]") {
+TEST_CASE("convert goes between any two datums through the same functions", "[core][geo][datum]") {
     const GeoPoint jilin{43.8378, 126.5494};
     const GeoPoint g = wgs84_to_gcj02(jilin);
     const GeoPoint b = wgs84_to_bd09(jilin);

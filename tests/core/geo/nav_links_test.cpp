@@ -27,8 +27,8 @@ TEST_CASE("navigation links carry GCJ-02 to Amap, BD-09 to Baidu and WGS-84 to g
     const std::string label = "%E6%98%8C%E9%82%91%E5%8C%BA%201%E5%8F%B7";
     CHECK(links.amap == "https://uri.amap.com/navigation?to=" + six(g.lon) + "," + six(g.lat) +
                             "," + label + "&mode=car&src=lifeline&callnative=1");
-    CHECK(links.baidu == "baidumap://map/direction?destination=name:" + label + "|latlng:" +
-                             six(b.lat) + "," + six(b.lon) +
+    CHECK(links.baidu == "baidumap://map/direction?destination=name:" + label +
+                             "|latlng:" + six(b.lat) + "," + six(b.lon) +
                              "&coord_type=bd09ll&mode=driving&src=webapp.lifeline.driver");
     CHECK(links.geo == "geo:43.880000,126.580000?q=43.880000,126.580000(" + label + ")");
     // The converted coordinates are not the stored ones: Jilin City is offset by hundreds
