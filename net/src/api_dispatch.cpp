@@ -5,6 +5,7 @@
 #include "api_common.h"
 #include "api_routes.h"
 #include "lifeline/core/dispatch/dispatch.h"
+#include "lifeline/core/geo/nav_links.h"
 #include "lifeline/net/heap.h"
 #include "lifeline/net/router.h"
 
@@ -120,6 +121,13 @@ json::object generate_json(const GenerateResult& g) {
                         {"unchanged", g.unchanged}};
 }
 
+// Links that open navigation to the stop in the phone's map app, each in the datum the
+// app routes in (docs/ui.md, "Navigation"), labelled with the address, not the patient.
+json::object nav_json(const ManifestStop& s) {
+    const NavLinks links = nav_links(s.location, s.address);
+    return json::object{{"amap", links.amap}, {"baidu", links.baidu}, {"geo", links.geo}};
+}
+
 // What a driver needs at each stop, and nothing more (docs/design.md §4: patients' data only
 // to whom needs it for a ride).
 json::object manifest_json(const Manifest& m) {
@@ -142,6 +150,7 @@ json::object manifest_json(const Manifest& m) {
                                          {"address", s.address},
                                          {"lat", s.location.lat},
                                          {"lon", s.location.lon},
+                                         {"nav", nav_json(s)},
                                          {"mobility", to_string(s.mobility)},
                                          {"escort", s.escort},
                                          {"passengers", s.passengers},
