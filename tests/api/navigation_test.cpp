@@ -39,8 +39,8 @@ TEST_CASE("each stop of a manifest links to Amap, Baidu and geo: in the datum ea
     SeededFleet f;
     const std::string day = shanghai_date(1);
     f.put_on_route(f.sedan_id, f.walker_id, day);
-    auto m = f.driver1.get("/api/v1/drivers/" + std::to_string(f.driver_id1) +
-                           "/manifest?date=" + day);
+    auto m =
+        f.driver1.get("/api/v1/drivers/" + std::to_string(f.driver_id1) + "/manifest?date=" + day);
     INFO(m.text);
     REQUIRE(m.status == 200);
     const auto& stops = m.obj().at("routes").as_array().at(0).at("stops").as_array();
@@ -52,7 +52,7 @@ TEST_CASE("each stop of a manifest links to Amap, Baidu and geo: in the datum ea
         const char* label;  // the address, percent-encoded
     };
     const Expected expected[] = {
-        {"pickup", {43.88, 126.58}, "%E6%98%8C%E9%82%91%E5%8C%BA"},    // 昌邑区, the patient's home
+        {"pickup", {43.88, 126.58}, "%E6%98%8C%E9%82%91%E5%8C%BA"},  // 昌邑区, the patient's home
         // "吉林市中心医院, 船营区": the center's name and address.
         {"dropoff",
          {43.845, 126.542},
