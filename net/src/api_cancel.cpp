@@ -153,8 +153,7 @@ void register_bulk_routes(Router& r, Services& s) {
                   return f.boolean("also_linked", Need::optional).value_or(true);
               });
               Restoration res = dispatch.restore_request(a, id, also);
-              return json_response(200,
-                                   json::object{{"restored", requests_json(res.restored)}});
+              return json_response(200, json::object{{"restored", requests_json(res.restored)}});
           }));
 }
 
@@ -218,12 +217,12 @@ void register_holiday_list_routes(Router& r, Services& s) {
         if (!date)
             throw_invalid_field("date", "must be a date YYYY-MM-DD");
         GenerateResult g = dispatch.remove_holiday(a, *date);
-        return json_response(200, json::object{{"date", format_date(*date)},
-                                               {"requests",
-                                                json::object{{"created", g.created},
-                                                             {"updated", g.updated},
-                                                             {"removed", g.removed},
-                                                             {"unchanged", g.unchanged}}}});
+        return json_response(200,
+                             json::object{{"date", format_date(*date)},
+                                          {"requests", json::object{{"created", g.created},
+                                                                    {"updated", g.updated},
+                                                                    {"removed", g.removed},
+                                                                    {"unchanged", g.unchanged}}}});
     });
 }
 

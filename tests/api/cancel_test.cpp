@@ -59,8 +59,9 @@ std::string path(std::int64_t id, const char* tail = "") {
 
 std::int64_t count_status(Api& api, const std::string& date, const char* status) {
     auto items = day(api, date);
-    return std::count_if(items.begin(), items.end(),
-                         [&](const json::value& v) { return v.at("status").as_string() == status; });
+    return std::count_if(items.begin(), items.end(), [&](const json::value& v) {
+        return v.at("status").as_string() == status;
+    });
 }
 
 // The fleet's week of requests, as the server's daily generation makes them.
@@ -171,8 +172,8 @@ TEST_CASE("a snow day: the count first, then one write of the period, restored o
     REQUIRE(open_before == 4);  // two patients, there and back
 
     // Only the morning: the rides to the center (07:30), and their rides home with them.
-    json::object order{{"date", wednesday}, {"from", "06:00"}, {"to", "09:00"},
-                       {"reason", "weather"}, {"note", "大雪"}, {"dry_run", true}};
+    json::object order{{"date", wednesday},   {"from", "06:00"}, {"to", "09:00"},
+                       {"reason", "weather"}, {"note", "大雪"},  {"dry_run", true}};
     auto preview = f.dispatcher.post("/api/v1/requests/cancel-bulk", order);
     INFO(preview.text);
     REQUIRE(preview.status == 200);
@@ -258,11 +259,10 @@ TEST_CASE("a bulk cancel's bad input names every field and writes nothing", "[ap
         CHECK(names_field(r, "from"));
     }
     SECTION("to before from, and an unknown place") {
-        auto r = f.dispatcher.post("/api/v1/requests/cancel-bulk",
-                                   json::object{{"date", wednesday},
-                                                {"from", "10:00"},
-                                                {"to", "08:00"},
-                                                {"reason", "weather"}});
+        auto r = f.dispatcher.post(
+            "/api/v1/requests/cancel-bulk",
+            json::object{
+                {"date", wednesday}, {"from", "10:00"}, {"to", "08:00"}, {"reason", "weather"}});
         INFO(r.text);
         CHECK(r.status == 422);
         CHECK(names_field(r, "to", "after from"));
@@ -305,11 +305,11 @@ TEST_CASE("a hospital stay cancels the patient's rides of its days and lifting i
     CHECK(restore.status == 409);
     CHECK(names_field(restore, "suspension_id"));
     // No new ride for the patient on a suspended day.
-    auto manual = f.dispatcher.post(
-        "/api/v1/requests", json::object{{"patient_id", f.walker_id},
-                                         {"direction", "other"},
-                                         {"arrive_by", wednesday + "T15:00:00+08:00"},
-                                         {"dropoff", {{"place_id", f.center_id}}}});
+    auto manual = f.dispatcher.post("/api/v1/requests",
+                                    json::object{{"patient_id", f.walker_id},
+                                                 {"direction", "other"},
+                                                 {"arrive_by", wednesday + "T15:00:00+08:00"},
+                                                 {"dropoff", {{"place_id", f.center_id}}}});
     INFO(manual.text);
     CHECK(manual.status == 422);
     CHECK(names_field(manual, "arrive_by", "suspended"));
@@ -320,8 +320,9 @@ TEST_CASE("a hospital stay cancels the patient's rides of its days and lifting i
     CHECK(list.obj().at("items").at(0).at("reason") == "住院");
 
     SECTION("changed to Friday: Wednesday comes back, Friday goes") {
-        auto r = f.dispatcher.patch(base + "/" + std::to_string(sid),
-                                    json::object{{"from", friday}, {"to", friday}, {"reason", "住院"}});
+        auto r =
+            f.dispatcher.patch(base + "/" + std::to_string(sid),
+                               json::object{{"from", friday}, {"to", friday}, {"reason", "住院"}});
         INFO(r.text);
         REQUIRE(r.status == 200);
         CHECK(r.obj().at("restored").as_array().size() == 2);
@@ -363,15 +364,17 @@ TEST_CASE("a suspension's bad input names the field and writes nothing",
         f.dispatcher.post(base, json::object{{"from", wednesday}, {"to", friday}, {"reason", ""}});
     CHECK(blank.status == 422);
     CHECK(names_field(blank, "reason"));
-    CHECK(f.dispatcher.post("/api/v1/patients/999/suspensions",
-                            json::object{{"from", wednesday}, {"to", friday}, {"reason", "住院"}})
+    CHECK(f.dispatcher
+              .post("/api/v1/patients/999/suspensions",
+                    json::object{{"from", wednesday}, {"to", friday}, {"reason", "住院"}})
               .status == 404);
     CHECK(f.dispatcher.get(base).obj().at("items").as_array().empty());
     CHECK(count_status(f.dispatcher, wednesday, "cancelled") == 0);
 
-    REQUIRE(f.dispatcher
-                .post(base, json::object{{"from", wednesday}, {"to", wednesday}, {"reason", "住院"}})
-                .status == 201);
+    REQUIRE(
+        f.dispatcher
+            .post(base, json::object{{"from", wednesday}, {"to", wednesday}, {"reason", "住院"}})
+            .status == 201);
     auto overlap = f.dispatcher.post(
         base, json::object{{"from", shanghai_date(1)}, {"to", friday}, {"reason", "外出"}});
     CHECK(overlap.status == 409);
@@ -391,7 +394,8 @@ TEST_CASE("generation skips a suspended patient's days and resumes after them",
     INFO(add.text);
     REQUIRE(add.status == 201);
     CHECK(add.obj().at("cancelled").as_array().empty());
-    auto g = f.dispatcher.post("/api/v1/schedule/generate", json::object{{"from", from}, {"to", to}});
+    auto g =
+        f.dispatcher.post("/api/v1/schedule/generate", json::object{{"from", from}, {"to", to}});
     INFO(g.text);
     REQUIRE(g.status == 200);
     // Mon 14, Wed 16, Fri 18 suspended for the walker; Mon 14…Sun 20 has three sessions.
@@ -419,10 +423,12 @@ TEST_CASE("holidays are listed and removed; removing one brings its sessions bac
           "[api][cancel][holiday]") {
     SeededFleet f;
     generate_week(f);
-    REQUIRE(f.dispatcher.put("/api/v1/holidays/" + wednesday, json::object{{"closed", true}})
-                .status == 200);
-    REQUIRE(f.dispatcher.put("/api/v1/holidays/" + friday, json::object{{"move_to", shanghai_date(5)}})
-                .status == 200);
+    REQUIRE(
+        f.dispatcher.put("/api/v1/holidays/" + wednesday, json::object{{"closed", true}}).status ==
+        200);
+    REQUIRE(
+        f.dispatcher.put("/api/v1/holidays/" + friday, json::object{{"move_to", shanghai_date(5)}})
+            .status == 200);
     CHECK(count_status(f.dispatcher, wednesday, "cancelled") == 4);
 
     auto list = f.dispatcher.get("/api/v1/holidays");

@@ -107,11 +107,10 @@ std::optional<FieldError> unrestorable(DispatchTx& tx, const RideRequest& r, Loc
         return FieldError{"suspension_id",
                           "was cancelled by the patient's suspension; shorten or remove the "
                           "suspension to bring it back"};
-    if (r.cancel_reason == CancelReason::holiday && r.session_date &&
-        tx.holiday(*r.session_date))
-        return FieldError{"cancel_reason",
-                          "was cancelled by the holiday of " + format_date(*r.session_date) +
-                              "; remove the holiday to bring it back"};
+    if (r.cancel_reason == CancelReason::holiday && r.session_date && tx.holiday(*r.session_date))
+        return FieldError{"cancel_reason", "was cancelled by the holiday of " +
+                                               format_date(*r.session_date) +
+                                               "; remove the holiday to bring it back"};
     const LocalDate cancelled_on = local_date(r.cancelled_at.value_or(r.updated_at), zone);
     if (cancelled_on != today)
         return FieldError{"cancelled_at",
@@ -176,8 +175,8 @@ Restoration Dispatch::restore_request(const Actor& actor, RequestId id, bool als
         for (RideRequest& r : todo) {
             uncancel(r, now);
             tx.update_request(r);
-            tx.audit(audit_entry(actor, now, "request", r.id, "restore",
-                                 R"({"status":"pending"})"));
+            tx.audit(
+                audit_entry(actor, now, "request", r.id, "restore", R"({"status":"pending"})"));
             out.restored.push_back(r);
         }
         return out;
@@ -192,8 +191,9 @@ BulkCancelResult Dispatch::cancel_bulk(const Actor& actor, const BulkCancel& ord
     const auto* zone = zone_of(settings_);
     auto check_place = [&](DispatchTx& tx) {
         if (order.place_id && !tx.place(*order.place_id))
-            throw_unprocessable("the place does not exist",
-                                {{"place_id", "no place with id " + std::to_string(*order.place_id)}});
+            throw_unprocessable(
+                "the place does not exist",
+                {{"place_id", "no place with id " + std::to_string(*order.place_id)}});
     };
     if (order.dry_run)
         return store_.read([&](DispatchTx& tx) {
@@ -205,17 +205,19 @@ BulkCancelResult Dispatch::cancel_bulk(const Actor& actor, const BulkCancel& ord
         BulkCancelResult out{std::nullopt, bulk_selection(tx, order, zone)};
         const int count = int(out.requests.size());
         if (order.expected_count && *order.expected_count != count)
-            throw_conflict("the day changed since the count: " + std::to_string(count) +
-                               " requests match now; look at the count again and confirm",
-                           {{"expected_count", "is " + std::to_string(*order.expected_count) +
-                                                   ", but " + std::to_string(count) +
-                                                   " requests match now"}});
+            throw_conflict(
+                "the day changed since the count: " + std::to_string(count) +
+                    " requests match now; look at the count again and confirm",
+                {{"expected_count", "is " + std::to_string(*order.expected_count) + ", but " +
+                                        std::to_string(count) + " requests match now"}});
         if (count == 0)
             throw_unprocessable("no open request matches; nothing was cancelled",
                                 {{"date", "has no open request in that period"}});
         const Instant now = clock_.now();
-        CancelBatch b{0,     order.date, order.from,        order.to, order.place_id, order.reason,
-                      order.note, count, now, actor.user_id, actor.username, std::nullopt, {}};
+        CancelBatch b{
+            0,          order.date, order.from, order.to,      order.place_id, order.reason,
+            order.note, count,      now,        actor.user_id, actor.username, std::nullopt,
+            {}};
         b.id = tx.insert_batch(b);
         for (RideRequest& r : out.requests) {
             cancel_open(tx, r, order.reason, order.note, now);
@@ -248,10 +250,11 @@ Restoration Dispatch::restore_batch(const Actor& actor, CancelBatchId id) {
                            {{"restored_at", "is " + format_instant(*b->restored_at)}});
         const LocalDate made = local_date(b->created_at, zone);
         if (made != day)
-            throw_conflict("a cancellation is restored on the day it was made only; this one "
-                           "was made on " +
-                               format_date(made) + ": add the rides again as new requests",
-                           {{"created_at", "was on " + format_date(made) + ", not today"}});
+            throw_conflict(
+                "a cancellation is restored on the day it was made only; this one "
+                "was made on " +
+                    format_date(made) + ": add the rides again as new requests",
+                {{"created_at", "was on " + format_date(made) + ", not today"}});
         const Instant now = clock_.now();
         Restoration out;
         for (RideRequest r : tx.requests_of_batch(id)) {
@@ -412,11 +415,11 @@ SuspensionChange Dispatch::remove_suspension(const Actor& actor, PatientId patie
         SuspensionChange out;
         out.restored = lift(tx, *s, day, now);
         tx.delete_suspension(id);
-        out.generated = create_missing(tx, zone, std::max(s->from, day),
-                                       std::min(s->to, generated_until(tx, patient, day)),
-                                       patient, now);
-        tx.audit(audit_entry(actor, now, "patient_suspension", id, "delete",
-                             suspension_snapshot(*s)));
+        out.generated =
+            create_missing(tx, zone, std::max(s->from, day),
+                           std::min(s->to, generated_until(tx, patient, day)), patient, now);
+        tx.audit(
+            audit_entry(actor, now, "patient_suspension", id, "delete", suspension_snapshot(*s)));
         return out;
     });
 }
