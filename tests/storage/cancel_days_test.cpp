@@ -74,10 +74,8 @@ TEST_CASE("a cancellation is restored on the day it was made, not after",
     const RequestId one = w.of_day(16).front().id;
 
     w.next_day();
-    CHECK(field_of([&] { w.app.dispatch.restore_batch(w.dispatcher, batch.id); }) ==
-          "created_at");
-    CHECK(field_of([&] { w.app.dispatch.restore_request(w.dispatcher, one); }) ==
-          "cancelled_at");
+    CHECK(field_of([&] { w.app.dispatch.restore_batch(w.dispatcher, batch.id); }) == "created_at");
+    CHECK(field_of([&] { w.app.dispatch.restore_request(w.dispatcher, one); }) == "cancelled_at");
     for (const RideRequest& r : w.of_day(16))
         CHECK(r.status == RequestStatus::cancelled);
     CHECK_FALSE(w.app.dispatch.cancel_batches(w.dispatcher, march(16)).front().restored_at);
