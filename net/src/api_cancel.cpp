@@ -1,6 +1,6 @@
-// Cancelling and restoring over HTTP: /requests/cancel-bulk, /cancel-batches,
-// /requests/{id}/restore, /patients/{id}/suspensions, and the list and removal of
-// /holidays.
+// Cancelling and restoring over HTTP: /cancel-batches (a day or period at once, counted
+// first, and restored), /requests/{id}/restore, /patients/{id}/suspensions, and the list
+// and removal of /holidays.
 #include "api_common.h"
 #include "api_routes.h"
 #include "dispatch_json.h"
@@ -114,7 +114,7 @@ LocalDate date_param(const Request& q, const char* name, LocalDate fallback) {
 
 void register_bulk_routes(Router& r, Services& s) {
     Dispatch& dispatch = s.dispatch;
-    r.add("POST", "/api/v1/requests/cancel-bulk", idempotent(s, [&](Request& q) {
+    r.add("POST", "/api/v1/cancel-batches", idempotent(s, [&](Request& q) {
               Actor a = authenticate(s, q);
               require_dispatcher(a);
               BulkCancelResult res = dispatch.cancel_bulk(a, read_body(q, read_bulk));

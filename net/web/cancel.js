@@ -53,7 +53,7 @@ export async function periodForm(ctx, date, done) {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     try {
-      const answer = await api.post('/api/v1/requests/cancel-bulk', { ...order(), dry_run: true });
+      const answer = await api.post('/api/v1/cancel-batches', { ...order(), dry_run: true });
       showError(null, err, form);
       counted = answer.count;
       flash(countBox, t('period.will_cancel', { n: counted, date }));
@@ -65,7 +65,7 @@ export async function periodForm(ctx, date, done) {
     if (counted === null) return;
     confirmBtn.disabled = true;
     try {
-      const answer = await api.post('/api/v1/requests/cancel-bulk', { ...order(), expected_count: counted }, { key: uuid() });
+      const answer = await api.post('/api/v1/cancel-batches', { ...order(), expected_count: counted }, { key: uuid() });
       form.remove();
       done(t('period.done', { n: answer.count, id: answer.batch.id }));
     } catch (e2) {

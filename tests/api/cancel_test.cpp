@@ -174,7 +174,7 @@ TEST_CASE("a snow day: the count first, then one write of the period, restored o
     // Only the morning: the rides to the center (07:30), and their rides home with them.
     json::object order{{"date", wednesday},   {"from", "06:00"}, {"to", "09:00"},
                        {"reason", "weather"}, {"note", "大雪"},  {"dry_run", true}};
-    auto preview = f.dispatcher.post("/api/v1/requests/cancel-bulk", order);
+    auto preview = f.dispatcher.post("/api/v1/cancel-batches", order);
     INFO(preview.text);
     REQUIRE(preview.status == 200);
     CHECK(preview.obj().at("dry_run") == true);
@@ -184,7 +184,7 @@ TEST_CASE("a snow day: the count first, then one write of the period, restored o
     SECTION("a count that changed meanwhile is 409 naming expected_count, nothing written") {
         order["dry_run"] = false;
         order["expected_count"] = 3;
-        auto r = f.dispatcher.post("/api/v1/requests/cancel-bulk", order);
+        auto r = f.dispatcher.post("/api/v1/cancel-batches", order);
         INFO(r.text);
         CHECK(r.status == 409);
         CHECK(names_field(r, "expected_count"));
@@ -193,7 +193,7 @@ TEST_CASE("a snow day: the count first, then one write of the period, restored o
     SECTION("the confirmed count cancels them in one batch, and the batch is restored") {
         order["dry_run"] = false;
         order["expected_count"] = 4;
-        auto r = f.dispatcher.post("/api/v1/requests/cancel-bulk", order);
+        auto r = f.dispatcher.post("/api/v1/cancel-batches", order);
         INFO(r.text);
         REQUIRE(r.status == 201);
         CHECK(r.obj().at("count") == 4);
@@ -233,11 +233,11 @@ TEST_CASE("a snow day: the count first, then one write of the period, restored o
         order["place_id"] = f.center_id;
         order["from"] = "15:00";
         order["to"] = "18:00";
-        auto count = f.dispatcher.post("/api/v1/requests/cancel-bulk", order);
+        auto count = f.dispatcher.post("/api/v1/cancel-batches", order);
         REQUIRE(count.status == 200);
         CHECK(count.obj().at("count") == 0);
         order["dry_run"] = false;
-        auto r = f.dispatcher.post("/api/v1/requests/cancel-bulk", order);
+        auto r = f.dispatcher.post("/api/v1/cancel-batches", order);
         INFO(r.text);
         CHECK(r.status == 422);
         CHECK(names_field(r, "date"));
@@ -250,7 +250,7 @@ TEST_CASE("a bulk cancel's bad input names every field and writes nothing", "[ap
     SeededFleet f;
     generate_week(f);
     SECTION("no date, no reason, a time that is not one") {
-        auto r = f.dispatcher.post("/api/v1/requests/cancel-bulk",
+        auto r = f.dispatcher.post("/api/v1/cancel-batches",
                                    json::object{{"from", "7 am"}, {"dry_run", false}});
         INFO(r.text);
         CHECK(r.status == 400);
@@ -260,14 +260,14 @@ TEST_CASE("a bulk cancel's bad input names every field and writes nothing", "[ap
     }
     SECTION("to before from, and an unknown place") {
         auto r = f.dispatcher.post(
-            "/api/v1/requests/cancel-bulk",
+            "/api/v1/cancel-batches",
             json::object{
                 {"date", wednesday}, {"from", "10:00"}, {"to", "08:00"}, {"reason", "weather"}});
         INFO(r.text);
         CHECK(r.status == 422);
         CHECK(names_field(r, "to", "after from"));
         auto p = f.dispatcher.post(
-            "/api/v1/requests/cancel-bulk",
+            "/api/v1/cancel-batches",
             json::object{{"date", wednesday}, {"place_id", 999}, {"reason", "weather"}});
         CHECK(p.status == 422);
         CHECK(names_field(p, "place_id"));
@@ -277,7 +277,7 @@ TEST_CASE("a bulk cancel's bad input names every field and writes nothing", "[ap
     CHECK(list.obj().at("items").as_array().empty());
     // A driver cannot cancel a day.
     CHECK(f.driver1
-              .post("/api/v1/requests/cancel-bulk",
+              .post("/api/v1/cancel-batches",
                     json::object{{"date", wednesday}, {"reason", "weather"}})
               .status == 403);
 }

@@ -10,7 +10,7 @@ import { sessionDay, dayRequests } from './cancel_common.mjs';
 await run('day board: cancel a period after its count, and restore it', async ({ server, browser, problems }) => {
   const api = await apiClient(server.url, 'dispatcher', DEMO_PASSWORD);
   const { date } = await sessionDay(api, server);
-  const expected = await api.post('/api/v1/requests/cancel-bulk', { date, from: '05:00', to: '10:00', reason: 'weather', dry_run: true });
+  const expected = await api.post('/api/v1/cancel-batches', { date, from: '05:00', to: '10:00', reason: 'weather', dry_run: true });
   equal(expected.status, 200, 'the API counts the morning');
   const n = expected.json.count;
   check(n > 0, `${date} has rides in the morning (${n})`);
