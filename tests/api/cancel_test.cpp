@@ -201,8 +201,10 @@ TEST_CASE("a snow day: the count first, then one write of the period, restored o
         CHECK(batch.at("reason") == "weather");
         CHECK(batch.at("from") == "06:00");
         CHECK(count_status(f.dispatcher, wednesday, "cancelled") == 4);
-        for (const auto& v : day(f.dispatcher, wednesday))
+        for (const auto& v : day(f.dispatcher, wednesday)) {
             CHECK(v.at("cancel_batch_id") == batch.at("id"));
+            CHECK(v.at("notes") == "");  // the note is the batch's
+        }
         // Friday is untouched.
         CHECK(count_status(f.dispatcher, friday, "cancelled") == 0);
 

@@ -220,7 +220,8 @@ BulkCancelResult Dispatch::cancel_bulk(const Actor& actor, const BulkCancel& ord
             {}};
         b.id = tx.insert_batch(b);
         for (RideRequest& r : out.requests) {
-            cancel_open(tx, r, order.reason, order.note, now);
+            // The note is the batch's; the requests' own notes stay as they were.
+            cancel_open(tx, r, order.reason, {}, now);
             r.cancel_batch_id = b.id;
             tx.update_request(r);
             b.still_cancelled.push_back(r.id);
