@@ -74,7 +74,7 @@ void generate_week(SeededFleet& f) {
 
 }  // namespace
 
-TEST_CASE("the two legs of a session are linked; cancelling one cancels both unless told not to",
+TEST_CASE("the two legs of a session are linked — cancelling one cancels both unless told not to",
           "[api][cancel]") {
     SeededFleet f;
     generate_week(f);
@@ -421,7 +421,7 @@ TEST_CASE("generation skips a suspended patient's days and resumes after them",
     CHECK(leg(f.dispatcher, monday, f.walker_id, "to_center").at("status") == "pending");
 }
 
-TEST_CASE("holidays are listed and removed; removing one brings its sessions back",
+TEST_CASE("holidays are listed and removed — removing one brings its sessions back",
           "[api][cancel][holiday]") {
     SeededFleet f;
     generate_week(f);

@@ -22,7 +22,7 @@ std::string addr(int i) {
 
 }  // namespace
 
-TEST_CASE("a username and address pair waits after five failures; nobody else does",
+TEST_CASE("a username and address pair waits after five failures — nobody else does",
           "[core][sign-in]") {
     SignInLimiter limiter({});
     for (int i = 0; i < 5; ++i)
