@@ -287,6 +287,31 @@ CancelInput read_cancel(Fields& f) {
     return in;
 }
 
+// Changes for the live streams. A request's change goes to dispatchers only (it names no
+// patient, but a driver has no business with requests not on their routes); a route's
+// change goes to its driver too.
+void publish_request(Services& s, const RideRequest& r) {
+    publish_after_commit(s, std::nullopt,
+                         json::object{{"type", "request.changed"},
+                                      {"request_id", r.id},
+                                      {"service_date", format_date(r.service_date)},
+                                      {"status", to_string(r.status)}});
+}
+
+void publish_route(Services& s, const Route& r) {
+    publish_after_commit(s, r.driver_id,
+                         json::object{{"type", "route.changed"},
+                                      {"route_id", r.id},
+                                      {"driver_id", r.driver_id},
+                                      {"service_date", format_date(r.service_date)}});
+}
+
+void publish_assignment(Services& s, const Assignment& a) {
+    publish_request(s, a.request);
+    if (a.route)
+        publish_route(s, *a.route);
+}
+
 // POST /schedule/generate.
 void register_schedule_routes(Router& r, Services& s) {
     Dispatch& dispatch = s.dispatch;
@@ -297,6 +322,10 @@ void register_schedule_routes(Router& r, Services& s) {
                   return std::pair{f.date("from", Need::required), f.date("to", Need::required)};
               });
               GenerateResult g = dispatch.generate(a, *from, *to);
+              publish_after_commit(s, std::nullopt,
+                                   json::object{{"type", "requests.generated"},
+                                                {"from", format_date(*from)},
+                                                {"to", format_date(*to)}});
               json::object o = generate_json(g);
               o["from"] = format_date(*from);
               o["to"] = format_date(*to);
@@ -322,6 +351,10 @@ void register_holiday_routes(Router& r, Services& s) {
             return 0;
         });
         GenerateResult g = dispatch.put_holiday(a, h);
+        publish_after_commit(s, std::nullopt,
+                             json::object{{"type", "requests.generated"},
+                                          {"from", format_date(h.date)},
+                                          {"to", format_date(h.move_to.value_or(h.date))}});
         return json_response(200, json::object{{"date", format_date(h.date)},
                                                {"move_to", date_json(h.move_to)},
                                                {"closed", !h.move_to},
@@ -353,6 +386,7 @@ void register_request_routes(Router& r, Services& s) {
               Actor a = authenticate(s, q);
               require_dispatcher(a);
               RideRequest rr = dispatch.create_request(a, read_body(q, read_new_request));
+              publish_request(s, rr);
               Response resp = json_response(201, request_json(rr));
               resp.set_header("Location", "/api/v1/requests/" + std::to_string(rr.id));
               return resp;
@@ -366,16 +400,18 @@ void register_request_routes(Router& r, Services& s) {
         Actor a = authenticate(s, q);
         require_dispatcher(a);
         RequestId id = path_id(q);
-        return json_response(
-            200, request_json(dispatch.update_request(a, id, read_body(q, read_request_patch))));
+        RideRequest rr = dispatch.update_request(a, id, read_body(q, read_request_patch));
+        publish_request(s, rr);
+        return json_response(200, request_json(rr));
     });
     r.add("POST", "/api/v1/requests/{id}/cancel", idempotent(s, [&](Request& q) {
               Actor a = authenticate(s, q);
               require_dispatcher(a);
               RequestId id = path_id(q);
               CancelInput in = read_body(q, read_cancel);
-              return json_response(
-                  200, request_json(dispatch.cancel_request(a, id, in.reason, in.note)));
+              RideRequest rr = dispatch.cancel_request(a, id, in.reason, in.note);
+              publish_request(s, rr);
+              return json_response(200, request_json(rr));
           }));
     r.add("POST", "/api/v1/requests/{id}/ready", idempotent(s, [&](Request& q) {
               Actor a = authenticate(s, q);
@@ -383,7 +419,9 @@ void register_request_routes(Router& r, Services& s) {
               RequestId id = path_id(q);
               auto at =
                   read_optional_body(q, [](Fields& f) { return f.instant("at", Need::optional); });
-              return json_response(200, assignment_json(dispatch.ready(a, id, at)));
+              Assignment done = dispatch.ready(a, id, at);
+              publish_assignment(s, done);
+              return json_response(200, assignment_json(done));
           }));
     r.add("POST", "/api/v1/requests/{id}/assign", idempotent(s, [&](Request& q) {
               Actor a = authenticate(s, q);
@@ -391,7 +429,9 @@ void register_request_routes(Router& r, Services& s) {
               RequestId id = path_id(q);
               auto vehicle = read_optional_body(
                   q, [](Fields& f) { return f.id("vehicle_id", Need::optional); });
-              return json_response(200, assignment_json(dispatch.assign(a, id, vehicle)));
+              Assignment done = dispatch.assign(a, id, vehicle);
+              publish_assignment(s, done);
+              return json_response(200, assignment_json(done));
           }));
 }
 
@@ -413,8 +453,14 @@ void register_day_routes(Router& r, Services& s) {
               auto draft = std::make_shared<DayPlanDraft>(dispatch.draft_day(a, date, options));
               // The search threads' arenas hold tens of MiB that glibc would keep mapped.
               release_free_heap();
-              return [&dispatch, a, draft] {
-                  return json_response(200, plan_json(dispatch.save_day(a, std::move(*draft))));
+              return [&s, &dispatch, a, draft] {
+                  DayPlan plan = dispatch.save_day(a, std::move(*draft));
+                  publish_after_commit(s, std::nullopt,
+                                       json::object{{"type", "day.planned"},
+                                                    {"service_date", format_date(plan.date)}});
+                  for (const Route& route : plan.routes)
+                      publish_route(s, route);
+                  return json_response(200, plan_json(plan));
               };
           }));
     r.add("GET", "/api/v1/days/{date}/routes", [&](Request& q) {
