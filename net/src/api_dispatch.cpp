@@ -4,7 +4,9 @@
 
 #include "api_common.h"
 #include "api_routes.h"
+#include "lifeline/core/clock.h"
 #include "lifeline/core/dispatch/dispatch.h"
+#include "lifeline/core/ledger/ledger.h"
 #include "lifeline/net/heap.h"
 #include "lifeline/net/router.h"
 
@@ -312,6 +314,73 @@ void publish_assignment(Services& s, const Assignment& a) {
         publish_route(s, *a.route);
 }
 
+// Every request of a day, all pages.
+std::vector<RideRequest> requests_of(Dispatch& dispatch, const Actor& a, LocalDate date) {
+    std::vector<RideRequest> out;
+    PageRequest page{500, std::nullopt};
+    for (;;) {
+        auto got = dispatch.list_requests(a, RequestFilter{date, std::nullopt, std::nullopt}, page);
+        out.insert(out.end(), got.items.begin(), got.items.end());
+        if (!got.next_cursor)
+            return out;
+        page.after = got.next_cursor;
+    }
+}
+
+// The pickups and drop-offs drivers logged on trips around the day (a day and a half on
+// either side of its UTC midnight covers every time zone).
+std::vector<StopLog> stops_logged(Ledger& ledger, const Actor& a, LocalDate date) {
+    std::vector<StopLog> out;
+    TripFilter filter;
+    filter.from = Instant{std::chrono::sys_days{date} - std::chrono::days{1}};
+    filter.to = Instant{std::chrono::sys_days{date} + std::chrono::days{2}};
+    PageRequest page{500, std::nullopt};
+    for (;;) {
+        auto got = ledger.list(a, filter, page);
+        for (const Trip& t : got.items)
+            for (const Ride& r : t.rides) {
+                if (!r.request_id)
+                    continue;
+                if (r.picked_up_at)
+                    out.push_back({*r.request_id, StopKind::pickup, *r.picked_up_at});
+                if (r.dropped_off_at)
+                    out.push_back({*r.request_id, StopKind::dropoff, *r.dropped_off_at});
+                if (!r.picked_up_at && r.recorded_at)  // a no-show: its pickup, when noted
+                    out.push_back({*r.request_id, StopKind::pickup, *r.recorded_at});
+            }
+        if (!got.next_cursor)
+            return out;
+        page.after = got.next_cursor;
+    }
+}
+
+json::object progress_json(const Route& route, const RouteProgress& p) {
+    json::value next = nullptr;
+    if (p.next) {
+        const RouteStop& s = route.stops[*p.next];
+        next = json::object{{"request_id", s.request_id},
+                            {"kind", to_string(s.kind)},
+                            {"eta", format_instant(s.eta)}};
+    }
+    return json::object{
+        {"done", p.done}, {"total", p.total}, {"next", next}, {"late_min", p.late_min}};
+}
+
+// The day view: each route with its progress, by the server's clock.
+json::object day_view(Services& s, const Actor& a, LocalDate date) {
+    std::vector<Route> routes = s.dispatch.routes(a, date);
+    const std::vector<RideRequest> requests = requests_of(s.dispatch, a, date);
+    const std::vector<StopLog> logged = stops_logged(s.ledger, a, date);
+    const Instant now = s.clock.now();
+    json::array out;
+    for (const Route& r : routes) {
+        json::object o = route_json(r);
+        o["progress"] = progress_json(r, route_progress(r, requests, logged, now));
+        out.push_back(std::move(o));
+    }
+    return json::object{{"date", format_date(date)}, {"routes", std::move(out)}};
+}
+
 // POST /schedule/generate.
 void register_schedule_routes(Router& r, Services& s) {
     Dispatch& dispatch = s.dispatch;
@@ -466,9 +535,7 @@ void register_day_routes(Router& r, Services& s) {
     r.add("GET", "/api/v1/days/{date}/routes", [&](Request& q) {
         Actor a = authenticate(s, q);
         require_dispatcher(a);
-        LocalDate date = path_date(q);
-        return json_response(200, json::object{{"date", format_date(date)},
-                                               {"routes", routes_json(dispatch.routes(a, date))}});
+        return json_response(200, day_view(s, a, path_date(q)));
     });
 }
 

@@ -141,14 +141,13 @@ class HubStream : public BodyStream {
 }  // namespace
 
 std::uint64_t first_event_id(const Clock& clock) {
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        clock.now().time_since_epoch())
-                        .count();
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(clock.now().time_since_epoch())
+            .count();
     return ms > 0 ? std::uint64_t(ms) * 1000 : 0;
 }
 
-EventHub::EventHub(std::uint64_t first_id, EventLimits limits)
-    : state_(std::make_shared<State>()) {
+EventHub::EventHub(std::uint64_t first_id, EventLimits limits) : state_(std::make_shared<State>()) {
     state_->limits = limits;
     state_->last_id = first_id;
 }

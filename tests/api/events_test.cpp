@@ -97,25 +97,25 @@ TEST_CASE("a board's stream gets each committed change within 2 s", "[api][event
                 .status == 201);
     CHECK(expect_event(board).at("event") == "dropoff");
     REQUIRE(f.driver1
-                .post(t + "/finish", json::object{{"ended_at", day + "T08:30:00+08:00"},
-                                                  {"odometer_end", 6020.0}})
+                .post(t + "/finish",
+                      json::object{{"ended_at", day + "T08:30:00+08:00"}, {"odometer_end", 6020.0}})
                 .status == 200);
     auto finished = expect_event(board);
     CHECK(finished.at("type") == "trip.finished");
     CHECK(finished.at("status") == "finished");
 
     // A refused write announces nothing.
-    auto refused = f.driver1.post(t + "/events", json::object{{"type", "pickup"},
-                                                              {"request_id", request},
-                                                              {"at", day + "T09:00:00+08:00"}});
+    auto refused = f.driver1.post(
+        t + "/events",
+        json::object{{"type", "pickup"}, {"request_id", request}, {"at", day + "T09:00:00+08:00"}});
     CHECK(refused.status >= 400);
     CHECK_FALSE(board.next(500ms));
 
     // A request changed by the dispatcher.
-    auto other = require_created(f.dispatcher.post(
-        "/api/v1/requests", json::object{{"patient_id", f.walker_id},
-                                         {"direction", "home"},
-                                         {"ready_at", day + "T13:00:00+08:00"}}));
+    auto other = require_created(
+        f.dispatcher.post("/api/v1/requests", json::object{{"patient_id", f.walker_id},
+                                                           {"direction", "home"},
+                                                           {"ready_at", day + "T13:00:00+08:00"}}));
     CHECK(expect_event(board).at("request_id") == other.id());
     REQUIRE(f.dispatcher
                 .patch("/api/v1/requests/" + std::to_string(other.id()),
@@ -126,8 +126,7 @@ TEST_CASE("a board's stream gets each committed change within 2 s", "[api][event
     CHECK(patched.at("request_id") == other.id());
 }
 
-TEST_CASE("a stream resumed with Last-Event-ID gets exactly the missed events",
-          "[api][events]") {
+TEST_CASE("a stream resumed with Last-Event-ID gets exactly the missed events", "[api][events]") {
     SeededFleet f;
     const std::string day = shanghai_date(0);
     std::string last;
@@ -141,12 +140,13 @@ TEST_CASE("a stream resumed with Last-Event-ID gets exactly the missed events",
     }  // the board drops off
     std::vector<std::int64_t> missed;
     for (const char* at : {"14:00", "15:00"})
-        missed.push_back(require_created(f.dispatcher.post(
-                                             "/api/v1/requests",
-                                             json::object{{"patient_id", f.walker_id},
-                                                          {"direction", "home"},
-                                                          {"ready_at", day + "T" + at + ":00+08:00"}}))
-                             .id());
+        missed.push_back(
+            require_created(
+                f.dispatcher.post("/api/v1/requests",
+                                  json::object{{"patient_id", f.walker_id},
+                                               {"direction", "home"},
+                                               {"ready_at", day + "T" + at + ":00+08:00"}}))
+                .id());
     auto headers = bearer(f.dispatcher);
     headers.emplace_back("Last-Event-ID", last);
     SseClient resumed(f.server.port(), "/api/v1/events", headers);
@@ -191,11 +191,11 @@ TEST_CASE("streams are signed in, a driver sees only their own trips, and are bo
     auto routed = expect_event(own);  // the driver's route changed; the request is not theirs
     CHECK(routed.at("type") == "route.changed");
     CHECK(routed.at("route_id") == route);
-    require_created(f.driver1.post("/api/v1/trips",
-                                   json::object{{"vehicle_id", f.sedan_id},
-                                                {"route_id", route},
-                                                {"started_at", day + "T07:00:00+08:00"},
-                                                {"odometer_start", 6000.0}}));
+    require_created(
+        f.driver1.post("/api/v1/trips", json::object{{"vehicle_id", f.sedan_id},
+                                                     {"route_id", route},
+                                                     {"started_at", day + "T07:00:00+08:00"},
+                                                     {"odometer_start", 6000.0}}));
     CHECK(expect_event(own).at("type") == "trip.opened");
     CHECK_FALSE(other.next(500ms));  // nothing of driver1's reaches driver2
     (void)request;
@@ -234,4 +234,59 @@ TEST_CASE("the server stops promptly with streams open", "[api][events]") {
     CHECK(std::chrono::steady_clock::now() - started < 3s);
     for (auto& s : open)
         CHECK(s->closed_within(1s));
+}
+
+TEST_CASE("the day view shows each route's progress: stops done, next stop, minutes late",
+          "[api][events][dispatch]") {
+    SeededFleet f;  // the server's clock: today at 10:00 in Jilin
+    const std::string day = shanghai_date(0);
+    const auto [request, route] = ride_on_sedan(f, day);  // to the center by 08:30
+    auto progress = [&] {
+        auto view = f.dispatcher.get("/api/v1/days/" + day + "/routes");
+        REQUIRE(view.status == 200);
+        for (const auto& r : view.obj().at("routes").as_array())
+            if (r.at("id").as_int64() == route)
+                return json::value(r.at("progress"));
+        FAIL("the route is not in the day view");
+        return json::value();
+    };
+    auto p = progress().as_object();
+    CHECK(p.at("done") == 0);
+    CHECK(p.at("total") == 2);
+    CHECK(p.at("next").at("kind") == "pickup");
+    CHECK(p.at("next").at("request_id") == request);
+    // The pickup was planned before 08:30 and it is 10:00: at least 90 minutes late.
+    CHECK(p.at("late_min").as_int64() >= 90);
+
+    auto trip = require_created(
+        f.driver1.post("/api/v1/trips", json::object{{"vehicle_id", f.sedan_id},
+                                                     {"route_id", route},
+                                                     {"started_at", day + "T09:30:00+08:00"},
+                                                     {"odometer_start", 6000.0}}));
+    const std::string t = "/api/v1/trips/" + std::to_string(trip.id());
+    REQUIRE(f.driver1
+                .post(t + "/events", json::object{{"type", "pickup"},
+                                                  {"request_id", request},
+                                                  {"at", day + "T09:45:00+08:00"}})
+                .status == 201);
+    p = progress().as_object();
+    CHECK(p.at("done") == 1);
+    CHECK(p.at("next").at("kind") == "dropoff");
+    CHECK(p.at("late_min").as_int64() >= 90);
+    REQUIRE(f.driver1
+                .post(t + "/events", json::object{{"type", "dropoff"},
+                                                  {"request_id", request},
+                                                  {"at", day + "T09:58:00+08:00"}})
+                .status == 201);
+    p = progress().as_object();
+    CHECK(p.at("done") == 2);
+    CHECK(p.at("next").is_null());
+    // Nothing left to do: late by how late the last stop was logged against its plan.
+    CHECK(p.at("late_min").as_int64() >= 88);
+    REQUIRE(f.driver1
+                .post(t + "/finish",
+                      json::object{{"ended_at", day + "T09:59:00+08:00"}, {"odometer_end", 6010.0}})
+                .status == 200);
+    p = progress().as_object();
+    CHECK(p.at("late_min") == 0);  // a finished route is not late any more
 }

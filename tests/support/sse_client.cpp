@@ -31,7 +31,8 @@ SseClient::SseClient(unsigned short port, const std::string& target,
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
         throw std::runtime_error("connect failed");
-    std::string req = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n";
+    std::string req =
+        "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n";
     for (const auto& [k, v] : headers)
         req += k + ": " + v + "\r\n";
     req += "\r\n";
@@ -65,7 +66,8 @@ std::optional<std::string> SseClient::header(const std::string& name) const {
         return std::nullopt;
     auto start = at + key.size();
     auto stop = h.find("\r\n", start);
-    std::string v = head_.substr(start, stop == std::string::npos ? std::string::npos : stop - start);
+    std::string v =
+        head_.substr(start, stop == std::string::npos ? std::string::npos : stop - start);
     while (!v.empty() && v.front() == ' ')
         v.erase(0, 1);
     return v;
@@ -116,7 +118,8 @@ std::optional<SseEvent> SseClient::next(std::chrono::milliseconds timeout) {
         std::size_t pos = 0;
         while (pos <= f->size()) {
             auto nl = f->find('\n', pos);
-            std::string line = f->substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+            std::string line =
+                f->substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
             if (line.rfind("id: ", 0) == 0)
                 ev.id = line.substr(4);
             if (line.rfind("data: ", 0) == 0) {

@@ -21,9 +21,9 @@
 namespace lifeline::net {
 
 struct EventLimits {
-    std::size_t ring = 1024;         // recent events kept for Last-Event-ID
-    int streams_per_user = 4;        // beyond: 429
-    int streams_total = 200;         // beyond: 503
+    std::size_t ring = 1024;              // recent events kept for Last-Event-ID
+    int streams_per_user = 4;             // beyond: 429
+    int streams_total = 200;              // beyond: 503
     std::size_t queued_per_stream = 512;  // a stream further behind gets a `reset`
     std::chrono::milliseconds heartbeat{std::chrono::seconds(15)};
 };
