@@ -90,7 +90,8 @@ function addTableDownloads(root, month) {
     const name = tableEl.dataset.testid || 'table';
     const button = h('button', { type: 'button', class: 'small', 'data-testid': `csv-${name}` }, t('reports.table_csv'));
     button.addEventListener('click', () => saveBlob(new Blob([tableCsv(tableEl)], { type: 'text/csv' }), `lifeline-${month}-${name}.csv`));
-    const wrap = tableEl.closest('.table-wrap') || tableEl;
+    // Before a folded list, so that it downloads without unfolding.
+    const wrap = tableEl.closest('details') || tableEl.closest('.table-wrap') || tableEl;
     wrap.before(h('div', { class: 'table-tools' }, button));
   }
 }
