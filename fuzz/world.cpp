@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "lifeline/net/api.h"
+#include "lifeline/net/events.h"
 #include "lifeline/net/metrics.h"
 #include "lifeline/net/router.h"
 #include "lifeline/storage/services.h"
@@ -56,13 +57,14 @@ struct World::Live {
     explicit Live(const std::string& path)
         : db(std::in_place, storage::Database::Options{path}),
           app(*db),
-          services{*db,          app.crypto, app.accounts, app.fleet,   app.ledger, app.audit,
-                   app.settings, metrics,    app.dispatch, app.reports, db->clock()} {
+          services{*db,          app.crypto, app.accounts, app.fleet,   app.ledger,  app.audit,
+                   app.settings, metrics,    app.dispatch, app.reports, db->clock(), events} {
         net::register_api(router, services);
     }
     std::optional<storage::Database> db;
     storage::SqliteServices app;
     net::Metrics metrics;
+    net::EventHub events{0};
     net::Services services;
     net::Router router;
 };

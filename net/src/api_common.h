@@ -93,6 +93,13 @@ json::value instant_json(const std::optional<Instant>& t);
 json::value id_json(const std::optional<std::int64_t>& id);
 json::value number_json(const std::optional<double>& v);
 
+// Announces a change to the live streams (GET /api/v1/events) once what the request wrote
+// is durable: inside an Idempotency-Key job after its COMMIT, and never if the job rolls
+// back (storage::Database::after_commit); otherwise at once, the write having returned.
+// `data` holds at least "type"; dispatchers receive every change, a driver only those
+// naming them in `driver`.
+void publish_after_commit(Services& s, std::optional<DriverId> driver, json::object data);
+
 // Wraps a POST handler with Idempotency-Key semantics (docs/design.md §4.1): the same key
 // with the same body answers the first answer and writes nothing; with another body, 422.
 // With a key, the handler runs as one write job on the database's writer

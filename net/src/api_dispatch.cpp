@@ -5,8 +5,10 @@
 #include "api_common.h"
 #include "api_routes.h"
 #include "dispatch_json.h"
+#include "lifeline/core/clock.h"
 #include "lifeline/core/dispatch/dispatch.h"
 #include "lifeline/core/geo/nav_links.h"
+#include "lifeline/core/ledger/ledger.h"
 #include "lifeline/net/heap.h"
 #include "lifeline/net/router.h"
 
@@ -279,6 +281,98 @@ CancelOrder read_cancel(Fields& f) {
     return in;
 }
 
+// Changes for the live streams. A request's change goes to dispatchers only (it names no
+// patient, but a driver has no business with requests not on their routes); a route's
+// change goes to its driver too.
+void publish_request(Services& s, const RideRequest& r) {
+    publish_after_commit(s, std::nullopt,
+                         json::object{{"type", "request.changed"},
+                                      {"request_id", r.id},
+                                      {"service_date", format_date(r.service_date)},
+                                      {"status", to_string(r.status)}});
+}
+
+void publish_route(Services& s, const Route& r) {
+    publish_after_commit(s, r.driver_id,
+                         json::object{{"type", "route.changed"},
+                                      {"route_id", r.id},
+                                      {"driver_id", r.driver_id},
+                                      {"service_date", format_date(r.service_date)}});
+}
+
+void publish_assignment(Services& s, const Assignment& a) {
+    publish_request(s, a.request);
+    if (a.route)
+        publish_route(s, *a.route);
+}
+
+// Every request of a day, all pages.
+std::vector<RideRequest> requests_of(Dispatch& dispatch, const Actor& a, LocalDate date) {
+    std::vector<RideRequest> out;
+    PageRequest page{500, std::nullopt};
+    for (;;) {
+        auto got = dispatch.list_requests(a, RequestFilter{date, std::nullopt, std::nullopt}, page);
+        out.insert(out.end(), got.items.begin(), got.items.end());
+        if (!got.next_cursor)
+            return out;
+        page.after = got.next_cursor;
+    }
+}
+
+// The pickups and drop-offs drivers logged on trips around the day (a day and a half on
+// either side of its UTC midnight covers every time zone).
+std::vector<StopLog> stops_logged(Ledger& ledger, const Actor& a, LocalDate date) {
+    std::vector<StopLog> out;
+    TripFilter filter;
+    filter.from = Instant{std::chrono::sys_days{date} - std::chrono::days{1}};
+    filter.to = Instant{std::chrono::sys_days{date} + std::chrono::days{2}};
+    PageRequest page{500, std::nullopt};
+    for (;;) {
+        auto got = ledger.list(a, filter, page);
+        for (const Trip& t : got.items)
+            for (const Ride& r : t.rides) {
+                if (!r.request_id)
+                    continue;
+                if (r.picked_up_at)
+                    out.push_back({*r.request_id, StopKind::pickup, *r.picked_up_at});
+                if (r.dropped_off_at)
+                    out.push_back({*r.request_id, StopKind::dropoff, *r.dropped_off_at});
+                if (!r.picked_up_at && r.recorded_at)  // a no-show: its pickup, when noted
+                    out.push_back({*r.request_id, StopKind::pickup, *r.recorded_at});
+            }
+        if (!got.next_cursor)
+            return out;
+        page.after = got.next_cursor;
+    }
+}
+
+json::object progress_json(const Route& route, const RouteProgress& p) {
+    json::value next = nullptr;
+    if (p.next) {
+        const RouteStop& s = route.stops[*p.next];
+        next = json::object{{"request_id", s.request_id},
+                            {"kind", to_string(s.kind)},
+                            {"eta", format_instant(s.eta)}};
+    }
+    return json::object{
+        {"done", p.done}, {"total", p.total}, {"next", next}, {"late_min", p.late_min}};
+}
+
+// The day view: each route with its progress, by the server's clock.
+json::object day_view(Services& s, const Actor& a, LocalDate date) {
+    std::vector<Route> routes = s.dispatch.routes(a, date);
+    const std::vector<RideRequest> requests = requests_of(s.dispatch, a, date);
+    const std::vector<StopLog> logged = stops_logged(s.ledger, a, date);
+    const Instant now = s.clock.now();
+    json::array out;
+    for (const Route& r : routes) {
+        json::object o = route_json(r);
+        o["progress"] = progress_json(r, route_progress(r, requests, logged, now));
+        out.push_back(std::move(o));
+    }
+    return json::object{{"date", format_date(date)}, {"routes", std::move(out)}};
+}
+
 // POST /schedule/generate.
 void register_schedule_routes(Router& r, Services& s) {
     Dispatch& dispatch = s.dispatch;
@@ -289,6 +383,10 @@ void register_schedule_routes(Router& r, Services& s) {
                   return std::pair{f.date("from", Need::required), f.date("to", Need::required)};
               });
               GenerateResult g = dispatch.generate(a, *from, *to);
+              publish_after_commit(s, std::nullopt,
+                                   json::object{{"type", "requests.generated"},
+                                                {"from", format_date(*from)},
+                                                {"to", format_date(*to)}});
               json::object o = generate_json(g);
               o["from"] = format_date(*from);
               o["to"] = format_date(*to);
@@ -314,6 +412,10 @@ void register_holiday_routes(Router& r, Services& s) {
             return 0;
         });
         GenerateResult g = dispatch.put_holiday(a, h);
+        publish_after_commit(s, std::nullopt,
+                             json::object{{"type", "requests.generated"},
+                                          {"from", format_date(h.date)},
+                                          {"to", format_date(h.move_to.value_or(h.date))}});
         return json_response(200, json::object{{"date", format_date(h.date)},
                                                {"move_to", date_json(h.move_to)},
                                                {"closed", !h.move_to},
@@ -345,6 +447,7 @@ void register_request_routes(Router& r, Services& s) {
               Actor a = authenticate(s, q);
               require_dispatcher(a);
               RideRequest rr = dispatch.create_request(a, read_body(q, read_new_request));
+              publish_request(s, rr);
               Response resp = json_response(201, request_json(rr));
               resp.set_header("Location", "/api/v1/requests/" + std::to_string(rr.id));
               return resp;
@@ -358,18 +461,22 @@ void register_request_routes(Router& r, Services& s) {
         Actor a = authenticate(s, q);
         require_dispatcher(a);
         RequestId id = path_id(q);
-        return json_response(
-            200, request_json(dispatch.update_request(a, id, read_body(q, read_request_patch))));
+        RideRequest rr = dispatch.update_request(a, id, read_body(q, read_request_patch));
+        publish_request(s, rr);
+        return json_response(200, request_json(rr));
     });
     r.add("POST", "/api/v1/requests/{id}/cancel", idempotent(s, [&](Request& q) {
               Actor a = authenticate(s, q);
               require_dispatcher(a);
               RequestId id = path_id(q);
               Cancellation c = dispatch.cancel(a, id, read_body(q, read_cancel));
+              publish_request(s, c.request);
               json::object o = request_json(c.request);
               json::array also;
-              for (const RideRequest& other : c.also)
+              for (const RideRequest& other : c.also) {
+                  publish_request(s, other);
                   also.push_back(request_json(other));
+              }
               o["also_cancelled"] = std::move(also);
               return json_response(200, o);
           }));
@@ -379,7 +486,9 @@ void register_request_routes(Router& r, Services& s) {
               RequestId id = path_id(q);
               auto at =
                   read_optional_body(q, [](Fields& f) { return f.instant("at", Need::optional); });
-              return json_response(200, assignment_json(dispatch.ready(a, id, at)));
+              Assignment done = dispatch.ready(a, id, at);
+              publish_assignment(s, done);
+              return json_response(200, assignment_json(done));
           }));
     r.add("POST", "/api/v1/requests/{id}/assign", idempotent(s, [&](Request& q) {
               Actor a = authenticate(s, q);
@@ -387,7 +496,9 @@ void register_request_routes(Router& r, Services& s) {
               RequestId id = path_id(q);
               auto vehicle = read_optional_body(
                   q, [](Fields& f) { return f.id("vehicle_id", Need::optional); });
-              return json_response(200, assignment_json(dispatch.assign(a, id, vehicle)));
+              Assignment done = dispatch.assign(a, id, vehicle);
+              publish_assignment(s, done);
+              return json_response(200, assignment_json(done));
           }));
 }
 
@@ -409,16 +520,20 @@ void register_day_routes(Router& r, Services& s) {
               auto draft = std::make_shared<DayPlanDraft>(dispatch.draft_day(a, date, options));
               // The search threads' arenas hold tens of MiB that glibc would keep mapped.
               release_free_heap();
-              return [&dispatch, a, draft] {
-                  return json_response(200, plan_json(dispatch.save_day(a, std::move(*draft))));
+              return [&s, &dispatch, a, draft] {
+                  DayPlan plan = dispatch.save_day(a, std::move(*draft));
+                  publish_after_commit(s, std::nullopt,
+                                       json::object{{"type", "day.planned"},
+                                                    {"service_date", format_date(plan.date)}});
+                  for (const Route& route : plan.routes)
+                      publish_route(s, route);
+                  return json_response(200, plan_json(plan));
               };
           }));
     r.add("GET", "/api/v1/days/{date}/routes", [&](Request& q) {
         Actor a = authenticate(s, q);
         require_dispatcher(a);
-        LocalDate date = path_date(q);
-        return json_response(200, json::object{{"date", format_date(date)},
-                                               {"routes", routes_json(dispatch.routes(a, date))}});
+        return json_response(200, day_view(s, a, path_date(q)));
     });
 }
 

@@ -99,6 +99,30 @@ std::vector<LeftStop> read_stops_left(const json::array& arr, FieldErrors& errs)
     return out;
 }
 
+const char* event_name(TripEventType t) {
+    switch (t) {
+        case TripEventType::pickup:
+            return "pickup";
+        case TripEventType::dropoff:
+            return "dropoff";
+        case TripEventType::no_show:
+            return "no_show";
+    }
+    return "pickup";
+}
+
+// A change of a trip for the live streams: the board's route progress and the trips
+// screen follow it; the trip's driver sees it too.
+void publish_trip(Services& s, const char* type, const Trip& t) {
+    publish_after_commit(s, t.driver_id,
+                         json::object{{"type", type},
+                                      {"trip_id", t.id},
+                                      {"route_id", id_json(t.route_id)},
+                                      {"driver_id", t.driver_id},
+                                      {"vehicle_id", t.vehicle_id},
+                                      {"status", t.open() ? "open" : "finished"}});
+}
+
 Response create_trip(Services& s, Request& req) {
     Actor actor = authenticate(s, req);
     json::object body = parse_object(req);
@@ -120,6 +144,7 @@ Response create_trip(Services& s, Request& req) {
     f.finish();
     errs.throw_if_any();
     Trip t = s.ledger.open_or_log(actor, in);
+    publish_trip(s, t.open() ? "trip.opened" : "trip.finished", t);
     Response r = json_response(201, trip_json(t));
     r.set_header("Location", "/api/v1/trips/" + std::to_string(t.id));
     return r;
@@ -147,7 +172,15 @@ Response add_event(Services& s, Request& req) {
     if (!ev.request_id && !ev.patient_id && !f.has("request_id") && !f.has("patient_id"))
         errs.add("patient_id", "an event names its patient_id or its request_id");
     errs.throw_if_any();
-    return json_response(201, trip_json(s.ledger.add_event(actor, id, ev)));
+    Trip t = s.ledger.add_event(actor, id, ev);
+    publish_after_commit(s, t.driver_id,
+                         json::object{{"type", "event.logged"},
+                                      {"trip_id", t.id},
+                                      {"route_id", id_json(t.route_id)},
+                                      {"driver_id", t.driver_id},
+                                      {"event", event_name(ev.type)},
+                                      {"request_id", id_json(ev.request_id)}});
+    return json_response(201, trip_json(t));
 }
 
 Response finish_trip(Services& s, Request& req) {
@@ -163,7 +196,9 @@ Response finish_trip(Services& s, Request& req) {
         fin.stops_left = read_stops_left(*left, errs);
     f.finish();
     errs.throw_if_any();
-    return json_response(200, trip_json(s.ledger.finish(actor, id, fin)));
+    Trip t = s.ledger.finish(actor, id, fin);
+    publish_trip(s, "trip.finished", t);
+    return json_response(200, trip_json(t));
 }
 
 Response correct_trip(Services& s, Request& req) {
@@ -185,7 +220,9 @@ Response correct_trip(Services& s, Request& req) {
         c.rides = read_rides(*rides, errs);
     f.finish();
     errs.throw_if_any();
-    return json_response(200, trip_json(s.ledger.correct(actor, id, c)));
+    Trip t = s.ledger.correct(actor, id, c);
+    publish_trip(s, "trip.changed", t);
+    return json_response(200, trip_json(t));
 }
 
 Response get_trip(Services& s, Request& req) {

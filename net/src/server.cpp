@@ -232,10 +232,15 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
         : server_(server),
           stream_(std::forward<StreamArgs>(stream_args)...),
           idle_timer_(stream_.get_executor()),
+          heartbeat_timer_(stream_.get_executor()),
           remote_(std::move(remote)),
           accepted_(Clock::now()) {}
 
-    ~Session() override { server_.remove_session(this); }
+    ~Session() override {
+        if (streaming_)
+            streaming_->stream->stop();
+        server_.remove_session(this);
+    }
 
     asio::any_io_executor executor() override { return stream_.get_executor(); }
 
@@ -256,6 +261,10 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
         closing_ = true;
         if (closed_)
             return;
+        if (streaming_) {  // an event stream has no end to wait for
+            close_now();
+            return;
+        }
         if (phase_ == Phase::waiting) {
             idle_timer_.cancel();
             boost::system::error_code ec;
@@ -328,6 +337,9 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
         std::string route = unmatched_route;
         std::size_t body_bytes = 0;
         Clock::time_point started = Clock::now();
+        // A streamed answer (Response::stream): its head and first bytes, then the stream.
+        std::shared_ptr<BodyStream> stream;
+        std::string stream_head;
     };
 
     const ServerOptions& opts() const { return server_.options; }
@@ -382,6 +394,11 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
 
     void on_first_bytes(const boost::system::error_code& ec, std::size_t n) {
         idle_timer_.cancel();
+        if (streaming_) {
+            phase_ = Phase::none;
+            watch_peer(ec, n);
+            return;
+        }
         if (ec) {
             phase_ = Phase::none;
             on_read_error(ec);
@@ -464,6 +481,10 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     void on_read_error(const boost::system::error_code& ec) {
         if (closed_)
             return;
+        if (streaming_) {
+            close_now();
+            return;
+        }
         if (ec == http::error::end_of_stream || ec == asio::error::eof) {
             // The client is done sending; answer what it asked, then close.
             closing_ = true;
@@ -569,6 +590,14 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     // Turns a handler's Response into the wire response of `p` and writes what is due.
     void complete(Pending& p, Response res, std::string route) {
         p.route = std::move(route);
+        if (res.stream) {
+            if (!p.head && res.status == 200 && !closed_) {
+                complete_stream(p, std::move(res));
+                return;
+            }
+            res.stream->stop();  // HEAD, or a handler that streams a refusal: no stream
+            res.stream.reset();
+        }
         auto& out = p.response;
         out.version(p.version);
         out.result(res.status);
@@ -600,9 +629,13 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     }
 
     void do_write() {
-        if (closed_ || writing_ || queue_.empty() || !queue_.front()->ready)
+        if (closed_ || writing_ || streaming_ || queue_.empty() || !queue_.front()->ready)
             return;
         auto p = queue_.front();
+        if (p->stream) {
+            start_stream(p);
+            return;
+        }
         // The last answer before a close says so: the client asked for it, or nothing
         // more will be read (the server drains, the client half-closed).
         const bool last = !p->keep_alive || (closing_ && queue_.size() == 1 &&
@@ -650,6 +683,115 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
         }
     }
 
+    // ---- streaming (Response::stream) ----
+
+    // The head of a streamed answer. Its body is delimited by the end of the connection
+    // (no Content-Length, no chunking), so this is the connection's last answer: nothing
+    // more is read from it.
+    void complete_stream(Pending& p, Response res) {
+        closing_ = true;
+        std::string head = p.version == 10 ? "HTTP/1.0 200 OK\r\n" : "HTTP/1.1 200 OK\r\n";
+        head += "Server: lifeline\r\n";
+        if constexpr (is_tls)
+            head += "Strict-Transport-Security: " + std::string(hsts_value) + "\r\n";
+        head += "Content-Type: " + res.content_type + "\r\n";
+        for (auto& h : res.headers) {
+            if (is_hop_by_hop(h.name) || !is_safe_header(h))
+                continue;
+            head += h.name + ": " + h.value + "\r\n";
+        }
+        head += "Connection: close\r\n\r\n";
+        head += res.body;
+        p.response.result(200);
+        p.body_bytes = res.body.size();
+        p.stream = std::move(res.stream);
+        p.stream_head = std::move(head);
+        p.ready = true;
+        do_write();
+    }
+
+    void start_stream(const std::shared_ptr<Pending>& p) {
+        streaming_ = p;
+        writing_ = true;
+        tcp_layer().expires_after(opts().write_timeout);
+        asio::async_write(stream_, asio::buffer(p->stream_head),
+                          [self = shared_from_this()](const boost::system::error_code& ec,
+                                                      std::size_t) { self->on_stream_head(ec); });
+    }
+
+    void on_stream_head(const boost::system::error_code& ec) {
+        writing_ = false;
+        if (ec || closed_) {
+            close_now();
+            return;
+        }
+        record(*streaming_);
+        std::weak_ptr<Session> weak = shared_from_this();
+        auto ex = stream_.get_executor();
+        streaming_->stream->start([weak, ex] {
+            asio::post(ex, [weak] {
+                if (auto self = weak.lock())
+                    self->pump();
+            });
+        });
+        arm_heartbeat();
+        if (phase_ == Phase::none)  // no read in flight: watch for the client leaving
+            watch_peer({}, 0);
+        pump();
+    }
+
+    void pump() {
+        if (closed_ || writing_ || !streaming_)
+            return;
+        std::string data = streaming_->stream->take();
+        if (!data.empty())
+            write_stream(std::move(data));
+    }
+
+    void write_stream(std::string data) {
+        auto buf = std::make_shared<std::string>(std::move(data));
+        writing_ = true;
+        tcp_layer().expires_after(opts().write_timeout);  // a reader that stalls is dropped
+        asio::async_write(
+            stream_, asio::buffer(*buf),
+            [self = shared_from_this(), buf](const boost::system::error_code& ec, std::size_t) {
+                self->writing_ = false;
+                if (ec) {
+                    self->close_now();
+                    return;
+                }
+                self->pump();
+            });
+    }
+
+    // A comment line now and then keeps proxies from closing a quiet stream, and finds a
+    // client that went away without a word.
+    void arm_heartbeat() {
+        heartbeat_timer_.expires_after(streaming_->stream->heartbeat_interval());
+        heartbeat_timer_.async_wait(
+            [self = shared_from_this()](const boost::system::error_code& ec) {
+                if (ec || self->closed_)
+                    return;
+                if (!self->writing_)
+                    self->write_stream(self->streaming_->stream->heartbeat());
+                self->arm_heartbeat();
+            });
+    }
+
+    // The client sends nothing on an event stream; a read ends when it closes.
+    void watch_peer(const boost::system::error_code& ec, std::size_t) {
+        if (ec || closed_) {
+            close_now();
+            return;
+        }
+        buffer_.consume(buffer_.size());
+        stream_.async_read_some(
+            buffer_.prepare(4096),
+            [self = shared_from_this()](const boost::system::error_code& e, std::size_t n) {
+                self->watch_peer(e, n);
+            });
+    }
+
     // ---- closing ----
 
     // Closes once nothing is left to answer on a connection that stops reading.
@@ -694,6 +836,9 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
             return;
         closed_ = true;
         idle_timer_.cancel();
+        heartbeat_timer_.cancel();
+        if (streaming_)
+            streaming_->stream->stop();
         boost::system::error_code ec;
         tcp_layer().socket().shutdown(tcp::socket::shutdown_both, ec);
         tcp_layer().socket().close(ec);
@@ -705,6 +850,8 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     std::optional<http::request_parser<http::string_body>> parser_;
     std::deque<std::shared_ptr<Pending>> queue_;
     asio::steady_timer idle_timer_;
+    asio::steady_timer heartbeat_timer_;  // while streaming
+    std::shared_ptr<Pending> streaming_;  // the streamed answer being written, if any
     std::string remote_;
     Clock::time_point accepted_;
     Phase phase_ = Phase::none;

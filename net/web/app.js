@@ -6,7 +6,7 @@ import {
   setTimeZone,
 } from './common.js';
 import { FLEET_KINDS, fleetView } from './fleet.js';
-import { boardView } from './board.js';
+import { boardView, stopLive } from './board.js';
 import { reportsView, goalProgress } from './reports.js';
 import { adminView } from './admin.js';
 import { holidaysView } from './holidays.js';
@@ -52,6 +52,7 @@ function renderNav() {
 }
 
 async function render() {
+  stopLive();  // the board opens its stream again when it is shown
   renderNav();
   clear(main);
   if (!ctx.me) {

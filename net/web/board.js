@@ -5,6 +5,54 @@ import { periodForm, batchesSection } from './cancel.js';
 
 const CANCEL_REASONS = ['patient', 'late_cancel', 'holiday', 'weather', 'other'];
 
+// The board's one live stream (GET /api/v1/events). Closed when the board is left or
+// shown again for another day.
+let live = null;
+
+export function stopLive() {
+  if (live) live.stop();
+  live = null;
+}
+
+// Follows the server's changes: EventSource reconnects by itself after a dropped
+// connection (sending Last-Event-ID); when the server refused the stream (e.g. too many
+// tabs) it is opened again after a growing pause. `onChange(data)` gets each change;
+// `indicator` says live or reconnecting.
+function follow(api, indicator, onChange) {
+  let source = null;
+  let lastId = null;
+  let delay = 1000;
+  let timer = null;
+  let stopped = false;
+  const show = (state) => {
+    indicator.dataset.state = state;
+    indicator.textContent = t(`board.${state}`);
+  };
+  const open = () => {
+    if (stopped || !api.token) return;
+    const q = new URLSearchParams({ access_token: api.token });
+    if (lastId) q.set('last_event_id', lastId);
+    source = new EventSource(`/api/v1/events?${q}`);
+    source.onopen = () => { delay = 1000; show('live'); };
+    source.onmessage = (e) => {
+      if (e.lastEventId) lastId = e.lastEventId;
+      let data;
+      try { data = JSON.parse(e.data); } catch { return; }
+      onChange(data);
+    };
+    source.onerror = () => {
+      show('reconnecting');
+      if (source.readyState !== EventSource.CLOSED) return;  // the browser retries itself
+      clearTimeout(timer);
+      timer = setTimeout(open, delay);
+      delay = Math.min(delay * 2, 30000);
+    };
+  };
+  show('reconnecting');
+  open();
+  return { stop() { stopped = true; clearTimeout(timer); if (source) source.close(); } };
+}
+
 export async function boardView(ctx, root) {
   const { api } = ctx;
   const params = ctx.route().params;
@@ -12,6 +60,7 @@ export async function boardView(ctx, root) {
   const picker = h('input', { type: 'date', value: date, 'data-testid': 'date' });
   picker.addEventListener('change', () => { ctx.setParams('board', { date: picker.value }); ctx.rerender(); });
   const status = h('div', { class: 'notice', hidden: true, role: 'status', 'data-testid': 'board-status' });
+  const liveEl = h('span', { class: 'live', role: 'status', 'data-testid': 'live' });
   const box = h('div', { class: 'error', hidden: true, role: 'alert', 'data-testid': 'board-error' });
   const panel = h('div', { class: 'panel' });
   const planBtn = h('button', { type: 'button', class: 'primary', 'data-testid': 'plan' }, t('board.plan'));
@@ -26,7 +75,8 @@ export async function boardView(ctx, root) {
       planBtn,
       h('button', { type: 'button', 'data-testid': 'add-request', onclick: () => { clear(panel).append(requestForm(ctx, date, reload)); } }, t('board.add_request')),
       h('button', { type: 'button', class: 'danger', 'data-testid': 'cancel-period', onclick: async () => { clear(panel).append(await periodForm(ctx, date, periodDone)); } }, t('period.button')),
-      h('button', { type: 'button', onclick: reload }, t('common.refresh'))),
+      h('button', { type: 'button', onclick: reload }, t('common.refresh')),
+      liveEl),
     status, box, panel,
     h('div', { class: 'board' }, h('div', { class: 'board-main' }, routesEl, unassignedEl), h('div', {}, batchesEl, requestsEl)));
 
@@ -106,7 +156,7 @@ export async function boardView(ctx, root) {
 
   function requestsTable() {
     if (!requests.length) return h('p', { class: 'empty' }, t('board.no_requests'));
-    return h('table', { class: 'list compact' },
+    return h('div', { class: 'table-wrap' }, h('table', { class: 'list compact' },
       h('thead', {}, h('tr', {}, ['#', t('field.patient'), t('field.direction'), t('field.time'), t('field.status'), ''].map((c) => h('th', {}, c)))),
       h('tbody', {}, requests.map((r) => h('tr', { class: `status-${r.status}`, 'data-request': r.id },
         h('td', {}, String(r.id)),
@@ -114,7 +164,7 @@ export async function boardView(ctx, root) {
         h('td', {}, tv('direction', r.direction)),
         h('td', {}, requestTime(r)),
         h('td', {}, h('span', { class: `badge ${r.status}` }, tv('status', r.status)), r.cancel_reason ? ` (${tv('cancel', r.cancel_reason)})` : ''),
-        h('td', { class: 'actions' }, requestActions(r))))));
+        h('td', { class: 'actions' }, requestActions(r)))))));
   }
 
   function requestActions(r) {
@@ -252,7 +302,27 @@ export async function boardView(ctx, root) {
         h('strong', {}, v ? v.plate : `#${route.vehicle_id}`),
         h('span', {}, t('board.route_info', { driver: route.driver_name || `#${route.driver_id}`, km: fmtNumber(route.planned_km, 1), from: fmtTime(route.starts_at), to: fmtTime(route.ends_at) })),
         h('span', { class: `badge ${route.status}` }, tv('route_status', route.status))),
+      routeProgress(route),
       h('ol', { class: 'timeline' }, stops));
+  }
+
+  // Stops done of all, the next stop, and how late against the plan (the server's view).
+  function routeProgress(route) {
+    const p = route.progress;
+    if (!p) return '';
+    const parts = [h('span', { 'data-testid': 'progress-done' }, t('board.progress', { done: p.done, total: p.total }))];
+    if (p.next) {
+      const r = requestById(p.next.request_id);
+      parts.push(h('span', { 'data-testid': 'progress-next' }, t('board.next_stop', {
+        kind: tv('stop', p.next.kind), who: r ? patientName(r.patient_id) : `#${p.next.request_id}`, time: fmtTime(p.next.eta),
+      })));
+    }
+    if (route.status !== 'finished') {
+      parts.push(p.late_min > 0
+        ? h('span', { class: 'badge late', 'data-testid': 'progress-late' }, t('board.late', { n: p.late_min }))
+        : h('span', { class: 'badge on-time', 'data-testid': 'progress-late' }, t('board.on_time')));
+    }
+    return h('div', { class: 'route-progress', 'data-testid': `progress-${route.id}` }, parts);
   }
 
   function renderUnassigned() {
@@ -271,6 +341,28 @@ export async function boardView(ctx, root) {
     })));
   }
 
+  // A change re-fetches only what it touches, once per burst of changes.
+  const due = { routes: false, requests: false };
+  let refetch = null;
+  function changed(data) {
+    if (data.service_date && data.service_date !== date) return;
+    if (data.type === 'reset' || data.type === 'day.planned' || data.type === 'requests.generated'
+        || data.type === 'request.changed' || data.type === 'trip.finished') {
+      due.requests = true;
+    }
+    due.routes = true;
+    clearTimeout(refetch);
+    refetch = setTimeout(async () => {
+      const what = { ...due };
+      due.routes = false; due.requests = false;
+      if (what.requests) await Promise.all([loadVehicles(), loadRequests()]);
+      await loadRoutes();
+      if (what.requests) renderUnassigned();
+    }, 150);
+  }
+
+  stopLive();
+  live = follow(api, liveEl, changed);
   await reload();
 }
 

@@ -27,27 +27,29 @@ function barChart(rows, title) {
   return h('figure', {}, h('figcaption', {}, title), svg);
 }
 
+// The share is shown as it is (101.8 % when the goal is passed); only the bar stops at full.
 function progressBar(label, value, goal, testid) {
-  const pct = goal > 0 ? Math.min(100, (100 * value) / goal) : 0;
+  const pct = goal > 0 ? (100 * value) / goal : 0;
   const bar = h('div', { class: 'bar-fill' });
-  bar.style.width = `${pct}%`;  // CSSOM, which the CSP allows (no style attribute)
+  bar.style.width = `${Math.min(100, pct)}%`;  // CSSOM, which the CSP allows (no style attribute)
   return h('div', { class: 'progress', 'data-testid': testid },
     h('div', { class: 'progress-label' }, t('reports.progress_line', { label, value: fmtNumber(value, 0), goal: fmtNumber(goal, 0), pct: fmtNumber(pct, 1) })),
     h('div', { class: 'bar-track' }, bar));
 }
 
 // The year's progress toward the goals, from GET /api/v1/reports/totals.
+// One compact line: the title, the period, rides and km against their goals, the projection.
 export function goalProgress(ctx) {
-  const box = h('section', { class: 'goal card', 'data-testid': 'goal' }, h('h3', {}, t('reports.goal_title')));
+  const box = h('section', { class: 'goal goal-line', 'data-testid': 'goal' }, h('strong', {}, t('reports.goal_title')));
   const g = ctx.settings && ctx.settings.goals;
   const from = g && g.from ? g.from.slice(0, 7) : `${todayInZone().slice(0, 4)}-01`;
   const to = g && g.to ? g.to.slice(0, 7) : `${todayInZone().slice(0, 4)}-12`;
   ctx.api.get('/api/v1/reports/totals', { query: { from, to } }).then(({ goals }) => {
-    box.append(h('p', { class: 'hint' }, t('reports.goal_period', { from, to })));
+    box.append(h('span', { class: 'hint' }, t('reports.goal_period', { from, to })));
     box.append(progressBar(t('reports.rides'), goals.rides_to_date, goals.rides, 'goal-rides'));
     box.append(progressBar(t('reports.km'), goals.km_to_date, goals.km, 'goal-km'));
     if (goals.projected_rides !== null && goals.projected_km !== null) {
-      box.append(h('p', { class: 'hint' }, t('reports.projection', { rides: fmtNumber(goals.projected_rides, 0), km: fmtNumber(goals.projected_km, 0) })));
+      box.append(h('span', { class: 'hint' }, t('reports.projection', { rides: fmtNumber(goals.projected_rides, 0), km: fmtNumber(goals.projected_km, 0) })));
     }
   }).catch((err) => {
     box.append(h('p', { class: 'notice unavailable' }, err.unavailable ? t('reports.unavailable') : err.message));
@@ -57,13 +59,41 @@ export function goalProgress(ctx) {
 
 async function download(api, path, query, filename) {
   const res = await api.call('GET', path, { query, raw: true });
-  const blob = await res.blob();
+  saveBlob(await res.blob(), filename);
+}
+
+function saveBlob(blob, filename) {
   const url = URL.createObjectURL(blob);
   const a = h('a', { href: url, download: filename });
   document.body.append(a);
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+// A shown table as CSV, as it reads on the page (headings, then rows; a cell's buttons and
+// messages left out), with a byte-order mark so that spreadsheets read the Chinese right.
+function tableCsv(tableEl) {
+  const cell = (el) => {
+    const copy = el.cloneNode(true);
+    copy.querySelectorAll('button, .error, .notice').forEach((x) => x.remove());
+    const text = copy.textContent.trim().replace(/\s+/g, ' ');
+    return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  const lines = [...tableEl.querySelectorAll('tr')].map((tr) => [...tr.children].map(cell).join(','));
+  return `\ufeff${lines.join('\r\n')}\r\n`;
+}
+
+// Puts a "CSV" button above every table of `root`.
+function addTableDownloads(root, month) {
+  for (const tableEl of root.querySelectorAll('table')) {
+    const name = tableEl.dataset.testid || 'table';
+    const button = h('button', { type: 'button', class: 'small', 'data-testid': `csv-${name}` }, t('reports.table_csv'));
+    button.addEventListener('click', () => saveBlob(new Blob([tableCsv(tableEl)], { type: 'text/csv' }), `lifeline-${month}-${name}.csv`));
+    // Before a folded list, so that it downloads without unfolding.
+    const wrap = tableEl.closest('details') || tableEl.closest('.table-wrap') || tableEl;
+    wrap.before(h('div', { class: 'table-tools' }, button));
+  }
 }
 
 // ---- formatting ----------------------------------------------------------------------
@@ -291,6 +321,7 @@ export async function reportsView(ctx, root) {
   } catch (err) {
     body.append(h('p', { class: 'notice unavailable', 'data-testid': 'report-unavailable' }, err.unavailable ? t('reports.unavailable') : err.message));
     body.append(await statements);
+    addTableDownloads(body, month);
     return;
   }
   const { totals, occupancy, drivers, vehicles, days, odometer } = report;
@@ -327,4 +358,5 @@ export async function reportsView(ctx, root) {
     { key: 'km', label: 'col.km', num: true, value: (d) => km(d.km) },
   ], 'per-day'));
   body.append(odometerSection(odometer), await statements);
+  addTableDownloads(body, month);
 }

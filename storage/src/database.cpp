@@ -93,25 +93,55 @@ void Database::writer_loop() {
     }
 }
 
+void Database::after_commit(std::function<void()> fn) {
+    if (std::this_thread::get_id() == writer_id_ && current_job_) {
+        current_job_->after_commit.push_back(std::move(fn));
+        return;
+    }
+    try {
+        fn();
+    } catch (...) {
+        // Like the writer: a failing notification does not undo a durable write.
+    }
+}
+
 void Database::commit_batch(std::vector<Job*>& batch) {
     try {
         Transaction tx(writer_conn_);
         for (Job* j : batch) {
             Savepoint sp(writer_conn_);
+            current_job_ = j;
             try {
                 j->run(writer_conn_);
                 sp.release();
             } catch (...) {
                 j->error = std::current_exception();
+                j->after_commit.clear();
             }
+            current_job_ = nullptr;
         }
         tx.commit();
     } catch (...) {
         // The commit itself failed: nothing of the batch is durable.
+        current_job_ = nullptr;
         auto error = std::current_exception();
-        for (Job* j : batch)
+        for (Job* j : batch) {
+            j->after_commit.clear();
             if (!j->error)
                 j->error = error;
+        }
+        return;
+    }
+    // Durable: what the jobs asked to follow their commit runs now, in commit order,
+    // before any of their callers is woken.
+    for (Job* j : batch) {
+        for (auto& fn : j->after_commit) {
+            try {
+                fn();
+            } catch (...) {
+            }
+        }
+        j->after_commit.clear();
     }
 }
 

@@ -11,6 +11,7 @@
 #include <tuple>
 
 #include "fixture.h"
+#include "sse_client.h"
 
 using namespace lifeline::test;
 
@@ -105,6 +106,7 @@ const std::set<std::string> registered_routes{
     "GET /api/v1/reports/statements",
     "POST /api/v1/reports/statements/approve",
     "POST /api/v1/import/{kind}",
+    "GET /api/v1/events",
 };
 
 // "METHOD /path" of every operation under `paths:` of an OpenAPI document (YAML with
@@ -512,6 +514,16 @@ TEST_CASE("every route answers each role as docs/design.md §4 says", "[api][rol
     };
 
     std::set<std::string> tested;
+    // The event stream does not end: its answer is judged by its head alone.
+    tested.insert("GET /api/v1/events");
+    for (int w = nobody; w <= admin; ++w) {
+        std::vector<std::pair<std::string, std::string>> headers;
+        if (w != nobody)
+            headers.emplace_back("Authorization", "Bearer " + as[w]->token());
+        SseClient stream(f.server.port(), v1 + "/events", headers);
+        INFO("GET /api/v1/events as " << who_name[w] << ": " << stream.head_text());
+        CHECK(stream.status() == (w == nobody ? 401 : 200));
+    }
     for (const Row& row : rows) {
         tested.insert(row.method + " " + row.route);
         for (int w = nobody; w <= admin; ++w) {

@@ -135,7 +135,7 @@ export async function apiClient(base, username, password) {
     return { status: res.status, json, text, headers: res.headers };
   };
   return {
-    get: (p) => call('GET', p), post: (p, b) => call('POST', p, b), patch: (p, b) => call('PATCH', p, b),
+    token, get: (p) => call('GET', p), post: (p, b) => call('POST', p, b), patch: (p, b) => call('PATCH', p, b),
     put: (p, b) => call('PUT', p, b), del: (p) => call('DELETE', p),
   };
 }

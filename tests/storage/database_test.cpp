@@ -177,3 +177,51 @@ TEST_CASE("writes made inside a write commit with it, or not at all", "[storage]
     });
     CHECK(count_settings(db) == 3);
 }
+
+TEST_CASE("what a write asks to follow its commit runs once it is durable, never if rolled back",
+          "[storage][writer][events]") {
+    TempDir dir;
+    Database db({dir.file("after.db")});
+    std::vector<std::string> seen;  // touched on the writer thread, read after the writes
+    SECTION("inside a job: after the commit, and the row is visible to a reader then") {
+        std::int64_t rows_when_run = -1;
+        db.write([&](Connection& c) {
+            put_setting(c, "a");
+            db.after_commit([&] {
+                rows_when_run = count_settings(db);
+                seen.push_back("a");
+            });
+            CHECK(seen.empty());  // not yet: the batch has not committed
+        });
+        CHECK(seen == std::vector<std::string>{"a"});
+        CHECK(rows_when_run == count_settings(db));
+    }
+    SECTION("a job that throws drops its notes") {
+        CHECK_THROWS(db.write([&](Connection& c) {
+            put_setting(c, "b");
+            db.after_commit([&] { seen.push_back("b"); });
+            throw std::runtime_error("refused");
+        }));
+        db.write([&](Connection& c) { put_setting(c, "c"); });
+        CHECK(seen.empty());
+    }
+    SECTION("a nested write rolled back drops its own notes, the job's others stay") {
+        db.write([&](Connection& c) {
+            put_setting(c, "d");
+            db.after_commit([&] { seen.push_back("d"); });
+            try {
+                db.write([&](Connection& inner) {
+                    put_setting(inner, "e");
+                    db.after_commit([&] { seen.push_back("e"); });
+                    throw std::runtime_error("inner refused");
+                });
+            } catch (const std::runtime_error&) {
+            }
+        });
+        CHECK(seen == std::vector<std::string>{"d"});
+    }
+    SECTION("outside a job: at once") {
+        db.after_commit([&] { seen.push_back("now"); });
+        CHECK(seen == std::vector<std::string>{"now"});
+    }
+}

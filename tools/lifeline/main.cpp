@@ -12,6 +12,7 @@
 #include "horizon.h"
 #include "lifeline/core/errors.h"
 #include "lifeline/net/api.h"
+#include "lifeline/net/events.h"
 #include "lifeline/net/heap.h"
 #include "lifeline/net/metrics.h"
 #include "lifeline/net/router.h"
@@ -273,6 +274,9 @@ int run_serve(int argc, char** argv) {
     // The server is made first: a certificate that cannot serve HTTPS stops the start
     // before the database is touched. The router is filled in below, before run().
     net::Metrics metrics;
+    // Before the server: a stream of a connection still open at the end refers to it.
+    const Clock& clock = shifted ? static_cast<const Clock&>(*shifted) : system_clock();
+    net::EventHub events(net::first_event_id(clock));
     net::Router router;
     std::optional<net::Server> server;
     try {
@@ -290,7 +294,7 @@ int run_serve(int argc, char** argv) {
 
     net::Services services{db,           app.crypto,  app.accounts, app.fleet,
                            app.ledger,   app.audit,   app.settings, metrics,
-                           app.dispatch, app.reports, db.clock()};
+                           app.dispatch, app.reports, db.clock(),   events};
     net::register_api(router, services);
 
     try {

@@ -1,5 +1,8 @@
 #include "lifeline/core/dispatch/dispatch_model.h"
 
+#include <algorithm>
+#include <chrono>
+
 #include "enum_names.h"
 
 namespace lifeline {
@@ -87,6 +90,49 @@ ServiceDays driver_patient_days(LocalDate first, LocalDate last) {
     using std::chrono::days;
     using std::chrono::sys_days;
     return {LocalDate{sys_days{first} - days{1}}, LocalDate{sys_days{last} + days{1}}};
+}
+
+namespace {
+
+bool stop_done(StopKind kind, RequestStatus s) {
+    if (s == RequestStatus::completed || s == RequestStatus::no_show)
+        return true;
+    return kind == StopKind::pickup && s == RequestStatus::in_progress;
+}
+
+std::int64_t minutes_after(Instant t, Instant plan) {
+    return t > plan ? std::chrono::duration_cast<std::chrono::minutes>(t - plan).count() : 0;
+}
+
+}  // namespace
+
+RouteProgress route_progress(const Route& route, const std::vector<RideRequest>& requests,
+                             const std::vector<StopLog>& logged, Instant now) {
+    RouteProgress p;
+    p.total = int(route.stops.size());
+    std::optional<std::size_t> last_done;
+    for (std::size_t i = 0; i < route.stops.size(); ++i) {
+        const RouteStop& stop = route.stops[i];
+        auto req = std::find_if(requests.begin(), requests.end(),
+                                [&](const RideRequest& r) { return r.id == stop.request_id; });
+        if (req != requests.end() && stop_done(stop.kind, req->status)) {
+            ++p.done;
+            last_done = i;
+        } else if (!p.next) {
+            p.next = i;
+        }
+    }
+    if (route.status == RouteStatus::finished)
+        return p;
+    if (p.next)
+        p.late_min = minutes_after(now, route.stops[*p.next].eta);
+    if (last_done) {
+        const RouteStop& stop = route.stops[*last_done];
+        for (const StopLog& log : logged)
+            if (log.request_id == stop.request_id && log.kind == stop.kind)
+                p.late_min = std::max(p.late_min, minutes_after(log.at, stop.eta));
+    }
+    return p;
 }
 
 }  // namespace lifeline

@@ -23,6 +23,7 @@ namespace lifeline::net {
 
 class Metrics;
 class Router;
+class EventHub;
 
 struct Services {
     storage::Database& db;
@@ -36,6 +37,7 @@ struct Services {
     Dispatch& dispatch;
     Reports& reports;
     const Clock& clock;  // the database's: what "now" is for every handler
+    EventHub& events;    // live changes for GET /api/v1/events
 };
 
 // Registers /healthz, /metrics, /api/v1/openapi.yaml and every /api/v1 route.

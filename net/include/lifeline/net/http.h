@@ -2,7 +2,9 @@
 // Transport-neutral HTTP request and response. Handlers and the router see only
 // these types, so no header outside net/src includes Beast or Asio.
 
+#include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,11 +46,30 @@ struct Request {
     std::optional<std::string_view> param(std::string_view name) const;
 };
 
+// A body written as it is produced, for as long as the connection lasts (Server-Sent
+// Events, net/src/events.cpp). The server writes the head, then what take() returns each
+// time `wake` has been called, a heartbeat() whenever nothing was written for
+// heartbeat_interval(), and calls stop() once the connection ends. The connection holds
+// no worker thread meanwhile: it is driven from the I/O side.
+class BodyStream {
+  public:
+    virtual ~BodyStream() = default;
+    // Called once, on the connection's strand. `wake` may be called from any thread.
+    virtual void start(std::function<void()> wake) = 0;
+    virtual std::string take() = 0;  // what is ready now; may be empty
+    virtual std::string heartbeat() const = 0;
+    virtual std::chrono::milliseconds heartbeat_interval() const = 0;
+    virtual void stop() = 0;  // idempotent
+};
+
 struct Response {
     unsigned status = 200;
     std::string content_type = "application/json";
     std::vector<Header> headers;
     std::string body;
+    // Set for a streamed answer: `body` is sent first, then the stream (the connection
+    // is closed when it ends, so nothing else is read from it).
+    std::shared_ptr<BodyStream> stream;
 
     void set_header(std::string name, std::string value);
 };

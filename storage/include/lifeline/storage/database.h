@@ -69,6 +69,14 @@ class Database {
         }
     }
 
+    // Runs `fn` once everything the caller has written is durable. Inside a write job (on
+    // the writer thread) that is after the COMMIT of the job's batch, and never if the job
+    // or the nested write that asked is rolled back; anywhere else it runs at once, since
+    // a write made there has already returned, i.e. committed. `fn` runs on the writer
+    // thread before the job's caller is woken: keep it short; what it throws is dropped.
+    // The live events (net/src/events.cpp) are published through here.
+    void after_commit(std::function<void()> fn);
+
     // Runs `f(Connection&)` on a read connection (a consistent WAL snapshot per
     // statement; wrap in a deferred Transaction for a multi-statement snapshot).
     template <class F>
@@ -88,6 +96,7 @@ class Database {
     struct Job {
         std::function<void(Connection&)> run;
         std::exception_ptr error;
+        std::vector<std::function<void()>> after_commit;  // see after_commit()
         // Signalled once the job's batch is committed: each waiter is woken alone, never
         // the whole crowd of threads waiting on other batches. (A mutex and condition
         // variable rather than std::binary_semaphore, whose acquire spins on
@@ -107,13 +116,21 @@ class Database {
     template <class R, class F>
     R nested_write(F& f) {
         Savepoint sp(writer_conn_);
-        if constexpr (std::is_void_v<R>) {
-            f(writer_conn_);
-            sp.release();
-        } else {
-            R result = f(writer_conn_);
-            sp.release();
-            return result;
+        const std::size_t noted = current_job_ ? current_job_->after_commit.size() : 0;
+        try {
+            if constexpr (std::is_void_v<R>) {
+                f(writer_conn_);
+                sp.release();
+            } else {
+                R result = f(writer_conn_);
+                sp.release();
+                return result;
+            }
+        } catch (...) {
+            // The nested write is rolled back: so is what it asked to run after the commit.
+            if (current_job_)
+                current_job_->after_commit.resize(noted);
+            throw;
         }
     }
 
@@ -131,7 +148,8 @@ class Database {
     bool closing_ = false;
     WriterStats stats_;
     std::thread writer_;
-    std::thread::id writer_id_;  // set before the first job runs
+    std::thread::id writer_id_;   // set before the first job runs
+    Job* current_job_ = nullptr;  // the job running on the writer thread, if any
 
     std::mutex readers_mutex_;
     std::vector<std::unique_ptr<Connection>> idle_readers_;

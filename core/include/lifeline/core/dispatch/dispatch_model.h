@@ -146,4 +146,23 @@ struct ServiceDays {
 };
 ServiceDays driver_patient_days(LocalDate first, LocalDate last);
 
+// How far a route has come, for the board: stops done of all, the next stop, and how late
+// it runs against the plan. A pickup is done once its request is picked up, completed or
+// a no-show; a drop-off once it is completed or a no-show. Late by the most of: the next
+// stop's planned time passed (now − eta), and the last done stop's logged time after its
+// eta; whole minutes, 0 when on time, and 0 for a finished route.
+struct StopLog {
+    RequestId request_id = 0;
+    StopKind kind = StopKind::pickup;
+    Instant at{};  // when the driver logged it
+};
+struct RouteProgress {
+    int done = 0;
+    int total = 0;
+    std::optional<std::size_t> next;  // index into the route's stops
+    std::int64_t late_min = 0;
+};
+RouteProgress route_progress(const Route& route, const std::vector<RideRequest>& requests,
+                             const std::vector<StopLog>& logged, Instant now);
+
 }  // namespace lifeline
