@@ -59,6 +59,13 @@ json::object suspension_json(const Suspension& s) {
                         {"created_at", format_instant(s.created_at)}};
 }
 
+// Tells the live board which of the patient's rides a suspension took or gave back.
+const SuspensionChange& announced(Services& s, const SuspensionChange& c) {
+    publish_requests(s, c.cancelled);
+    publish_requests(s, c.restored);
+    return c;
+}
+
 json::object change_json(const SuspensionChange& c) {
     json::object o;
     o["suspension"] = c.suspension ? json::value(suspension_json(*c.suspension)) : nullptr;
@@ -118,6 +125,8 @@ void register_bulk_routes(Router& r, Services& s) {
               Actor a = authenticate(s, q);
               require_dispatcher(a);
               BulkCancelResult res = dispatch.cancel_bulk(a, read_body(q, read_bulk));
+              if (res.batch)
+                  publish_requests(s, res.requests);
               json::object o{{"dry_run", !res.batch},
                              {"count", res.requests.size()},
                              {"request_ids", ids_json(res.requests)}};
@@ -142,6 +151,7 @@ void register_bulk_routes(Router& r, Services& s) {
               Actor a = authenticate(s, q);
               require_dispatcher(a);
               Restoration res = dispatch.restore_batch(a, path_id(q));
+              publish_requests(s, res.restored);
               return json_response(200, json::object{{"batch", batch_json(*res.batch)},
                                                      {"restored", requests_json(res.restored)}});
           }));
@@ -153,6 +163,7 @@ void register_bulk_routes(Router& r, Services& s) {
                   return f.boolean("also_linked", Need::optional).value_or(true);
               });
               Restoration res = dispatch.restore_request(a, id, also);
+              publish_requests(s, res.restored);
               return json_response(200, json::object{{"restored", requests_json(res.restored)}});
           }));
 }
@@ -172,7 +183,7 @@ void register_suspension_routes(Router& r, Services& s) {
               require_dispatcher(a);
               Suspension in = read_body(q, read_suspension);
               in.patient_id = path_id(q);
-              SuspensionChange c = dispatch.add_suspension(a, in);
+              SuspensionChange c = announced(s, dispatch.add_suspension(a, in));
               Response resp = json_response(201, change_json(c));
               resp.set_header("Location", "/api/v1/patients/" + std::to_string(in.patient_id) +
                                               "/suspensions/" + std::to_string(c.suspension->id));
@@ -184,13 +195,13 @@ void register_suspension_routes(Router& r, Services& s) {
         Suspension in = read_body(q, read_suspension);
         in.patient_id = path_id(q);
         in.id = path_id(q, "sid");
-        return json_response(200, change_json(dispatch.change_suspension(a, in)));
+        return json_response(200, change_json(announced(s, dispatch.change_suspension(a, in))));
     });
     r.add("DELETE", "/api/v1/patients/{id}/suspensions/{sid}", [&](Request& q) {
         Actor a = authenticate(s, q);
         require_dispatcher(a);
-        return json_response(
-            200, change_json(dispatch.remove_suspension(a, path_id(q), path_id(q, "sid"))));
+        return json_response(200, change_json(announced(s, dispatch.remove_suspension(
+                                                               a, path_id(q), path_id(q, "sid")))));
     });
 }
 

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lifeline/core/dispatch/dispatch_model.h"
 #include "lifeline/core/errors.h"
 #include "lifeline/core/model.h"
 #include "lifeline/net/api.h"
@@ -99,6 +100,10 @@ json::value number_json(const std::optional<double>& v);
 // `data` holds at least "type"; dispatchers receive every change, a driver only those
 // naming them in `driver`.
 void publish_after_commit(Services& s, std::optional<DriverId> driver, json::object data);
+
+// A request's change ("request.changed", to dispatchers only: a request names a patient).
+void publish_request(Services& s, const RideRequest& r);
+void publish_requests(Services& s, const std::vector<RideRequest>& rs);
 
 // Wraps a POST handler with Idempotency-Key semantics (docs/design.md §4.1): the same key
 // with the same body answers the first answer and writes nothing; with another body, 422.

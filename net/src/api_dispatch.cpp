@@ -284,14 +284,6 @@ CancelOrder read_cancel(Fields& f) {
 // Changes for the live streams. A request's change goes to dispatchers only (it names no
 // patient, but a driver has no business with requests not on their routes); a route's
 // change goes to its driver too.
-void publish_request(Services& s, const RideRequest& r) {
-    publish_after_commit(s, std::nullopt,
-                         json::object{{"type", "request.changed"},
-                                      {"request_id", r.id},
-                                      {"service_date", format_date(r.service_date)},
-                                      {"status", to_string(r.status)}});
-}
-
 void publish_route(Services& s, const Route& r) {
     publish_after_commit(s, r.driver_id,
                          json::object{{"type", "route.changed"},

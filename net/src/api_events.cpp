@@ -14,6 +14,19 @@ void publish_after_commit(Services& s, std::optional<DriverId> driver, json::obj
     s.db.after_commit([&hub, driver, text = std::move(text)] { hub.publish({driver}, text); });
 }
 
+void publish_request(Services& s, const RideRequest& r) {
+    publish_after_commit(s, std::nullopt,
+                         json::object{{"type", "request.changed"},
+                                      {"request_id", r.id},
+                                      {"service_date", format_date(r.service_date)},
+                                      {"status", to_string(r.status)}});
+}
+
+void publish_requests(Services& s, const std::vector<RideRequest>& rs) {
+    for (const RideRequest& r : rs)
+        publish_request(s, r);
+}
+
 namespace {
 
 // EventSource cannot send an Authorization header: this route also takes the token as

@@ -290,3 +290,35 @@ TEST_CASE("the day view shows each route's progress: stops done, next stop, minu
     p = progress().as_object();
     CHECK(p.at("late_min") == 0);  // a finished route is not late any more
 }
+
+TEST_CASE("a period cancelled and restored reaches the board's stream, a count does not",
+          "[api][events][cancel]") {
+    SeededFleet f;
+    const std::string day = shanghai_date(0);
+    const auto [request, route] = ride_on_sedan(f, day);
+    SseClient board(f.server.port(), "/api/v1/events", bearer(f.dispatcher));
+    REQUIRE(board.status() == 200);
+
+    json::object order{{"date", day}, {"reason", "weather"}, {"dry_run", true}};
+    REQUIRE(f.dispatcher.post("/api/v1/cancel-batches", order).status == 200);
+    CHECK_FALSE(board.next(500ms));  // a count writes and announces nothing
+
+    order["dry_run"] = false;
+    auto cancelled = f.dispatcher.post("/api/v1/cancel-batches", order);
+    INFO(cancelled.text);
+    REQUIRE(cancelled.status == 201);
+    auto changed = expect_event(board);
+    CHECK(changed.at("type") == "request.changed");
+    CHECK(changed.at("request_id") == request);
+    CHECK(changed.at("status") == "cancelled");
+
+    const auto batch = cancelled.obj().at("batch").at("id").as_int64();
+    REQUIRE(
+        f.dispatcher
+            .post("/api/v1/cancel-batches/" + std::to_string(batch) + "/restore", json::object{})
+            .status == 200);
+    auto restored = expect_event(board);
+    CHECK(restored.at("type") == "request.changed");
+    CHECK(restored.at("request_id") == request);
+    CHECK(restored.at("status") != "cancelled");
+}
