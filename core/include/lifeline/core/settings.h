@@ -1,6 +1,6 @@
 #pragma once
-// The organisation's settings (docs/design.md §2, §4): name, time zone, the year's goals, the
-// per-km rate of volunteer mileage statements, and the matcher's defaults.
+// The organisation's settings (docs/design.md §2, §4): name, time zone, language, the year's
+// goals, the per-km rate of volunteer mileage statements, and the matcher's defaults.
 
 #include <functional>
 #include <optional>
@@ -33,6 +33,8 @@ struct MatcherDefaults {
 struct Settings {
     std::string organisation = "Lifeline volunteer transport";
     std::string time_zone = "Asia/Shanghai";
+    // The language of what the organisation prints (run sheets): "zh-CN" or "en".
+    std::string language = "zh-CN";
     Goals goals;
     double per_km_rate = 0.5;  // reimbursement per km driven in one's own car
     std::string currency = "CNY";
@@ -54,6 +56,7 @@ class SettingsStore {
 struct SettingsPatch {
     std::optional<std::string> organisation;
     std::optional<std::string> time_zone;
+    std::optional<std::string> language;
     std::optional<std::int64_t> goal_rides;
     std::optional<double> goal_km;
     std::optional<LocalDate> goal_from;
