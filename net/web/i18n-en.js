@@ -133,6 +133,8 @@ export default {
   'board.plan': 'Plan the day',
   'board.planning': 'Planning the day…',
   'board.planned': 'Planned: {assigned} assigned, {unassigned} unassigned, {routes} routes.',
+  'board.print_sheets': 'Print run sheets',
+  'board.print_route': 'Print this route',
   'board.add_request': 'Add a request',
   'board.requests': 'Requests',
   'board.requests_unavailable': 'Requests are not available on this server yet.',

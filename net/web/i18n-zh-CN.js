@@ -133,6 +133,8 @@ export default {
   'board.plan': '生成当日计划',
   'board.planning': '正在生成当日计划…',
   'board.planned': '计划完成：已安排 {assigned} 个，未安排 {unassigned} 个，共 {routes} 条路线。',
+  'board.print_sheets': '打印路单',
+  'board.print_route': '打印本路线路单',
   'board.add_request': '新增用车需求',
   'board.requests': '用车需求',
   'board.requests_unavailable': '此服务器尚未提供用车需求。',

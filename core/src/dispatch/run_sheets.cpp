@@ -69,9 +69,16 @@ RunSheetStop stop_of(const RouteStop& s, const RideRequest& q, const Index& ix,
         st.phone = p->phone;
         st.escort = p->escort;
     }
-    if (const Place* place = lookup(ix.places, end.place_id))
-        st.place = place->name;
     st.address = end.address;
+    if (const Place* place = lookup(ix.places, end.place_id)) {
+        st.place = place->name;
+        // A place's address usually begins with its name ("吉林市中心医院, 船营区"): printed
+        // once, in bold, above the rest.
+        if (st.address.rfind(st.place, 0) == 0) {
+            st.address.erase(0, st.place.size());
+            st.address.erase(0, st.address.find_first_not_of(", "));
+        }
+    }
     st.notes = joined_notes(p, q);
     return st;
 }

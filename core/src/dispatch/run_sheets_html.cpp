@@ -122,6 +122,7 @@ tr { page-break-inside: avoid; break-inside: avoid; }
 .kind { white-space: nowrap; font-weight: 700; }
 .time { white-space: nowrap; font-size: 11pt; font-weight: 700; }
 .place { font-weight: 700; }
+.who { white-space: nowrap; }
 .box { display: inline-block; width: 20mm; height: 9mm; border: 1.5px solid #111; }
 .wide { width: 38mm; }
 .hand { display: flex; gap: 8mm; margin-top: 6mm; align-items: flex-end; flex-wrap: wrap; }
@@ -162,8 +163,9 @@ std::string stops_table(const RunSheet& sheet, const Labels& l) {
         t.row_markup({std::to_string(s.seq), "<span class=\"time\">" + e(s.time) + "</span>",
                       std::string("<span class=\"kind\">") +
                           (s.kind == StopKind::pickup ? l.pickup : l.dropoff) + "</span>",
-                      e(s.patient_name), e(s.phone), e(needs(s, l)), place, multiline(s.notes),
-                      "<span class=\"box\"></span>"});
+                      "<span class=\"who\">" + e(s.patient_name) + "</span>",
+                      "<span class=\"who\">" + e(s.phone) + "</span>", e(needs(s, l)), place,
+                      multiline(s.notes), "<span class=\"box\"></span>"});
     }
     return t.str(l.no_stops);
 }
