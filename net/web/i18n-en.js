@@ -249,6 +249,7 @@ export default {
   'admin.after': 'After',
   'settings.organisation': 'Organisation',
   'settings.time_zone': 'Time zone',
+  'settings.language': 'Language of printed run sheets (zh-CN or en)',
   'settings.per_km_rate': 'Rate per km',
   'settings.currency': 'Currency',
   'settings.goals.rides': 'Goal: rides',

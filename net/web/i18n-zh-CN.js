@@ -249,6 +249,7 @@ export default {
   'admin.after': '修改后',
   'settings.organisation': '机构名称',
   'settings.time_zone': '时区',
+  'settings.language': '打印路单的语言（zh-CN 或 en）',
   'settings.per_km_rate': '每公里补贴',
   'settings.currency': '货币',
   'settings.goals.rides': '目标：接送人次',
