@@ -47,6 +47,7 @@ SettingsMap to_map(const Settings& s) {
         {"matcher.ride_time_factor", num(s.matcher.ride_time_factor)},
         {"matcher.service_minutes", std::to_string(s.matcher.service_minutes)},
         {"matcher.time_limit_ms", std::to_string(s.matcher.time_limit_ms)},
+        {"map_datum", to_string(s.map_datum)},
     };
 }
 
@@ -89,6 +90,10 @@ Settings from_map(const SettingsMap& values) {
             read_num(value, s.matcher.service_minutes);
         else if (key == "matcher.time_limit_ms")
             read_num(value, s.matcher.time_limit_ms);
+        else if (key == "map_datum") {
+            if (auto d = datum_from(value))
+                s.map_datum = *d;
+        }
     }
     return s;
 }
@@ -167,6 +172,12 @@ Settings SettingsService::update(const Actor& actor, const SettingsPatch& p) {
         m.service_minutes = *p.service_minutes;
     if (p.time_limit_ms && in_range("matcher.time_limit_ms", *p.time_limit_ms, 100, 600000))
         m.time_limit_ms = *p.time_limit_ms;
+    if (p.map_datum) {
+        if (auto d = datum_from(*p.map_datum))
+            s.map_datum = *d;
+        else
+            errs.add("map_datum", "must be wgs84, gcj02 or bd09: the datum of the map's tiles");
+    }
     errs.throw_if_any();
 
     auto snapshot = [](const Settings& v) {

@@ -4,11 +4,14 @@
 
 #include "api_common.h"
 #include "api_routes.h"
+#include "dispatch_json.h"
 #include "lifeline/core/dispatch/dispatch.h"
+#include "lifeline/core/geo/nav_links.h"
 #include "lifeline/net/heap.h"
 #include "lifeline/net/router.h"
 
 namespace lifeline::net {
+
 namespace {
 
 constexpr std::size_t any_text = 100'000;
@@ -27,6 +30,8 @@ json::object endpoint_json(const Endpoint& e) {
     o["address"] = e.address;
     return o;
 }
+
+}  // namespace
 
 json::object request_json(const RideRequest& r) {
     json::object o;
@@ -51,8 +56,14 @@ json::object request_json(const RideRequest& r) {
     o["notes"] = r.notes;
     o["created_at"] = format_instant(r.created_at);
     o["updated_at"] = format_instant(r.updated_at);
+    o["linked_request_id"] = id_json(r.linked_request_id);
+    o["cancelled_at"] = instant_json(r.cancelled_at);
+    o["cancel_batch_id"] = id_json(r.cancel_batch_id);
+    o["suspension_id"] = id_json(r.suspension_id);
     return o;
 }
+
+namespace {
 
 json::object route_json(const Route& r) {
     json::object o;
@@ -120,6 +131,13 @@ json::object generate_json(const GenerateResult& g) {
                         {"unchanged", g.unchanged}};
 }
 
+// Links that open navigation to the stop in the phone's map app, each in the datum the
+// app routes in (docs/ui.md, "Navigation"), labelled with the address, not the patient.
+json::object nav_json(const ManifestStop& s) {
+    const NavLinks links = nav_links(s.location, s.address);
+    return json::object{{"amap", links.amap}, {"baidu", links.baidu}, {"geo", links.geo}};
+}
+
 // What a driver needs at each stop, and nothing more (docs/design.md §4: patients' data only
 // to whom needs it for a ride).
 json::object manifest_json(const Manifest& m) {
@@ -142,6 +160,7 @@ json::object manifest_json(const Manifest& m) {
                                          {"address", s.address},
                                          {"lat", s.location.lat},
                                          {"lon", s.location.lon},
+                                         {"nav", nav_json(s)},
                                          {"mobility", to_string(s.mobility)},
                                          {"escort", s.escort},
                                          {"passengers", s.passengers},
@@ -164,29 +183,6 @@ LocalDate path_date(const Request& req) {
     if (!d)
         throw_invalid_field("date", "must be a date YYYY-MM-DD");
     return *d;
-}
-
-template <class Read>
-auto read_body(const Request& req, Read read) {
-    json::object body = parse_object(req);
-    FieldErrors errs;
-    Fields f(body, errs);
-    auto value = read(f);
-    f.finish();
-    errs.throw_if_any();
-    return value;
-}
-
-// Reads an optional body: an empty one is `{}`.
-template <class Read>
-auto read_optional_body(const Request& req, Read read) {
-    if (req.body.empty()) {
-        json::object empty;
-        FieldErrors errs;
-        Fields f(empty, errs);
-        return read(f);
-    }
-    return read_body(req, read);
 }
 
 std::optional<EndpointInput> read_endpoint(Fields& f, std::string_view key) {
@@ -269,13 +265,8 @@ RequestFilter read_request_filter(const Request& q) {
     return filter;
 }
 
-struct CancelInput {
-    CancelReason reason = CancelReason::other;
-    std::string note;
-};
-
-CancelInput read_cancel(Fields& f) {
-    CancelInput in;
+CancelOrder read_cancel(Fields& f) {
+    CancelOrder in;
     if (auto t = f.text("reason", Need::required, 20)) {
         auto cr = cancel_reason_from(*t);
         if (!cr)
@@ -284,6 +275,7 @@ CancelInput read_cancel(Fields& f) {
             in.reason = *cr;
     }
     in.note = f.text("note", Need::optional, any_text).value_or("");
+    in.also_linked = f.boolean("also_linked", Need::optional).value_or(true);
     return in;
 }
 
@@ -373,9 +365,13 @@ void register_request_routes(Router& r, Services& s) {
               Actor a = authenticate(s, q);
               require_dispatcher(a);
               RequestId id = path_id(q);
-              CancelInput in = read_body(q, read_cancel);
-              return json_response(
-                  200, request_json(dispatch.cancel_request(a, id, in.reason, in.note)));
+              Cancellation c = dispatch.cancel(a, id, read_body(q, read_cancel));
+              json::object o = request_json(c.request);
+              json::array also;
+              for (const RideRequest& other : c.also)
+                  also.push_back(request_json(other));
+              o["also_cancelled"] = std::move(also);
+              return json_response(200, o);
           }));
     r.add("POST", "/api/v1/requests/{id}/ready", idempotent(s, [&](Request& q) {
               Actor a = authenticate(s, q);

@@ -1,6 +1,7 @@
 // The day board: the day's requests, "plan the day", each vehicle's route as a
 // timeline, unassigned requests with the engine's reason, and assigning by hand.
 import { t, tv, h, clear, showError, flash, fmtTime, fmtNumber, todayInZone, zonedToInstant, uuid } from './common.js';
+import { periodForm, batchesSection } from './cancel.js';
 
 const CANCEL_REASONS = ['patient', 'late_cancel', 'holiday', 'weather', 'other'];
 
@@ -17,15 +18,18 @@ export async function boardView(ctx, root) {
   const routesEl = h('section', { class: 'routes', 'data-testid': 'routes' });
   const unassignedEl = h('section', { class: 'unassigned', 'data-testid': 'unassigned' });
   const requestsEl = h('section', { class: 'requests', 'data-testid': 'requests' });
+  const batchesEl = h('section', { class: 'batches card', hidden: true, 'data-testid': 'batches' });
+  const periodDone = (message) => { flash(status, message); reload(true); };
   root.append(
     h('div', { class: 'toolbar' },
       h('label', { class: 'inline' }, t('board.date'), picker),
       planBtn,
       h('button', { type: 'button', 'data-testid': 'add-request', onclick: () => { clear(panel).append(requestForm(ctx, date, reload)); } }, t('board.add_request')),
       h('button', { type: 'button', 'data-testid': 'print-sheets', onclick: () => printSheets() }, t('board.print_sheets')),
+      h('button', { type: 'button', class: 'danger', 'data-testid': 'cancel-period', onclick: async () => { clear(panel).append(await periodForm(ctx, date, periodDone)); } }, t('period.button')),
       h('button', { type: 'button', onclick: reload }, t('common.refresh'))),
     status, box, panel,
-    h('div', { class: 'board' }, h('div', { class: 'board-main' }, routesEl, unassignedEl), requestsEl));
+    h('div', { class: 'board' }, h('div', { class: 'board-main' }, routesEl, unassignedEl), h('div', {}, batchesEl, requestsEl)));
 
   const planKey = `lifeline.plan.${date}`;
   let requests = [];
@@ -76,7 +80,7 @@ export async function boardView(ctx, root) {
     const scroll = window.scrollY;
     if (keepStatus !== true) status.hidden = true;
     showError(null, box);
-    await Promise.all([loadVehicles(), loadRequests()]);
+    await Promise.all([loadVehicles(), loadRequests(), batchesSection(ctx, date, batchesEl, periodDone)]);
     await loadRoutes();
     renderUnassigned();
     window.scrollTo(0, scroll);
@@ -145,6 +149,9 @@ export async function boardView(ctx, root) {
     if (open && !r.arrive_by && !r.ready_at) {
       out.push(h('button', { type: 'button', class: 'small', 'data-testid': `ready-${r.id}`, onclick: () => { clear(panel).append(readyForm(r)); panel.scrollIntoView(); } }, t('board.ready')));
     }
+    if (r.status === 'cancelled') {
+      out.push(h('button', { type: 'button', class: 'small', 'data-testid': `restore-${r.id}`, onclick: () => restore(r) }, t('board.restore')));
+    }
     if (open) {
       out.push(h('button', { type: 'button', class: 'small', 'data-testid': `assign-${r.id}`, onclick: () => { clear(panel).append(assignForm(r)); panel.scrollIntoView(); } }, t('board.assign')));
       out.push(h('button', { type: 'button', class: 'small danger', 'data-testid': `cancel-${r.id}`, onclick: () => { clear(panel).append(cancelForm(r)); panel.scrollIntoView(); } }, t('board.cancel')));
@@ -196,19 +203,45 @@ export async function boardView(ctx, root) {
     return form;
   }
 
+  // Restores a cancellation of today (the server says why not otherwise).
+  async function restore(r) {
+    try {
+      const answer = await api.post(`/api/v1/requests/${r.id}/restore`, {}, { key: uuid() });
+      flash(status, t('board.restored', { ids: answer.restored.map((x) => `#${x.id}`).join('、') }));
+      reload(true);
+    } catch (e2) { showError(e2, box); }
+  }
+
+  // The other leg of the request's session, if it is still open: cancelled too by default.
+  function linkedChoice(r) {
+    const other = r.linked_request_id && requestById(r.linked_request_id);
+    if (!other || !['pending', 'scheduled', 'unserved'].includes(other.status)) return null;
+    const key = other.direction === 'home' ? 'board.also_cancel_home' : 'board.also_cancel_there';
+    return h('label', { class: 'inline' },
+      h('input', { type: 'checkbox', name: 'also_linked', checked: true, 'data-field': 'also_linked', 'data-testid': 'cancel-linked' }),
+      t(key, { id: other.id, time: requestTime(other) }));
+  }
+
   function cancelForm(r) {
     const err = h('div', { class: 'error', hidden: true, role: 'alert', 'data-testid': 'cancel-error' });
+    const linked = linkedChoice(r);
     const sel = h('select', { name: 'reason', 'data-field': 'reason', 'data-testid': 'cancel-reason' }, CANCEL_REASONS.map((c) => h('option', { value: c }, tv('cancel', c))));
     const note = h('input', { name: 'note', 'data-field': 'note', 'data-testid': 'cancel-note', 'data-i18n-placeholder': 'board.cancel_note', placeholder: t('board.cancel_note') });
     const form = h('form', { class: 'card', 'data-testid': 'cancel-form' },
       h('h3', {}, t('board.cancel_title', { id: r.id, name: patientName(r.patient_id) })),
-      h('label', {}, t('field.reason'), sel), h('label', {}, t('field.note'), note), err,
+      h('label', {}, t('field.reason'), sel), h('label', {}, t('field.note'), note), linked, err,
       h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'danger', 'data-testid': 'cancel-send' }, t('board.cancel')), h('button', { type: 'button', onclick: () => form.remove() }, t('common.close'))));
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
-      const body = { reason: sel.value };
+      const body = { reason: sel.value, also_linked: !!(linked && linked.querySelector('input').checked) };
       if (note.value) body.note = note.value;
-      try { await api.post(`/api/v1/requests/${r.id}/cancel`, body, { key: uuid() }); form.remove(); reload(); } catch (e2) { showError(e2, err, form); }
+      try {
+        const answer = await api.post(`/api/v1/requests/${r.id}/cancel`, body, { key: uuid() });
+        form.remove();
+        const ids = [answer, ...(answer.also_cancelled || [])].map((x) => `#${x.id}`).join('、');
+        flash(status, t('board.cancelled', { ids }));
+        reload(true);
+      } catch (e2) { showError(e2, err, form); }
     });
     return form;
   }

@@ -568,6 +568,26 @@ function manualRide() {
   return details;
 }
 
+// Tap-to-call the patient (the manifest has the phone only of the driver's own patients),
+// and navigation to the stop in the phone's map app. The server builds the map links, each
+// in the datum its app routes in (GCJ-02 for Amap, BD-09 for Baidu, WGS-84 for geo:), so
+// the page converts nothing.
+function stopLinks(stop, ref) {
+  const links = [];
+  const dial = (stop.phone || '').replace(/[^0-9+]/g, '');
+  if (dial) {
+    links.push(h('a', { class: 'link-button tel', href: `tel:${dial}`, 'data-testid': `call-${ref}` },
+      `📞 ${t('driver.call')} ${stop.phone}`));
+  }
+  const nav = stop.nav || {};
+  for (const app of ['amap', 'baidu', 'geo']) {
+    if (!nav[app]) continue;
+    links.push(h('a', { class: `link-button nav ${app}`, href: nav[app], target: app === 'amap' ? '_blank' : null,
+      rel: app === 'amap' ? 'noopener' : null, 'data-testid': `nav-${app}-${ref}` }, t(`driver.nav.${app}`)));
+  }
+  return links.length ? h('div', { class: 'stop-links' }, links) : null;
+}
+
 function manifestView(day) {
   const section = h('section', { class: `manifest ${day.which}`, 'data-testid': 'manifest', 'data-day': day.which },
     h('h2', { 'data-testid': 'manifest-title' }, t(`driver.manifest.${day.which}`, { date: day.date })));
@@ -608,7 +628,7 @@ function manifestView(day) {
           h('span', { class: 'eta' }, fmtTime(stop.eta)),
           h('span', { class: `kind ${stop.kind}` }, tv('stop', stop.kind)),
           h('strong', {}, stop.patient_name || '')),
-        stop.phone ? h('a', { class: 'tel', href: `tel:${stop.phone}` }, `📞 ${stop.phone}`) : null,
+        stopLinks(stop, ref),
         h('div', { class: 'addr' }, stop.address || ''),
         h('div', { class: 'mob' }, [tv('mobility', stop.mobility), stop.escort ? t('driver.escort') : '', stop.passengers > 1 ? t('driver.passengers', { n: stop.passengers }) : ''].filter(Boolean).join(' · ')),
         stop.notes ? h('div', { class: 'notes' }, stop.notes) : null,

@@ -1,6 +1,7 @@
 // Patients, drivers, vehicles and places: list, search, create, edit, deactivate, and
 // CSV import. One description per kind drives the table and the form.
 import { t, tv, h, clear, showError, flash, fmtNumber, uuid } from './common.js';
+import { suspensionsCard } from './suspensions.js';
 
 export const FLEET_KINDS = ['patients', 'drivers', 'vehicles', 'places'];
 
@@ -280,6 +281,9 @@ export async function fleetView(ctx, kind, root) {
         h('button', { type: 'button', class: 'small', onclick: async () => {
           try { await api.patch(`/api/v1/${kind}/${item.id}`, { active: !item.active }); load(); } catch (err) { showError(err, box); }
         } }, item.active ? t('common.deactivate') : t('common.activate')));
+      if (kind === 'patients') {
+        actions.append(h('button', { type: 'button', class: 'small', 'data-testid': `suspend-${item.id}`, onclick: () => { clear(panel).append(suspensionsCard(api, item)); panel.scrollIntoView(); } }, t('suspension.button')));
+      }
       if (kind === 'drivers') {
         actions.append(h('button', { type: 'button', class: 'small', onclick: () => { clear(panel).append(h('div', { class: 'card' }, h('h3', {}, t('fleet.absence_of', { name: item.name })), absenceForm(item, () => { clear(panel); load(); }, api))); } }, t('fleet.absence')));
       }

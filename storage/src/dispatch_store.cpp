@@ -1,6 +1,7 @@
 #include "lifeline/storage/dispatch_store.h"
 
 #include "fleet_rows.h"
+#include "lifeline/storage/trip_store.h"
 #include "sql_time.h"
 
 namespace lifeline::storage {
@@ -19,7 +20,8 @@ constexpr const char* request_columns =
     "id, patient_id, direction, service_date, pickup_place_id, pickup_lat, pickup_lon, "
     "pickup_address, dropoff_place_id, dropoff_lat, dropoff_lon, dropoff_address, arrive_by, "
     "ready_at, passengers, wheelchair, status, cancel_reason, unserved_reason, source, "
-    "schedule_key, session_date, notes, created_at, updated_at";
+    "schedule_key, session_date, notes, created_at, updated_at, linked_request_id, cancelled_at, "
+    "cancel_batch_id, suspension_id";
 
 RideRequest read_request(const Statement& st) {
     RideRequest r;
@@ -48,6 +50,10 @@ RideRequest read_request(const Statement& st) {
     r.notes = st.get_text(22);
     r.created_at = Instant{std::chrono::seconds{st.get_int(23)}};
     r.updated_at = Instant{std::chrono::seconds{st.get_int(24)}};
+    r.linked_request_id = st.get_opt_int(25);
+    r.cancelled_at = instant(st.get_opt_int(26));
+    r.cancel_batch_id = st.get_opt_int(27);
+    r.suspension_id = st.get_opt_int(28);
     return r;
 }
 
@@ -203,11 +209,15 @@ class Tx : public DispatchTx {
             "INSERT INTO requests (patient_id, direction, service_date, pickup_place_id, "
             "pickup_lat, pickup_lon, pickup_address, dropoff_place_id, dropoff_lat, dropoff_lon, "
             "dropoff_address, arrive_by, ready_at, passengers, wheelchair, status, cancel_reason, "
-            "unserved_reason, source, schedule_key, session_date, notes, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            "unserved_reason, source, schedule_key, session_date, notes, created_at, updated_at, "
+            "linked_request_id, cancelled_at, cancel_batch_id, suspension_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+            "?, "
+            "?)");
         bind_request(st, r);
         st.bind(23, secs(r.created_at));
         st.bind(24, secs(r.updated_at));
+        bind_cancellation(st, r, 25);
         st.run();
         return c_.last_insert_id();
     }
@@ -218,13 +228,23 @@ class Tx : public DispatchTx {
                      "dropoff_place_id = ?, dropoff_lat = ?, dropoff_lon = ?, dropoff_address = ?, "
                      "arrive_by = ?, ready_at = ?, passengers = ?, wheelchair = ?, status = ?, "
                      "cancel_reason = ?, unserved_reason = ?, source = ?, schedule_key = ?, "
-                     "session_date = ?, notes = ?, updated_at = ? WHERE id = ?");
+                     "session_date = ?, notes = ?, updated_at = ?, linked_request_id = ?, "
+                     "cancelled_at = ?, cancel_batch_id = ?, suspension_id = ? WHERE id = ?");
         bind_request(st, r);
         st.bind(23, secs(r.updated_at));
-        st.bind(24, r.id);
+        bind_cancellation(st, r, 24);
+        st.bind(28, r.id);
         st.run();
     }
     void delete_request(RequestId id) override {
+        // Its session's other leg forgets it first (only if it really goes).
+        Statement unlink(
+            c_,
+            "UPDATE requests SET linked_request_id = NULL WHERE linked_request_id = ?1 "
+            "AND NOT EXISTS (SELECT 1 FROM route_stops WHERE request_id = ?1) "
+            "AND NOT EXISTS (SELECT 1 FROM rides WHERE request_id = ?1)");
+        unlink.bind(1, id);
+        unlink.run();
         Statement st(c_,
                      "DELETE FROM requests WHERE id = ?1 "
                      "AND NOT EXISTS (SELECT 1 FROM route_stops WHERE request_id = ?1) "
@@ -269,7 +289,171 @@ class Tx : public DispatchTx {
         st.run();
     }
 
+    void link_requests(RequestId a, RequestId b) override {
+        Statement st(c_,
+                     "UPDATE requests SET linked_request_id = CASE id WHEN ?1 THEN ?2 ELSE ?1 END "
+                     "WHERE id IN (?1, ?2)");
+        st.bind_all(a, b);
+        st.run();
+    }
+    std::vector<Holiday> holidays(LocalDate from, LocalDate to) override {
+        Statement st(c_,
+                     "SELECT date, move_to FROM holidays WHERE date BETWEEN ? AND ? ORDER BY date");
+        st.bind_all(format_date(from), format_date(to));
+        std::vector<Holiday> out;
+        while (st.step()) {
+            Holiday h{date_of(st.get_text(0)), std::nullopt};
+            if (auto m = st.get_opt_text(1))
+                h.move_to = parse_date(*m);
+            out.push_back(h);
+        }
+        return out;
+    }
+    void delete_holiday(LocalDate date) override {
+        Statement st(c_, "DELETE FROM holidays WHERE date = ?");
+        st.bind_all(format_date(date));
+        st.run();
+    }
+    std::vector<RideRequest> requests_of_patient(PatientId patient, LocalDate from,
+                                                 LocalDate to) override {
+        Statement st(c_, std::string("SELECT ") + request_columns +
+                             " FROM requests WHERE patient_id = ? AND service_date BETWEEN ? AND ? "
+                             "ORDER BY id");
+        st.bind_all(patient, format_date(from), format_date(to));
+        return read_requests(st);
+    }
+    std::vector<RideRequest> requests_of_batch(CancelBatchId batch) override {
+        Statement st(c_, std::string("SELECT ") + request_columns +
+                             " FROM requests WHERE cancel_batch_id = ? ORDER BY id");
+        st.bind_all(batch);
+        return read_requests(st);
+    }
+    std::vector<RideRequest> requests_of_suspension(SuspensionId suspension) override {
+        Statement st(c_, std::string("SELECT ") + request_columns +
+                             " FROM requests WHERE suspension_id = ? ORDER BY id");
+        st.bind_all(suspension);
+        return read_requests(st);
+    }
+    CancelBatchId insert_batch(const CancelBatch& b) override {
+        Statement st(
+            c_,
+            "INSERT INTO cancel_batches (service_date, from_min, to_min, place_id, reason, "
+            "note, count, created_at, user_id, username) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+            "?, ?)");
+        st.bind_all(format_date(b.date), minutes_of(b.from), minutes_of(b.to), b.place_id,
+                    to_string(b.reason), b.note, b.count, secs(b.created_at), b.user_id,
+                    b.username);
+        st.run();
+        return c_.last_insert_id();
+    }
+    std::optional<CancelBatch> batch(CancelBatchId id) override {
+        auto found = read_batches("WHERE id = ?", id);
+        if (found.empty())
+            return std::nullopt;
+        return found.front();
+    }
+    std::vector<CancelBatch> batches_of_day(LocalDate date) override {
+        return read_batches("WHERE service_date = ?", format_date(date));
+    }
+    void set_batch_restored(CancelBatchId id, Instant at) override {
+        Statement st(c_, "UPDATE cancel_batches SET restored_at = ? WHERE id = ?");
+        st.bind_all(secs(at), id);
+        st.run();
+    }
+    std::vector<Suspension> suspensions(PatientId patient) override {
+        return read_suspensions("WHERE patient_id = ?", patient);
+    }
+    std::optional<Suspension> suspension(SuspensionId id) override {
+        auto found = read_suspensions("WHERE id = ?", id);
+        if (found.empty())
+            return std::nullopt;
+        return found.front();
+    }
+    SuspensionId insert_suspension(const Suspension& s) override {
+        Statement st(c_,
+                     "INSERT INTO patient_suspensions (patient_id, from_date, to_date, reason, "
+                     "created_at) VALUES (?, ?, ?, ?, ?)");
+        st.bind_all(s.patient_id, format_date(s.from), format_date(s.to), s.reason,
+                    secs(s.created_at));
+        st.run();
+        return c_.last_insert_id();
+    }
+    void update_suspension(const Suspension& s) override {
+        Statement st(c_,
+                     "UPDATE patient_suspensions SET from_date = ?, to_date = ?, reason = ? "
+                     "WHERE id = ?");
+        st.bind_all(format_date(s.from), format_date(s.to), s.reason, s.id);
+        st.run();
+    }
+    void delete_suspension(SuspensionId id) override {
+        Statement st(c_, "DELETE FROM patient_suspensions WHERE id = ?");
+        st.bind_all(id);
+        st.run();
+    }
+    void audit(const AuditEntry& e) override { insert_audit(c_, e); }
+
   private:
+    static std::optional<std::int64_t> minutes_of(const std::optional<Minutes>& m) {
+        if (!m)
+            return std::nullopt;
+        return m->count();
+    }
+    static void bind_cancellation(Statement& st, const RideRequest& r, int first) {
+        st.bind(first, r.linked_request_id);
+        st.bind(first + 1, secs(r.cancelled_at));
+        st.bind(first + 2, r.cancel_batch_id);
+        st.bind(first + 3, r.suspension_id);
+    }
+    template <class Key>
+    std::vector<CancelBatch> read_batches(const char* where, const Key& key) {
+        std::vector<CancelBatch> out;
+        {
+            Statement st(c_, std::string("SELECT id, service_date, from_min, to_min, place_id, "
+                                         "reason, note, count, created_at, user_id, username, "
+                                         "restored_at FROM cancel_batches ") +
+                                 where + " ORDER BY id");
+            st.bind_all(key);
+            while (st.step()) {
+                CancelBatch b;
+                b.id = st.get_int(0);
+                b.date = date_of(st.get_text(1));
+                if (auto m = st.get_opt_int(2))
+                    b.from = Minutes{*m};
+                if (auto m = st.get_opt_int(3))
+                    b.to = Minutes{*m};
+                b.place_id = st.get_opt_int(4);
+                b.reason = cancel_reason_from(st.get_text(5)).value_or(CancelReason::other);
+                b.note = st.get_text(6);
+                b.count = int(st.get_int(7));
+                b.created_at = instant_of(st.get_int(8));
+                b.user_id = st.get_int(9);
+                b.username = st.get_text(10);
+                b.restored_at = instant(st.get_opt_int(11));
+                out.push_back(std::move(b));
+            }
+        }
+        for (CancelBatch& b : out) {
+            Statement st(c_,
+                         "SELECT id FROM requests WHERE cancel_batch_id = ? AND status = "
+                         "'cancelled' ORDER BY id");
+            st.bind_all(b.id);
+            while (st.step())
+                b.still_cancelled.push_back(st.get_int(0));
+        }
+        return out;
+    }
+    template <class Key>
+    std::vector<Suspension> read_suspensions(const char* where, const Key& key) {
+        Statement st(c_, std::string("SELECT id, patient_id, from_date, to_date, reason, "
+                                     "created_at FROM patient_suspensions ") +
+                             where + " ORDER BY from_date, id");
+        st.bind_all(key);
+        std::vector<Suspension> out;
+        while (st.step())
+            out.push_back({st.get_int(0), st.get_int(1), date_of(st.get_text(2)),
+                           date_of(st.get_text(3)), st.get_text(4), instant_of(st.get_int(5))});
+        return out;
+    }
     static void bind_request(Statement& st, const RideRequest& r) {
         st.bind_all(r.patient_id, to_string(r.direction), format_date(r.service_date),
                     r.pickup.place_id, r.pickup.location.lat, r.pickup.location.lon,

@@ -12,7 +12,7 @@ namespace {
 // Forward-only: never edit a migration that has shipped; add the next one.
 // Instants are INTEGER seconds since the Unix epoch (UTC); local dates are TEXT
 // 'YYYY-MM-DD'; wall-clock times INTEGER minutes after local midnight.
-constexpr std::array<const char*, 4> migrations{
+constexpr std::array<const char*, 5> migrations{
     // 1: people, places, vehicles, accounts, requests and plans, the trip ledger and its
     // audit trail.
     R"sql(
@@ -275,6 +275,57 @@ CREATE UNIQUE INDEX users_username_nocase ON users (username COLLATE NOCASE);
     // for the vehicles there were.
     R"sql(
 ALTER TABLE vehicles ADD COLUMN color TEXT NOT NULL DEFAULT '';
+)sql",
+    // 5: cancelling and restoring. The two requests of one dialysis session (to the center
+    // and home) point at each other, so cancelling one offers the other; the pairs there
+    // were are linked by their schedule keys. A day or period cancelled at once (a snow
+    // day) is a batch that can be restored on its day; a patient's suspension (a hospital
+    // stay) cancels the patient's requests of its period and takes them back when lifted.
+    R"sql(
+CREATE TABLE cancel_batches (
+    id           INTEGER PRIMARY KEY,
+    service_date TEXT NOT NULL,        -- the local date whose requests were cancelled
+    from_min     INTEGER,              -- local minutes after midnight; NULL: from the start
+    to_min       INTEGER,              -- NULL: to the end of the day
+    place_id     INTEGER REFERENCES places(id),
+    reason       TEXT NOT NULL CHECK (reason IN
+                   ('patient','late_cancel','holiday','weather','other')),
+    note         TEXT NOT NULL DEFAULT '',
+    count        INTEGER NOT NULL,     -- requests cancelled by it
+    created_at   INTEGER NOT NULL,
+    user_id      INTEGER NOT NULL,
+    username     TEXT NOT NULL,
+    restored_at  INTEGER               -- NULL: not restored
+) STRICT;
+CREATE INDEX cancel_batches_by_day ON cancel_batches (service_date);
+
+CREATE TABLE patient_suspensions (
+    id         INTEGER PRIMARY KEY,
+    patient_id INTEGER NOT NULL REFERENCES patients(id),
+    from_date  TEXT NOT NULL,          -- local dates, both included
+    to_date    TEXT NOT NULL,
+    reason     TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    CHECK (from_date <= to_date)
+) STRICT;
+CREATE INDEX patient_suspensions_by_patient ON patient_suspensions (patient_id, from_date);
+
+ALTER TABLE requests ADD COLUMN linked_request_id INTEGER REFERENCES requests(id);
+ALTER TABLE requests ADD COLUMN cancelled_at INTEGER;
+ALTER TABLE requests ADD COLUMN cancel_batch_id INTEGER REFERENCES cancel_batches(id);
+ALTER TABLE requests ADD COLUMN suspension_id INTEGER REFERENCES patient_suspensions(id);
+CREATE INDEX requests_by_batch ON requests (cancel_batch_id) WHERE cancel_batch_id IS NOT NULL;
+CREATE INDEX requests_by_suspension ON requests (suspension_id) WHERE suspension_id IS NOT NULL;
+
+-- '<patient>:<date>:to_center' and '<patient>:<date>:home' are one session's two legs.
+UPDATE requests SET linked_request_id = (SELECT o.id FROM requests o WHERE o.schedule_key =
+    substr(requests.schedule_key, 1, length(requests.schedule_key) - 9) || 'home')
+WHERE schedule_key LIKE '%:to_center';
+UPDATE requests SET linked_request_id = (SELECT o.id FROM requests o WHERE o.schedule_key =
+    substr(requests.schedule_key, 1, length(requests.schedule_key) - 4) || 'to_center')
+WHERE schedule_key LIKE '%:home';
+-- A cancelled request's moment of cancellation, as near as the file knows it.
+UPDATE requests SET cancelled_at = updated_at WHERE status = 'cancelled';
 )sql",
 };
 

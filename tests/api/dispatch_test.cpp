@@ -301,7 +301,7 @@ TEST_CASE(
     for (const auto& kv : stop)
         keys.insert(std::string(kv.key()));
     CHECK(keys == std::set<std::string>{"seq", "kind", "eta", "request_id", "status", "patient_id",
-                                        "patient_name", "phone", "address", "lat", "lon",
+                                        "patient_name", "phone", "address", "lat", "lon", "nav",
                                         "mobility", "escort", "passengers", "notes"});
     CHECK(stop.at("patient_name") == "孙秀英");
     CHECK(other.get(manifest).status == 403);

@@ -85,6 +85,16 @@ const std::set<std::string> registered_routes{
     "POST /api/v1/requests/{id}/cancel",
     "POST /api/v1/requests/{id}/ready",
     "POST /api/v1/requests/{id}/assign",
+    "POST /api/v1/requests/{id}/restore",
+    "POST /api/v1/cancel-batches",
+    "GET /api/v1/cancel-batches",
+    "POST /api/v1/cancel-batches/{id}/restore",
+    "GET /api/v1/patients/{id}/suspensions",
+    "POST /api/v1/patients/{id}/suspensions",
+    "PATCH /api/v1/patients/{id}/suspensions/{sid}",
+    "DELETE /api/v1/patients/{id}/suspensions/{sid}",
+    "GET /api/v1/holidays",
+    "DELETE /api/v1/holidays/{date}",
     "POST /api/v1/days/{date}/plan",
     "GET /api/v1/days/{date}/routes",
     "GET /api/v1/days/{date}/runsheets",
@@ -264,6 +274,45 @@ TEST_CASE("every route answers each role as docs/design.md §4 says", "[api][rol
                                                        {"direction", "to_center"},
                                                        {"arrive_by", "2022-05-01T09:00:00+08:00"}}))
             .id();
+    // Cancelling and restoring: a batch of a past Sunday, a cancelled ride ten days on, a
+    // closed holiday, and two hospital stays of the walker.
+    const auto sunday_ride =
+        require_created(f.dispatcher.post(v1 + "/requests",
+                                          json::object{{"patient_id", f.walker_id},
+                                                       {"direction", "to_center"},
+                                                       {"arrive_by", "2022-05-08T09:00:00+08:00"}}))
+            .id();
+    auto batch = f.dispatcher.post(v1 + "/cancel-batches",
+                                   json::object{{"date", "2022-05-08"}, {"reason", "weather"}});
+    INFO(batch.text);
+    REQUIRE(batch.status == 201);
+    const auto batch_id = batch.obj().at("batch").at("id").as_int64();
+    const auto later =
+        require_created(
+            f.dispatcher.post(v1 + "/requests",
+                              json::object{{"patient_id", f.wheelchair_id},
+                                           {"direction", "to_center"},
+                                           {"arrive_by", shanghai_date(10) + "T09:00:00+08:00"}}))
+            .id();
+    REQUIRE(
+        f.dispatcher
+            .post(v1 + "/requests/" + id(later) + "/cancel", json::object{{"reason", "patient"}})
+            .status == 200);
+    REQUIRE(f.dispatcher.put(v1 + "/holidays/2022-05-11", json::object{{"closed", true}}).status ==
+            200);
+    const std::string stays = v1 + "/patients/" + id(f.walker_id) + "/suspensions";
+    const json::object july{{"from", "2022-07-01"}, {"to", "2022-07-02"}, {"reason", "住院"}};
+    const auto stay =
+        require_created(f.dispatcher.post(stays, july)).obj().at("suspension").at("id").as_int64();
+    const auto short_stay =
+        require_created(f.dispatcher.post(stays, json::object{{"from", "2022-08-01"},
+                                                              {"to", "2022-08-01"},
+                                                              {"reason", "外出"}}))
+            .obj()
+            .at("suspension")
+            .at("id")
+            .as_int64();
+    (void)sunday_ride;
     using A = std::array<int, 4>;
     //                   no token, driver, dispatcher, admin
     const A open_to_all{200, 200, 200, 200};
@@ -381,6 +430,39 @@ TEST_CASE("every route answers each role as docs/design.md §4 says", "[api][rol
          v1 + "/requests/" + id(visit) + "/cancel",
          same(json::object{{"reason", "weather"}}),
          {401, 403, 200, 409}},
+        {"POST",
+         "/api/v1/requests/{id}/restore",
+         v1 + "/requests/" + id(later) + "/restore",
+         same(json::object{}),
+         {401, 403, 200, 409}},
+        {"POST", "/api/v1/cancel-batches", v1 + "/cancel-batches",
+         same(json::object{{"date", "2022-05-01"}, {"reason", "weather"}, {"dry_run", true}}),
+         staff},
+        {"GET", "/api/v1/cancel-batches", v1 + "/cancel-batches?date=2022-05-08", {}, staff},
+        {"POST",
+         "/api/v1/cancel-batches/{id}/restore",
+         v1 + "/cancel-batches/" + id(batch_id) + "/restore",
+         same(json::object{}),
+         {401, 403, 200, 409}},
+        {"GET", "/api/v1/patients/{id}/suspensions", stays, {}, staff},
+        {"POST",
+         "/api/v1/patients/{id}/suspensions",
+         stays,
+         same(json::object{{"from", "2022-06-01"}, {"to", "2022-06-02"}, {"reason", "住院"}}),
+         {401, 403, 201, 409}},
+        {"PATCH", "/api/v1/patients/{id}/suspensions/{sid}", stays + "/" + id(stay), same(july),
+         staff},
+        {"DELETE",
+         "/api/v1/patients/{id}/suspensions/{sid}",
+         stays + "/" + id(short_stay),
+         {},
+         {401, 403, 200, 404}},
+        {"GET", "/api/v1/holidays", v1 + "/holidays", {}, staff},
+        {"DELETE",
+         "/api/v1/holidays/{date}",
+         v1 + "/holidays/2022-05-11",
+         {},
+         {401, 403, 200, 404}},
         {"POST", "/api/v1/days/{date}/plan", v1 + "/days/2022-05-02/plan",
          same(json::object{{"time_limit_ms", 50}}), staff},
         {"GET", "/api/v1/days/{date}/routes", v1 + "/days/2022-05-02/routes", {}, staff},
@@ -504,8 +586,14 @@ TEST_CASE("every route answers each role as docs/design.md §4 says", "[api][rol
                 target.replace(at, 6, "2022-05-02");
             if (auto at = target.find("{kind}"); at != std::string::npos)
                 target.replace(at, 6, "places");
-            auto r = anonymous.send("DELETE", target, "");
-            INFO("DELETE " << target << ": " << r.text);
+            if (auto at = target.find("{sid}"); at != std::string::npos)
+                target.replace(at, 5, "1");
+            // A method the path lacks.
+            const std::string probe = methods.count("DELETE") ? "PUT" : "DELETE";
+            if (methods.count(probe))
+                continue;
+            auto r = anonymous.send(probe, target, "");
+            INFO(probe << " " << target << ": " << r.text);
             REQUIRE(r.status == 405);
             std::set<std::string> allowed;
             std::istringstream allow(r.raw.header("Allow").value_or(""));

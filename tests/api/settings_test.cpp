@@ -61,3 +61,37 @@ TEST_CASE("the organisation's name is counted in characters, not bytes", "[api][
     CHECK(long_name.status == 400);
     CHECK(f.admin.get("/api/v1/settings").obj().at("organisation").as_string() == name);
 }
+
+TEST_CASE("the map's datum is a setting: WGS-84 unless an admin names another",
+          "[api][settings][datum]") {
+    SeededFleet f;
+    CHECK(f.driver1.get("/api/v1/settings").obj().at("map_datum") == "wgs84");
+
+    // A datum the map does not know is refused, naming the field, and nothing changes.
+    for (const json::value& bad :
+         {json::value("WGS-84"), json::value("bd09ll"), json::value(""), json::value(3)}) {
+        auto r =
+            f.admin.put("/api/v1/settings", json::object{{"map_datum", bad}, {"per_km_rate", 0.9}});
+        INFO(r.text);
+        CHECK(r.status == 400);
+        CHECK(r.error_fields() == std::vector<std::string>{"map_datum"});
+    }
+    auto kept = f.admin.get("/api/v1/settings").obj();
+    CHECK(kept.at("map_datum") == "wgs84");
+    CHECK(kept.at("per_km_rate").to_number<double>() == Approx(0.5));
+    CHECK(f.admin.get("/api/v1/audit?entity=settings").obj().at("items").as_array().empty());
+
+    CHECK(f.dispatcher.put("/api/v1/settings", json::object{{"map_datum", "gcj02"}}).status == 403);
+    for (const char* datum : {"gcj02", "bd09", "wgs84", "gcj02"}) {
+        auto ok = f.admin.put("/api/v1/settings", json::object{{"map_datum", datum}});
+        INFO(ok.text);
+        REQUIRE(ok.status == 200);
+        CHECK(ok.obj().at("map_datum") == datum);
+    }
+    CHECK(f.driver1.get("/api/v1/settings").obj().at("map_datum") == "gcj02");
+    auto audit = f.admin.get("/api/v1/audit?entity=settings").obj().at("items").as_array();
+    REQUIRE(audit.size() == 4);
+    CHECK(audit[0].at("before").at("map_datum") == "wgs84");  // the oldest first
+    CHECK(audit[0].at("after").at("map_datum") == "gcj02");
+    CHECK(audit[1].at("after").at("map_datum") == "bd09");
+}

@@ -134,7 +134,10 @@ export async function apiClient(base, username, password) {
     try { json = JSON.parse(text); } catch { /* not JSON */ }
     return { status: res.status, json, text, headers: res.headers };
   };
-  return { get: (p) => call('GET', p), post: (p, b) => call('POST', p, b), patch: (p, b) => call('PATCH', p, b) };
+  return {
+    get: (p) => call('GET', p), post: (p, b) => call('POST', p, b), patch: (p, b) => call('PATCH', p, b),
+    put: (p, b) => call('PUT', p, b), del: (p) => call('DELETE', p),
+  };
 }
 
 // Runs one scenario with a server and a browser, always stopping both.

@@ -109,13 +109,43 @@ TEST_CASE("migration 4 gives every vehicle a colour, empty for those there were"
     Connection conn(dir.file("m.db"));
     migrate(conn, 3);
     conn.exec("INSERT INTO vehicles (id, plate, seats) VALUES (1, 'A1', 4)");
-    migrate(conn);
+    migrate(conn, 4);
     REQUIRE(conn.user_version() == 4);
     Statement st(conn, "SELECT color FROM vehicles WHERE id = 1");
     REQUIRE(st.step());
     CHECK(st.get_text(0) == "");
     conn.exec("UPDATE vehicles SET color = '白色' WHERE id = 1");
     CHECK(scalar(conn, "SELECT count(*) FROM vehicles WHERE color = '白色'") == 1);
+}
+
+TEST_CASE("upgrading links the two legs of each generated session and dates cancellations",
+          "[storage][migrations][cancel]") {
+    TempDir dir;
+    Connection conn(dir.file("m.db"));
+    migrate(conn, 4);
+    conn.exec(
+        "INSERT INTO patients (id, name, lat, lon, mobility) VALUES (1, 'p', 43.8, 126.5, "
+        "'ambulatory');"
+        "INSERT INTO requests (id, patient_id, direction, service_date, pickup_lat, pickup_lon, "
+        "dropoff_lat, dropoff_lon, status, source, schedule_key, session_date, created_at, "
+        "updated_at) VALUES "
+        "(1, 1, 'to_center', '2022-03-14', 43.8, 126.5, 43.8, 126.5, 'pending', 'schedule', "
+        "'1:2022-03-14:to_center', '2022-03-14', 10, 10),"
+        "(2, 1, 'home', '2022-03-14', 43.8, 126.5, 43.8, 126.5, 'cancelled', 'schedule', "
+        "'1:2022-03-14:home', '2022-03-14', 10, 20),"
+        "(3, 1, 'to_center', '2022-03-16', 43.8, 126.5, 43.8, 126.5, 'pending', 'schedule', "
+        "'1:2022-03-16:to_center', '2022-03-16', 10, 10),"
+        "(4, 1, 'other', '2022-03-16', 43.8, 126.5, 43.8, 126.5, 'pending', 'manual', NULL, "
+        "NULL, 10, 10)");
+    migrate(conn);
+    CHECK(scalar(conn, "SELECT linked_request_id FROM requests WHERE id = 1") == 2);
+    CHECK(scalar(conn, "SELECT linked_request_id FROM requests WHERE id = 2") == 1);
+    // A session whose ride home is not there, and a manual request: no link.
+    CHECK(scalar(conn,
+                 "SELECT count(*) FROM requests WHERE id IN (3, 4) "
+                 "AND linked_request_id IS NULL") == 2);
+    CHECK(scalar(conn, "SELECT cancelled_at FROM requests WHERE id = 2") == 20);
+    CHECK(scalar(conn, "SELECT count(*) FROM requests WHERE cancelled_at IS NOT NULL") == 1);
 }
 
 TEST_CASE("a database newer than the build is refused", "[storage][migrations]") {

@@ -15,4 +15,21 @@ std::string request_text(RequestId id);
 // makes it pending again. Stops of a patient already picked up are never taken off.
 void detach(DispatchTx& tx, RideRequest& request);
 
+// A cancelled request changes only by being restored (409 naming status otherwise).
+void refuse_cancelled(const RideRequest& request);
+// Takes an open request off its route and cancels it (not saved: the caller updates it).
+void cancel_open(DispatchTx& tx, RideRequest& request, CancelReason reason, const std::string& note,
+                 Instant now);
+// Cancelled → pending, its cancellation forgotten (not saved).
+void uncancel(RideRequest& request, Instant now);
+
+const date::time_zone* zone_of(SettingsService& settings);
+// Makes the missing requests of `patient`'s sessions in [from, to] (nothing else changes).
+GenerateResult create_missing(DispatchTx& tx, const date::time_zone* zone, LocalDate from,
+                              LocalDate to, PatientId patient, Instant now);
+// The last session date `patient`'s requests were generated for, at least a week on.
+LocalDate generated_until(DispatchTx& tx, PatientId patient, LocalDate today);
+AuditEntry audit_entry(const Actor& actor, Instant at, const char* entity, std::int64_t id,
+                       std::string action, std::string after, std::string reason = {});
+
 }  // namespace lifeline::dispatch_detail

@@ -668,6 +668,7 @@ Assignment Dispatch::assign(const Actor& actor, RequestId id, std::optional<Vehi
         auto req = tx.request(id);
         if (!req)
             throw_not_found(request_text(id));
+        refuse_cancelled(*req);
         if (!req->open())
             throw_conflict("the request is " + std::string(to_string(req->status)),
                            {{"status", "is " + std::string(to_string(req->status))}});
@@ -686,6 +687,7 @@ Assignment Dispatch::ready(const Actor& actor, RequestId id, std::optional<Insta
         auto req = tx.request(id);
         if (!req)
             throw_not_found(request_text(id));
+        refuse_cancelled(*req);
         if (!req->open())
             throw_conflict("the request is " + std::string(to_string(req->status)),
                            {{"status", "is " + std::string(to_string(req->status))}});

@@ -43,6 +43,49 @@ void detach(DispatchTx& tx, RideRequest& request) {
     request.unserved_reason.clear();
 }
 
+void refuse_cancelled(const RideRequest& r) {
+    if (r.status == RequestStatus::cancelled)
+        throw_conflict(
+            "the request is cancelled; restore it first "
+            "(POST /api/v1/requests/" +
+                std::to_string(r.id) + "/restore)",
+            {{"status", "is cancelled: restore it first"}});
+}
+
+void cancel_open(DispatchTx& tx, RideRequest& r, CancelReason reason, const std::string& note,
+                 Instant now) {
+    detach(tx, r);
+    r.status = RequestStatus::cancelled;
+    r.cancel_reason = reason;
+    r.cancelled_at = now;
+    if (!note.empty())
+        r.notes = r.notes.empty() ? note : r.notes + "\n" + note;
+    r.updated_at = now;
+}
+
+void uncancel(RideRequest& r, Instant now) {
+    r.status = RequestStatus::pending;
+    r.cancel_reason.reset();
+    r.cancelled_at.reset();
+    r.cancel_batch_id.reset();
+    r.suspension_id.reset();
+    r.updated_at = now;
+}
+
+AuditEntry audit_entry(const Actor& actor, Instant at, const char* entity, std::int64_t id,
+                       std::string action, std::string after, std::string reason) {
+    AuditEntry e;
+    e.user_id = actor.user_id;
+    e.username = actor.username;
+    e.at = at;
+    e.entity = entity;
+    e.entity_id = id;
+    e.action = std::move(action);
+    e.after = std::move(after);
+    e.reason = std::move(reason);
+    return e;
+}
+
 }  // namespace dispatch_detail
 
 using namespace dispatch_detail;
@@ -118,6 +161,8 @@ class Sessions {
         const std::optional<Holiday>& hol = holiday(day);
         const LocalDate service = hol && hol->move_to ? *hol->move_to : day;
         const bool closed = hol && !hol->move_to;
+        if (suspended(patient.id, service))
+            return out;  // in hospital or away: no rides that day
 
         RideRequest base;
         base.patient_id = patient.id;
@@ -159,6 +204,13 @@ class Sessions {
             it = centers_.emplace(id, tx_.place(id)).first;
         return it->second ? &*it->second : nullptr;
     }
+    bool suspended(PatientId patient, LocalDate d) {
+        auto it = suspensions_.find(patient);
+        if (it == suspensions_.end())
+            it = suspensions_.emplace(patient, tx_.suspensions(patient)).first;
+        return std::any_of(it->second.begin(), it->second.end(),
+                           [&](const Suspension& s) { return s.from <= d && d <= s.to; });
+    }
     const std::optional<Holiday>& holiday(LocalDate d) {
         auto it = holidays_.find(d);
         if (it == holidays_.end())
@@ -171,6 +223,7 @@ class Sessions {
     Instant now_;
     std::map<PlaceId, std::optional<Place>> centers_;
     std::map<LocalDate, std::optional<Holiday>> holidays_;
+    std::map<PatientId, std::vector<Suspension>> suspensions_;
 };
 
 bool updatable(const RideRequest& r, const SyncRules& rules) {
@@ -182,6 +235,62 @@ bool updatable(const RideRequest& r, const SyncRules& rules) {
     if (r.status == RequestStatus::cancelled && r.cancel_reason == CancelReason::holiday)
         return true;  // a holiday undone brings its sessions back
     return rules.include_planned && r.status == RequestStatus::scheduled;
+}
+
+// Brings one wanted request of a session to the database; answers its id (0: none).
+RequestId sync_one(DispatchTx& tx, const RideRequest& want,
+                   const std::map<std::string, RideRequest>& existing, const SyncRules& rules,
+                   Instant now, GenerateResult& result) {
+    auto it = existing.find(*want.schedule_key);
+    if (it == existing.end()) {
+        // Another range (or patient) may hold the key: never twice.
+        if (auto other = tx.request_by_key(*want.schedule_key)) {
+            ++result.unchanged;
+            return other->id;
+        }
+        ++result.created;
+        return tx.insert_request(want);
+    }
+    RideRequest have = it->second;
+    if (!updatable(have, rules)) {
+        ++result.unchanged;
+        return have.id;
+    }
+    RideRequest target = have;
+    copy_session(target, want);
+    if (have.status == RequestStatus::unserved && want.status == RequestStatus::pending)
+        target.status = RequestStatus::unserved;  // as it was, if nothing moved
+    if (same_session(have, target)) {
+        ++result.unchanged;
+        return have.id;
+    }
+    if (have.status == RequestStatus::scheduled || have.status == RequestStatus::unserved)
+        detach(tx, have);
+    if (target.status != RequestStatus::cancelled) {
+        target.status = RequestStatus::pending;
+        target.cancelled_at.reset();
+    } else if (!target.cancelled_at) {
+        target.cancelled_at = now;
+    }
+    target.updated_at = now;
+    tx.update_request(target);
+    ++result.updated;
+    return have.id;
+}
+
+// The two legs of a session point at each other (written once, when one is missing).
+void link_session(DispatchTx& tx, const std::vector<RequestId>& ids,
+                  const std::map<std::string, RideRequest>& existing,
+                  const std::vector<RideRequest>& wanted) {
+    if (ids.size() != 2 || !ids[0] || !ids[1])
+        return;
+    bool linked = true;
+    for (std::size_t i = 0; i < 2; ++i) {
+        auto it = existing.find(*wanted[i].schedule_key);
+        linked = linked && it != existing.end() && it->second.linked_request_id == ids[1 - i];
+    }
+    if (!linked)
+        tx.link_requests(ids[0], ids[1]);
 }
 
 GenerateResult sync(DispatchTx& tx, const date::time_zone* zone, LocalDate from, LocalDate to,
@@ -203,41 +312,13 @@ GenerateResult sync(DispatchTx& tx, const date::time_zone* zone, LocalDate from,
     std::set<std::string> wanted;
     for (const Patient& p : patients) {
         for (LocalDate d = from; d <= to; d = add_days(d, 1)) {
-            for (RideRequest& want : sessions.of(p, d)) {
+            const std::vector<RideRequest> session = sessions.of(p, d);
+            std::vector<RequestId> ids;
+            for (const RideRequest& want : session) {
                 wanted.insert(*want.schedule_key);
-                auto it = existing.find(*want.schedule_key);
-                if (it == existing.end()) {
-                    // Another range (or patient) may hold the key: never twice.
-                    if (tx.request_by_key(*want.schedule_key)) {
-                        ++result.unchanged;
-                        continue;
-                    }
-                    tx.insert_request(want);
-                    ++result.created;
-                    continue;
-                }
-                RideRequest have = it->second;
-                if (!updatable(have, rules)) {
-                    ++result.unchanged;
-                    continue;
-                }
-                RideRequest target = have;
-                copy_session(target, want);
-                if (have.status == RequestStatus::unserved && want.status == RequestStatus::pending)
-                    target.status = RequestStatus::unserved;  // as it was, if nothing moved
-                if (same_session(have, target)) {
-                    ++result.unchanged;
-                    continue;
-                }
-                if (have.status == RequestStatus::scheduled ||
-                    have.status == RequestStatus::unserved)
-                    detach(tx, have);
-                if (target.status != RequestStatus::cancelled)
-                    target.status = RequestStatus::pending;
-                target.updated_at = now;
-                tx.update_request(target);
-                ++result.updated;
+                ids.push_back(sync_one(tx, want, existing, rules, now, result));
             }
+            link_session(tx, ids, existing, session);
         }
     }
     for (auto& [key, have] : existing) {
@@ -249,11 +330,30 @@ GenerateResult sync(DispatchTx& tx, const date::time_zone* zone, LocalDate from,
     return result;
 }
 
+}  // namespace
+
+namespace dispatch_detail {
+
 const date::time_zone* zone_of(SettingsService& settings) {
     return find_zone(settings.get().time_zone);
 }
 
-}  // namespace
+GenerateResult create_missing(DispatchTx& tx, const date::time_zone* zone, LocalDate from,
+                              LocalDate to, PatientId patient, Instant now) {
+    if (to < from)
+        return {};
+    return sync(tx, zone, from, to, patient, SyncRules{}, now);
+}
+
+LocalDate generated_until(DispatchTx& tx, PatientId patient, LocalDate today) {
+    LocalDate last = add_days(today, 6);
+    for (const auto& r : tx.schedule_requests(today, add_days(today, 400), patient))
+        if (r.session_date && *r.session_date > last)
+            last = *r.session_date;
+    return last;
+}
+
+}  // namespace dispatch_detail
 
 LocalDate Dispatch::today() {
     return local_date(clock_.now(), zone_of(settings_));
@@ -280,10 +380,7 @@ GenerateResult Dispatch::patient_changed(const Actor& actor, PatientId patient) 
     const LocalDate first = today();
     return store_.transact([&](DispatchTx& tx) {
         // As far ahead as requests were generated, and at least the coming week.
-        LocalDate last = add_days(first, 6);
-        for (const auto& r : tx.schedule_requests(first, add_days(first, 400), patient))
-            if (r.session_date && *r.session_date > last)
-                last = *r.session_date;
+        const LocalDate last = generated_until(tx, patient, first);
         SyncRules rules{true, first, false};
         return sync(tx, zone, first, last, patient, rules, clock_.now());
     });
@@ -306,6 +403,21 @@ GenerateResult Dispatch::put_holiday(const Actor& actor, const Holiday& holiday)
                         LocalDate{std::chrono::year{1}, std::chrono::month{1}, std::chrono::day{1}},
                         true};
         return sync(tx, zone, holiday.date, holiday.date, std::nullopt, rules, clock_.now());
+    });
+}
+
+GenerateResult Dispatch::remove_holiday(const Actor& actor, LocalDate date) {
+    require_dispatcher(actor);
+    const auto* zone = zone_of(settings_);
+    return store_.transact([&](DispatchTx& tx) {
+        if (!tx.holiday(date))
+            throw_not_found("no holiday on " + format_date(date));
+        tx.delete_holiday(date);
+        // As when it was put: the date's sessions follow, planned ones included.
+        SyncRules rules{true,
+                        LocalDate{std::chrono::year{1}, std::chrono::month{1}, std::chrono::day{1}},
+                        true};
+        return sync(tx, zone, date, date, std::nullopt, rules, clock_.now());
     });
 }
 
@@ -387,6 +499,12 @@ RideRequest Dispatch::create_request(const Actor& actor, const RequestInput& in)
             r.service_date = *in.service_date;
         else
             r.service_date = local_date(in.arrive_by ? *in.arrive_by : *in.ready_at, zone);
+        for (const Suspension& s : tx.suspensions(patient->id))
+            if (s.from <= r.service_date && r.service_date <= s.to)
+                e.add(in.service_date ? "service_date" : (in.arrive_by ? "arrive_by" : "ready_at"),
+                      "the patient is suspended from " + format_date(s.from) + " to " +
+                          format_date(s.to) + " (" + s.reason +
+                          "); shorten or remove the suspension first");
 
         auto default_end = [&](bool pickup) -> std::optional<Endpoint> {
             const bool center_end = (in.direction == Direction::home) == pickup;
@@ -434,6 +552,7 @@ RideRequest Dispatch::update_request(const Actor& actor, RequestId id, const Req
         if (!found)
             throw_not_found(request_text(id));
         RideRequest r = *found;
+        refuse_cancelled(r);
         const bool ride_change =
             p.arrive_by || p.ready_at || p.passengers || p.wheelchair || p.pickup || p.dropoff;
         if (ride_change && !r.open())
@@ -476,12 +595,7 @@ RideRequest Dispatch::cancel_request(const Actor& actor, RequestId id, CancelRea
             throw_conflict("the request is " + std::string(to_string(r.status)) +
                                "; only an open request is cancelled",
                            {{"status", "is " + std::string(to_string(r.status))}});
-        detach(tx, r);
-        r.status = RequestStatus::cancelled;
-        r.cancel_reason = reason;
-        if (!note.empty())
-            r.notes = r.notes.empty() ? note : r.notes + "\n" + note;
-        r.updated_at = clock_.now();
+        cancel_open(tx, r, reason, note, clock_.now());
         tx.update_request(r);
         return r;
     });

@@ -1,6 +1,7 @@
 #pragma once
 // The organisation's settings (docs/design.md §2, §4): name, time zone, language, the year's
-// goals, the per-km rate of volunteer mileage statements, and the matcher's defaults.
+// goals, the per-km rate of volunteer mileage statements, the matcher's defaults, and the
+// datum of the map's tile layer.
 
 #include <functional>
 #include <optional>
@@ -8,6 +9,7 @@
 #include <vector>
 
 #include "lifeline/core/clock.h"
+#include "lifeline/core/geo/datum.h"
 #include "lifeline/core/model.h"
 
 namespace lifeline {
@@ -39,6 +41,10 @@ struct Settings {
     double per_km_rate = 0.5;  // reimbursement per km driven in one's own car
     std::string currency = "CNY";
     MatcherDefaults matcher;
+    // The datum the map's tiles are drawn in (WGS-84 for OpenStreetMap, GCJ-02 for Amap or
+    // Tencent tiles, BD-09 for Baidu's): the map and the location pickers convert the
+    // stored WGS-84 to it and back (geo/datum.h).
+    Datum map_datum = Datum::wgs84;
 };
 
 // Key/value pairs as stored; the store knows no meaning.
@@ -71,6 +77,7 @@ struct SettingsPatch {
     std::optional<double> ride_time_factor;
     std::optional<int> service_minutes;
     std::optional<int> time_limit_ms;
+    std::optional<std::string> map_datum;
 };
 
 class SettingsService {

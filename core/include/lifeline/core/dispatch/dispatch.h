@@ -60,6 +60,27 @@ class DispatchTx {
     // Only a request no route stop or ride refers to.
     virtual void delete_request(RequestId id) = 0;
     virtual void put_holiday(const Holiday& holiday) = 0;
+    // The two legs of one session point at each other.
+    virtual void link_requests(RequestId a, RequestId b) = 0;
+    virtual std::vector<Holiday> holidays(LocalDate from, LocalDate to) = 0;
+    virtual void delete_holiday(LocalDate date) = 0;
+
+    // Requests of a patient whose service date is in [from, to].
+    virtual std::vector<RideRequest> requests_of_patient(PatientId patient, LocalDate from,
+                                                         LocalDate to) = 0;
+    virtual std::vector<RideRequest> requests_of_batch(CancelBatchId batch) = 0;
+    virtual std::vector<RideRequest> requests_of_suspension(SuspensionId suspension) = 0;
+    virtual CancelBatchId insert_batch(const CancelBatch& batch) = 0;
+    virtual std::optional<CancelBatch> batch(CancelBatchId id) = 0;
+    virtual std::vector<CancelBatch> batches_of_day(LocalDate date) = 0;
+    virtual void set_batch_restored(CancelBatchId id, Instant at) = 0;
+    virtual std::vector<Suspension> suspensions(PatientId patient) = 0;  // by from date
+    virtual std::optional<Suspension> suspension(SuspensionId id) = 0;
+    virtual SuspensionId insert_suspension(const Suspension& s) = 0;
+    virtual void update_suspension(const Suspension& s) = 0;
+    virtual void delete_suspension(SuspensionId id) = 0;
+    virtual void audit(const AuditEntry& entry) = 0;
+
     virtual RouteId insert_route(const Route& route) = 0;  // with its stops
     virtual void update_route(const Route& route) = 0;     // fields, and stops replaced
     virtual void delete_route(RouteId id) = 0;
@@ -152,6 +173,47 @@ struct GenerateResult {
     int unchanged = 0;  // already there as the schedule says, or planned/started/past
 };
 
+// Cancelling one request; the other leg of its session goes too unless told otherwise.
+struct CancelOrder {
+    CancelReason reason = CancelReason::other;
+    std::string note;
+    bool also_linked = true;
+};
+
+struct Cancellation {
+    RideRequest request;
+    std::vector<RideRequest> also;  // the other leg, cancelled with it
+};
+
+// A day, a period of it, or one center's part of it, cancelled at once.
+struct BulkCancel {
+    LocalDate date{};
+    std::optional<Minutes> from;  // a ride's time (arrive_by or ready_at), local, from…
+    std::optional<Minutes> to;    // …to (excluded)
+    std::optional<PlaceId> place_id;
+    CancelReason reason = CancelReason::weather;
+    std::string note;
+    bool dry_run = false;
+    std::optional<int> expected_count;  // the count the dispatcher confirmed
+};
+
+struct BulkCancelResult {
+    std::optional<CancelBatch> batch;  // none on a dry run
+    std::vector<RideRequest> requests;
+};
+
+struct Restoration {
+    std::optional<CancelBatch> batch;
+    std::vector<RideRequest> restored;
+};
+
+struct SuspensionChange {
+    std::optional<Suspension> suspension;  // none once removed
+    std::vector<RideRequest> cancelled;    // requests of the period it cancelled
+    std::vector<RideRequest> restored;     // requests it gave back
+    GenerateResult generated;              // sessions made for the days it freed
+};
+
 struct PlanOptions {
     std::optional<std::int64_t> time_limit_ms;  // default: the settings' matcher time limit
     std::uint64_t seed = 1;
@@ -239,6 +301,8 @@ struct DispatchLimits {
     int max_notes = 2000;
     int max_address = 500;
     std::int64_t max_time_limit_ms = 60'000;
+    int max_reason = 200;           // a suspension's reason, in characters
+    int max_suspension_days = 366;  // one suspension's length
 };
 
 // ---- the mapping of a day to the engine (docs/design.md §5), exposed for tests -------------
@@ -307,8 +371,27 @@ class Dispatch {
     Page<RideRequest> list_requests(const Actor& actor, const RequestFilter& filter,
                                     const PageRequest& page);
     RideRequest update_request(const Actor& actor, RequestId id, const RequestPatch& patch);
+    // Cancels the request alone (the replay cancels each leg itself).
     RideRequest cancel_request(const Actor& actor, RequestId id, CancelReason reason,
                                const std::string& note = {});
+    // Cancels the request and, by default, the other open leg of its session.
+    Cancellation cancel(const Actor& actor, RequestId id, const CancelOrder& order);
+    // Counts (dry run) or cancels the open requests of a day or period, in one write.
+    BulkCancelResult cancel_bulk(const Actor& actor, const BulkCancel& order);
+    std::vector<CancelBatch> cancel_batches(const Actor& actor, LocalDate date);
+    // A cancellation is restored on the local day it was made, and only for rides not yet
+    // past; the requests become pending again (plan or assign them).
+    Restoration restore_batch(const Actor& actor, CancelBatchId id);
+    Restoration restore_request(const Actor& actor, RequestId id, bool also_linked = true);
+
+    std::vector<Suspension> suspensions(const Actor& actor, PatientId patient);
+    SuspensionChange add_suspension(const Actor& actor, const Suspension& suspension);
+    SuspensionChange change_suspension(const Actor& actor, const Suspension& suspension);
+    SuspensionChange remove_suspension(const Actor& actor, PatientId patient, SuspensionId id);
+
+    std::vector<Holiday> holidays(const Actor& actor, LocalDate from, LocalDate to);
+    // The date's sessions come back as the schedules have them.
+    GenerateResult remove_holiday(const Actor& actor, LocalDate date);
 
     // Plans the day's open requests over the drivers on shift; replaces unstarted routes,
     // keeps started and finished ones and their requests. Throws Error(internal) if the

@@ -26,6 +26,9 @@ enum class RequestSource { schedule, manual };
 enum class RouteStatus { planned, started, finished };
 enum class StopKind { pickup, dropoff };
 
+using CancelBatchId = std::int64_t;
+using SuspensionId = std::int64_t;
+
 // One end of a ride: a known place, or a point with its address.
 struct Endpoint {
     std::optional<PlaceId> place_id;
@@ -53,6 +56,12 @@ struct RideRequest {
     std::string notes;
     Instant created_at{};
     Instant updated_at{};
+    // The other leg of a schedule's session (to the center ↔ home), if any.
+    std::optional<RequestId> linked_request_id;
+    // Set while cancelled: when, and by which period cancellation or suspension.
+    std::optional<Instant> cancelled_at;
+    std::optional<CancelBatchId> cancel_batch_id;
+    std::optional<SuspensionId> suspension_id;
 
     // A return without a ready time waits for the clinic's call.
     bool will_call() const { return !arrive_by && !ready_at; }
@@ -65,6 +74,35 @@ struct RideRequest {
 struct Holiday {
     LocalDate date{};
     std::optional<LocalDate> move_to;  // none: closed
+};
+
+// A patient who needs no rides from `from` to `to` (local dates, both included):
+// in hospital, travelling. Requests are not made for those days; rides resume by
+// themselves after `to`.
+struct Suspension {
+    SuspensionId id = 0;
+    PatientId patient_id = 0;
+    LocalDate from{};
+    LocalDate to{};
+    std::string reason;
+    Instant created_at{};
+};
+
+// The rides of a day, or of a period of it, cancelled at once (a snow day).
+struct CancelBatch {
+    CancelBatchId id = 0;
+    LocalDate date{};
+    std::optional<Minutes> from;  // local wall clock; none: from the start of the day
+    std::optional<Minutes> to;    // none: to its end
+    std::optional<PlaceId> place_id;
+    CancelReason reason = CancelReason::weather;
+    std::string note;
+    int count = 0;
+    Instant created_at{};
+    UserId user_id = 0;
+    std::string username;
+    std::optional<Instant> restored_at;
+    std::vector<RequestId> still_cancelled;  // its requests not restored one by one
 };
 
 struct RouteStop {
