@@ -32,6 +32,7 @@ SettingsMap to_map(const Settings& s) {
     return {
         {"organisation", s.organisation},
         {"time_zone", s.time_zone},
+        {"language", s.language},
         {"goals.rides", std::to_string(s.goals.rides)},
         {"goals.km", num(s.goals.km)},
         {"goals.from", format_date(s.goals.from)},
@@ -57,6 +58,8 @@ Settings from_map(const SettingsMap& values) {
             s.organisation = value;
         else if (key == "time_zone")
             s.time_zone = value;
+        else if (key == "language")
+            s.language = value;
         else if (key == "goals.rides")
             read_num(value, s.goals.rides);
         else if (key == "goals.km")
@@ -125,6 +128,12 @@ Settings SettingsService::update(const Actor& actor, const SettingsPatch& p) {
             errs.add("time_zone", "is not an IANA time zone, e.g. Asia/Shanghai");
         else
             s.time_zone = *p.time_zone;
+    }
+    if (p.language) {
+        if (*p.language != "zh-CN" && *p.language != "en")
+            errs.add("language", "must be zh-CN or en");
+        else
+            s.language = *p.language;
     }
     if (p.goal_rides && in_range("goals.rides", double(*p.goal_rides), 0, 1e9))
         s.goals.rides = *p.goal_rides;

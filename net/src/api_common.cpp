@@ -6,6 +6,9 @@
 #include <cmath>
 #include <thread>
 
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+
 #include "lifeline/core/accounts/accounts.h"
 #include "lifeline/core/text.h"
 #include "lifeline/net/problem.h"
@@ -14,6 +17,14 @@
 #include "strict_json.h"
 
 namespace lifeline::net {
+
+std::string csp_hash_source(std::string_view css) {
+    unsigned char digest[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(css.data()), css.size(), digest);
+    unsigned char base64[4 * ((SHA256_DIGEST_LENGTH + 2) / 3) + 1];
+    const int n = EVP_EncodeBlock(base64, digest, SHA256_DIGEST_LENGTH);
+    return "'sha256-" + std::string(reinterpret_cast<const char*>(base64), std::size_t(n)) + "'";
+}
 
 json::object parse_object(const Request& req) {
     if (req.body.empty())

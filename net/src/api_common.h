@@ -24,6 +24,10 @@ namespace json = boost::json;
 json::object parse_object(const Request& req);
 
 Response json_response(unsigned status, const json::value& body);
+
+// A Content-Security-Policy source that allows exactly one inline <style> element with
+// this text: "'sha256-<base64>'".
+std::string csp_hash_source(std::string_view css);
 std::string to_json_text(const json::value& v);
 
 enum class Need { optional, required };

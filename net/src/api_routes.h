@@ -12,6 +12,7 @@ void register_fleet_routes(Router& r, Services& s);
 void register_settings_routes(Router& r, Services& s);
 void register_report_routes(Router& r, Services& s);
 void register_dispatch_routes(Router& r, Services& s);
+void register_run_sheet_routes(Router& r, Services& s);
 void register_cancel_routes(Router& r, Services& s);
 void register_static_routes(Router& r, Services& s);
 void register_import_routes(Router& r, Services& s);

@@ -5,6 +5,7 @@
 
 #include "api_common.h"
 #include "api_routes.h"
+#include "lifeline/core/dispatch/run_sheets.h"
 #include "lifeline/net/router.h"
 #include "web_assets.h"
 
@@ -13,10 +14,17 @@ namespace {
 
 // The pages load only their own scripts and styles: no inline script, no other host.
 // worker-src: the driver page registers its service worker, from this origin only.
-constexpr const char* content_security_policy =
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; worker-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
-    "form-action 'self'";
+// style-src also allows the run sheets' one inline stylesheet, by its hash: the board
+// opens the printable sheets it fetched (with its token) as a blob: page, which keeps the
+// board's policy.
+const std::string& content_security_policy() {
+    static const std::string policy =
+        "default-src 'self'; script-src 'self'; style-src 'self' " +
+        csp_hash_source(run_sheets_style()) +
+        "; img-src 'self' data:; connect-src 'self'; worker-src 'self'; frame-ancestors 'none'; "
+        "base-uri 'none'; form-action 'self'";
+    return policy;
+}
 
 // The service worker is served at the root, not under /static/: a worker's default (and
 // greatest) scope is the folder of its script, and it must reach /driver. driver.js
@@ -65,7 +73,7 @@ Response serve(const Request& req, const WebAsset& asset) {
     res.set_header("Cache-Control", html ? "no-cache" : "no-cache, max-age=0");
     res.set_header("X-Content-Type-Options", "nosniff");
     res.set_header("Referrer-Policy", "no-referrer");
-    res.set_header("Content-Security-Policy", content_security_policy);
+    res.set_header("Content-Security-Policy", content_security_policy());
     if (auto inm = req.header("If-None-Match"); inm && none_match(*inm, asset.etag)) {
         res.status = 304;
         res.content_type.clear();

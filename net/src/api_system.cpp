@@ -58,6 +58,7 @@ void register_api(Router& router, Services& services) {
     register_settings_routes(router, services);
     register_report_routes(router, services);
     register_dispatch_routes(router, services);
+    register_run_sheet_routes(router, services);
     register_cancel_routes(router, services);
     register_static_routes(router, services);
     register_import_routes(router, services);

@@ -55,7 +55,7 @@ async function usersSection(ctx, root) {
 }
 
 const SETTINGS_FIELDS = [
-  ['organisation', 'text'], ['time_zone', 'text'], ['per_km_rate', 'number'], ['currency', 'text'],
+  ['organisation', 'text'], ['time_zone', 'text'], ['language', 'text'], ['per_km_rate', 'number'], ['currency', 'text'],
   ['goals.rides', 'number'], ['goals.km', 'number'], ['goals.from', 'date'], ['goals.to', 'date'],
   ['matcher.detour_factor', 'number'], ['matcher.speed_kmh', 'number'], ['matcher.early_tolerance_minutes', 'number'],
   ['matcher.late_tolerance_minutes', 'number'], ['matcher.min_ride_minutes', 'number'], ['matcher.ride_time_factor', 'number'],

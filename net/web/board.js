@@ -74,6 +74,7 @@ export async function boardView(ctx, root) {
       h('label', { class: 'inline' }, t('board.date'), picker),
       planBtn,
       h('button', { type: 'button', 'data-testid': 'add-request', onclick: () => { clear(panel).append(requestForm(ctx, date, reload)); } }, t('board.add_request')),
+      h('button', { type: 'button', 'data-testid': 'print-sheets', onclick: () => printSheets() }, t('board.print_sheets')),
       h('button', { type: 'button', class: 'danger', 'data-testid': 'cancel-period', onclick: async () => { clear(panel).append(await periodForm(ctx, date, periodDone)); } }, t('period.button')),
       h('button', { type: 'button', onclick: reload }, t('common.refresh')),
       liveEl),
@@ -99,6 +100,31 @@ export async function boardView(ctx, root) {
       showError(err, box);
     } finally { planBtn.disabled = false; }
   });
+
+  // The run sheets need the token, so a link cannot open them: the page is fetched and
+  // shown in a tab opened at the click (a tab opened after the wait would be blocked as
+  // a pop-up). The server allows the sheets' one stylesheet in this origin's policy.
+  async function printSheets(routeId) {
+    const tab = window.open('', '_blank');
+    try {
+      const query = { format: 'html' };
+      if (routeId) query.route_id = routeId;
+      const res = await api.call('GET', `/api/v1/days/${date}/runsheets`, { query, raw: true, text: true });
+      const url = URL.createObjectURL(await res.blob());
+      if (tab) tab.location.href = url;
+      else {
+        // Pop-ups blocked: the page is saved instead, and the board stays as it is.
+        const a = h('a', { href: url, download: `lifeline-runsheets-${date}.html` });
+        document.body.append(a);
+        a.click();
+        a.remove();
+      }
+      setTimeout(() => URL.revokeObjectURL(url), 60000);
+    } catch (err) {
+      if (tab) tab.close();
+      showError(err, box);
+    }
+  }
 
   async function reload(keepStatus) {
     const scroll = window.scrollY;
@@ -301,7 +327,8 @@ export async function boardView(ctx, root) {
       h('div', { class: 'route-head' },
         h('strong', {}, v ? v.plate : `#${route.vehicle_id}`),
         h('span', {}, t('board.route_info', { driver: route.driver_name || `#${route.driver_id}`, km: fmtNumber(route.planned_km, 1), from: fmtTime(route.starts_at), to: fmtTime(route.ends_at) })),
-        h('span', { class: `badge ${route.status}` }, tv('route_status', route.status))),
+        h('span', { class: `badge ${route.status}` }, tv('route_status', route.status)),
+        h('button', { type: 'button', class: 'small', 'data-testid': `print-route-${route.id}`, onclick: () => printSheets(route.id) }, t('board.print_route'))),
       routeProgress(route),
       h('ol', { class: 'timeline' }, stops));
   }

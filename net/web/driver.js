@@ -26,7 +26,7 @@ const save = (k, v) => { if (v === null || v === undefined) localStorage.removeI
 
 const api = makeClient(K.token, () => { state.needSignIn = true; render(); });
 const main = document.getElementById('main');
-const state = { me: load(K.me, null), manifest: null, manifestError: null, manifestSavedAt: null, flushing: false, needSignIn: false, message: null, manualOpen: false, formError: {} };
+const state = { me: load(K.me, null), manifest: null, manifestError: null, manifestSavedAt: null, flushing: false, needSignIn: false, message: null, manualOpen: false, formError: {}, day: 'today', tomorrow: null };
 
 // ---- the outbox ---------------------------------------------------------------------
 
@@ -263,8 +263,44 @@ async function refresh() {
       state.manifestSavedAt = usable ? cached.at : null;
       state.manifestError = err;
     }
+    if (state.day === 'tomorrow') await loadTomorrow();
   }
   render();
+}
+
+// ---- tomorrow ---------------------------------------------------------------------------
+
+// The day after `date` (YYYY-MM-DD).
+function nextDate(date) {
+  const d = new Date(`${date}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+// Tomorrow's manifest, read the evening before: to read only. The server gives a driver
+// their manifests of yesterday, today and tomorrow.
+async function loadTomorrow() {
+  const date = nextDate(todayInZone());
+  if (!state.me || !state.me.driver_id) return;
+  try {
+    const manifest = await api.get(`/api/v1/drivers/${state.me.driver_id}/manifest`, { query: { date } });
+    state.tomorrow = { date, manifest, error: null };
+  } catch (err) {
+    const kept = state.tomorrow && state.tomorrow.date === date ? state.tomorrow.manifest : null;
+    state.tomorrow = { date, manifest: kept, error: err };
+  }
+}
+
+// Switching days hides today's trip form rather than rebuilding it, so whatever the driver
+// was typing there is still there, in the same input, when they come back.
+async function showDay(which) {
+  if (state.day === which) return;
+  state.day = which;
+  render();
+  if (which === 'tomorrow') {
+    await loadTomorrow();
+    render();
+  }
 }
 
 // ---- rendering ----------------------------------------------------------------------------
@@ -277,7 +313,7 @@ async function refresh() {
 // Everything a slot's handlers depend on is in its markup (data-* attributes), so equal
 // markup means equal behaviour.
 const drafts = {};
-const slotOrder = ['signin', 'notice', 'outbox', 'role', 'trip', 'manifest', 'signout'];
+const slotOrder = ['signin', 'notice', 'outbox', 'role', 'days', 'trip', 'manifest', 'signout'];
 const slots = {};
 for (const name of slotOrder) {
   slots[name] = h('div', { class: 'slot', 'data-slot': name });
@@ -330,8 +366,11 @@ function render() {
   place('notice', state.message ? h('div', { class: 'notice', role: 'status' }, state.message) : null);
   place('outbox', outboxView());
   place('role', state.me && !state.me.driver_id ? h('div', { class: 'error' }, t('driver.not_a_driver')) : null);
+  place('days', state.me && state.me.driver_id ? daySwitch() : null);
+  const tomorrow = state.day === 'tomorrow';
+  if (slots.trip.hidden !== tomorrow) slots.trip.hidden = tomorrow;
   place('trip', tripView());
-  place('manifest', manifestView());
+  place('manifest', manifestView(tomorrow ? tomorrowShown() : todayShown()));
   place('signout', h('button', { type: 'button', class: 'link', onclick: signOut, 'data-testid': 'signout' }, t('auth.signout')));
 }
 
@@ -367,12 +406,29 @@ function outboxView() {
   return box;
 }
 
+// Today and tomorrow, to switch between.
+function daySwitch() {
+  const button = (which) => h('button', {
+    type: 'button', class: `day${state.day === which ? ' active' : ''}`, 'aria-pressed': String(state.day === which),
+    'data-testid': `day-${which}`, onclick: () => showDay(which),
+  }, t(`driver.day.${which}`));
+  return h('div', { class: 'days', role: 'group' }, button('today'), button('tomorrow'));
+}
+
+// The manifest shown: today's, to work with; or tomorrow's, to read only.
+function todayShown() {
+  return { which: 'today', date: todayInZone(), manifest: state.manifest, error: state.manifestError, savedAt: state.manifestSavedAt, readOnly: false };
+}
+function tomorrowShown() {
+  const tm = state.tomorrow && state.tomorrow.date === nextDate(todayInZone()) ? state.tomorrow : null;
+  return { which: 'tomorrow', date: nextDate(todayInZone()), manifest: tm && tm.manifest, error: tm && tm.error, savedAt: null, readOnly: true };
+}
+
 // The day's routes in time order, with what the phone itself knows of them (a finish
 // it logged but has not sent yet).
-function routesInOrder() {
-  const routes = [...((state.manifest && state.manifest.routes) || [])];
+function routesInOrder(manifest = state.manifest, local = todaysMarks().routes || {}) {
+  const routes = [...((manifest && manifest.routes) || [])];
   routes.sort((a, b) => String(a.starts_at || '').localeCompare(String(b.starts_at || '')) || a.id - b.id);
-  const local = todaysMarks().routes || {};
   return routes.map((r) => (local[r.id] === 'finished' ? { ...r, status: 'finished' } : r));
 }
 
@@ -532,21 +588,24 @@ function stopLinks(stop, ref) {
   return links.length ? h('div', { class: 'stop-links' }, links) : null;
 }
 
-function manifestView() {
-  const section = h('section', { class: 'manifest', 'data-testid': 'manifest' }, h('h2', {}, t('driver.manifest', { date: todayInZone() })));
-  if (state.manifestError && !state.manifest) {
+function manifestView(day) {
+  const section = h('section', { class: `manifest ${day.which}`, 'data-testid': 'manifest', 'data-day': day.which },
+    h('h2', { 'data-testid': 'manifest-title' }, t(`driver.manifest.${day.which}`, { date: day.date })));
+  if (day.readOnly) section.append(h('p', { class: 'read-only', 'data-testid': 'read-only' }, t('driver.tomorrow_read_only')));
+  if (day.error && !day.manifest) {
     section.append(h('p', { class: 'notice', 'data-testid': 'manifest-unavailable' },
-      state.manifestError.unavailable ? t('driver.manifest_unavailable') : state.manifestError.message));
+      day.error.unavailable ? t('driver.manifest_unavailable') : day.error.message));
     return section;
   }
-  if (!state.manifest) { section.append(h('p', {}, t('common.loading'))); return section; }
-  if (state.manifestError && state.manifestSavedAt) {
-    section.append(h('p', { class: 'notice', 'data-testid': 'manifest-saved' }, t('driver.manifest_saved', { time: fmtTime(state.manifestSavedAt) })));
+  if (!day.manifest) { section.append(h('p', {}, t('common.loading'))); return section; }
+  if (day.error && day.savedAt) {
+    section.append(h('p', { class: 'notice', 'data-testid': 'manifest-saved' }, t('driver.manifest_saved', { time: fmtTime(day.savedAt) })));
   }
-  const routes = routesInOrder();
-  if (!routes.length) { section.append(h('p', { 'data-testid': 'no-stops' }, t('driver.no_stops'))); return section; }
-  const trip = load(K.trip, null);
-  const marks = todaysMarks().stops;
+  const routes = day.readOnly ? routesInOrder(day.manifest, {}) : routesInOrder();
+  if (!routes.length) { section.append(h('p', { 'data-testid': 'no-stops' }, t(`driver.no_stops.${day.which}`))); return section; }
+  // Tomorrow's stops are to read: no trip, no marks, so no buttons.
+  const trip = day.readOnly ? null : load(K.trip, null);
+  const marks = day.readOnly ? {} : todaysMarks().stops;
   for (const route of routes) {
     section.append(h('h3', { 'data-testid': `route-${route.id}` }, t('driver.route', { plate: route.plate || `#${route.vehicle_id}`, from: fmtTime(route.starts_at), to: fmtTime(route.ends_at) }),
       ' ', h('span', { class: `badge ${route.status}` }, tv('route_status', route.status))));

@@ -1,5 +1,5 @@
 #pragma once
-// Shared by dispatch_requests.cpp and dispatch_plan.cpp.
+// Shared by the dispatch_*.cpp files.
 
 #include <string>
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "lifeline/core/reports/report_render.h"
+#include "reports/html_page.h"
 
 namespace lifeline {
 namespace {
@@ -37,9 +38,9 @@ std::string km(WholeMeters m) {
     const std::int64_t abs_tenths = tenths < 0 ? -tenths : tenths;
     return (tenths < 0 ? "-" : "") + n(abs_tenths / 10) + "." + std::to_string(abs_tenths % 10);
 }
-std::string e(std::string_view s) {
-    return html_escape(s);
-}
+using html::e;
+using html::HtmlPage;
+using html::Table;
 
 // "2026-11-21 11:05", local to the organisation's zone: what a volunteer reads on paper.
 std::string local_time(Instant t, const std::string& zone) {
@@ -83,27 +84,6 @@ tr { break-inside: avoid; }
 .sign div { flex: 1; border-top: 1px solid #1d2327; padding-top: 1mm; font-size: 8.5pt; }
 )css";
 
-class HtmlPage {
-  public:
-    explicit HtmlPage(const std::string& title) {
-        out_ += "<!DOCTYPE html>\n<html lang=\"zh-CN\" xmlns=\"http://www.w3.org/1999/xhtml\">\n";
-        out_ += "<head>\n<meta charset=\"utf-8\"/>\n";
-        out_ += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n";
-        out_ += "<title>" + e(title) + "</title>\n<style>" + style + "</style>\n</head>\n<body>\n";
-    }
-    HtmlPage& raw(const std::string& html) {
-        out_ += html;
-        return *this;
-    }
-    std::string finish() && {
-        out_ += "</body>\n</html>\n";
-        return std::move(out_);
-    }
-
-  private:
-    std::string out_;
-};
-
 std::string header_html(const ReportHeader& h, const std::string& title) {
     return "<header>\n<h1>" + e(title) + "</h1>\n<p class=\"meta\">" + e(h.organisation) + " · " +
            e(h.time_zone) + " · generated " + e(format_instant(h.generated_at)) +
@@ -113,41 +93,6 @@ std::string header_html(const ReportHeader& h, const std::string& title) {
 std::string figure(const std::string& value, const std::string& label) {
     return "<div class=\"figure\"><b>" + e(value) + "</b><span>" + e(label) + "</span></div>\n";
 }
-
-// A table: the header cells, then rows; `numeric[i]` right-aligns column i.
-class Table {
-  public:
-    Table(std::vector<std::string> heads, std::vector<bool> numeric)
-        : numeric_(std::move(numeric)) {
-        out_ = "<table>\n<thead><tr>";
-        for (std::size_t i = 0; i < heads.size(); ++i)
-            out_ += cell("th", i, heads[i]);
-        out_ += "</tr></thead>\n<tbody>\n";
-    }
-    Table& row(const std::vector<std::string>& cells) {
-        out_ += "<tr>";
-        for (std::size_t i = 0; i < cells.size(); ++i)
-            out_ += cell("td", i, cells[i]);
-        out_ += "</tr>\n";
-        ++rows_;
-        return *this;
-    }
-    std::string str(const std::string& empty_note) const {
-        if (rows_ == 0)
-            return "<p class=\"note\">" + e(empty_note) + "</p>\n";
-        return out_ + "</tbody>\n</table>\n";
-    }
-
-  private:
-    std::string cell(const char* tag, std::size_t i, const std::string& text) const {
-        const bool num = i < numeric_.size() && numeric_[i];
-        return std::string("<") + tag + (num ? " class=\"num\"" : "") + ">" + e(text) + "</" + tag +
-               ">";
-    }
-    std::vector<bool> numeric_;
-    std::string out_;
-    int rows_ = 0;
-};
 
 // Chart geometry in SVG user units; the page scales it to the column width.
 constexpr double chart_w = 700, chart_h = 170, pad_l = 44, pad_r = 10, pad_t = 12, pad_b = 22;
@@ -482,7 +427,7 @@ std::string days_table_html(const std::vector<DayLine>& lines) {
 std::string monthly_html(const MonthlyReport& r) {
     const std::string month = format_month(r.month);
     const std::string title = "Monthly report " + month;
-    HtmlPage page(r.header.organisation + " — " + title);
+    HtmlPage page(r.header.organisation + " — " + title, style);
     std::string b = header_html(r.header, r.header.organisation + " — " + title);
     b += monthly_figures_html(r.totals);
     b += daily_charts_html(r.days, month);
@@ -498,7 +443,7 @@ std::string monthly_html(const MonthlyReport& r) {
 std::string totals_html(const TotalsReport& r) {
     const std::string title =
         "Totals " + format_month(r.from_month) + " to " + format_month(r.to_month);
-    HtmlPage page(r.header.organisation + " — " + title);
+    HtmlPage page(r.header.organisation + " — " + title, style);
     std::string b = header_html(r.header, r.header.organisation + " — " + title);
     const GoalProgress& p = r.progress;
 
@@ -549,7 +494,7 @@ std::string totals_html(const TotalsReport& r) {
 
 std::string statements_html(const StatementsReport& r) {
     const std::string title = "Mileage statements " + format_month(r.month);
-    HtmlPage page(r.header.organisation + " — " + title);
+    HtmlPage page(r.header.organisation + " — " + title, style);
     std::string b;
     if (r.statements.empty())
         b += header_html(r.header, r.header.organisation + " — " + title) +

@@ -1,7 +1,7 @@
 #pragma once
-// The organisation's settings (docs/design.md §2, §4): name, time zone, the year's goals, the
-// per-km rate of volunteer mileage statements, the matcher's defaults, and the datum of the
-// map's tile layer.
+// The organisation's settings (docs/design.md §2, §4): name, time zone, language, the year's
+// goals, the per-km rate of volunteer mileage statements, the matcher's defaults, and the
+// datum of the map's tile layer.
 
 #include <functional>
 #include <optional>
@@ -35,6 +35,8 @@ struct MatcherDefaults {
 struct Settings {
     std::string organisation = "Lifeline volunteer transport";
     std::string time_zone = "Asia/Shanghai";
+    // The language of what the organisation prints (run sheets): "zh-CN" or "en".
+    std::string language = "zh-CN";
     Goals goals;
     double per_km_rate = 0.5;  // reimbursement per km driven in one's own car
     std::string currency = "CNY";
@@ -60,6 +62,7 @@ class SettingsStore {
 struct SettingsPatch {
     std::optional<std::string> organisation;
     std::optional<std::string> time_zone;
+    std::optional<std::string> language;
     std::optional<std::int64_t> goal_rides;
     std::optional<double> goal_km;
     std::optional<LocalDate> goal_from;

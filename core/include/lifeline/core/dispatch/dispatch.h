@@ -18,6 +18,7 @@
 
 #include "lifeline/core/clock.h"
 #include "lifeline/core/dispatch/dispatch_model.h"
+#include "lifeline/core/dispatch/run_sheets.h"
 #include "lifeline/core/errors.h"
 #include "lifeline/core/settings.h"
 #include "lifeline/match/match.h"
@@ -407,6 +408,9 @@ class Dispatch {
     Assignment ready(const Actor& actor, RequestId id, std::optional<Instant> at = {});
     // The driver's stops of the date: for that driver or a dispatcher only.
     Manifest manifest(const Actor& actor, DriverId driver, LocalDate date);
+    // The day's routes (or the one `route`, which must be of that day: 422 naming
+    // route_id) as run sheets to print: for dispatchers only.
+    RunSheetDay run_sheets(const Actor& actor, LocalDate date, std::optional<RouteId> route = {});
 
     // The organisation's local date now.
     LocalDate today();
