@@ -1,9 +1,11 @@
 // Dispatch over HTTP: /api/v1/schedule/generate, /holidays, /requests, /days/{date}/…,
 // /drivers/{id}/manifest.
 #include <memory>
+#include <set>
 
 #include "api_common.h"
 #include "api_routes.h"
+#include "dispatch_json.h"
 #include "lifeline/core/dispatch/dispatch.h"
 #include "lifeline/net/heap.h"
 #include "lifeline/net/router.h"
@@ -51,10 +53,13 @@ json::object request_json(const RideRequest& r) {
     o["notes"] = r.notes;
     o["created_at"] = format_instant(r.created_at);
     o["updated_at"] = format_instant(r.updated_at);
+    o["pinned"] = r.pinned_vehicle.has_value();
+    o["pinned_vehicle_id"] = id_json(r.pinned_vehicle);
     return o;
 }
 
-json::object route_json(const Route& r) {
+// With `overdue` (the day view), each pickup says whether it is overdue.
+json::object route_json(const Route& r, const std::set<RequestId>* overdue = nullptr) {
     json::object o;
     o["id"] = r.id;
     o["service_date"] = format_date(r.service_date);
@@ -65,18 +70,23 @@ json::object route_json(const Route& r) {
     o["starts_at"] = instant_json(r.starts_at);
     o["ends_at"] = instant_json(r.ends_at);
     json::array stops;
-    for (const RouteStop& s : r.stops)
-        stops.push_back(json::object{{"request_id", s.request_id},
-                                     {"kind", to_string(s.kind)},
-                                     {"eta", format_instant(s.eta)}});
+    for (const RouteStop& s : r.stops) {
+        json::object stop{{"request_id", s.request_id},
+                          {"kind", to_string(s.kind)},
+                          {"eta", format_instant(s.eta)}};
+        if (overdue)
+            stop["overdue"] = s.kind == StopKind::pickup && overdue->count(s.request_id) > 0;
+        stops.push_back(std::move(stop));
+    }
     o["stops"] = std::move(stops);
     return o;
 }
 
-json::array routes_json(const std::vector<Route>& routes) {
+json::array routes_json(const std::vector<Route>& routes,
+                        const std::set<RequestId>* overdue = nullptr) {
     json::array a;
     for (const Route& r : routes)
-        a.push_back(route_json(r));
+        a.push_back(route_json(r, overdue));
     return a;
 }
 
@@ -84,11 +94,7 @@ json::object plan_json(const DayPlan& p) {
     json::object o;
     o["date"] = format_date(p.date);
     o["routes"] = routes_json(p.routes);
-    json::array un;
-    for (const Unassigned& u : p.unassigned)
-        un.push_back(
-            json::object{{"request_id", u.request_id}, {"code", u.code}, {"reason", u.reason}});
-    o["unassigned"] = std::move(un);
+    o["unassigned"] = unassigned_json(p.unassigned);
     const PlanStats& s = p.stats;
     o["stats"] = json::object{{"requests", s.requests},
                               {"assigned", s.assigned},
@@ -97,6 +103,8 @@ json::object plan_json(const DayPlan& p) {
                               {"vehicles", s.vehicles},
                               {"routes", s.routes},
                               {"frozen_routes", s.frozen_routes},
+                              {"pinned", s.pinned},
+                              {"too_soon", s.too_soon},
                               {"planned_km", std::round(s.planned_km * 10) / 10},
                               {"iterations", s.iterations},
                               {"solve_ms", std::round(s.solve_ms)},
@@ -111,13 +119,6 @@ json::object assignment_json(const Assignment& a) {
     o["route"] = a.route ? json::value(route_json(*a.route)) : json::value(nullptr);
     o["reason"] = a.assigned ? json::value(nullptr) : json::value(a.reason);
     return o;
-}
-
-json::object generate_json(const GenerateResult& g) {
-    return json::object{{"created", g.created},
-                        {"updated", g.updated},
-                        {"removed", g.removed},
-                        {"unchanged", g.unchanged}};
 }
 
 // What a driver needs at each stop, and nothing more (docs/design.md §4: patients' data only
@@ -287,21 +288,23 @@ CancelInput read_cancel(Fields& f) {
     return in;
 }
 
-// POST /schedule/generate.
+// POST /schedule/generate, and the same as POST /requests/generate.
 void register_schedule_routes(Router& r, Services& s) {
     Dispatch& dispatch = s.dispatch;
-    r.add("POST", "/api/v1/schedule/generate", idempotent(s, [&](Request& q) {
-              Actor a = authenticate(s, q);
-              require_dispatcher(a);
-              auto [from, to] = read_body(q, [](Fields& f) {
-                  return std::pair{f.date("from", Need::required), f.date("to", Need::required)};
-              });
-              GenerateResult g = dispatch.generate(a, *from, *to);
-              json::object o = generate_json(g);
-              o["from"] = format_date(*from);
-              o["to"] = format_date(*to);
-              return json_response(200, o);
-          }));
+    for (const char* path : {"/api/v1/schedule/generate", "/api/v1/requests/generate"})
+        r.add(
+            "POST", path, idempotent(s, [&](Request& q) {
+                Actor a = authenticate(s, q);
+                require_dispatcher(a);
+                auto [from, to] = read_body(q, [](Fields& f) {
+                    return std::pair{f.date("from", Need::required), f.date("to", Need::required)};
+                });
+                GenerateResult g = dispatch.generate(a, *from, *to);
+                json::object o = generate_json(g);
+                o["from"] = format_date(*from);
+                o["to"] = format_date(*to);
+                return json_response(200, o);
+            }));
 }
 
 // PUT and GET /holidays/{date}.
@@ -385,6 +388,11 @@ void register_request_routes(Router& r, Services& s) {
                   read_optional_body(q, [](Fields& f) { return f.instant("at", Need::optional); });
               return json_response(200, assignment_json(dispatch.ready(a, id, at)));
           }));
+    r.add("POST", "/api/v1/requests/{id}/unpin", idempotent(s, [&](Request& q) {
+              Actor a = authenticate(s, q);
+              require_dispatcher(a);
+              return json_response(200, request_json(dispatch.unpin(a, path_id(q))));
+          }));
     r.add("POST", "/api/v1/requests/{id}/assign", idempotent(s, [&](Request& q) {
               Actor a = authenticate(s, q);
               require_dispatcher(a);
@@ -421,8 +429,14 @@ void register_day_routes(Router& r, Services& s) {
         Actor a = authenticate(s, q);
         require_dispatcher(a);
         LocalDate date = path_date(q);
-        return json_response(200, json::object{{"date", format_date(date)},
-                                               {"routes", routes_json(dispatch.routes(a, date))}});
+        const std::set<RequestId> overdue = dispatch.overdue(a, date);
+        json::array late;
+        for (RequestId id : overdue)
+            late.push_back(id);
+        return json_response(
+            200, json::object{{"date", format_date(date)},
+                              {"routes", routes_json(dispatch.routes(a, date), &overdue)},
+                              {"overdue", std::move(late)}});
     });
 }
 

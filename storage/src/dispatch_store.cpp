@@ -19,7 +19,7 @@ constexpr const char* request_columns =
     "id, patient_id, direction, service_date, pickup_place_id, pickup_lat, pickup_lon, "
     "pickup_address, dropoff_place_id, dropoff_lat, dropoff_lon, dropoff_address, arrive_by, "
     "ready_at, passengers, wheelchair, status, cancel_reason, unserved_reason, source, "
-    "schedule_key, session_date, notes, created_at, updated_at";
+    "schedule_key, session_date, notes, created_at, updated_at, pinned_vehicle_id";
 
 RideRequest read_request(const Statement& st) {
     RideRequest r;
@@ -48,6 +48,7 @@ RideRequest read_request(const Statement& st) {
     r.notes = st.get_text(22);
     r.created_at = Instant{std::chrono::seconds{st.get_int(23)}};
     r.updated_at = Instant{std::chrono::seconds{st.get_int(24)}};
+    r.pinned_vehicle = st.get_opt_int(25);
     return r;
 }
 
@@ -203,25 +204,29 @@ class Tx : public DispatchTx {
             "INSERT INTO requests (patient_id, direction, service_date, pickup_place_id, "
             "pickup_lat, pickup_lon, pickup_address, dropoff_place_id, dropoff_lat, dropoff_lon, "
             "dropoff_address, arrive_by, ready_at, passengers, wheelchair, status, cancel_reason, "
-            "unserved_reason, source, schedule_key, session_date, notes, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            "unserved_reason, source, schedule_key, session_date, notes, created_at, updated_at, "
+            "pinned_vehicle_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         bind_request(st, r);
         st.bind(23, secs(r.created_at));
         st.bind(24, secs(r.updated_at));
+        st.bind(25, r.pinned_vehicle);
         st.run();
         return c_.last_insert_id();
     }
     void update_request(const RideRequest& r) override {
-        Statement st(c_,
-                     "UPDATE requests SET patient_id = ?, direction = ?, service_date = ?, "
-                     "pickup_place_id = ?, pickup_lat = ?, pickup_lon = ?, pickup_address = ?, "
-                     "dropoff_place_id = ?, dropoff_lat = ?, dropoff_lon = ?, dropoff_address = ?, "
-                     "arrive_by = ?, ready_at = ?, passengers = ?, wheelchair = ?, status = ?, "
-                     "cancel_reason = ?, unserved_reason = ?, source = ?, schedule_key = ?, "
-                     "session_date = ?, notes = ?, updated_at = ? WHERE id = ?");
+        Statement st(
+            c_,
+            "UPDATE requests SET patient_id = ?, direction = ?, service_date = ?, "
+            "pickup_place_id = ?, pickup_lat = ?, pickup_lon = ?, pickup_address = ?, "
+            "dropoff_place_id = ?, dropoff_lat = ?, dropoff_lon = ?, dropoff_address = ?, "
+            "arrive_by = ?, ready_at = ?, passengers = ?, wheelchair = ?, status = ?, "
+            "cancel_reason = ?, unserved_reason = ?, source = ?, schedule_key = ?, "
+            "session_date = ?, notes = ?, updated_at = ?, pinned_vehicle_id = ? WHERE id = ?");
         bind_request(st, r);
         st.bind(23, secs(r.updated_at));
-        st.bind(24, r.id);
+        st.bind(24, r.pinned_vehicle);
+        st.bind(25, r.id);
         st.run();
     }
     void delete_request(RequestId id) override {

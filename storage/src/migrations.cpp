@@ -12,7 +12,7 @@ namespace {
 // Forward-only: never edit a migration that has shipped; add the next one.
 // Instants are INTEGER seconds since the Unix epoch (UTC); local dates are TEXT
 // 'YYYY-MM-DD'; wall-clock times INTEGER minutes after local midnight.
-constexpr std::array<const char*, 4> migrations{
+constexpr std::array<const char*, 5> migrations{
     // 1: people, places, vehicles, accounts, requests and plans, the trip ledger and its
     // audit trail.
     R"sql(
@@ -275,6 +275,11 @@ CREATE UNIQUE INDEX users_username_nocase ON users (username COLLATE NOCASE);
     // for the vehicles there were.
     R"sql(
 ALTER TABLE vehicles ADD COLUMN color TEXT NOT NULL DEFAULT '';
+)sql",
+    // A request a dispatcher assigned by hand is pinned to that vehicle: planning the day
+    // keeps it there until it is unpinned. NULL: not pinned.
+    R"sql(
+ALTER TABLE requests ADD COLUMN pinned_vehicle_id INTEGER REFERENCES vehicles(id);
 )sql",
 };
 

@@ -41,6 +41,7 @@ void detach(DispatchTx& tx, RideRequest& request) {
     if (request.status == RequestStatus::scheduled || request.status == RequestStatus::unserved)
         request.status = RequestStatus::pending;
     request.unserved_reason.clear();
+    request.pinned_vehicle.reset();  // off its route, the hand assignment no longer holds
 }
 
 }  // namespace dispatch_detail
@@ -96,7 +97,32 @@ struct SyncRules {
     bool update = false;           // also update and remove unplanned requests
     LocalDate not_before{};        // ...only of sessions and service dates from then on
     bool include_planned = false;  // ...and take planned (unstarted) ones off their routes
+    // Sessions not made yet whose ride to the center should arrive before this are not made
+    // (nor their return): the patient was not taken there.
+    std::optional<Instant> sessions_from;
 };
+
+bool session_past(const std::vector<RideRequest>& session, const SyncRules& rules) {
+    if (!rules.sessions_from)
+        return false;
+    for (const RideRequest& r : session)
+        if (r.direction == Direction::to_center && r.arrive_by &&
+            *r.arrive_by < *rules.sessions_from)
+            return true;
+    return false;
+}
+
+// Whether an assigned request (on a route, so left alone) differs from its session now.
+bool assigned_differs(const RideRequest& have, const RideRequest& want, const SyncRules& rules) {
+    if (!rules.update || have.status != RequestStatus::scheduled ||
+        have.service_date < rules.not_before)
+        return false;
+    RideRequest target = have;
+    copy_session(target, want);
+    target.status = have.status;
+    target.cancel_reason = have.cancel_reason;
+    return !same_session(have, target);
+}
 
 class Sessions {
   public:
@@ -203,9 +229,15 @@ GenerateResult sync(DispatchTx& tx, const date::time_zone* zone, LocalDate from,
     std::set<std::string> wanted;
     for (const Patient& p : patients) {
         for (LocalDate d = from; d <= to; d = add_days(d, 1)) {
-            for (RideRequest& want : sessions.of(p, d)) {
+            std::vector<RideRequest> session = sessions.of(p, d);
+            const bool past = session_past(session, rules);
+            for (RideRequest& want : session) {
                 wanted.insert(*want.schedule_key);
                 auto it = existing.find(*want.schedule_key);
+                if (it == existing.end() && past) {
+                    ++result.past;
+                    continue;
+                }
                 if (it == existing.end()) {
                     // Another range (or patient) may hold the key: never twice.
                     if (tx.request_by_key(*want.schedule_key)) {
@@ -218,6 +250,8 @@ GenerateResult sync(DispatchTx& tx, const date::time_zone* zone, LocalDate from,
                 }
                 RideRequest have = it->second;
                 if (!updatable(have, rules)) {
+                    if (assigned_differs(have, want, rules))
+                        result.kept_assigned.push_back(have.id);
                     ++result.unchanged;
                     continue;
                 }
@@ -241,7 +275,14 @@ GenerateResult sync(DispatchTx& tx, const date::time_zone* zone, LocalDate from,
         }
     }
     for (auto& [key, have] : existing) {
-        if (wanted.count(key) || !updatable(have, rules) || have.status == RequestStatus::scheduled)
+        if (wanted.count(key))
+            continue;
+        if (rules.update && have.status == RequestStatus::scheduled &&
+            have.service_date >= rules.not_before && !rules.include_planned) {
+            result.kept_assigned.push_back(have.id);
+            continue;
+        }
+        if (!updatable(have, rules) || have.status == RequestStatus::scheduled)
             continue;
         tx.delete_request(have.id);
         ++result.removed;
@@ -279,12 +320,13 @@ GenerateResult Dispatch::patient_changed(const Actor& actor, PatientId patient) 
     const auto* zone = zone_of(settings_);
     const LocalDate first = today();
     return store_.transact([&](DispatchTx& tx) {
-        // As far ahead as requests were generated, and at least the coming week.
-        LocalDate last = add_days(first, 6);
+        // As far ahead as requests were generated, and at least today and the next 7 days;
+        // today's sessions only from now on.
+        LocalDate last = add_days(first, 7);
         for (const auto& r : tx.schedule_requests(first, add_days(first, 400), patient))
             if (r.session_date && *r.session_date > last)
                 last = *r.session_date;
-        SyncRules rules{true, first, false};
+        SyncRules rules{true, first, false, clock_.now()};
         return sync(tx, zone, first, last, patient, rules, clock_.now());
     });
 }
@@ -304,7 +346,7 @@ GenerateResult Dispatch::put_holiday(const Actor& actor, const Holiday& holiday)
         // planned ones leave their routes (started ones stay as they are).
         SyncRules rules{true,
                         LocalDate{std::chrono::year{1}, std::chrono::month{1}, std::chrono::day{1}},
-                        true};
+                        true, std::nullopt};
         return sync(tx, zone, holiday.date, holiday.date, std::nullopt, rules, clock_.now());
     });
 }

@@ -53,6 +53,8 @@ struct RideRequest {
     std::string notes;
     Instant created_at{};
     Instant updated_at{};
+    // Assigned by hand to this vehicle: planning the day keeps it there until unpinned.
+    std::optional<VehicleId> pinned_vehicle;
 
     // A return without a ready time waits for the clinic's call.
     bool will_call() const { return !arrive_by && !ready_at; }
