@@ -14,9 +14,9 @@ inline json::object generate_json(const GenerateResult& g) {
     json::array kept;
     for (RequestId id : g.kept_assigned)
         kept.push_back(id);
-    return json::object{{"created", g.created},  {"updated", g.updated},
-                        {"removed", g.removed},  {"unchanged", g.unchanged},
-                        {"past", g.past},        {"kept_assigned", std::move(kept)}};
+    return json::object{{"created", g.created}, {"updated", g.updated},
+                        {"removed", g.removed}, {"unchanged", g.unchanged},
+                        {"past", g.past},       {"kept_assigned", std::move(kept)}};
 }
 
 inline json::array unassigned_json(const std::vector<Unassigned>& list) {

@@ -61,6 +61,8 @@ const std::set<std::string> registered_routes{
     "GET /api/v1/drivers/{id}",
     "PATCH /api/v1/drivers/{id}",
     "POST /api/v1/drivers/{id}/absences",
+    "PATCH /api/v1/drivers/{id}/absences/{absence_id}",
+    "DELETE /api/v1/drivers/{id}/absences/{absence_id}",
     "GET /api/v1/vehicles",
     "POST /api/v1/vehicles",
     "GET /api/v1/vehicles/{id}",
@@ -76,6 +78,7 @@ const std::set<std::string> registered_routes{
     "POST /api/v1/trips/{id}/events",
     "POST /api/v1/trips/{id}/finish",
     "POST /api/v1/schedule/generate",
+    "POST /api/v1/requests/generate",
     "PUT /api/v1/holidays/{date}",
     "GET /api/v1/holidays/{date}",
     "GET /api/v1/requests",
@@ -85,6 +88,7 @@ const std::set<std::string> registered_routes{
     "POST /api/v1/requests/{id}/cancel",
     "POST /api/v1/requests/{id}/ready",
     "POST /api/v1/requests/{id}/assign",
+    "POST /api/v1/requests/{id}/unpin",
     "POST /api/v1/days/{date}/plan",
     "GET /api/v1/days/{date}/routes",
     "GET /api/v1/drivers/{id}/manifest",
@@ -263,6 +267,16 @@ TEST_CASE("every route answers each role as docs/design.md §4 says", "[api][rol
                                                        {"direction", "to_center"},
                                                        {"arrive_by", "2022-05-01T09:00:00+08:00"}}))
             .id();
+    const auto absence =
+        require_created(
+            f.dispatcher.post(v1 + "/drivers/" + id(f.driver_id1) + "/absences",
+                              json::object{{"from", "2022-06-01"}, {"to", "2022-06-02"}}))
+            .obj()
+            .at("absence")
+            .at("id")
+            .as_int64();
+    const std::string absence_path =
+        v1 + "/drivers/" + id(f.driver_id1) + "/absences/" + id(absence);
     using A = std::array<int, 4>;
     //                   no token, driver, dispatcher, admin
     const A open_to_all{200, 200, 200, 200};
@@ -302,6 +316,13 @@ TEST_CASE("every route answers each role as docs/design.md §4 says", "[api][rol
          same(json::object{{"group", "民盟"}}), staff},
         {"POST", "/api/v1/drivers/{id}/absences", v1 + "/drivers/" + id(f.driver_id2) + "/absences",
          same(json::object{{"from", "2022-05-01"}, {"to", "2022-05-03"}}), staff_create},
+        {"PATCH", "/api/v1/drivers/{id}/absences/{absence_id}", absence_path,
+         same(json::object{{"to", "2022-06-03"}}), staff},
+        {"DELETE",
+         "/api/v1/drivers/{id}/absences/{absence_id}",
+         absence_path,
+         {},
+         {401, 403, 200, 404}},
         {"GET", "/api/v1/vehicles", v1 + "/vehicles", {}, staff},
         {"POST", "/api/v1/vehicles", v1 + "/vehicles", vehicle, staff_create},
         {"GET", "/api/v1/vehicles/{id}", v1 + "/vehicles/" + id(f.van_id), {}, staff},
@@ -353,6 +374,8 @@ TEST_CASE("every route answers each role as docs/design.md §4 says", "[api][rol
         // dispatch: dispatchers and admins; a manifest also for its own driver
         {"POST", "/api/v1/schedule/generate", v1 + "/schedule/generate",
          same(json::object{{"from", "2022-05-02"}, {"to", "2022-05-02"}}), staff},
+        {"POST", "/api/v1/requests/generate", v1 + "/requests/generate",
+         same(json::object{{"from", "2022-05-02"}, {"to", "2022-05-02"}}), staff},
         {"PUT", "/api/v1/holidays/{date}", v1 + "/holidays/2022-05-04",
          same(json::object{{"closed", true}}), staff},
         {"GET", "/api/v1/holidays/{date}", v1 + "/holidays/2022-05-04", {}, staff},
@@ -370,6 +393,11 @@ TEST_CASE("every route answers each role as docs/design.md §4 says", "[api][rol
          v1 + "/requests/" + id(visit) + "/assign",
          same(json::object{}),
          {401, 403, 200, 200}},
+        {"POST",
+         "/api/v1/requests/{id}/unpin",
+         v1 + "/requests/" + id(visit) + "/unpin",
+         same(json::object{}),
+         {401, 403, 200, 409}},
         {"POST",
          "/api/v1/requests/{id}/ready",
          v1 + "/requests/" + id(will_call) + "/ready",

@@ -304,11 +304,12 @@ GenerateResult Dispatch::generate(const Actor& actor, LocalDate from, LocalDate 
     require_dispatcher(actor);
     FieldErrors errs;
     if (to < from)
-        errs.add("to", "must not be before from");
+        errs.add("to", "must not be before from: swap the two dates");
     else if ((std::chrono::sys_days{to} - std::chrono::sys_days{from}).count() >=
              limits_.max_generate_days)
-        errs.add("to", "at most " + std::to_string(limits_.max_generate_days) + " days at once");
-    errs.throw_if_any();
+        errs.add("to", "at most " + std::to_string(limits_.max_generate_days) +
+                           " days at once: generate the rest as another range");
+    errs.throw_if_any("the range of dates cannot be generated", ErrorKind::unprocessable);
     const auto* zone = zone_of(settings_);
     return store_.transact([&](DispatchTx& tx) {
         return sync(tx, zone, from, to, std::nullopt, SyncRules{}, clock_.now());
