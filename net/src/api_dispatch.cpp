@@ -288,10 +288,10 @@ CancelInput read_cancel(Fields& f) {
     return in;
 }
 
-// POST /schedule/generate, and the same as POST /requests/generate.
+// POST /schedule/generate.
 void register_schedule_routes(Router& r, Services& s) {
     Dispatch& dispatch = s.dispatch;
-    for (const char* path : {"/api/v1/schedule/generate", "/api/v1/requests/generate"})
+    for (const char* path : {"/api/v1/schedule/generate"})
         r.add(
             "POST", path, idempotent(s, [&](Request& q) {
                 Actor a = authenticate(s, q);

@@ -207,6 +207,7 @@ export function makeClient(tokenKey, onUnauthorized) {
     post: (p, body, o = {}) => client.call('POST', p, { ...o, body }),
     patch: (p, body, o = {}) => client.call('PATCH', p, { ...o, body }),
     put: (p, body, o = {}) => client.call('PUT', p, { ...o, body }),
+    del: (p, o) => client.call('DELETE', p, o),
   };
   return client;
 }

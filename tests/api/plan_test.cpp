@@ -104,8 +104,8 @@ TEST_CASE("a new or edited schedule makes its requests at once, today from now o
     std::set<std::string> dates;
     for (const auto& r : mine)
         dates.insert(std::string(r.at("service_date").as_string()));
-    CHECK(dates == std::set<std::string>{today, shanghai_date(2), shanghai_date(4),
-                                         shanghai_date(7)});
+    CHECK(dates ==
+          std::set<std::string>{today, shanghai_date(2), shanghai_date(4), shanghai_date(7)});
 
     // The seeded patients' 07:30 session of today had passed when they were made.
     CHECK(items(f.dispatcher, "patient_id=" + str(f.walker_id) + "&date=" + today).empty());
@@ -130,7 +130,7 @@ TEST_CASE("a new or edited schedule makes its requests at once, today from now o
 
     // Generating a range again makes nothing twice.
     const json::object week{{"from", shanghai_date(1)}, {"to", shanghai_date(7)}};
-    auto again = f.dispatcher.post(v1 + "/requests/generate", week);
+    auto again = f.dispatcher.post(v1 + "/schedule/generate", week);
     INFO(again.text);
     REQUIRE(again.status == 200);
     CHECK(again.obj().at("created").as_int64() == 0);
@@ -140,30 +140,32 @@ TEST_CASE("generating a bad range is refused naming the date, and writes nothing
           "[api][plan][schedule]") {
     SeededFleet f;
     const auto before = items(f.dispatcher, "").size();
-    auto backwards = f.dispatcher.post(
-        v1 + "/requests/generate", json::object{{"from", "2027-01-10"}, {"to", "2027-01-03"}});
+    auto backwards = f.dispatcher.post(v1 + "/schedule/generate",
+                                       json::object{{"from", "2027-01-10"}, {"to", "2027-01-03"}});
     CHECK(backwards.status == 422);
     CHECK(names_field(backwards, "to"));
-    auto too_long = f.dispatcher.post(
-        v1 + "/requests/generate", json::object{{"from", "2027-01-01"}, {"to", "2028-06-01"}});
+    auto too_long = f.dispatcher.post(v1 + "/schedule/generate",
+                                      json::object{{"from", "2027-01-01"}, {"to", "2028-06-01"}});
     CHECK(too_long.status == 422);
     CHECK(names_field(too_long, "to"));
-    auto no_from =
-        f.dispatcher.post(v1 + "/requests/generate", json::object{{"to", "2027-01-03"}});
+    auto no_from = f.dispatcher.post(v1 + "/schedule/generate", json::object{{"to", "2027-01-03"}});
     CHECK(no_from.status == 400);
     CHECK(names_field(no_from, "from"));
     CHECK(items(f.dispatcher, "").size() == before);
-    CHECK(f.driver1.post(v1 + "/requests/generate", json::object{{"from", "2027-01-03"}, {"to", "2027-01-03"}}).status == 403);
+    CHECK(f.driver1
+              .post(v1 + "/schedule/generate",
+                    json::object{{"from", "2027-01-03"}, {"to", "2027-01-03"}})
+              .status == 403);
 }
 
 TEST_CASE("a hand assignment is pinned: planning keeps it on its vehicle until unpinned",
           "[api][plan][pin]") {
     SeededFleet f;
     const std::string day = shanghai_date(2);  // Wednesday: both patients ride, 07:30
-    REQUIRE(f.dispatcher
-                .patch(v1 + "/drivers/" + str(f.driver_id2),
-                       json::object{{"wheelchair_trained", true}})
-                .status == 200);
+    REQUIRE(
+        f.dispatcher
+            .patch(v1 + "/drivers/" + str(f.driver_id2), json::object{{"wheelchair_trained", true}})
+            .status == 200);
     // Both patients live at the same address: unpinned, one vehicle (the van) takes both.
     const auto walker = request_of(f.dispatcher, day, f.walker_id, "to_center");
     auto assigned = f.dispatcher.post(v1 + "/requests/" + str(walker) + "/assign",
@@ -214,8 +216,9 @@ TEST_CASE("a pin the plan cannot honour is listed with its reason, never moved",
     json::array shifts;
     for (int weekday : {1, 2, 4, 5, 6, 7})
         shifts.push_back(json::object{{"weekday", weekday}, {"start", "06:00"}, {"end", "14:00"}});
-    REQUIRE(f.dispatcher.patch(v1 + "/drivers/" + str(f.driver_id1), json::object{{"shifts", shifts}})
-                .status == 200);
+    REQUIRE(
+        f.dispatcher.patch(v1 + "/drivers/" + str(f.driver_id1), json::object{{"shifts", shifts}})
+            .status == 200);
     auto p = plan(f.dispatcher, day);
     const json::object* u = unassigned(p, walker);
     REQUIRE(u);
@@ -263,8 +266,7 @@ TEST_CASE("absences are edited and removed; one over planned stops takes them of
     auto bad_date = f.dispatcher.patch(path, json::object{{"to", "2026-13-01"}});
     CHECK(bad_date.status == 400);
     CHECK(names_field(bad_date, "to"));
-    CHECK(f.dispatcher.patch(driver + "/absences/999999", json::object{{"to", day}}).status ==
-          404);
+    CHECK(f.dispatcher.patch(driver + "/absences/999999", json::object{{"to", day}}).status == 404);
     CHECK(f.dispatcher
               .patch(v1 + "/drivers/" + str(f.driver_id2) + "/absences/" + str(absence),
                      json::object{{"to", day}})
@@ -299,9 +301,9 @@ TEST_CASE("planning today leaves out pickups within the lead time and flags over
     };
     const auto soon = ride("arrive_by", "10:40", "to_center");  // picked up before 10:30
     const auto arrive_soon = ride("arrive_by", "10:20", "to_center");
-    const auto past = ride("ready_at", "09:00", "home");        // already late
+    const auto past = ride("ready_at", "09:00", "home");  // already late
     const auto later = ride("ready_at", "11:30", "home");
-    const auto tolerant = ride("ready_at", "10:10", "home");       // plannable
+    const auto tolerant = ride("ready_at", "10:10", "home");  // plannable
 
     auto p = plan(f.dispatcher, today);
     for (auto id : {soon, arrive_soon, past}) {
@@ -344,8 +346,8 @@ TEST_CASE("the planning lead time is a setting, validated", "[api][plan][lead]")
     SeededFleet f;
     CHECK(f.admin.get(v1 + "/settings").obj().at("matcher").at("plan_lead_minutes") == 30);
     for (int bad : {-1, 721}) {
-        auto r = f.admin.put(v1 + "/settings",
-                             json::object{{"matcher", {{"plan_lead_minutes", bad}}}});
+        auto r =
+            f.admin.put(v1 + "/settings", json::object{{"matcher", {{"plan_lead_minutes", bad}}}});
         CHECK(r.status == 400);
         CHECK(names_field(r, "matcher.plan_lead_minutes"));
     }
