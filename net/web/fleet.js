@@ -198,7 +198,7 @@ function absencesPanel(driver, api, done) {
     } else note.hidden = true;
     const fresh = await api.get(`/api/v1/drivers/${driver.id}`);
     clear(card).append(h('h3', {}, t('fleet.absence_of', { name: driver.name })), note,
-      (fresh.absences || []).map((a) => absenceForm(driver, a, refresh, api)), absenceForm(driver, null, refresh, api),
+      ...(fresh.absences || []).map((a) => absenceForm(driver, a, refresh, api)), absenceForm(driver, null, refresh, api),
       h('div', { class: 'buttons' }, h('button', { type: 'button', onclick: done }, t('common.close'))));
   };
   refresh();

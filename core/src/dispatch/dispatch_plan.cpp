@@ -329,17 +329,41 @@ Kept keep_routes(const DayData& day, DayPlanDraft& draft) {
     return kept;
 }
 
-// A one-route view of `route`, so that insert() tries that vehicle only.
-bool insert_into(const match::Problem& problem, match::Route& route, match::RequestIndex r,
+// The problem as one vehicle sees it: insert() offers every vehicle an empty route, so the
+// others are given no room.
+class OnlyVehicle {
+  public:
+    explicit OnlyVehicle(const match::Problem& p) : base_(p) {}
+    const match::Problem& operator()(match::VehicleIndex k) {
+        auto it = views_.find(k);
+        if (it == views_.end()) {
+            match::Problem view = base_;
+            for (std::size_t v = 0; v < view.vehicles.size(); ++v)
+                if (match::VehicleIndex(v) != k)
+                    view.vehicles[v].capacity = {0, 0};
+            it = views_.emplace(k, std::move(view)).first;
+        }
+        return it->second;
+    }
+
+  private:
+    const match::Problem& base_;
+    std::map<match::VehicleIndex, match::Problem> views_;
+};
+
+// Inserts request `r` into `route`, of its vehicle only.
+bool insert_into(OnlyVehicle& only, match::Route& route, match::RequestIndex r,
                  match::UnservedReason* why = nullptr) {
     match::Solution one;
     one.routes.push_back(route);
+    const match::Problem& problem = only(route.vehicle);
     const match::Insertion ins = engine([&] { return match::insert(problem, one, r); });
-    if (ins.inserted)
+    const bool ok = ins.inserted && ins.route == 0;
+    if (ok)
         route = std::move(one.routes.front());
     else if (why)
         *why = ins.reason;
-    return ins.inserted;
+    return ok;
 }
 
 struct FixedOutcome {
@@ -349,7 +373,7 @@ struct FixedOutcome {
 
 // The fixed requests on their vehicles first, each in its time order.
 void place_fixed(const DayProblem& dp, const std::map<RequestId, VehicleId>& fixed,
-                 FixedOutcome& out, std::set<match::RequestIndex>& placed) {
+                 OnlyVehicle& only, FixedOutcome& out, std::set<match::RequestIndex>& placed) {
     const auto& p = dp.problem;
     std::vector<match::RequestIndex> order;
     for (std::size_t i = 0; i < dp.request_ids.size(); ++i)
@@ -374,7 +398,7 @@ void place_fixed(const DayProblem& dp, const std::map<RequestId, VehicleId>& fix
             continue;
         }
         match::UnservedReason why = match::UnservedReason::fleet_full;
-        if (insert_into(p, out.solution.routes[std::size_t(k - dp.vehicles.begin())], r, &why))
+        if (insert_into(only, out.solution.routes[std::size_t(k - dp.vehicles.begin())], r, &why))
             placed.insert(r);
         else
             out.broken.push_back(
@@ -394,7 +418,8 @@ FixedOutcome solve_around(const DayProblem& dp, const std::map<RequestId, Vehicl
     for (std::size_t k = 0; k < p.vehicles.size(); ++k)
         out.solution.routes.push_back(match::Route{match::VehicleIndex(k), {}, 0, {}});
     std::set<match::RequestIndex> placed;
-    place_fixed(dp, fixed, out, placed);
+    OnlyVehicle only(p);
+    place_fixed(dp, fixed, only, out, placed);
 
     match::Problem rest = p;
     rest.requests.clear();
@@ -412,7 +437,7 @@ FixedOutcome solve_around(const DayProblem& dp, const std::map<RequestId, Vehicl
         for (const match::Route& er : sol.routes)
             for (const match::Stop& s : er.stops) {
                 const match::RequestIndex r = to_full[std::size_t(s.request)];
-                if (s.pickup && !insert_into(p, out.solution.routes[std::size_t(er.vehicle)], r))
+                if (s.pickup && !insert_into(only, out.solution.routes[std::size_t(er.vehicle)], r))
                     leftovers.push_back(r);
             }
     }
