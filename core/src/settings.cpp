@@ -48,6 +48,7 @@ SettingsMap to_map(const Settings& s) {
         {"matcher.service_minutes", std::to_string(s.matcher.service_minutes)},
         {"matcher.time_limit_ms", std::to_string(s.matcher.time_limit_ms)},
         {"map_datum", to_string(s.map_datum)},
+        {"matcher.plan_lead_minutes", std::to_string(s.matcher.plan_lead_minutes)},
     };
 }
 
@@ -94,6 +95,8 @@ Settings from_map(const SettingsMap& values) {
             if (auto d = datum_from(value))
                 s.map_datum = *d;
         }
+        else if (key == "matcher.plan_lead_minutes")
+            read_num(value, s.matcher.plan_lead_minutes);
     }
     return s;
 }
@@ -178,6 +181,8 @@ Settings SettingsService::update(const Actor& actor, const SettingsPatch& p) {
         else
             errs.add("map_datum", "must be wgs84, gcj02 or bd09: the datum of the map's tiles");
     }
+    if (p.plan_lead_minutes && in_range("matcher.plan_lead_minutes", *p.plan_lead_minutes, 0, 720))
+        m.plan_lead_minutes = *p.plan_lead_minutes;
     errs.throw_if_any();
 
     auto snapshot = [](const Settings& v) {

@@ -1,6 +1,7 @@
 // Dispatch over HTTP: /api/v1/schedule/generate, /holidays, /requests, /days/{date}/…,
 // /drivers/{id}/manifest.
 #include <memory>
+#include <set>
 
 #include "api_common.h"
 #include "api_routes.h"
@@ -62,12 +63,15 @@ json::object request_json(const RideRequest& r) {
     o["cancelled_at"] = instant_json(r.cancelled_at);
     o["cancel_batch_id"] = id_json(r.cancel_batch_id);
     o["suspension_id"] = id_json(r.suspension_id);
+    o["pinned"] = r.pinned_vehicle.has_value();
+    o["pinned_vehicle_id"] = id_json(r.pinned_vehicle);
     return o;
 }
 
 namespace {
 
-json::object route_json(const Route& r) {
+// With `overdue` (the day view), each pickup says whether it is overdue.
+json::object route_json(const Route& r, const std::set<RequestId>* overdue = nullptr) {
     json::object o;
     o["id"] = r.id;
     o["service_date"] = format_date(r.service_date);
@@ -78,18 +82,23 @@ json::object route_json(const Route& r) {
     o["starts_at"] = instant_json(r.starts_at);
     o["ends_at"] = instant_json(r.ends_at);
     json::array stops;
-    for (const RouteStop& s : r.stops)
-        stops.push_back(json::object{{"request_id", s.request_id},
-                                     {"kind", to_string(s.kind)},
-                                     {"eta", format_instant(s.eta)}});
+    for (const RouteStop& s : r.stops) {
+        json::object stop{{"request_id", s.request_id},
+                          {"kind", to_string(s.kind)},
+                          {"eta", format_instant(s.eta)}};
+        if (overdue)
+            stop["overdue"] = s.kind == StopKind::pickup && overdue->count(s.request_id) > 0;
+        stops.push_back(std::move(stop));
+    }
     o["stops"] = std::move(stops);
     return o;
 }
 
-json::array routes_json(const std::vector<Route>& routes) {
+json::array routes_json(const std::vector<Route>& routes,
+                        const std::set<RequestId>* overdue = nullptr) {
     json::array a;
     for (const Route& r : routes)
-        a.push_back(route_json(r));
+        a.push_back(route_json(r, overdue));
     return a;
 }
 
@@ -97,11 +106,7 @@ json::object plan_json(const DayPlan& p) {
     json::object o;
     o["date"] = format_date(p.date);
     o["routes"] = routes_json(p.routes);
-    json::array un;
-    for (const Unassigned& u : p.unassigned)
-        un.push_back(
-            json::object{{"request_id", u.request_id}, {"code", u.code}, {"reason", u.reason}});
-    o["unassigned"] = std::move(un);
+    o["unassigned"] = unassigned_json(p.unassigned);
     const PlanStats& s = p.stats;
     o["stats"] = json::object{{"requests", s.requests},
                               {"assigned", s.assigned},
@@ -110,6 +115,8 @@ json::object plan_json(const DayPlan& p) {
                               {"vehicles", s.vehicles},
                               {"routes", s.routes},
                               {"frozen_routes", s.frozen_routes},
+                              {"pinned", s.pinned},
+                              {"too_soon", s.too_soon},
                               {"planned_km", std::round(s.planned_km * 10) / 10},
                               {"iterations", s.iterations},
                               {"solve_ms", std::round(s.solve_ms)},
@@ -124,13 +131,6 @@ json::object assignment_json(const Assignment& a) {
     o["route"] = a.route ? json::value(route_json(*a.route)) : json::value(nullptr);
     o["reason"] = a.assigned ? json::value(nullptr) : json::value(a.reason);
     return o;
-}
-
-json::object generate_json(const GenerateResult& g) {
-    return json::object{{"created", g.created},
-                        {"updated", g.updated},
-                        {"removed", g.removed},
-                        {"unchanged", g.unchanged}};
 }
 
 // Links that open navigation to the stop in the phone's map app, each in the datum the
@@ -356,13 +356,18 @@ json::object day_view(Services& s, const Actor& a, LocalDate date) {
     const std::vector<RideRequest> requests = requests_of(s.dispatch, a, date);
     const std::vector<StopLog> logged = stops_logged(s.ledger, a, date);
     const Instant now = s.clock.now();
+    const std::set<RequestId> overdue = s.dispatch.overdue(a, date);
     json::array out;
     for (const Route& r : routes) {
-        json::object o = route_json(r);
+        json::object o = route_json(r, &overdue);
         o["progress"] = progress_json(r, route_progress(r, requests, logged, now));
         out.push_back(std::move(o));
     }
-    return json::object{{"date", format_date(date)}, {"routes", std::move(out)}};
+    json::array late;
+    for (RequestId id : overdue)
+        late.push_back(id);
+    return json::object{
+        {"date", format_date(date)}, {"routes", std::move(out)}, {"overdue", std::move(late)}};
 }
 
 // POST /schedule/generate.
@@ -481,6 +486,11 @@ void register_request_routes(Router& r, Services& s) {
               Assignment done = dispatch.ready(a, id, at);
               publish_assignment(s, done);
               return json_response(200, assignment_json(done));
+          }));
+    r.add("POST", "/api/v1/requests/{id}/unpin", idempotent(s, [&](Request& q) {
+              Actor a = authenticate(s, q);
+              require_dispatcher(a);
+              return json_response(200, request_json(dispatch.unpin(a, path_id(q))));
           }));
     r.add("POST", "/api/v1/requests/{id}/assign", idempotent(s, [&](Request& q) {
               Actor a = authenticate(s, q);

@@ -4,6 +4,7 @@
 // who may read a patient and what a patient's change does to dispatch.
 #include "api_common.h"
 #include "api_routes.h"
+#include "dispatch_json.h"
 #include "fleet_json.h"
 #include "lifeline/core/dispatch/dispatch.h"
 #include "lifeline/core/fleet/fleet.h"
@@ -205,8 +206,22 @@ void add_list_and_create(Router& r, Services& s) {
     r.add("POST", path, idempotent(s, [&s](Request& q) {
               Actor a = authenticate(s, q);
               require_dispatcher(a);
-              E e = (s.fleet.*Calls<E>::create)(a, read_body(q, read_new<E>));
-              return created(FleetEntity<E>::collection, e.id, to_json(e));
+              E input = read_body(q, read_new<E>);
+              if constexpr (std::is_same_v<E, Patient>) {
+                  // One write: the patient and their requests of today (from now on) and
+                  // the next 7 days, so a new schedule rides at once.
+                  json::object answer;
+                  const PatientId id = s.db.write([&](storage::Connection&) {
+                      Patient p = s.fleet.create_patient(a, input);
+                      answer = to_json(p);
+                      answer["requests"] = generate_json(s.dispatch.patient_changed(a, p.id));
+                      return p.id;
+                  });
+                  return created(FleetEntity<E>::collection, id, std::move(answer));
+              } else {
+                  E e = (s.fleet.*Calls<E>::create)(a, input);
+                  return created(FleetEntity<E>::collection, e.id, to_json(e));
+              }
           }));
 }
 
@@ -230,13 +245,26 @@ void add_get_and_patch(Router& r, Services& s) {
 
 }  // namespace
 
-void register_fleet_routes(Router& r, Services& s) {
-    Fleet& fleet = s.fleet;
-    add_list_and_create<Place>(r, s);
-    add_get_and_patch<Place>(r, s);
+namespace {
 
-    add_list_and_create<Driver>(r, s);
-    add_get_and_patch<Driver>(r, s);
+// The driver with the absence added or changed, and the requests it took off the
+// driver's planned routes (one write: the absence and its effect on the plans).
+template <class Change>
+json::object absence_answer(Services& s, const Actor& a, DriverId id, Change change) {
+    return s.db.write([&](storage::Connection&) {
+        Absence absence;
+        json::object o = to_json(change(absence));
+        o["absence"] = json::object{{"id", absence.id},
+                                    {"from", format_date(absence.from)},
+                                    {"to", format_date(absence.to)}};
+        o["unassigned"] = unassigned_json(s.dispatch.driver_absent(a, id, absence));
+        return o;
+    });
+}
+
+// POST /drivers/{id}/absences, PATCH and DELETE /drivers/{id}/absences/{absence_id}.
+void register_absence_routes(Router& r, Services& s) {
+    Fleet& fleet = s.fleet;
     r.add("POST", "/api/v1/drivers/{id}/absences", idempotent(s, [&](Request& q) {
               Actor a = authenticate(s, q);
               require_dispatcher(a);
@@ -251,8 +279,41 @@ void register_fleet_routes(Router& r, Services& s) {
                       ab.to = *to;
                   return ab;
               });
-              return json_response(201, to_json(fleet.add_absence(a, id, absence)));
+              return json_response(201, absence_answer(s, a, id, [&](Absence& out) {
+                                       return fleet.add_absence(a, id, absence, &out);
+                                   }));
           }));
+    r.add("PATCH", "/api/v1/drivers/{id}/absences/{absence_id}", [&](Request& q) {
+        Actor a = authenticate(s, q);
+        require_dispatcher(a);
+        DriverId id = path_id(q);
+        AbsenceId absence = path_id(q, "absence_id");
+        auto [from, to] = read_body(q, [](Fields& f) {
+            return std::pair{f.date("from", Need::optional), f.date("to", Need::optional)};
+        });
+        return json_response(200, absence_answer(s, a, id, [&](Absence& out) {
+                                 return fleet.update_absence(a, id, absence, from, to, &out);
+                             }));
+    });
+    r.add("DELETE", "/api/v1/drivers/{id}/absences/{absence_id}", [&](Request& q) {
+        Actor a = authenticate(s, q);
+        require_dispatcher(a);
+        DriverId id = path_id(q);
+        AbsenceId absence = path_id(q, "absence_id");
+        return json_response(200, to_json(fleet.remove_absence(a, id, absence)));
+    });
+}
+
+}  // namespace
+
+void register_fleet_routes(Router& r, Services& s) {
+    Fleet& fleet = s.fleet;
+    add_list_and_create<Place>(r, s);
+    add_get_and_patch<Place>(r, s);
+
+    add_list_and_create<Driver>(r, s);
+    add_get_and_patch<Driver>(r, s);
+    register_absence_routes(r, s);
 
     add_list_and_create<Vehicle>(r, s);
     add_get_and_patch<Vehicle>(r, s);
@@ -272,12 +333,12 @@ void register_fleet_routes(Router& r, Services& s) {
         PatientPatch patch = read_body(q, read_patch<Patient>);
         // One transaction: the patient, and their future unplanned requests following the
         // schedule, center and home as now.
-        Patient p = s.db.write([&](storage::Connection&) {
-            Patient updated = fleet.update_patient(a, id, patch);
-            s.dispatch.patient_changed(a, id);
-            return updated;
+        json::object answer = s.db.write([&](storage::Connection&) {
+            json::object o = to_json(fleet.update_patient(a, id, patch));
+            o["requests"] = generate_json(s.dispatch.patient_changed(a, id));
+            return o;
         });
-        return json_response(200, to_json(p));
+        return json_response(200, answer);
     });
 }
 

@@ -87,7 +87,8 @@ inline void write_special(json::object& o, fields::Shifts, const Driver& d) {
 inline void write_special(json::object& o, fields::Absences, const Driver& d) {
     json::array absences;
     for (const Absence& a : d.absences)
-        absences.push_back(json::object{{"from", format_date(a.from)}, {"to", format_date(a.to)}});
+        absences.push_back(
+            json::object{{"id", a.id}, {"from", format_date(a.from)}, {"to", format_date(a.to)}});
     o["absences"] = std::move(absences);
 }
 inline void write_special(json::object& o, fields::Schedule, const Patient& p) {

@@ -74,6 +74,7 @@ export async function boardView(ctx, root) {
       h('label', { class: 'inline' }, t('board.date'), picker),
       planBtn,
       h('button', { type: 'button', 'data-testid': 'add-request', onclick: () => { clear(panel).append(requestForm(ctx, date, reload)); } }, t('board.add_request')),
+      h('button', { type: 'button', 'data-testid': 'generate', onclick: () => { clear(panel).append(generateForm(ctx, date, status, reload)); } }, t('board.generate')),
       h('button', { type: 'button', 'data-testid': 'print-sheets', onclick: () => printSheets() }, t('board.print_sheets')),
       h('button', { type: 'button', class: 'danger', 'data-testid': 'cancel-period', onclick: async () => { clear(panel).append(await periodForm(ctx, date, periodDone)); } }, t('period.button')),
       h('button', { type: 'button', onclick: reload }, t('common.refresh')),
@@ -85,6 +86,7 @@ export async function boardView(ctx, root) {
   let requests = [];
   let vehicles = [];
   let patients = new Map();
+  let overdue = new Set();
 
   planBtn.addEventListener('click', async () => {
     planBtn.disabled = true;
@@ -189,7 +191,9 @@ export async function boardView(ctx, root) {
         h('td', {}, patientName(r.patient_id), r.wheelchair ? ` ♿` : ''),
         h('td', {}, tv('direction', r.direction)),
         h('td', {}, requestTime(r)),
-        h('td', {}, h('span', { class: `badge ${r.status}` }, tv('status', r.status)), r.cancel_reason ? ` (${tv('cancel', r.cancel_reason)})` : ''),
+        h('td', {}, h('span', { class: `badge ${r.status}` }, tv('status', r.status)), r.cancel_reason ? ` (${tv('cancel', r.cancel_reason)})` : '',
+          r.pinned ? h('span', { class: 'badge pinned', 'data-testid': `pinned-${r.id}`, title: t('board.pinned_hint') }, `📌 ${t('board.pinned')}`) : '',
+          h('span', { class: 'badge overdue', 'data-testid': `overdue-${r.id}`, hidden: true }, `⏰ ${t('board.overdue')}`)),
         h('td', { class: 'actions' }, requestActions(r)))))));
   }
 
@@ -202,11 +206,22 @@ export async function boardView(ctx, root) {
     if (r.status === 'cancelled') {
       out.push(h('button', { type: 'button', class: 'small', 'data-testid': `restore-${r.id}`, onclick: () => restore(r) }, t('board.restore')));
     }
+    if (open && r.pinned) {
+      out.push(h('button', { type: 'button', class: 'small', 'data-testid': `unpin-${r.id}`, onclick: () => unpin(r) }, t('board.unpin')));
+    }
     if (open) {
       out.push(h('button', { type: 'button', class: 'small', 'data-testid': `assign-${r.id}`, onclick: () => { clear(panel).append(assignForm(r)); panel.scrollIntoView(); } }, t('board.assign')));
       out.push(h('button', { type: 'button', class: 'small danger', 'data-testid': `cancel-${r.id}`, onclick: () => { clear(panel).append(cancelForm(r)); panel.scrollIntoView(); } }, t('board.cancel')));
     }
     return out;
+  }
+
+  async function unpin(r) {
+    try {
+      await api.post(`/api/v1/requests/${r.id}/unpin`, {}, { key: uuid() });
+      flash(status, t('board.unpinned', { id: r.id }));
+      reload(true);
+    } catch (err) { showError(err, box); }
   }
 
   function assignForm(r) {
@@ -302,6 +317,11 @@ export async function boardView(ctx, root) {
     try {
       const answer = await api.get(`/api/v1/days/${date}/routes`);
       routes = Array.isArray(answer) ? answer : (answer.routes || answer.items || []);
+      overdue = new Set(answer.overdue || []);
+      for (const id of overdue) {
+        const mark = requestsEl.querySelector(`[data-testid="overdue-${id}"]`);
+        if (mark) mark.hidden = false;
+      }
     } catch (err) {
       routesEl.append(unavailable(err, 'board.routes_unavailable'));
       return;
@@ -317,10 +337,12 @@ export async function boardView(ctx, root) {
       if (s.kind === 'pickup') aboard.add(s.request_id); else aboard.delete(s.request_id);
       const r = requestById(s.request_id);
       const who = [...aboard].map((id) => (requestById(id) ? patientName(requestById(id).patient_id) : `#${id}`));
-      return h('li', { class: `stop ${s.kind}`, 'data-testid': `stop-${s.request_id}-${s.kind}` },
+      return h('li', { class: `stop ${s.kind}${s.overdue ? ' overdue' : ''}`, 'data-testid': `stop-${s.request_id}-${s.kind}` },
         h('span', { class: 'eta' }, fmtTime(s.eta)),
         h('span', { class: `kind ${s.kind}` }, tv('stop', s.kind)),
-        h('span', { class: 'who' }, r ? patientName(r.patient_id) : `#${s.request_id}`),
+        h('span', { class: 'who' }, r ? patientName(r.patient_id) : `#${s.request_id}`,
+          r && r.pinned && s.kind === 'pickup' ? h('span', { class: 'pin', title: t('board.pinned_hint') }, ` 📌 ${t('board.pinned')}`) : '',
+          s.overdue ? h('span', { class: 'late' }, ` ⏰ ${t('board.overdue')}`) : ''),
         h('span', { class: 'aboard' }, who.length ? t('board.aboard', { names: who.join('、') }) : t('board.empty_car')));
     });
     return h('div', { class: 'route card', 'data-testid': `route-${route.id}` },
@@ -364,6 +386,8 @@ export async function boardView(ctx, root) {
       const reason = r.unserved_reason || (u && (u.reason || u.code)) || (!r.arrive_by && !r.ready_at ? t('board.will_call') : t('board.not_planned'));
       return h('li', { 'data-unassigned': r.id },
         h('strong', {}, `#${r.id} ${patientName(r.patient_id)}`), ' · ', requestTime(r), ' — ', h('span', { class: 'reason' }, reason), ' ',
+        overdue.has(r.id) ? h('span', { class: 'badge overdue' }, `⏰ ${t('board.overdue')} `) : '',
+        r.pinned ? h('span', { class: 'badge pinned' }, `📌 ${t('board.pinned')} `) : '',
         h('button', { type: 'button', class: 'small', onclick: () => { clear(panel).append(assignForm(r)); panel.scrollIntoView(); } }, t('board.assign')));
     })));
   }
@@ -395,6 +419,31 @@ export async function boardView(ctx, root) {
 
 function unavailable(err, key) {
   return h('p', { class: 'notice unavailable' }, err.unavailable ? t(key) : err.message);
+}
+
+// Expands the patients' schedules into the requests of a range of days (at most 366); the
+// answer says how many were made.
+function generateForm(ctx, date, status, done) {
+  const { api } = ctx;
+  const err = h('div', { class: 'error', hidden: true, role: 'alert', 'data-testid': 'generate-error' });
+  const end = new Date(`${date}T12:00:00Z`);
+  end.setUTCDate(end.getUTCDate() + 7);
+  const from = h('input', { name: 'from', type: 'date', required: true, value: date, 'data-field': 'from', 'data-testid': 'generate-from' });
+  const to = h('input', { name: 'to', type: 'date', required: true, value: end.toISOString().slice(0, 10), 'data-field': 'to', 'data-testid': 'generate-to' });
+  const form = h('form', { class: 'card', 'data-testid': 'generate-form' },
+    h('h3', {}, t('board.generate_title')),
+    h('label', {}, t('field.from'), from), h('label', {}, t('field.to'), to), err,
+    h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary', 'data-testid': 'generate-send' }, t('board.generate')), h('button', { type: 'button', onclick: () => form.remove() }, t('common.close'))));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try {
+      const g = await api.post('/api/v1/schedule/generate', { from: from.value, to: to.value }, { key: uuid() });
+      form.remove();
+      flash(status, t('board.generated', { created: g.created, updated: g.updated, removed: g.removed }));
+      await done(true);
+    } catch (e2) { showError(e2, err, form); }
+  });
+  return form;
 }
 
 // A new request: a patient by number, its direction and a time in the org's zone.

@@ -187,16 +187,40 @@ function formFor(kind, item, onSaved, api) {
   return form;
 }
 
-function absenceForm(driver, onSaved, api) {
+// A driver's absences: each can be changed or removed, and a new one added. The answer
+// lists the rides an absence took off the driver's planned routes; they wait on the board.
+function absencesPanel(driver, api, done) {
+  const card = h('div', { class: 'card', 'data-testid': 'absences' }, h('h3', {}, t('fleet.absence_of', { name: driver.name })));
+  const note = h('div', { class: 'notice', hidden: true, role: 'status', 'data-testid': 'absence-note' });
+  const refresh = async (answer) => {
+    if (answer && answer.unassigned && answer.unassigned.length) {
+      note.hidden = false;
+      note.textContent = t('fleet.absence_took_off', { n: answer.unassigned.length, ids: answer.unassigned.map((u) => `#${u.request_id}`).join(', ') });
+    } else note.hidden = true;
+    const fresh = await api.get(`/api/v1/drivers/${driver.id}`);
+    clear(card).append(h('h3', {}, t('fleet.absence_of', { name: driver.name })), note,
+      ...(fresh.absences || []).map((a) => absenceForm(driver, a, refresh, api)), absenceForm(driver, null, refresh, api),
+      h('div', { class: 'buttons' }, h('button', { type: 'button', onclick: done }, t('common.close'))));
+  };
+  refresh();
+  return card;
+}
+
+function absenceForm(driver, absence, onSaved, api) {
   const box = h('div', { class: 'error', hidden: true, role: 'alert' });
-  const form = h('form', { class: 'inline-form' },
-    h('label', { class: 'inline' }, t('field.from'), h('input', { type: 'date', name: 'from', required: true, 'data-field': 'from' })),
-    h('label', { class: 'inline' }, t('field.to'), h('input', { type: 'date', name: 'to', required: true, 'data-field': 'to' })),
-    h('button', { type: 'submit' }, t('fleet.add_absence')), box);
+  const id = absence ? absence.id : 'new';
+  const form = h('form', { class: 'inline-form', 'data-absence': id },
+    h('label', { class: 'inline' }, t('field.from'), h('input', { type: 'date', name: 'from', required: true, 'data-field': 'from', value: absence ? absence.from : '' })),
+    h('label', { class: 'inline' }, t('field.to'), h('input', { type: 'date', name: 'to', required: true, 'data-field': 'to', value: absence ? absence.to : '' })),
+    h('button', { type: 'submit', 'data-testid': `absence-save-${id}` }, absence ? t('common.save') : t('fleet.add_absence')),
+    absence ? h('button', { type: 'button', class: 'danger', 'data-testid': `absence-remove-${id}`, onclick: async () => {
+      try { await api.del(`/api/v1/drivers/${driver.id}/absences/${absence.id}`); await onSaved(null); } catch (err) { showError(err, box, form); }
+    } }, t('fleet.remove_absence')) : '', box);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
+    const body = { from: form.elements.from.value, to: form.elements.to.value };
     try {
-      onSaved(await api.post(`/api/v1/drivers/${driver.id}/absences`, { from: form.elements.from.value, to: form.elements.to.value }));
+      await onSaved(absence ? await api.patch(`/api/v1/drivers/${driver.id}/absences/${absence.id}`, body) : await api.post(`/api/v1/drivers/${driver.id}/absences`, body, { key: uuid() }));
     } catch (err) { showError(err, box, form); }
   });
   return form;
@@ -285,7 +309,7 @@ export async function fleetView(ctx, kind, root) {
         actions.append(h('button', { type: 'button', class: 'small', 'data-testid': `suspend-${item.id}`, onclick: () => { clear(panel).append(suspensionsCard(api, item)); panel.scrollIntoView(); } }, t('suspension.button')));
       }
       if (kind === 'drivers') {
-        actions.append(h('button', { type: 'button', class: 'small', onclick: () => { clear(panel).append(h('div', { class: 'card' }, h('h3', {}, t('fleet.absence_of', { name: item.name })), absenceForm(item, () => { clear(panel); load(); }, api))); } }, t('fleet.absence')));
+        actions.append(h('button', { type: 'button', class: 'small', 'data-testid': `absences-${item.id}`, onclick: () => { clear(panel).append(absencesPanel(item, api, () => { clear(panel); load(); })); panel.scrollIntoView(); } }, t('fleet.absence')));
       }
       tbody.append(h('tr', { class: item.active ? '' : 'inactive' },
         h('td', {}, String(item.id)),

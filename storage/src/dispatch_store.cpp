@@ -21,7 +21,7 @@ constexpr const char* request_columns =
     "pickup_address, dropoff_place_id, dropoff_lat, dropoff_lon, dropoff_address, arrive_by, "
     "ready_at, passengers, wheelchair, status, cancel_reason, unserved_reason, source, "
     "schedule_key, session_date, notes, created_at, updated_at, linked_request_id, cancelled_at, "
-    "cancel_batch_id, suspension_id";
+    "cancel_batch_id, suspension_id, pinned_vehicle_id";
 
 RideRequest read_request(const Statement& st) {
     RideRequest r;
@@ -54,6 +54,7 @@ RideRequest read_request(const Statement& st) {
     r.cancelled_at = instant(st.get_opt_int(26));
     r.cancel_batch_id = st.get_opt_int(27);
     r.suspension_id = st.get_opt_int(28);
+    r.pinned_vehicle = st.get_opt_int(29);
     return r;
 }
 
@@ -210,14 +211,14 @@ class Tx : public DispatchTx {
             "pickup_lat, pickup_lon, pickup_address, dropoff_place_id, dropoff_lat, dropoff_lon, "
             "dropoff_address, arrive_by, ready_at, passengers, wheelchair, status, cancel_reason, "
             "unserved_reason, source, schedule_key, session_date, notes, created_at, updated_at, "
-            "linked_request_id, cancelled_at, cancel_batch_id, suspension_id) "
+            "linked_request_id, cancelled_at, cancel_batch_id, suspension_id, pinned_vehicle_id) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-            "?, "
-            "?)");
+            "?, ?, ?)");
         bind_request(st, r);
         st.bind(23, secs(r.created_at));
         st.bind(24, secs(r.updated_at));
         bind_cancellation(st, r, 25);
+        st.bind(29, r.pinned_vehicle);
         st.run();
         return c_.last_insert_id();
     }
@@ -229,11 +230,13 @@ class Tx : public DispatchTx {
                      "arrive_by = ?, ready_at = ?, passengers = ?, wheelchair = ?, status = ?, "
                      "cancel_reason = ?, unserved_reason = ?, source = ?, schedule_key = ?, "
                      "session_date = ?, notes = ?, updated_at = ?, linked_request_id = ?, "
-                     "cancelled_at = ?, cancel_batch_id = ?, suspension_id = ? WHERE id = ?");
+                     "cancelled_at = ?, cancel_batch_id = ?, suspension_id = ?, pinned_vehicle_id = ? "
+                     "WHERE id = ?");
         bind_request(st, r);
         st.bind(23, secs(r.updated_at));
         bind_cancellation(st, r, 24);
-        st.bind(28, r.id);
+        st.bind(28, r.pinned_vehicle);
+        st.bind(29, r.id);
         st.run();
     }
     void delete_request(RequestId id) override {

@@ -261,14 +261,14 @@ Driver read_driver(Connection& c, const Statement& st) {
         d.shifts.push_back(
             {unsigned(shifts.get_int(0)), Minutes{shifts.get_int(1)}, Minutes{shifts.get_int(2)}});
     Statement absences(c,
-                       "SELECT from_date, to_date FROM driver_absences WHERE driver_id = ? "
-                       "ORDER BY from_date");
+                       "SELECT from_date, to_date, id FROM driver_absences WHERE driver_id = ? "
+                       "ORDER BY from_date, id");
     absences.bind_all(d.id);
     while (absences.step()) {
         auto from = parse_date(absences.get_text(0));
         auto to = parse_date(absences.get_text(1));
         if (from && to)
-            d.absences.push_back({*from, *to});
+            d.absences.push_back({*from, *to, absences.get_int(2)});
     }
     return d;
 }

@@ -72,11 +72,24 @@ class SqliteFleetTx final : public FleetTx {
         }
     }
 
-    void add_absence(DriverId id, const Absence& a) override {
+    AbsenceId add_absence(DriverId id, const Absence& a) override {
         Statement st(c_,
                      "INSERT INTO driver_absences (driver_id, from_date, to_date) "
                      "VALUES (?, ?, ?)");
         st.bind_all(id, format_date(a.from), format_date(a.to)).run();
+        return c_.last_insert_id();
+    }
+
+    void update_absence(DriverId id, const Absence& a) override {
+        Statement st(c_,
+                     "UPDATE driver_absences SET from_date = ?, to_date = ? "
+                     "WHERE id = ? AND driver_id = ?");
+        st.bind_all(format_date(a.from), format_date(a.to), a.id, id).run();
+    }
+
+    void remove_absence(DriverId id, AbsenceId absence) override {
+        Statement st(c_, "DELETE FROM driver_absences WHERE id = ? AND driver_id = ?");
+        st.bind_all(absence, id).run();
     }
 
     VehicleId insert_vehicle(const Vehicle& v) override { return insert_row(c_, v); }

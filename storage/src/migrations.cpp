@@ -12,7 +12,7 @@ namespace {
 // Forward-only: never edit a migration that has shipped; add the next one.
 // Instants are INTEGER seconds since the Unix epoch (UTC); local dates are TEXT
 // 'YYYY-MM-DD'; wall-clock times INTEGER minutes after local midnight.
-constexpr std::array<const char*, 5> migrations{
+constexpr std::array<const char*, 6> migrations{
     // 1: people, places, vehicles, accounts, requests and plans, the trip ledger and its
     // audit trail.
     R"sql(
@@ -326,6 +326,11 @@ UPDATE requests SET linked_request_id = (SELECT o.id FROM requests o WHERE o.sch
 WHERE schedule_key LIKE '%:home';
 -- A cancelled request's moment of cancellation, as near as the file knows it.
 UPDATE requests SET cancelled_at = updated_at WHERE status = 'cancelled';
+)sql",
+    // 6: pins. A request a dispatcher assigned by hand is pinned to that vehicle: planning the day
+    // keeps it there until it is unpinned. NULL: not pinned.
+    R"sql(
+ALTER TABLE requests ADD COLUMN pinned_vehicle_id INTEGER REFERENCES vehicles(id);
 )sql",
 };
 

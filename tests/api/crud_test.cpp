@@ -21,6 +21,13 @@ std::string str(std::int64_t v) {
 }
 
 // JSON equality where 1000 and 1000.0 are the same number.
+// The record an answer carries, without what the write did besides (a patient's answer
+// also says which requests their schedule made: "requests").
+json::value record_of(json::value answer) {
+    answer.as_object().erase("requests");
+    return answer;
+}
+
 bool same_value(const json::value& a, const json::value& b) {
     if (a.is_number() && b.is_number())
         return std::abs(a.to_number<double>() - b.to_number<double>()) < 1e-9;
@@ -225,7 +232,7 @@ TEST_CASE("places, drivers, vehicles and patients make the full round trip", "[a
         // get: the same record
         auto got = f.dispatcher.get(path);
         REQUIRE(got.status == 200);
-        CHECK(same_value(got.body, created.body));
+        CHECK(same_value(got.body, record_of(created.body)));
 
         // list: contains it, as it reads
         auto all = list_all(f.dispatcher, k.collection);
@@ -240,7 +247,7 @@ TEST_CASE("places, drivers, vehicles and patients make the full round trip", "[a
         REQUIRE(patched.status == 200);
         auto after = f.dispatcher.get(path);
         REQUIRE(after.status == 200);
-        CHECK(same_value(after.body, patched.body));
+        CHECK(same_value(after.body, record_of(patched.body)));
         for (const auto& kv : got.obj()) {
             INFO("field " << std::string(kv.key()));
             if (auto* given = k.patch.if_contains(kv.key()))
@@ -360,8 +367,13 @@ TEST_CASE("drivers keep their weekly shifts and absences", "[api][crud]") {
                                 json::object{{"from", "2022-05-01"}, {"to", "2022-05-01"}});
     REQUIRE(a2.status == 201);
     auto got = f.dispatcher.get(path);
-    CHECK(got.obj().at("absences") == json::array{{{"from", "2022-04-01"}, {"to", "2022-04-10"}},
-                                                  {{"from", "2022-05-01"}, {"to", "2022-05-01"}}});
+    const auto& absences = got.obj().at("absences").as_array();
+    REQUIRE(absences.size() == 2);
+    CHECK(absences[0].at("from") == "2022-04-01");
+    CHECK(absences[0].at("to") == "2022-04-10");
+    CHECK(absences[1].at("from") == "2022-05-01");
+    CHECK(absences[1].at("to") == "2022-05-01");
+    CHECK(absences[0].at("id").as_int64() != absences[1].at("id").as_int64());
     CHECK(got.obj().at("shifts").as_array().size() == 1);
     CHECK(audit_actions(f.admin, "driver", d.id()) ==
           std::vector<std::string>{"create", "update", "add_absence", "add_absence"});

@@ -62,6 +62,8 @@ const std::set<std::string> registered_routes{
     "GET /api/v1/drivers/{id}",
     "PATCH /api/v1/drivers/{id}",
     "POST /api/v1/drivers/{id}/absences",
+    "PATCH /api/v1/drivers/{id}/absences/{absence_id}",
+    "DELETE /api/v1/drivers/{id}/absences/{absence_id}",
     "GET /api/v1/vehicles",
     "POST /api/v1/vehicles",
     "GET /api/v1/vehicles/{id}",
@@ -96,6 +98,7 @@ const std::set<std::string> registered_routes{
     "DELETE /api/v1/patients/{id}/suspensions/{sid}",
     "GET /api/v1/holidays",
     "DELETE /api/v1/holidays/{date}",
+    "POST /api/v1/requests/{id}/unpin",
     "POST /api/v1/days/{date}/plan",
     "GET /api/v1/days/{date}/routes",
     "GET /api/v1/days/{date}/runsheets",
@@ -315,6 +318,16 @@ TEST_CASE("every route answers each role as docs/design.md §4 says", "[api][rol
             .at("id")
             .as_int64();
     (void)sunday_ride;
+    const auto absence =
+        require_created(
+            f.dispatcher.post(v1 + "/drivers/" + id(f.driver_id1) + "/absences",
+                              json::object{{"from", "2022-06-01"}, {"to", "2022-06-02"}}))
+            .obj()
+            .at("absence")
+            .at("id")
+            .as_int64();
+    const std::string absence_path =
+        v1 + "/drivers/" + id(f.driver_id1) + "/absences/" + id(absence);
     using A = std::array<int, 4>;
     //                   no token, driver, dispatcher, admin
     const A open_to_all{200, 200, 200, 200};
@@ -354,6 +367,13 @@ TEST_CASE("every route answers each role as docs/design.md §4 says", "[api][rol
          same(json::object{{"group", "民盟"}}), staff},
         {"POST", "/api/v1/drivers/{id}/absences", v1 + "/drivers/" + id(f.driver_id2) + "/absences",
          same(json::object{{"from", "2022-05-01"}, {"to", "2022-05-03"}}), staff_create},
+        {"PATCH", "/api/v1/drivers/{id}/absences/{absence_id}", absence_path,
+         same(json::object{{"to", "2022-06-03"}}), staff},
+        {"DELETE",
+         "/api/v1/drivers/{id}/absences/{absence_id}",
+         absence_path,
+         {},
+         {401, 403, 200, 404}},
         {"GET", "/api/v1/vehicles", v1 + "/vehicles", {}, staff},
         {"POST", "/api/v1/vehicles", v1 + "/vehicles", vehicle, staff_create},
         {"GET", "/api/v1/vehicles/{id}", v1 + "/vehicles/" + id(f.van_id), {}, staff},
@@ -422,6 +442,11 @@ TEST_CASE("every route answers each role as docs/design.md §4 says", "[api][rol
          v1 + "/requests/" + id(visit) + "/assign",
          same(json::object{}),
          {401, 403, 200, 200}},
+        {"POST",
+         "/api/v1/requests/{id}/unpin",
+         v1 + "/requests/" + id(visit) + "/unpin",
+         same(json::object{}),
+         {401, 403, 200, 409}},
         {"POST",
          "/api/v1/requests/{id}/ready",
          v1 + "/requests/" + id(will_call) + "/ready",
@@ -594,6 +619,8 @@ TEST_CASE("every route answers each role as docs/design.md §4 says", "[api][rol
             std::string target = pattern;
             if (auto at = target.find("{id}"); at != std::string::npos)
                 target.replace(at, 4, "1");
+            if (auto at = target.find("{absence_id}"); at != std::string::npos)
+                target.replace(at, 12, "1");
             if (auto at = target.find("{date}"); at != std::string::npos)
                 target.replace(at, 6, "2022-05-02");
             if (auto at = target.find("{kind}"); at != std::string::npos)

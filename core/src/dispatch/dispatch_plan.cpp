@@ -93,6 +93,11 @@ DayProblem map_day(const DayInputs& in) {
         auto span = shift_on(d, in.date);
         if (!span)
             continue;
+        // A shift already over plans nothing (one that ends before it starts is the
+        // engine's to refuse).
+        if (in.vehicles_from && span->start < span->end &&
+            local_instant(in.date, span->end, in.zone) <= *in.vehicles_from)
+            continue;
         auto v = std::find_if(vehicles.begin(), vehicles.end(),
                               [&](const Vehicle* x) { return x->driver_id == d.id; });
         if (v == vehicles.end())
@@ -121,6 +126,8 @@ DayProblem map_day(const DayInputs& in) {
                       s.driver->wheelchair_trained ? s.vehicle->wheelchair_spaces : 0};
         v.shift_start = dp.tick(local_instant(in.date, s.span.start, in.zone));
         v.shift_end = dp.tick(local_instant(in.date, s.span.end, in.zone));
+        if (in.vehicles_from)  // nobody leaves in the past
+            v.shift_start = std::max(v.shift_start, dp.tick(*in.vehicles_from));
         v.max_duration = v.shift_end - v.shift_start;
         dp.problem.vehicles.push_back(v);
         dp.vehicles.push_back({s.driver->id, s.vehicle->id});
@@ -152,6 +159,20 @@ DayProblem map_day(const DayInputs& in) {
         const int seats = std::max(0, r->passengers - (r->wheelchair ? 1 : 0));
         q.load = {seats, r->wheelchair ? 1 : 0};
         const match::Time direct = travel->time(q.pickup.location, q.dropoff.location);
+        if (in.not_before) {
+            // The latest the pickup can be and still reach the drop-off in time.
+            const match::Time nb = dp.tick(*in.not_before);
+            const match::Time latest_pickup =
+                std::min(q.pickup.latest, q.dropoff.latest - direct - q.pickup.service);
+            if (latest_pickup >= nb)
+                q.pickup.earliest = std::max(q.pickup.earliest, nb);
+            else if (in.lead_exempt.count(r->id))
+                dp.held.push_back(r->id);
+            else {
+                dp.too_soon.push_back(r->id);
+                continue;
+            }
+        }
         q.max_ride =
             std::max(min_ride, match::Time(std::ceil(m.ride_time_factor * double(direct))));
         auto p = in.patients.find(r->patient_id);
@@ -281,6 +302,218 @@ DayPlan Dispatch::plan_day(const Actor& actor, LocalDate date, const PlanOptions
     return save_day(actor, draft_day(actor, date, options));
 }
 
+namespace {
+
+// Routes the plan leaves as they are: started and finished ones, and the planned routes
+// of a vehicle already out on one (requests assigned to it by hand after it left).
+struct Kept {
+    std::set<RequestId> requests;
+    std::set<VehicleId> vehicles;
+};
+
+Kept keep_routes(const DayData& day, DayPlanDraft& draft) {
+    Kept kept;
+    for (const Route& r : day.routes)
+        if (r.status != RouteStatus::planned)
+            kept.vehicles.insert(r.vehicle_id);
+    for (const Route& r : day.routes) {
+        if (!kept.vehicles.count(r.vehicle_id))
+            continue;
+        draft.plan.routes.push_back(r);
+        if (r.status == RouteStatus::planned)
+            draft.kept_planned.insert(r.id);
+        for (const auto& s : r.stops)
+            kept.requests.insert(s.request_id);
+    }
+    draft.plan.stats.frozen_routes = int(draft.plan.routes.size() - draft.kept_planned.size());
+    return kept;
+}
+
+// The problem as one vehicle sees it: insert() offers every vehicle an empty route, so the
+// others are given no room.
+class OnlyVehicle {
+  public:
+    explicit OnlyVehicle(const match::Problem& p) : base_(p) {}
+    const match::Problem& operator()(match::VehicleIndex k) {
+        auto it = views_.find(k);
+        if (it == views_.end()) {
+            match::Problem view = base_;
+            for (std::size_t v = 0; v < view.vehicles.size(); ++v)
+                if (match::VehicleIndex(v) != k)
+                    view.vehicles[v].capacity = {0, 0};
+            it = views_.emplace(k, std::move(view)).first;
+        }
+        return it->second;
+    }
+
+  private:
+    const match::Problem& base_;
+    std::map<match::VehicleIndex, match::Problem> views_;
+};
+
+// Inserts request `r` into `route`, of its vehicle only.
+bool insert_into(OnlyVehicle& only, match::Route& route, match::RequestIndex r,
+                 match::UnservedReason* why = nullptr) {
+    match::Solution one;
+    one.routes.push_back(route);
+    const match::Problem& problem = only(route.vehicle);
+    const match::Insertion ins = engine([&] { return match::insert(problem, one, r); });
+    const bool ok = ins.inserted && ins.route == 0;
+    if (ok)
+        route = std::move(one.routes.front());
+    else if (why)
+        *why = ins.reason;
+    return ok;
+}
+
+struct FixedOutcome {
+    match::Solution solution;
+    std::vector<Unassigned> broken;  // fixed requests their vehicle cannot take
+};
+
+// The fixed requests on their vehicles first, each in its time order.
+void place_fixed(const DayProblem& dp, const std::map<RequestId, VehicleId>& fixed,
+                 OnlyVehicle& only, FixedOutcome& out, std::set<match::RequestIndex>& placed) {
+    const auto& p = dp.problem;
+    std::vector<match::RequestIndex> order;
+    for (std::size_t i = 0; i < dp.request_ids.size(); ++i)
+        if (fixed.count(dp.request_ids[i]))
+            order.push_back(match::RequestIndex(i));
+    std::sort(order.begin(), order.end(), [&](auto a, auto b) {
+        const auto& qa = p.requests[std::size_t(a)];
+        const auto& qb = p.requests[std::size_t(b)];
+        return std::pair(qa.pickup.earliest, qa.dropoff.latest) <
+               std::pair(qb.pickup.earliest, qb.dropoff.latest);
+    });
+    for (match::RequestIndex r : order) {
+        const RequestId id = dp.request_ids[std::size_t(r)];
+        const VehicleId vehicle = fixed.at(id);
+        auto k = std::find_if(dp.vehicles.begin(), dp.vehicles.end(),
+                              [&](const DayVehicle& v) { return v.vehicle_id == vehicle; });
+        const std::string pinned = "pinned to vehicle " + std::to_string(vehicle) + ", which ";
+        if (k == dp.vehicles.end()) {
+            out.broken.push_back({id, "pin_not_honoured",
+                                  pinned + "has no driver on shift that day; unpin it or "
+                                           "assign it again"});
+            continue;
+        }
+        match::UnservedReason why = match::UnservedReason::fleet_full;
+        if (insert_into(only, out.solution.routes[std::size_t(k - dp.vehicles.begin())], r, &why))
+            placed.insert(r);
+        else
+            out.broken.push_back(
+                {id, "pin_not_honoured",
+                 pinned + "cannot take it: " + describe(why) + "; unpin it or assign it again"});
+    }
+}
+
+// Plans the day around requests fixed to a vehicle (pinned by hand, or too soon to move):
+// they go on their vehicle first; the engine plans the others over the whole fleet; its
+// routes are then laid over the fixed stops, and what no longer fits goes wherever it
+// fits best, else stays unserved. No fixed request moves to another vehicle.
+FixedOutcome solve_around(const DayProblem& dp, const std::map<RequestId, VehicleId>& fixed,
+                          const match::SolveOptions& so, match::SolveStats& ss) {
+    const auto& p = dp.problem;
+    FixedOutcome out;
+    for (std::size_t k = 0; k < p.vehicles.size(); ++k)
+        out.solution.routes.push_back(match::Route{match::VehicleIndex(k), {}, 0, {}});
+    std::set<match::RequestIndex> placed;
+    OnlyVehicle only(p);
+    place_fixed(dp, fixed, only, out, placed);
+
+    match::Problem rest = p;
+    rest.requests.clear();
+    std::vector<match::RequestIndex> to_full;
+    for (std::size_t i = 0; i < p.requests.size(); ++i)
+        if (!fixed.count(dp.request_ids[i])) {
+            rest.requests.push_back(p.requests[i]);
+            to_full.push_back(match::RequestIndex(i));
+        }
+    std::vector<match::RequestIndex> leftovers;
+    if (!rest.requests.empty()) {
+        const match::Solution sol = match::solve(rest, so, &ss);
+        for (const auto& u : sol.unserved)
+            out.solution.unserved.push_back({to_full[std::size_t(u.request)], u.reason});
+        for (const match::Route& er : sol.routes)
+            for (const match::Stop& s : er.stops) {
+                const match::RequestIndex r = to_full[std::size_t(s.request)];
+                if (s.pickup && !insert_into(only, out.solution.routes[std::size_t(er.vehicle)], r))
+                    leftovers.push_back(r);
+            }
+    }
+    for (match::RequestIndex r : leftovers)
+        engine([&] { return match::insert(p, out.solution, r); });
+    for (const Unassigned& b : out.broken)
+        for (std::size_t i = 0; i < dp.request_ids.size(); ++i)
+            if (dp.request_ids[i] == b.request_id)
+                out.solution.unserved.push_back(
+                    {match::RequestIndex(i), match::UnservedReason::fleet_full});
+    return out;
+}
+
+std::string too_soon_reason(Instant not_before, const date::time_zone* zone, int lead) {
+    return "too soon to plan: the pickup would be before " +
+           format_clock(local_clock(not_before, zone)) + " (now + " + std::to_string(lead) +
+           " min); assign it by hand";
+}
+
+void solve_day(const DayProblem& dp, const std::map<RequestId, VehicleId>& fixed,
+               std::int64_t limit, const PlanOptions& options, DayPlanDraft& draft) {
+    DayPlan& plan = draft.plan;
+    match::Solution solution;
+    if (dp.problem.vehicles.empty()) {
+        for (RequestId id : dp.request_ids)
+            plan.unassigned.push_back(
+                fixed.count(id)
+                    ? Unassigned{id, "pin_not_honoured",
+                                 "pinned to a vehicle, but no driver with a vehicle is on shift "
+                                 "that day; unpin it or assign it again"}
+                    : Unassigned{id, "no_vehicle_on_shift",
+                                 "no driver with a vehicle is on shift that day"});
+    } else if (!dp.problem.requests.empty()) {
+        match::SolveOptions so;
+        so.time_limit_ms = limit;
+        so.seed = options.seed;
+        so.max_iterations = options.max_iterations;
+        match::SolveStats ss;
+        std::set<RequestId> broken;
+        if (fixed.empty()) {
+            solution = engine([&] { return match::solve(dp.problem, so, &ss); });
+        } else {
+            FixedOutcome out = engine([&] { return solve_around(dp, fixed, so, ss); });
+            solution = std::move(out.solution);
+            for (Unassigned& b : out.broken) {
+                broken.insert(b.request_id);
+                plan.unassigned.push_back(std::move(b));
+            }
+        }
+        plan.stats.iterations = ss.iterations;
+        plan.stats.solve_ms = ss.seconds * 1000.0;
+        require_checked(dp.problem, solution);
+        plan.stats.checked = true;
+        for (const auto& u : solution.unserved)
+            if (!broken.count(dp.request_ids[std::size_t(u.request)]))
+                plan.unassigned.push_back({dp.request_ids[std::size_t(u.request)],
+                                           std::string(match::to_string(u.reason)),
+                                           describe(u.reason)});
+    } else {
+        plan.stats.checked = true;  // nothing to plan: the empty plan is trivially valid
+    }
+
+    for (const match::Route& er : solution.routes) {
+        if (er.stops.empty())
+            continue;
+        Route r;
+        r.service_date = plan.date;
+        r.vehicle_id = dp.vehicles[std::size_t(er.vehicle)].vehicle_id;
+        r.driver_id = dp.vehicles[std::size_t(er.vehicle)].driver_id;
+        fill_route(dp, er, r);
+        draft.fresh.push_back(std::move(r));
+    }
+}
+
+}  // namespace
+
 DayPlanDraft Dispatch::draft_day(const Actor& actor, LocalDate date, const PlanOptions& options) {
     require_dispatcher(actor);
     const Settings settings = settings_.get();
@@ -293,17 +526,7 @@ DayPlanDraft Dispatch::draft_day(const Actor& actor, LocalDate date, const PlanO
     DayPlanDraft draft;
     DayPlan& plan = draft.plan;
     plan.date = date;
-    std::set<RequestId> frozen_requests;
-    std::set<VehicleId> frozen_vehicles;
-    for (const Route& r : day.routes) {
-        if (r.status == RouteStatus::planned)
-            continue;
-        plan.routes.push_back(r);
-        frozen_vehicles.insert(r.vehicle_id);
-        for (const auto& s : r.stops)
-            frozen_requests.insert(s.request_id);
-    }
-    plan.stats.frozen_routes = int(plan.routes.size());
+    const Kept kept = keep_routes(day, draft);
 
     DayInputs in;
     in.date = date;
@@ -311,12 +534,22 @@ DayPlanDraft Dispatch::draft_day(const Actor& actor, LocalDate date, const PlanO
     in.matcher = settings.matcher;
     in.drivers = day.drivers;
     in.patients = day.patients;
+    const Instant now = clock_.now();
+    if (local_date(now, in.zone) == date) {
+        in.vehicles_from = now;
+        in.not_before = now + std::chrono::minutes{settings.matcher.plan_lead_minutes};
+    }
     // A vehicle out on its route is not planned again.
     for (const Vehicle& v : day.vehicles)
-        if (!frozen_vehicles.count(v.id))
+        if (!kept.vehicles.count(v.id))
             in.vehicles.push_back(v);
+    std::map<RequestId, VehicleId> on_route;
+    for (const Route& r : day.routes)
+        for (const auto& s : r.stops)
+            on_route[s.request_id] = r.vehicle_id;
+    std::map<RequestId, VehicleId> fixed;
     for (const RideRequest& r : day.requests) {
-        if (!r.open() || frozen_requests.count(r.id))
+        if (!r.open() || kept.requests.count(r.id))
             continue;
         if (r.will_call()) {
             ++plan.stats.will_call;
@@ -324,51 +557,29 @@ DayPlanDraft Dispatch::draft_day(const Actor& actor, LocalDate date, const PlanO
                 {r.id, "will_call", "will-call: waiting for the clinic to say treatment ended"});
             continue;
         }
+        if (r.pinned_vehicle) {
+            fixed[r.id] = *r.pinned_vehicle;
+            ++plan.stats.pinned;
+        }
+        if (r.pinned_vehicle || on_route.count(r.id))
+            in.lead_exempt.insert(r.id);
         in.requests.push_back(r);
     }
     DayProblem dp = map_day(in);
+    for (RequestId id : dp.held)
+        if (!fixed.count(id))
+            fixed[id] = on_route.at(id);
     plan.stats.vehicles = int(dp.problem.vehicles.size());
     plan.stats.requests = int(dp.problem.requests.size());
     for (RequestId id : dp.invalid)
         plan.unassigned.push_back(
             {id, "invalid_request", describe(match::UnservedReason::invalid_request)});
-
-    match::Solution solution;
-    if (dp.problem.vehicles.empty()) {
-        for (RequestId id : dp.request_ids)
-            plan.unassigned.push_back(
-                {id, "no_vehicle_on_shift", "no driver with a vehicle is on shift that day"});
-    } else if (!dp.problem.requests.empty()) {
-        match::SolveOptions so;
-        so.time_limit_ms = limit;
-        so.seed = options.seed;
-        so.max_iterations = options.max_iterations;
-        match::SolveStats ss;
-        solution = engine([&] { return match::solve(dp.problem, so, &ss); });
-        plan.stats.iterations = ss.iterations;
-        plan.stats.solve_ms = ss.seconds * 1000.0;
-        require_checked(dp.problem, solution);
-        plan.stats.checked = true;
-        for (const auto& u : solution.unserved)
-            plan.unassigned.push_back({dp.request_ids[std::size_t(u.request)],
-                                       std::string(match::to_string(u.reason)),
-                                       describe(u.reason)});
-    } else {
-        plan.stats.checked = true;  // nothing to plan: the empty plan is trivially valid
-    }
-
-    std::vector<Route>& fresh = draft.fresh;
-    for (const match::Route& er : solution.routes) {
-        if (er.stops.empty())
-            continue;
-        Route r;
-        r.service_date = date;
-        r.vehicle_id = dp.vehicles[std::size_t(er.vehicle)].vehicle_id;
-        r.driver_id = dp.vehicles[std::size_t(er.vehicle)].driver_id;
-        fill_route(dp, er, r);
-        fresh.push_back(std::move(r));
-    }
-
+    for (RequestId id : dp.too_soon)
+        plan.unassigned.push_back(
+            {id, "too_soon",
+             too_soon_reason(*in.not_before, in.zone, settings.matcher.plan_lead_minutes)});
+    plan.stats.too_soon = int(dp.too_soon.size());
+    solve_day(dp, fixed, limit, options, draft);
     draft.frozen_before = frozen_ids(day.routes);
     return draft;
 }
@@ -383,7 +594,7 @@ DayPlan Dispatch::save_day(const Actor& actor, DayPlanDraft draft) {
         if (frozen_ids(now_routes) != draft.frozen_before)
             throw_conflict("a route of the day started while planning; plan again");
         for (const Route& r : now_routes)
-            if (r.status == RouteStatus::planned)
+            if (r.status == RouteStatus::planned && !draft.kept_planned.count(r.id))
                 tx.delete_route(r.id);
         for (Route& r : fresh) {
             for (const auto& s : r.stops) {
@@ -675,7 +886,90 @@ Assignment Dispatch::assign(const Actor& actor, RequestId id, std::optional<Vehi
         if (req->will_call())
             throw_conflict("a will-call return is planned when the clinic says it is ready",
                            {{"ready_at", "is not known yet: POST …/ready first"}});
-        return insert_live(tx, settings, *req, vehicle, true, clock_.now());
+        Assignment out = insert_live(tx, settings, *req, vehicle, true, clock_.now());
+        // The dispatcher's decision stands: plans keep it on this vehicle until unpinned.
+        out.request.pinned_vehicle = out.route->vehicle_id;
+        tx.update_request(out.request);
+        return out;
+    });
+}
+
+RideRequest Dispatch::unpin(const Actor& actor, RequestId id) {
+    require_dispatcher(actor);
+    return store_.transact([&](DispatchTx& tx) {
+        auto req = tx.request(id);
+        if (!req)
+            throw_not_found(request_text(id));
+        if (!req->pinned_vehicle)
+            throw_conflict("the request is not pinned; nothing to unpin",
+                           {{"pinned", "is false: the next plan may move it already"}});
+        req->pinned_vehicle.reset();
+        req->updated_at = clock_.now();
+        tx.update_request(*req);
+        return *req;
+    });
+}
+
+namespace {
+
+std::string absence_text(const Absence& a) {
+    return "driver absent " + format_date(a.from) +
+           (a.to == a.from ? std::string() : " – " + format_date(a.to)) +
+           "; assign it again or plan the day";
+}
+
+}  // namespace
+
+std::vector<Unassigned> Dispatch::driver_absent(const Actor& actor, DriverId driver,
+                                                const Absence& absence) {
+    require_dispatcher(actor);
+    const LocalDate first = std::max(absence.from, today());
+    const std::string reason = absence_text(absence);
+    return store_.transact([&](DispatchTx& tx) {
+        std::vector<Unassigned> off;
+        for (LocalDate d = first; d <= absence.to; d = add_days(d, 1)) {
+            std::set<RequestId> ids;
+            for (const Route& r : tx.routes_of_day(d))
+                if (r.driver_id == driver && r.status == RouteStatus::planned)
+                    for (const auto& s : r.stops)
+                        ids.insert(s.request_id);
+            for (RequestId id : ids) {
+                auto req = tx.request(id);
+                if (!req || !req->open())
+                    continue;
+                detach(tx, *req);
+                req->status = RequestStatus::unserved;
+                req->unserved_reason = reason;
+                req->updated_at = clock_.now();
+                tx.update_request(*req);
+                off.push_back({id, "driver_absent", reason});
+            }
+        }
+        return off;
+    });
+}
+
+std::set<RequestId> Dispatch::overdue(const Actor& actor, LocalDate date) {
+    require_dispatcher(actor);
+    const Instant now = clock_.now();
+    return store_.read([&](DispatchTx& tx) {
+        std::map<RequestId, Instant> pickup_eta;
+        for (const Route& r : tx.routes_of_day(date))
+            for (const auto& s : r.stops)
+                if (s.kind == StopKind::pickup)
+                    pickup_eta[s.request_id] = s.eta;
+        std::set<RequestId> late;
+        for (const RideRequest& q : tx.requests_of_day(date)) {
+            if (!q.open() || q.will_call())
+                continue;
+            auto eta = pickup_eta.find(q.id);
+            const Instant due = eta != pickup_eta.end() ? eta->second
+                                : q.ready_at            ? *q.ready_at
+                                                        : *q.arrive_by;
+            if (due < now)
+                late.insert(q.id);
+        }
+        return late;
     });
 }
 

@@ -41,6 +41,7 @@ void detach(DispatchTx& tx, RideRequest& request) {
     if (request.status == RequestStatus::scheduled || request.status == RequestStatus::unserved)
         request.status = RequestStatus::pending;
     request.unserved_reason.clear();
+    request.pinned_vehicle.reset();  // off its route, the hand assignment no longer holds
 }
 
 void refuse_cancelled(const RideRequest& r) {
@@ -139,7 +140,32 @@ struct SyncRules {
     bool update = false;           // also update and remove unplanned requests
     LocalDate not_before{};        // ...only of sessions and service dates from then on
     bool include_planned = false;  // ...and take planned (unstarted) ones off their routes
+    // Sessions not made yet whose ride to the center should arrive before this are not made
+    // (nor their return): the patient was not taken there.
+    std::optional<Instant> sessions_from;
 };
+
+bool session_past(const std::vector<RideRequest>& session, const SyncRules& rules) {
+    if (!rules.sessions_from)
+        return false;
+    for (const RideRequest& r : session)
+        if (r.direction == Direction::to_center && r.arrive_by &&
+            *r.arrive_by < *rules.sessions_from)
+            return true;
+    return false;
+}
+
+// Whether an assigned request (on a route, so left alone) differs from its session now.
+bool assigned_differs(const RideRequest& have, const RideRequest& want, const SyncRules& rules) {
+    if (!rules.update || have.status != RequestStatus::scheduled ||
+        have.service_date < rules.not_before)
+        return false;
+    RideRequest target = have;
+    copy_session(target, want);
+    target.status = have.status;
+    target.cancel_reason = have.cancel_reason;
+    return !same_session(have, target);
+}
 
 class Sessions {
   public:
@@ -237,11 +263,16 @@ bool updatable(const RideRequest& r, const SyncRules& rules) {
     return rules.include_planned && r.status == RequestStatus::scheduled;
 }
 
-// Brings one wanted request of a session to the database; answers its id (0: none).
-RequestId sync_one(DispatchTx& tx, const RideRequest& want,
+// Brings one wanted request of a session to the database; answers its id (0: none). A
+// session that is `past` is not made when missing.
+RequestId sync_one(DispatchTx& tx, const RideRequest& want, bool past,
                    const std::map<std::string, RideRequest>& existing, const SyncRules& rules,
                    Instant now, GenerateResult& result) {
     auto it = existing.find(*want.schedule_key);
+    if (it == existing.end() && past) {
+        ++result.past;
+        return 0;
+    }
     if (it == existing.end()) {
         // Another range (or patient) may hold the key: never twice.
         if (auto other = tx.request_by_key(*want.schedule_key)) {
@@ -253,6 +284,8 @@ RequestId sync_one(DispatchTx& tx, const RideRequest& want,
     }
     RideRequest have = it->second;
     if (!updatable(have, rules)) {
+        if (assigned_differs(have, want, rules))
+            result.kept_assigned.push_back(have.id);
         ++result.unchanged;
         return have.id;
     }
@@ -313,16 +346,24 @@ GenerateResult sync(DispatchTx& tx, const date::time_zone* zone, LocalDate from,
     for (const Patient& p : patients) {
         for (LocalDate d = from; d <= to; d = add_days(d, 1)) {
             const std::vector<RideRequest> session = sessions.of(p, d);
+            const bool past = session_past(session, rules);
             std::vector<RequestId> ids;
             for (const RideRequest& want : session) {
                 wanted.insert(*want.schedule_key);
-                ids.push_back(sync_one(tx, want, existing, rules, now, result));
+                ids.push_back(sync_one(tx, want, past, existing, rules, now, result));
             }
             link_session(tx, ids, existing, session);
         }
     }
     for (auto& [key, have] : existing) {
-        if (wanted.count(key) || !updatable(have, rules) || have.status == RequestStatus::scheduled)
+        if (wanted.count(key))
+            continue;
+        if (rules.update && have.status == RequestStatus::scheduled &&
+            have.service_date >= rules.not_before && !rules.include_planned) {
+            result.kept_assigned.push_back(have.id);
+            continue;
+        }
+        if (!updatable(have, rules) || have.status == RequestStatus::scheduled)
             continue;
         tx.delete_request(have.id);
         ++result.removed;
@@ -346,7 +387,7 @@ GenerateResult create_missing(DispatchTx& tx, const date::time_zone* zone, Local
 }
 
 LocalDate generated_until(DispatchTx& tx, PatientId patient, LocalDate today) {
-    LocalDate last = add_days(today, 6);
+    LocalDate last = add_days(today, 7);
     for (const auto& r : tx.schedule_requests(today, add_days(today, 400), patient))
         if (r.session_date && *r.session_date > last)
             last = *r.session_date;
@@ -363,11 +404,12 @@ GenerateResult Dispatch::generate(const Actor& actor, LocalDate from, LocalDate 
     require_dispatcher(actor);
     FieldErrors errs;
     if (to < from)
-        errs.add("to", "must not be before from");
+        errs.add("to", "must not be before from: swap the two dates");
     else if ((std::chrono::sys_days{to} - std::chrono::sys_days{from}).count() >=
              limits_.max_generate_days)
-        errs.add("to", "at most " + std::to_string(limits_.max_generate_days) + " days at once");
-    errs.throw_if_any();
+        errs.add("to", "at most " + std::to_string(limits_.max_generate_days) +
+                           " days at once: generate the rest as another range");
+    errs.throw_if_any("the range of dates cannot be generated", ErrorKind::unprocessable);
     const auto* zone = zone_of(settings_);
     return store_.transact([&](DispatchTx& tx) {
         return sync(tx, zone, from, to, std::nullopt, SyncRules{}, clock_.now());
@@ -379,9 +421,10 @@ GenerateResult Dispatch::patient_changed(const Actor& actor, PatientId patient) 
     const auto* zone = zone_of(settings_);
     const LocalDate first = today();
     return store_.transact([&](DispatchTx& tx) {
-        // As far ahead as requests were generated, and at least the coming week.
+        // As far ahead as requests were generated, and at least today and the next 7 days;
+        // today's sessions only from now on.
         const LocalDate last = generated_until(tx, patient, first);
-        SyncRules rules{true, first, false};
+        SyncRules rules{true, first, false, clock_.now()};
         return sync(tx, zone, first, last, patient, rules, clock_.now());
     });
 }
@@ -401,7 +444,7 @@ GenerateResult Dispatch::put_holiday(const Actor& actor, const Holiday& holiday)
         // planned ones leave their routes (started ones stay as they are).
         SyncRules rules{true,
                         LocalDate{std::chrono::year{1}, std::chrono::month{1}, std::chrono::day{1}},
-                        true};
+                        true, std::nullopt};
         return sync(tx, zone, holiday.date, holiday.date, std::nullopt, rules, clock_.now());
     });
 }

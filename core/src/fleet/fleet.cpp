@@ -816,7 +816,7 @@ Driver Fleet::update_driver(const Actor& actor, DriverId id, const DriverPatch& 
     return update_record<Driver>(store_, clock_, actor, id, patch, limits_);
 }
 
-Driver Fleet::add_absence(const Actor& actor, DriverId id, const Absence& absence) {
+Driver Fleet::add_absence(const Actor& actor, DriverId id, const Absence& absence, Absence* added) {
     require_dispatcher(actor);
     FieldErrors errs;
     check_absence(errs, "", absence, limits_);
@@ -826,9 +826,65 @@ Driver Fleet::add_absence(const Actor& actor, DriverId id, const Absence& absenc
         auto before = tx.driver(id);
         if (!before)
             throw_not_found(not_found_text("driver", id));
-        tx.add_absence(id, absence);
+        Absence stored = absence;
+        stored.id = tx.add_absence(id, absence);
+        if (added)
+            *added = stored;
         Driver after = *tx.driver(id);
         tx.audit(audit_entry(clock_.now(), actor, "driver", id, "add_absence",
+                             audit_snapshot(*before), audit_snapshot(after)));
+        return after;
+    });
+}
+
+namespace {
+
+const Absence& absence_of(const Driver& d, AbsenceId absence) {
+    for (const Absence& a : d.absences)
+        if (a.id == absence)
+            return a;
+    throw_not_found("driver " + std::to_string(d.id) + " has no absence with id " +
+                    std::to_string(absence));
+}
+
+}  // namespace
+
+Driver Fleet::update_absence(const Actor& actor, DriverId id, AbsenceId absence,
+                             std::optional<LocalDate> from, std::optional<LocalDate> to,
+                             Absence* changed) {
+    require_dispatcher(actor);
+    return store_.transact([&](FleetTx& tx) {
+        auto before = tx.driver(id);
+        if (!before)
+            throw_not_found(not_found_text("driver", id));
+        Absence a = absence_of(*before, absence);
+        if (from)
+            a.from = *from;
+        if (to)
+            a.to = *to;
+        FieldErrors errs;
+        check_absence(errs, "", a, limits_);
+        errs.throw_if_any();
+        tx.update_absence(id, a);
+        if (changed)
+            *changed = a;
+        Driver after = *tx.driver(id);
+        tx.audit(audit_entry(clock_.now(), actor, "driver", id, "update_absence",
+                             audit_snapshot(*before), audit_snapshot(after)));
+        return after;
+    });
+}
+
+Driver Fleet::remove_absence(const Actor& actor, DriverId id, AbsenceId absence) {
+    require_dispatcher(actor);
+    return store_.transact([&](FleetTx& tx) {
+        auto before = tx.driver(id);
+        if (!before)
+            throw_not_found(not_found_text("driver", id));
+        absence_of(*before, absence);
+        tx.remove_absence(id, absence);
+        Driver after = *tx.driver(id);
+        tx.audit(audit_entry(clock_.now(), actor, "driver", id, "remove_absence",
                              audit_snapshot(*before), audit_snapshot(after)));
         return after;
     });

@@ -20,6 +20,7 @@ using RouteId = std::int64_t;
 using TripId = std::int64_t;
 using RideId = std::int64_t;
 using UserId = std::int64_t;
+using AbsenceId = std::int64_t;
 
 using Kilometers = double;  // odometer readings, as the dashboard shows them
 
@@ -47,7 +48,8 @@ struct Shift {
 
 struct Absence {
     LocalDate from;
-    LocalDate to;  // inclusive
+    LocalDate to;      // inclusive
+    AbsenceId id = 0;  // 0 until stored
 };
 
 struct Driver {

@@ -30,6 +30,8 @@ struct MatcherDefaults {
     double ride_time_factor = 2.0;
     int service_minutes = 3;   // boarding or alighting at a stop
     int time_limit_ms = 5000;  // planning a day
+    // Planning today leaves out pickups sooner than this: a driver needs time to get there.
+    int plan_lead_minutes = 30;
 };
 
 struct Settings {
@@ -78,6 +80,7 @@ struct SettingsPatch {
     std::optional<int> service_minutes;
     std::optional<int> time_limit_ms;
     std::optional<std::string> map_datum;
+    std::optional<int> plan_lead_minutes;
 };
 
 class SettingsService {

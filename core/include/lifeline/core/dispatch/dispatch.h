@@ -171,6 +171,10 @@ struct GenerateResult {
     int updated = 0;    // unplanned requests brought in line with the schedule or holiday
     int removed = 0;    // unplanned requests of sessions the schedule no longer has
     int unchanged = 0;  // already there as the schedule says, or planned/started/past
+    int past = 0;       // sessions of today not made: their pickup time has passed
+    // Assigned requests (on a route) the schedule no longer matches: left on their route
+    // for the dispatcher to cancel or keep.
+    std::vector<RequestId> kept_assigned;
 };
 
 // Cancelling one request; the other leg of its session goes too unless told otherwise.
@@ -222,7 +226,9 @@ struct PlanOptions {
 
 struct Unassigned {
     RequestId request_id = 0;
-    std::string code;    // the engine's reason, or "will_call", "no_vehicle_on_shift"
+    // The engine's reason, or "will_call", "no_vehicle_on_shift", "too_soon" (today's
+    // pickup before now + the lead time), "pin_not_honoured", "driver_absent".
+    std::string code;
     std::string reason;  // in a dispatcher's words
 };
 
@@ -234,6 +240,8 @@ struct PlanStats {
     int vehicles = 0;   // drivers on shift with a vehicle
     int routes = 0;     // routes with stops, frozen ones included
     int frozen_routes = 0;
+    int pinned = 0;    // requests pinned to their vehicle (kept there, or listed unassigned)
+    int too_soon = 0;  // today's requests whose pickup is before now + the lead time
     double planned_km = 0;
     std::int64_t iterations = 0;
     double solve_ms = 0;
@@ -253,6 +261,7 @@ struct DayPlanDraft {
     DayPlan plan;                     // frozen routes and the unassigned; new routes not yet in
     std::vector<Route> fresh;         // the new routes, without ids
     std::set<RouteId> frozen_before;  // the started and finished routes the search saw
+    std::set<RouteId> kept_planned;   // planned routes of vehicles out on a route: kept
 };
 
 struct Assignment {
@@ -323,6 +332,13 @@ struct DayInputs {
     std::vector<Vehicle> vehicles;
     std::vector<RideRequest> requests;  // the ones to map (none of them will-call)
     std::map<PatientId, Patient> patients;
+    // Planning today: no vehicle leaves before `vehicles_from` (now), and a request whose
+    // pickup cannot be at or after `not_before` (now + the lead time) is left out as too
+    // soon — unless it is in `lead_exempt` (it is on a vehicle already): then it is mapped
+    // with its own windows and listed in DayProblem::held.
+    std::optional<Instant> vehicles_from;
+    std::optional<Instant> not_before;
+    std::set<RequestId> lead_exempt;
 };
 
 struct DayVehicle {
@@ -336,6 +352,8 @@ struct DayProblem {
     std::vector<RequestId> request_ids;  // engine request index → request id
     std::vector<DayVehicle> vehicles;    // engine vehicle index → driver and vehicle
     std::vector<RequestId> invalid;      // requests whose times make no sense that day
+    std::vector<RequestId> too_soon;     // pickups before DayInputs::not_before
+    std::vector<RequestId> held;         // too soon, but on a vehicle already (lead_exempt)
 
     Instant at(match::Time tick) const;
     match::Time tick(Instant t) const;
@@ -361,6 +379,8 @@ class Dispatch {
     GenerateResult generate(const Actor& actor, LocalDate from, LocalDate to);
     // After a patient's schedule, center or home changed: their future unplanned requests
     // follow it (past, planned and started ones are left alone).
+    // Also after a new patient: their requests of today (pickups from now on) and the next
+    // 7 days are made at once.
     GenerateResult patient_changed(const Actor& actor, PatientId patient);
     // Sessions of that date move to `move_to`, or are cancelled (reason holiday).
     GenerateResult put_holiday(const Actor& actor, const Holiday& holiday);
@@ -402,8 +422,19 @@ class Dispatch {
     DayPlanDraft draft_day(const Actor& actor, LocalDate date, const PlanOptions& options = {});
     DayPlan save_day(const Actor& actor, DayPlanDraft draft);
     std::vector<Route> routes(const Actor& actor, LocalDate date);
-    // Into the best route, or into `vehicle`'s (409 naming the broken constraint).
+    // Into the best route, or into `vehicle`'s (409 naming the broken constraint). A
+    // request assigned by hand is pinned to its vehicle: plans keep it there.
     Assignment assign(const Actor& actor, RequestId id, std::optional<VehicleId> vehicle);
+    // The request may move again when the day is planned (it stays on its route until then).
+    RideRequest unpin(const Actor& actor, RequestId id);
+    // A driver's absence was added or changed: the requests on their planned routes of
+    // those days (from today on) come off, unserved with the reason, and are listed.
+    std::vector<Unassigned> driver_absent(const Actor& actor, DriverId driver,
+                                          const Absence& absence);
+    // Requests of the date past their time with no pickup logged (by the server's clock):
+    // on a route and its pickup's ETA has passed, or unplanned and its ready or arrival
+    // time has passed.
+    std::set<RequestId> overdue(const Actor& actor, LocalDate date);
     // A will-call return is ready (at `at`, default now): into the live plan at once.
     Assignment ready(const Actor& actor, RequestId id, std::optional<Instant> at = {});
     // The driver's stops of the date: for that driver or a dispatcher only.

@@ -62,6 +62,8 @@ struct RideRequest {
     std::optional<Instant> cancelled_at;
     std::optional<CancelBatchId> cancel_batch_id;
     std::optional<SuspensionId> suspension_id;
+    // Assigned by hand to this vehicle: planning the day keeps it there until unpinned.
+    std::optional<VehicleId> pinned_vehicle;
 
     // A return without a ready time waits for the clinic's call.
     bool will_call() const { return !arrive_by && !ready_at; }

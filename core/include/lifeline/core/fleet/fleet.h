@@ -37,7 +37,9 @@ class FleetTx {
     virtual DriverId insert_driver(const Driver& driver) = 0;
     virtual void update_driver(const Driver& driver) = 0;
     virtual void replace_shifts(DriverId id, const std::vector<Shift>& shifts) = 0;
-    virtual void add_absence(DriverId id, const Absence& absence) = 0;
+    virtual AbsenceId add_absence(DriverId id, const Absence& absence) = 0;
+    virtual void update_absence(DriverId id, const Absence& absence) = 0;  // by absence.id
+    virtual void remove_absence(DriverId id, AbsenceId absence) = 0;
     virtual VehicleId insert_vehicle(const Vehicle& vehicle) = 0;
     // Leaves odometer_km alone: the ledger keeps it at the last logged reading.
     virtual void update_vehicle(const Vehicle& vehicle) = 0;
@@ -137,7 +139,14 @@ class Fleet {
     Page<Driver> list_drivers(const Actor& actor, const DriverFilter& filter,
                               const PageRequest& page);
     Driver update_driver(const Actor& actor, DriverId id, const DriverPatch& patch);
-    Driver add_absence(const Actor& actor, DriverId id, const Absence& absence);
+    // `added` (if given) receives the stored absence, with its id.
+    Driver add_absence(const Actor& actor, DriverId id, const Absence& absence,
+                       Absence* added = nullptr);
+    // Only the dates given change; 404 for an absence that is not the driver's.
+    Driver update_absence(const Actor& actor, DriverId id, AbsenceId absence,
+                          std::optional<LocalDate> from, std::optional<LocalDate> to,
+                          Absence* changed = nullptr);
+    Driver remove_absence(const Actor& actor, DriverId id, AbsenceId absence);
 
     // odometer_km of a new vehicle is its reading when it joins the fleet; afterwards
     // only the ledger moves it.
