@@ -107,18 +107,6 @@ using fleet_json::read_new;
 using fleet_json::read_patch;
 using fleet_json::to_json;
 
-// Parses the body with `read`, answering 400 with every bad field at once.
-template <class Read>
-auto read_body(const Request& req, Read read) {
-    json::object body = parse_object(req);
-    FieldErrors errs;
-    Fields f(body, errs);
-    auto value = read(f);
-    f.finish();
-    errs.throw_if_any();
-    return value;
-}
-
 std::optional<bool> query_bool(const Request& req, std::string_view name) {
     auto q = req.query_param(name);
     if (!q || q->empty())

@@ -230,7 +230,7 @@ TEST_CASE("a pin the plan cannot honour is listed with its reason, never moved",
     CHECK(r.at("pinned") == true);
 }
 
-TEST_CASE("absences are edited and removed; one over planned stops takes them off the route",
+TEST_CASE("absences are edited and removed — one over planned stops takes them off the route",
           "[api][plan][absence]") {
     SeededFleet f;
     const std::string day = shanghai_date(2);

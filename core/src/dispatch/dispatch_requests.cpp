@@ -459,7 +459,7 @@ GenerateResult Dispatch::remove_holiday(const Actor& actor, LocalDate date) {
         // As when it was put: the date's sessions follow, planned ones included.
         SyncRules rules{true,
                         LocalDate{std::chrono::year{1}, std::chrono::month{1}, std::chrono::day{1}},
-                        true};
+                        true, std::nullopt};
         return sync(tx, zone, date, date, std::nullopt, rules, clock_.now());
     });
 }
