@@ -2,6 +2,7 @@
 #include "api_common.h"
 #include "api_routes.h"
 #include "lifeline/core/ledger/ledger.h"
+#include "lifeline/core/reports/reports.h"
 #include "lifeline/net/router.h"
 
 namespace lifeline::net {
@@ -39,6 +40,26 @@ json::object trip_json(const Trip& t) {
     for (const Ride& r : t.rides)
         rides.push_back(ride_json(r));
     o["rides"] = std::move(rides);
+    return o;
+}
+
+json::value anomaly_json(const std::map<TripId, OdometerAnomaly>& anomalies, TripId id) {
+    auto it = anomalies.find(id);
+    if (it == anomalies.end())
+        return nullptr;
+    const OdometerAnomaly& a = it->second;
+    return json::object{{"issue", to_string(a.issue)},
+                        {"previous_trip_id", a.previous_trip},
+                        {"previous_started_at", format_instant(a.previous_started_at)},
+                        {"previous_reading", a.previous_reading},
+                        {"gap_km", a.gap_km}};
+}
+
+// A trip as a dispatcher's screen shows it: with its odometer check against the
+// vehicle's trip before it (null when the readings meet).
+json::object checked_trip_json(Services& s, const Actor& actor, const Trip& t) {
+    json::object o = trip_json(t);
+    o["odometer_anomaly"] = anomaly_json(s.ledger.odometer_anomalies(actor, {t}), t.id);
     return o;
 }
 
@@ -222,7 +243,31 @@ Response correct_trip(Services& s, Request& req) {
     errs.throw_if_any();
     Trip t = s.ledger.correct(actor, id, c);
     publish_trip(s, "trip.changed", t);
-    return json_response(200, trip_json(t));
+    return json_response(200, checked_trip_json(s, actor, t));
+}
+
+// A dispatcher closes a trip its driver left open; end time, end reading and reason are
+// all required and every missing one is named at once.
+Response close_trip(Services& s, Request& req) {
+    Actor actor = authenticate(s, req);
+    require_dispatcher(actor);
+    TripId id = path_id(req);
+    json::object body = parse_object(req);
+    FieldErrors errs;
+    Fields f(body, errs);
+    TripClose c;
+    c.ended_at = f.instant("ended_at", Need::required);
+    c.odometer_end = f.number("odometer_end", Need::required, 0, max_km);
+    auto reason = f.text("reason", Need::required, 1000);
+    f.finish();
+    if (reason && reason->find_first_not_of(" \t\r\n") == std::string::npos)
+        errs.add("reason", "is required to close a trip: say why it is closed by dispatch");
+    c.reason = reason.value_or("");
+    errs.throw_if_any("closing a trip needs its end time, its end reading and a reason",
+                      ErrorKind::unprocessable);
+    Trip t = s.ledger.close(actor, id, c);
+    publish_trip(s, "trip.finished", t);
+    return json_response(200, checked_trip_json(s, actor, t));
 }
 
 Response get_trip(Services& s, Request& req) {
@@ -237,8 +282,28 @@ Response list_trips(Services& s, Request& req) {
     filter.to = query_instant(req, "to");
     filter.driver_id = query_id(req, "driver_id");
     filter.vehicle_id = query_id(req, "vehicle_id");
+    FieldErrors errs;
+    if (auto d = req.query_param("date")) {
+        filter.date = parse_date(*d);
+        if (!filter.date)
+            errs.add("date", "must be a date YYYY-MM-DD");
+    }
+    if (auto st = req.query_param("status")) {
+        if (*st == "open" || *st == "finished")
+            filter.open = *st == "open";
+        else
+            errs.add("status", "must be open or finished");
+    }
+    errs.throw_if_any();
     auto page = s.ledger.list(actor, filter, page_of(req));
-    return json_response(200, page_json(page, trip_json));
+    if (!actor.is_dispatcher())
+        return json_response(200, page_json(page, trip_json));
+    const auto anomalies = s.ledger.odometer_anomalies(actor, page.items);
+    return json_response(200, page_json(page, [&anomalies](const Trip& t) {
+                             json::object o = trip_json(t);
+                             o["odometer_anomaly"] = anomaly_json(anomalies, t.id);
+                             return o;
+                         }));
 }
 
 }  // namespace
@@ -252,6 +317,8 @@ void register_trip_routes(Router& r, Services& s) {
           idempotent(s, [&s](Request& q) { return add_event(s, q); }));
     r.add("POST", "/api/v1/trips/{id}/finish",
           idempotent(s, [&s](Request& q) { return finish_trip(s, q); }));
+    r.add("POST", "/api/v1/trips/{id}/close",
+          idempotent(s, [&s](Request& q) { return close_trip(s, q); }));
 }
 
 }  // namespace lifeline::net

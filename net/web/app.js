@@ -10,6 +10,7 @@ import { boardView, stopLive } from './board.js';
 import { reportsView, goalProgress } from './reports.js';
 import { adminView } from './admin.js';
 import { holidaysView } from './holidays.js';
+import { tripsView } from './trips.js';
 
 const api = makeClient('lifeline.token', () => { ctx.me = null; render(); });
 const main = document.getElementById('main');
@@ -32,6 +33,7 @@ const VIEWS = [
   { id: 'board', label: 'nav.board', show: (v) => boardView(ctx, v) },
   ...FLEET_KINDS.map((k) => ({ id: k, label: `nav.${k}`, show: (v) => fleetView(ctx, k, v) })),
   { id: 'holidays', label: 'nav.holidays', show: (v) => holidaysView(ctx, v) },
+  { id: 'trips', label: 'nav.trips', show: (v) => tripsView(ctx, v) },
   { id: 'reports', label: 'nav.reports', show: (v) => reportsView(ctx, v) },
   { id: 'admin', label: 'nav.admin', admin: true, show: (v) => adminView(ctx, v) },
 ];

@@ -264,9 +264,13 @@ Page<Trip> SqliteTripStore::list(const TripFilter& f, const PageRequest& page) {
                             " AND (?3 IS NULL OR started_at < ?3)"
                             " AND (?4 IS NULL OR driver_id = ?4)"
                             " AND (?5 IS NULL OR vehicle_id = ?5)"
+                            " AND (?7 IS NULL OR (ended_at IS NULL) = ?7)"
                             " ORDER BY id LIMIT ?6");
+        std::optional<std::int64_t> open;
+        if (f.open)
+            open = *f.open ? 1 : 0;
         st.bind_all(page.after.value_or(0), secs(f.from), secs(f.to), f.driver_id, f.vehicle_id,
-                    page.limit + 1);
+                    page.limit + 1, open);
         Page<Trip> out;
         while (st.step())
             out.items.push_back(read_trip_header(st));
@@ -277,6 +281,19 @@ Page<Trip> SqliteTripStore::list(const TripFilter& f, const PageRequest& page) {
         for (Trip& t : out.items)
             load_rides(c, t);
         return out;
+    });
+}
+
+std::optional<Trip> SqliteTripStore::previous_on_vehicle(const Trip& trip) {
+    return db_.read([&](Connection& c) -> std::optional<Trip> {
+        Statement st(c, std::string("SELECT ") + trip_columns +
+                            " FROM trips WHERE vehicle_id = ?1"
+                            " AND (started_at < ?2 OR (started_at = ?2 AND id < ?3))"
+                            " ORDER BY started_at DESC, id DESC LIMIT 1");
+        st.bind_all(trip.vehicle_id, secs(trip.started_at), trip.id);
+        if (!st.step())
+            return std::nullopt;
+        return read_trip_header(st);
     });
 }
 

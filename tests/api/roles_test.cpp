@@ -78,6 +78,7 @@ const std::set<std::string> registered_routes{
     "PATCH /api/v1/trips/{id}",
     "POST /api/v1/trips/{id}/events",
     "POST /api/v1/trips/{id}/finish",
+    "POST /api/v1/trips/{id}/close",
     "POST /api/v1/schedule/generate",
     "PUT /api/v1/holidays/{date}",
     "GET /api/v1/holidays/{date}",
@@ -422,6 +423,14 @@ TEST_CASE("every route answers each role as docs/design.md §4 says", "[api][rol
          v1 + "/trips/" + id(theirs) + "/finish",
          same(finish),
          {401, 404, 403, 403}},
+        // closing a trip left open: dispatchers only (a finished one is a conflict)
+        {"POST",
+         "/api/v1/trips/{id}/close",
+         v1 + "/trips/" + id(theirs) + "/close",
+         same(json::object{{"ended_at", ago(std::chrono::minutes{30})},
+                           {"odometer_end", 5020.0},
+                           {"reason", "closed from the paper log"}}),
+         {401, 403, 409, 409}},
         // dispatch: dispatchers and admins; a manifest also for its own driver
         {"POST", "/api/v1/schedule/generate", v1 + "/schedule/generate",
          same(json::object{{"from", "2022-05-02"}, {"to", "2022-05-02"}}), staff},

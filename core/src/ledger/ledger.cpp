@@ -635,6 +635,45 @@ Trip Ledger::correct(const Actor& actor, TripId id, const TripCorrection& c) {
     });
 }
 
+Trip Ledger::close(const Actor& actor, TripId id, const TripClose& c) {
+    if (!actor.is_dispatcher())
+        throw_forbidden("only a dispatcher closes a trip; a driver finishes their own");
+    FieldErrors errs;
+    if (!c.ended_at)
+        errs.add("ended_at", "is required to close a trip");
+    if (!c.odometer_end)
+        errs.add("odometer_end", "is required to close a trip");
+    if (c.reason.empty())
+        errs.add("reason", "is required to close a trip");
+    else if (!fits(c.reason, limits_.max_reason))
+        errs.add("reason", "is too long");
+    errs.throw_if_any();
+
+    return store_.transact([&](LedgerTx& tx) {
+        auto found = tx.trip(id);
+        if (!found)
+            throw_not_found("no trip with id " + std::to_string(id));
+        if (!found->open())
+            throw_conflict("the trip is finished; correct it instead",
+                           {{"id", "the trip is finished"}});
+        const Trip before = *found;
+        Trip t = before;
+        t.ended_at = c.ended_at;
+        t.odometer_end = c.odometer_end;
+        check_trip_shape(t, limits_, clock_.now(), errs);
+        errs.throw_if_any();
+        // Requests still waiting on the route stay there for the driver's next trip or
+        // for the dispatcher; the route is not finished behind dispatch's back.
+        tx.update_trip(t);
+        tx.refresh_vehicle_odometer(t.vehicle_id);
+        move_requests(tx, t);
+        Trip after = *tx.trip(id);
+        tx.audit(
+            audit_entry(clock_.now(), actor, after, "close", audit_snapshot(before), c.reason));
+        return after;
+    });
+}
+
 Trip Ledger::get(const Actor& actor, TripId id) {
     auto trip = store_.find(id);
     if (!trip || (!actor.is_dispatcher() && trip->driver_id != actor.driver_id))
@@ -650,7 +689,46 @@ Page<Trip> Ledger::list(const Actor& actor, TripFilter filter, const PageRequest
             throw_forbidden("drivers see their own trips only");
         filter.driver_id = actor.driver_id;
     }
+    if (filter.date) {
+        const date::time_zone* zone = find_zone(settings_.get().time_zone);
+        Instant from = local_midnight(*filter.date, zone);
+        Instant to = local_midnight(
+            LocalDate{std::chrono::sys_days{*filter.date} + std::chrono::days{1}}, zone);
+        filter.from = filter.from ? std::max(*filter.from, from) : from;
+        filter.to = filter.to ? std::min(*filter.to, to) : to;
+    }
     return store_.list(filter, page);
+}
+
+namespace {
+
+MonthTrip checked_trip(const Trip& t) {
+    MonthTrip m;
+    m.id = t.id;
+    m.driver_id = t.driver_id;
+    m.vehicle_id = t.vehicle_id;
+    m.started_at = t.started_at;
+    m.odometer_start = t.odometer_start;
+    m.odometer_end = t.odometer_end;
+    m.finished = !t.open();
+    return m;
+}
+
+}  // namespace
+
+std::map<TripId, OdometerAnomaly> Ledger::odometer_anomalies(const Actor& actor,
+                                                             const std::vector<Trip>& trips) {
+    if (!actor.is_dispatcher())
+        throw_forbidden("odometer checks are for dispatchers");
+    std::map<TripId, OdometerAnomaly> out;
+    for (const Trip& t : trips) {
+        auto previous = store_.previous_on_vehicle(t);
+        if (!previous)
+            continue;
+        if (auto a = odometer_gap(checked_trip(*previous), checked_trip(t)))
+            out.emplace(t.id, *a);
+    }
+    return out;
 }
 
 std::string audit_snapshot(const Trip& t) {

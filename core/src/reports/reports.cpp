@@ -128,23 +128,12 @@ std::vector<OdometerAnomaly> odometer_anomalies(const MonthFacts& facts,
     std::vector<OdometerAnomaly> out;
     for (const MonthTrip& trip : facts.trips) {
         const MonthTrip*& prev = previous[trip.vehicle_id];
-        if (prev && std::abs(trip.odometer_start - prev->last_reading()) > km_epsilon) {
-            OdometerAnomaly a;
-            a.previous_reading = prev->last_reading();
-            // To the meter: readings are decimal km, their difference in binary is not.
-            a.gap_km =
-                double(std::llround((trip.odometer_start - a.previous_reading) * 1000.0)) / 1000.0;
-            a.issue = a.gap_km < 0 ? OdometerIssue::backwards : OdometerIssue::unlogged;
-            a.vehicle_id = trip.vehicle_id;
-            if (auto it = plates.find(trip.vehicle_id); it != plates.end())
-                a.plate = it->second;
-            a.previous_trip = prev->id;
-            a.previous_started_at = prev->started_at;
-            a.trip = trip.id;
-            a.started_at = trip.started_at;
-            a.odometer_start = trip.odometer_start;
-            out.push_back(a);
-        }
+        if (prev)
+            if (auto a = odometer_gap(*prev, trip)) {
+                if (auto it = plates.find(trip.vehicle_id); it != plates.end())
+                    a->plate = it->second;
+                out.push_back(*a);
+            }
         prev = &trip;
     }
     return out;
@@ -156,6 +145,23 @@ double amount_of(WholeMeters meters, double rate) {
 }
 
 }  // namespace
+
+std::optional<OdometerAnomaly> odometer_gap(const MonthTrip& previous, const MonthTrip& trip) {
+    if (std::abs(trip.odometer_start - previous.last_reading()) <= km_epsilon)
+        return std::nullopt;
+    OdometerAnomaly a;
+    a.previous_reading = previous.last_reading();
+    // To the meter: readings are decimal km, their difference in binary is not.
+    a.gap_km = double(std::llround((trip.odometer_start - a.previous_reading) * 1000.0)) / 1000.0;
+    a.issue = a.gap_km < 0 ? OdometerIssue::backwards : OdometerIssue::unlogged;
+    a.vehicle_id = trip.vehicle_id;
+    a.previous_trip = previous.id;
+    a.previous_started_at = previous.started_at;
+    a.trip = trip.id;
+    a.started_at = trip.started_at;
+    a.odometer_start = trip.odometer_start;
+    return a;
+}
 
 const char* to_string(OdometerIssue i) {
     return i == OdometerIssue::backwards ? "backwards" : "unlogged";

@@ -13,6 +13,7 @@ class SqliteTripStore : public TripStore {
     Trip transact(const std::function<Trip(LedgerTx&)>& work) override;
     std::optional<Trip> find(TripId id) override;
     Page<Trip> list(const TripFilter& filter, const PageRequest& page) override;
+    std::optional<Trip> previous_on_vehicle(const Trip& trip) override;
 
   private:
     Database& db_;

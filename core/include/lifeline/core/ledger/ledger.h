@@ -4,6 +4,7 @@
 // Every rule of the ledger lives here; storage only provides atomic units of work.
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "lifeline/core/dispatch/dispatch_model.h"
 #include "lifeline/core/errors.h"
 #include "lifeline/core/model.h"
+#include "lifeline/core/reports/reports.h"
 #include "lifeline/core/settings.h"
 
 namespace lifeline {
@@ -59,6 +61,8 @@ struct TripFilter {
     std::optional<Instant> to;    // started_at < to
     std::optional<DriverId> driver_id;
     std::optional<VehicleId> vehicle_id;
+    std::optional<bool> open;       // true: open trips only; false: finished ones only
+    std::optional<LocalDate> date;  // started on this local day (the ledger sets from / to)
 };
 
 // The port storage implements; `transact` is one atomic, durable write.
@@ -68,6 +72,8 @@ class TripStore {
     virtual Trip transact(const std::function<Trip(LedgerTx&)>& work) = 0;
     virtual std::optional<Trip> find(TripId id) = 0;
     virtual Page<Trip> list(const TripFilter& filter, const PageRequest& page) = 0;
+    // The vehicle's trip just before `trip` (in the order started_at, id), without rides.
+    virtual std::optional<Trip> previous_on_vehicle(const Trip& trip) = 0;
 };
 
 // Opening a trip, or (with ended_at and odometer_end) logging a finished one whole. A
@@ -129,6 +135,14 @@ struct TripCorrection {
     std::string reason;
 };
 
+// A dispatcher closing a trip left open (the driver forgot, the phone died): all three
+// are required; the closing is audited with its reason.
+struct TripClose {
+    std::optional<Instant> ended_at;
+    std::optional<Kilometers> odometer_end;
+    std::string reason;
+};
+
 // Limits of what one trip may carry; beyond them input is refused.
 struct LedgerLimits {
     Kilometers max_odometer = 10'000'000;
@@ -152,10 +166,15 @@ class Ledger {
     Trip add_event(const Actor& actor, TripId id, const TripEvent& event);
     Trip finish(const Actor& actor, TripId id, const TripFinish& finish);
     Trip correct(const Actor& actor, TripId id, const TripCorrection& correction);
+    Trip close(const Actor& actor, TripId id, const TripClose& close);
 
     // A driver sees only their own trips (others are "not found").
     Trip get(const Actor& actor, TripId id);
     Page<Trip> list(const Actor& actor, TripFilter filter, const PageRequest& page);
+    // Each trip's odometer check against the vehicle's trip before it (the monthly
+    // report's check); trips whose readings meet have no entry. Dispatchers only.
+    std::map<TripId, OdometerAnomaly> odometer_anomalies(const Actor& actor,
+                                                         const std::vector<Trip>& trips);
 
   private:
     TripStore& store_;

@@ -230,6 +230,12 @@ struct OdometerAnomaly {
     double gap_km = 0;  // odometer_start − previous_reading: negative when backwards
 };
 
+// The odometer check of one trip against the trip before it on the same vehicle: an
+// anomaly when the trip does not start where the previous one left the odometer (its end,
+// or its start while open). The monthly report and the trips screen both ask it. The
+// plate is left empty.
+std::optional<OdometerAnomaly> odometer_gap(const MonthTrip& previous, const MonthTrip& trip);
+
 struct ReportHeader {
     std::string organisation;
     std::string time_zone;
