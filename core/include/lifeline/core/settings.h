@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lifeline/core/clock.h"
@@ -33,6 +34,8 @@ struct MatcherDefaults {
 struct Settings {
     std::string organisation = "Lifeline volunteer transport";
     std::string time_zone = "Asia/Shanghai";
+    std::string language = "zh-CN";   // of the UI, for users who have not chosen one
+    std::string phone_region = "CN";  // country of phone numbers written without +code
     Goals goals;
     double per_km_rate = 0.5;  // reimbursement per km driven in one's own car
     std::string currency = "CNY";
@@ -54,6 +57,8 @@ class SettingsStore {
 struct SettingsPatch {
     std::optional<std::string> organisation;
     std::optional<std::string> time_zone;
+    std::optional<std::string> language;
+    std::optional<std::string> phone_region;
     std::optional<std::int64_t> goal_rides;
     std::optional<double> goal_km;
     std::optional<LocalDate> goal_from;
@@ -69,6 +74,9 @@ struct SettingsPatch {
     std::optional<int> service_minutes;
     std::optional<int> time_limit_ms;
 };
+
+// The languages of the UI.
+bool is_ui_language(std::string_view tag);
 
 class SettingsService {
   public:
