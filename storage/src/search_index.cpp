@@ -27,10 +27,14 @@ constexpr KindSql vehicle_sql{"vehicle", "vehicles", "plate", "''",
 
 const KindSql& sql_of(SearchKind kind) {
     switch (kind) {
-        case SearchKind::patient: return patient_sql;
-        case SearchKind::driver: return driver_sql;
-        case SearchKind::place: return place_sql;
-        case SearchKind::vehicle: return vehicle_sql;
+        case SearchKind::patient:
+            return patient_sql;
+        case SearchKind::driver:
+            return driver_sql;
+        case SearchKind::place:
+            return place_sql;
+        case SearchKind::vehicle:
+            return vehicle_sql;
     }
     return patient_sql;
 }
@@ -153,8 +157,8 @@ std::vector<SearchHit> search_records(Connection& c, const SearchQuery& query,
         st.bind(p++, f + "\xf4\x8f\xbf\xbf");
     }
     while (st.step())
-        hits.push_back({st.get_int(0), st.get_text(1), st.get_text(2), st.get_text(3),
-                        st.get_int(4) != 0});
+        hits.push_back(
+            {st.get_int(0), st.get_text(1), st.get_text(2), st.get_text(3), st.get_int(4) != 0});
     return hits;
 }
 

@@ -3,8 +3,8 @@
 #include <unicode/coll.h>
 #include <unicode/translit.h>
 #include <unicode/uchar.h>
-#include <unicode/uscript.h>
 #include <unicode/unistr.h>
+#include <unicode/uscript.h>
 
 #include <algorithm>
 #include <memory>
@@ -148,9 +148,8 @@ void sort_unique(std::vector<std::string>& keys) {
 }
 
 bool has_ascii_letter(std::string_view s) {
-    return std::any_of(s.begin(), s.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    });
+    return std::any_of(s.begin(), s.end(),
+                       [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); });
 }
 
 bool looks_like_number(std::string_view s) {
