@@ -15,11 +15,14 @@ namespace lifeline::test {
 namespace {
 
 std::int64_t add_patient(SeededFleet& f, const std::string& name, const std::string& phone) {
-    auto r = require_created(f.dispatcher.post(
-        "/api/v1/patients",
-        json::object{{"name", name}, {"phone", phone}, {"address", "吉林市船营区"},
-                     {"lat", 43.85}, {"lon", 126.55}, {"mobility", "ambulatory"},
-                     {"center_id", f.center_id}}));
+    auto r = require_created(
+        f.dispatcher.post("/api/v1/patients", json::object{{"name", name},
+                                                           {"phone", phone},
+                                                           {"address", "吉林市船营区"},
+                                                           {"lat", 43.85},
+                                                           {"lon", 126.55},
+                                                           {"mobility", "ambulatory"},
+                                                           {"center_id", f.center_id}}));
     return r.obj().at("id").as_int64();
 }
 
@@ -57,17 +60,13 @@ bool names_field(const ApiResult& r, const std::string& field) {
 }
 
 std::int64_t patient_count(SeededFleet& f) {
-    return std::int64_t(f.dispatcher.get("/api/v1/patients?limit=500")
-                            .obj()
-                            .at("items")
-                            .as_array()
-                            .size());
+    return std::int64_t(
+        f.dispatcher.get("/api/v1/patients?limit=500").obj().at("items").as_array().size());
 }
 
 }  // namespace
 
-TEST_CASE("patients are found by characters, pinyin, initials, a mix, and phone",
-          "[api][search]") {
+TEST_CASE("patients are found by characters, pinyin, initials, a mix, and phone", "[api][search]") {
     SeededFleet f;
     add_patient(f, "张伟", "138 1234 5678");
     add_patient(f, "章小明", "0432-62345678");
@@ -122,8 +121,9 @@ TEST_CASE("patients are found by characters, pinyin, initials, a mix, and phone"
 TEST_CASE("drivers, places and vehicles are found by pinyin too", "[api][search]") {
     SeededFleet f;
     require_created(f.dispatcher.post(
-        "/api/v1/places", json::object{{"name", "吉林市人民医院"}, {"lat", 43.8}, {"lon", 126.5},
-                                       {"kind", "hospital"}}));
+        "/api/v1/places",
+        json::object{
+            {"name", "吉林市人民医院"}, {"lat", 43.8}, {"lon", 126.5}, {"kind", "hospital"}}));
     require_created(f.dispatcher.post(
         "/api/v1/vehicles", json::object{{"plate", "吉B·77881"}, {"seats", 4}, {"color", "白色"}}));
     CHECK(has(names(f.dispatcher.get(search("renmin", "place"))), "吉林市人民医院"));
@@ -153,10 +153,12 @@ TEST_CASE("phones are stored in E.164 and a number that cannot be dialled is 422
     SeededFleet f;
     const std::int64_t before = patient_count(f);
     SECTION("a good number is normalised") {
-        auto r = require_created(f.dispatcher.post(
-            "/api/v1/patients",
-            json::object{{"name", "王芳"}, {"phone", "138 1234 5678"}, {"lat", 43.85},
-                         {"lon", 126.55}, {"mobility", "ambulatory"}}));
+        auto r = require_created(
+            f.dispatcher.post("/api/v1/patients", json::object{{"name", "王芳"},
+                                                               {"phone", "138 1234 5678"},
+                                                               {"lat", 43.85},
+                                                               {"lon", 126.55},
+                                                               {"mobility", "ambulatory"}}));
         CHECK(r.obj().at("phone").as_string() == "+8613812345678");
         auto d = f.dispatcher.patch("/api/v1/drivers/" + std::to_string(f.driver_id1),
                                     json::object{{"phone", "0432-62345678"}});
@@ -165,9 +167,11 @@ TEST_CASE("phones are stored in E.164 and a number that cannot be dialled is 422
         CHECK(d.obj().at("phone").as_string() == "+8643262345678");
     }
     SECTION("a bad number is refused and nothing is written") {
-        auto r = f.dispatcher.post("/api/v1/patients",
-                                   json::object{{"name", "王芳"}, {"phone", "12345"}, {"lat", 43.85},
-                                                {"lon", 126.55}, {"mobility", "ambulatory"}});
+        auto r = f.dispatcher.post("/api/v1/patients", json::object{{"name", "王芳"},
+                                                                    {"phone", "12345"},
+                                                                    {"lat", 43.85},
+                                                                    {"lon", 126.55},
+                                                                    {"mobility", "ambulatory"}});
         INFO(r.text);
         CHECK(r.status == 422);
         CHECK(names_field(r, "phone"));
@@ -183,10 +187,12 @@ TEST_CASE("phones are stored in E.164 and a number that cannot be dialled is 422
         auto s = f.admin.put("/api/v1/settings", json::object{{"phone_region", "US"}});
         INFO(s.text);
         REQUIRE(s.status == 200);
-        auto r = require_created(f.dispatcher.post(
-            "/api/v1/patients",
-            json::object{{"name", "Ann"}, {"phone", "(201) 555-0123"}, {"lat", 43.85},
-                         {"lon", 126.55}, {"mobility", "ambulatory"}}));
+        auto r = require_created(
+            f.dispatcher.post("/api/v1/patients", json::object{{"name", "Ann"},
+                                                               {"phone", "(201) 555-0123"},
+                                                               {"lat", 43.85},
+                                                               {"lon", 126.55},
+                                                               {"mobility", "ambulatory"}}));
         CHECK(r.obj().at("phone").as_string() == "+12015550123");
         CHECK(f.admin.put("/api/v1/settings", json::object{{"phone_region", "china"}}).status ==
               400);
