@@ -287,6 +287,7 @@ CREATE TABLE search_entries (
     sort_key  BLOB NOT NULL,
     PRIMARY KEY (kind, entity_id)
 ) STRICT, WITHOUT ROWID;
+CREATE INDEX search_entries_in_order ON search_entries (kind, sort_key, entity_id);
 
 CREATE TABLE search_keys (
     kind      TEXT NOT NULL,

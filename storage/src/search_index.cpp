@@ -78,36 +78,80 @@ bool any_unindexed(Connection& c) {
     return false;
 }
 
-// One range of keys per form of the query: key >= form AND key < form + U+10FFFF's
-// last byte, which no UTF-8 text passes.
+// The ids whose keys start with a form of the query: one index range per form,
+// key >= form AND key < form + U+10FFFF's bytes, which no UTF-8 text passes. (One
+// SELECT per range: SQLite walks the primary key for each; ORed ranges would scan.)
+std::string matching_ids(std::size_t forms, int first_param) {
+    std::string out;
+    for (std::size_t i = 0; i < forms; ++i) {
+        if (i > 0)
+            out += " UNION ";
+        const int p = first_param + int(2 * i);
+        out += "SELECT entity_id FROM search_keys WHERE kind = ?1 AND key >= ?" +
+               std::to_string(p) + " AND key < ?" + std::to_string(p + 1);
+    }
+    return out;
+}
+
+// The same ranges as a condition on one record's own keys.
 std::string key_ranges(std::size_t forms, int first_param) {
     std::string out;
     for (std::size_t i = 0; i < forms; ++i) {
         if (i > 0)
             out += " OR ";
         const int p = first_param + int(2 * i);
-        out += "(key >= ?" + std::to_string(p) + " AND key < ?" + std::to_string(p + 1) + ")";
+        out += "(k.key >= ?" + std::to_string(p) + " AND k.key < ?" + std::to_string(p + 1) + ")";
     }
     return out;
 }
 
-std::string search_sql(const KindSql& k, std::size_t forms) {
+// Two plans, chosen by how many keys match. Few: from the matches to their entries,
+// then sort those (CROSS JOIN keeps SQLite to that order). Many (one letter matches a
+// third of all patients): walk the entries in name order, look at each one's own keys,
+// and stop at `limit`.
+constexpr int few_matches = 2000;
+
+std::string search_sql(const KindSql& k, std::size_t forms, bool few) {
     // 1 kind, 2 active, 3 driver, 4 and 5 the driver's days, 6 limit, 7… key ranges.
+    const std::string from =
+        few ? std::string("(") + matching_ids(forms, 7) +
+                  ") m CROSS JOIN search_entries e ON e.kind = ?1 AND e.entity_id = m.entity_id "
+                  "JOIN " +
+                  k.table + " t ON t.id = e.entity_id WHERE 1 "
+            : std::string("search_entries e JOIN ") + k.table +
+                  " t ON t.id = e.entity_id WHERE e.kind = ?1 AND EXISTS (SELECT 1 FROM "
+                  "search_keys k INDEXED BY search_keys_by_entity WHERE k.kind = ?1 AND "
+                  "k.entity_id = e.entity_id AND (" +
+                  key_ranges(forms, 7) + ")) ";
     return std::string("SELECT t.id, t.") + k.name + ", " + k.phone + ", " + k.detail +
-           ", t.active FROM (SELECT DISTINCT entity_id FROM search_keys WHERE kind = ?1 AND (" +
-           key_ranges(forms, 7) +
-           ")) m "
-           "JOIN search_entries e ON e.kind = ?1 AND e.entity_id = m.entity_id "
-           "JOIN " +
-           k.table +
-           " t ON t.id = m.entity_id "
-           "WHERE (?2 IS NULL OR t.active = ?2) "
+           ", t.active FROM " + from +
+           "AND (?2 IS NULL OR t.active = ?2) "
            "AND (?3 IS NULL OR t.id IN (SELECT requests.patient_id FROM requests "
            "JOIN route_stops ON route_stops.request_id = requests.id "
            "JOIN routes ON routes.id = route_stops.route_id "
            "WHERE routes.driver_id = ?3 AND requests.service_date BETWEEN ?4 AND ?5 "
            "AND routes.service_date BETWEEN ?4 AND ?5)) "
            "ORDER BY e.sort_key, e.entity_id LIMIT ?6";
+}
+
+std::string upper_bound(const std::string& form) {
+    return form + "\xf4\x8f\xbf\xbf";
+}
+
+// Whether the keys matching the forms are fewer than few_matches (counted up to it).
+bool has_few_matches(Connection& c, const char* kind, const std::vector<std::string>& forms) {
+    int total = 0;
+    for (const std::string& f : forms) {
+        Statement st(c,
+                     "SELECT count(*) FROM (SELECT 1 FROM search_keys WHERE kind = ? "
+                     "AND key >= ? AND key < ? LIMIT ?)");
+        st.bind_all(kind, f, upper_bound(f), few_matches);
+        st.step();
+        total += int(st.get_int(0));
+        if (total >= few_matches)
+            return false;
+    }
+    return true;
 }
 
 }  // namespace
@@ -137,11 +181,16 @@ void index_unindexed(Connection& c) {
 std::vector<SearchHit> search_records(Connection& c, const SearchQuery& query,
                                       const SearchScope& scope) {
     std::vector<SearchHit> hits;
-    const std::vector<std::string> forms = search_query_forms(query.q);
+    std::vector<std::string> forms = search_query_forms(query.q);
     if (forms.empty())
         return hits;
+    // The matches must be a UNION, which drops an id matched by several keys and which
+    // SQLite does not flatten into the outer query (a DISTINCT subquery it does, and then
+    // walks every entry in name order): one form is looked up twice.
+    if (forms.size() == 1)
+        forms.push_back(forms.front());
     const KindSql& k = sql_of(query.kind);
-    Statement st(c, search_sql(k, forms.size()));
+    Statement st(c, search_sql(k, forms.size(), has_few_matches(c, k.kind, forms)));
     st.bind_all(k.kind, query.active, scope.driver);
     if (scope.driver) {
         st.bind(4, format_date(scope.days.first));
@@ -154,7 +203,7 @@ std::vector<SearchHit> search_records(Connection& c, const SearchQuery& query,
     int p = 7;
     for (const std::string& f : forms) {
         st.bind(p++, f);
-        st.bind(p++, f + "\xf4\x8f\xbf\xbf");
+        st.bind(p++, upper_bound(f));
     }
     while (st.step())
         hits.push_back(
