@@ -6,8 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "lifeline/storage/database.h"
+#include "lifeline/storage/fleet_store.h"
+#include "lifeline/storage/migrations.h"
 #include "lifeline/storage/phone_numbers.h"
 #include "lifeline/storage/search_keys.h"
+#include "temp_dir.h"
 
 namespace lifeline::storage {
 namespace {
@@ -101,6 +105,27 @@ TEST_CASE("phones are normalised to E.164 in the region, and refused when not a 
     CHECK(phones.to_e164("12345", "CN") == std::nullopt);
     CHECK(phones.to_e164("abc", "CN") == std::nullopt);
     CHECK(national_number("+8613812345678") == "13812345678");
+}
+
+TEST_CASE("rows written before search keys existed get them when the database opens",
+          "[storage][search][migrations]") {
+    lifeline::testing::TempDir dir;
+    const std::string path = dir.file("old.db");
+    {
+        Connection conn(path);
+        migrate(conn, 4);
+        conn.exec(
+            "INSERT INTO patients (id, name, phone, lat, lon, mobility) "
+            "VALUES (7, '曾小红', '+8613912345678', 43.8, 126.5, 'ambulatory')");
+    }
+    Database db({path});
+    SqliteFleetStore store(db);
+    for (const char* q : {"zengxiaohong", "zxh", "曾", "5678"}) {
+        INFO(q);
+        const auto hits = store.search(SearchQuery{SearchKind::patient, q, 20, {}}, {});
+        REQUIRE(hits.size() == 1);
+        CHECK(hits[0].id == 7);
+    }
 }
 
 }  // namespace lifeline::storage
