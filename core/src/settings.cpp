@@ -2,6 +2,7 @@
 
 #include "lifeline/core/text.h"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -33,6 +34,7 @@ SettingsMap to_map(const Settings& s) {
         {"organisation", s.organisation},
         {"time_zone", s.time_zone},
         {"language", s.language},
+        {"phone_region", s.phone_region},
         {"goals.rides", std::to_string(s.goals.rides)},
         {"goals.km", num(s.goals.km)},
         {"goals.from", format_date(s.goals.from)},
@@ -61,6 +63,8 @@ Settings from_map(const SettingsMap& values) {
             s.time_zone = value;
         else if (key == "language")
             s.language = value;
+        else if (key == "phone_region")
+            s.phone_region = value;
         else if (key == "goals.rides")
             read_num(value, s.goals.rides);
         else if (key == "goals.km")
@@ -101,6 +105,10 @@ Settings from_map(const SettingsMap& values) {
     return s;
 }
 
+bool is_ui_language(std::string_view tag) {
+    return tag == "zh-CN" || tag == "en";
+}
+
 Settings SettingsService::get() {
     return from_map(store_.load());
 }
@@ -133,10 +141,18 @@ Settings SettingsService::update(const Actor& actor, const SettingsPatch& p) {
             s.time_zone = *p.time_zone;
     }
     if (p.language) {
-        if (*p.language != "zh-CN" && *p.language != "en")
+        if (!is_ui_language(*p.language))
             errs.add("language", "must be zh-CN or en");
         else
             s.language = *p.language;
+    }
+    if (p.phone_region) {
+        const std::string& r = *p.phone_region;
+        if (r.size() != 2 || !std::isupper(static_cast<unsigned char>(r[0])) ||
+            !std::isupper(static_cast<unsigned char>(r[1])))
+            errs.add("phone_region", "must be a two-letter country code in capitals, e.g. CN");
+        else
+            s.phone_region = r;
     }
     if (p.goal_rides && in_range("goals.rides", double(*p.goal_rides), 0, 1e9))
         s.goals.rides = *p.goal_rides;

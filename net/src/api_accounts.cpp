@@ -15,6 +15,10 @@ json::object user_json(const User& u) {
     o["role"] = to_string(u.role);
     o["driver_id"] = id_json(u.driver_id);
     o["active"] = u.active;
+    if (u.language)
+        o["language"] = *u.language;
+    else
+        o["language"] = nullptr;
     return o;
 }
 
@@ -56,7 +60,24 @@ Response logout(Services& s, Request& req) {
 
 Response me(Services& s, Request& req) {
     Actor a = authenticate(s, req);
-    return json_response(200, user_json(User{a.user_id, a.username, a.role, a.driver_id, true}));
+    return json_response(200, user_json(s.accounts.me(a)));
+}
+
+// PATCH /api/v1/auth/me {language}: the signed-in user's own UI language.
+Response update_me(Services& s, Request& req) {
+    Actor a = authenticate(s, req);
+    json::object body = parse_object(req);
+    FieldErrors errs;
+    Fields f(body, errs);
+    std::optional<std::string> language;
+    const bool clear = f.has("language") && f.is_null("language");
+    if (clear)
+        f.object("language", Need::optional);  // marks the key as known
+    else
+        language = f.text("language", Need::required, 20);
+    f.finish();
+    errs.throw_if_any();
+    return json_response(200, user_json(s.accounts.set_language(a, language)));
 }
 
 Response list_users(Services& s, Request& req) {
@@ -148,6 +169,7 @@ void register_account_routes(Router& r, Services& s) {
     r.add("POST", "/api/v1/auth/login", [&s](Request& q) { return login(s, q); });
     r.add("POST", "/api/v1/auth/logout", [&s](Request& q) { return logout(s, q); });
     r.add("GET", "/api/v1/auth/me", [&s](Request& q) { return me(s, q); });
+    r.add("PATCH", "/api/v1/auth/me", [&s](Request& q) { return update_me(s, q); });
     r.add("GET", "/api/v1/users", [&s](Request& q) { return list_users(s, q); });
     r.add("POST", "/api/v1/users", idempotent(s, [&s](Request& q) { return create_user(s, q); }));
     r.add("GET", "/api/v1/users/{id}", [&s](Request& q) { return get_user(s, q); });

@@ -2,6 +2,8 @@
 // create, read and patch routes of every entity come from one template over its field
 // table (fleet_json.h); what is special is written out below: a driver's absences, and
 // who may read a patient and what a patient's change does to dispatch.
+#include <charconv>
+
 #include "api_common.h"
 #include "api_routes.h"
 #include "dispatch_json.h"
@@ -231,6 +233,43 @@ void add_get_and_patch(Router& r, Services& s) {
     });
 }
 
+// GET /api/v1/search?q=&kind=&limit=&active=
+SearchQuery search_query(const Request& q) {
+    SearchQuery query;
+    FieldErrors errs;
+    const std::string kind(q.query_param("kind").value_or("patient"));
+    if (kind == "patient")
+        query.kind = SearchKind::patient;
+    else if (kind == "driver")
+        query.kind = SearchKind::driver;
+    else if (kind == "place")
+        query.kind = SearchKind::place;
+    else if (kind == "vehicle")
+        query.kind = SearchKind::vehicle;
+    else
+        errs.add("kind", "must be patient, driver, place or vehicle");
+    query.q = query_text(q, "q").value_or("");
+    if (auto limit = q.query_param("limit"); limit && !limit->empty()) {
+        int n = 0;
+        auto [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), n);
+        if (ec != std::errc{} || end != limit->data() + limit->size())
+            errs.add("limit", "must be a whole number between 1 and 100");
+        else
+            query.limit = n;
+    }
+    errs.throw_if_any();
+    query.active = query_bool(q, "active");
+    return query;
+}
+
+json::object search_hit_json(SearchKind kind, const SearchHit& h) {
+    json::object o{{"id", h.id}, {"name", h.name}, {"active", h.active}};
+    if (kind == SearchKind::patient || kind == SearchKind::driver)
+        o["phone"] = h.phone;
+    o["detail"] = h.detail;
+    return o;
+}
+
 }  // namespace
 
 namespace {
@@ -305,6 +344,15 @@ void register_fleet_routes(Router& r, Services& s) {
 
     add_list_and_create<Vehicle>(r, s);
     add_get_and_patch<Vehicle>(r, s);
+
+    r.add("GET", "/api/v1/search", [&](Request& q) {
+        Actor a = authenticate(s, q);
+        const SearchQuery query = search_query(q);
+        json::array items;
+        for (const SearchHit& h : fleet.search(a, query))
+            items.push_back(search_hit_json(query.kind, h));
+        return json_response(200, json::object{{"items", std::move(items)}});
+    });
 
     add_list_and_create<Patient>(r, s);
     r.add("GET", "/api/v1/patients/{id}", [&](Request& q) {

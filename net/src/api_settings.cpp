@@ -13,6 +13,7 @@ json::object settings_json(const Settings& s) {
         {"organisation", s.organisation},
         {"time_zone", s.time_zone},
         {"language", s.language},
+        {"phone_region", s.phone_region},
         {"goals",
          {{"rides", s.goals.rides},
           {"km", s.goals.km},
@@ -39,6 +40,7 @@ SettingsPatch read_patch(Fields& f) {
     p.organisation = f.text("organisation", Need::optional, 1000);
     p.time_zone = f.text("time_zone", Need::optional, 100);
     p.language = f.text("language", Need::optional, 100);
+    p.phone_region = f.text("phone_region", Need::optional, 100);
     p.per_km_rate = f.number("per_km_rate", Need::optional, -1e12, 1e12);
     p.currency = f.text("currency", Need::optional, 100);
     p.map_datum = f.text("map_datum", Need::optional, 100);

@@ -8,7 +8,8 @@
 namespace lifeline::storage {
 namespace {
 
-constexpr const char* user_columns = "id, username, role, driver_id, active, password_hash";
+constexpr const char* user_columns =
+    "id, username, role, driver_id, active, password_hash, language";
 
 StoredUser read_user(const Statement& st) {
     StoredUser s;
@@ -18,6 +19,7 @@ StoredUser read_user(const Statement& st) {
     s.user.driver_id = st.get_opt_int(3);
     s.user.active = st.get_int(4) != 0;
     s.password_hash = st.get_text(5);
+    s.user.language = st.get_opt_text(6);
     return s;
 }
 
@@ -147,7 +149,7 @@ void SqliteAccountStore::create_session(const std::string& digest, UserId user, 
 std::optional<User> SqliteAccountStore::session_user(const std::string& digest, Instant at) {
     return db_.read([&](Connection& c) -> std::optional<User> {
         Statement st(c,
-                     "SELECT u.id, u.username, u.role, u.driver_id, u.active, '' "
+                     "SELECT u.id, u.username, u.role, u.driver_id, u.active, '', u.language "
                      "FROM sessions s JOIN users u ON u.id = s.user_id "
                      "WHERE s.token_hash = ? AND s.revoked = 0 AND s.expires_at > ? "
                      "AND u.active = 1");
@@ -155,6 +157,14 @@ std::optional<User> SqliteAccountStore::session_user(const std::string& digest, 
         if (!st.step())
             return std::nullopt;
         return read_user(st).user;
+    });
+}
+
+void SqliteAccountStore::set_language(UserId id, const std::optional<std::string>& language) {
+    db_.write([&](Connection& c) {
+        Statement st(c, "UPDATE users SET language = ? WHERE id = ?");
+        st.bind_all(language, id);
+        st.run();
     });
 }
 

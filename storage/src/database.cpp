@@ -5,6 +5,7 @@
 #include "lifeline/core/errors.h"
 #include "lifeline/core/time.h"
 #include "lifeline/storage/migrations.h"
+#include "search_index.h"
 
 namespace lifeline::storage {
 
@@ -13,6 +14,7 @@ Database::Database(Options options)
       clock_(options_.clock ? *options_.clock : system_clock()),
       writer_conn_(options_.path, Connection::Mode::read_write) {
     migrate(writer_conn_);
+    index_unindexed(writer_conn_);
     writer_ = std::thread([this] { writer_loop(); });
     writer_id_ = writer_.get_id();
 }

@@ -1,5 +1,7 @@
 #include "fleet_rows.h"
 
+#include "search_index.h"
+
 #include <sstream>
 #include <type_traits>
 #include <vector>
@@ -205,7 +207,10 @@ std::int64_t insert_row(Connection& c, const E& record) {
     int i = 0;
     bind_fields(st, i, record, Which::all);
     st.run();
-    return c.last_insert_id();
+    E saved = record;
+    saved.id = c.last_insert_id();
+    index_for_search(c, saved);
+    return saved.id;
 }
 
 template <class E>
@@ -216,6 +221,7 @@ void update_row(Connection& c, const E& record) {
     bind_fields(st, i, record, Which::updatable);
     st.bind(++i, record.id);
     st.run();
+    index_for_search(c, record);
 }
 
 template std::int64_t insert_row(Connection&, const Place&);

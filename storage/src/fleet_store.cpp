@@ -3,6 +3,7 @@
 #include <string>
 
 #include "fleet_rows.h"
+#include "search_index.h"
 
 namespace lifeline::storage {
 namespace {
@@ -212,6 +213,11 @@ std::optional<Patient> SqliteFleetStore::find_patient_of_driver(PatientId patien
             return std::nullopt;
         return load_patient(c, patient);
     });
+}
+
+std::vector<SearchHit> SqliteFleetStore::search(const SearchQuery& query,
+                                                const SearchScope& scope) {
+    return db_.read([&](Connection& c) { return search_records(c, query, scope); });
 }
 
 }  // namespace lifeline::storage

@@ -12,7 +12,7 @@ namespace {
 // Forward-only: never edit a migration that has shipped; add the next one.
 // Instants are INTEGER seconds since the Unix epoch (UTC); local dates are TEXT
 // 'YYYY-MM-DD'; wall-clock times INTEGER minutes after local midnight.
-constexpr std::array<const char*, 6> migrations{
+constexpr std::array<const char*, 7> migrations{
     // 1: people, places, vehicles, accounts, requests and plans, the trip ledger and its
     // audit trail.
     R"sql(
@@ -331,6 +331,29 @@ UPDATE requests SET cancelled_at = updated_at WHERE status = 'cancelled';
     // keeps it there until it is unpinned. NULL: not pinned.
     R"sql(
 ALTER TABLE requests ADD COLUMN pinned_vehicle_id INTEGER REFERENCES vehicles(id);
+)sql",
+    // 7: what patients, drivers, places and vehicles are found by (ICU's pinyin,
+    // initials, phone digits; storage/src/search_index.cpp writes them with every save,
+    // and at start-up for any row that has none, such as every row there was before this
+    // step), the sort key of each name in the Chinese collation, and each user's language.
+    R"sql(
+CREATE TABLE search_entries (
+    kind      TEXT NOT NULL CHECK (kind IN ('patient','driver','place','vehicle')),
+    entity_id INTEGER NOT NULL,
+    sort_key  BLOB NOT NULL,
+    PRIMARY KEY (kind, entity_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX search_entries_in_order ON search_entries (kind, sort_key, entity_id);
+
+CREATE TABLE search_keys (
+    kind      TEXT NOT NULL,
+    key       TEXT NOT NULL,
+    entity_id INTEGER NOT NULL,
+    PRIMARY KEY (kind, key, entity_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX search_keys_by_entity ON search_keys (kind, entity_id);
+
+ALTER TABLE users ADD COLUMN language TEXT CHECK (language IN ('zh-CN','en'));
 )sql",
 };
 

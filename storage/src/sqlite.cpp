@@ -167,6 +167,12 @@ Statement& Statement::bind(int index, std::string_view value) {
         fail(db_, rc, "bind");
     return *this;
 }
+Statement& Statement::bind_blob(int index, std::string_view bytes) {
+    int rc = sqlite3_bind_blob(stmt_, index, bytes.data(), int(bytes.size()), SQLITE_TRANSIENT);
+    if (rc != SQLITE_OK)
+        fail(db_, rc, "bind");
+    return *this;
+}
 Statement& Statement::bind_null(int index) {
     int rc = sqlite3_bind_null(stmt_, index);
     if (rc != SQLITE_OK)

@@ -7,5 +7,6 @@ int run_match(int argc, char** argv);   // bench_match.cpp: DARP benchmark insta
 int run_insert(int argc, char** argv);  // bench_insert.cpp: real-time insertion latency
 int run_http(int argc, char** argv);    // bench_http.cpp: durable writes vs reads over HTTP
 int run_report(int argc, char** argv);  // bench_report.cpp: reports over 1,000,000 trips
+int run_search(int argc, char** argv);  // bench_search.cpp: search over 100,000 patients
 
 }  // namespace lifeline::bench

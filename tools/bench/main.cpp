@@ -18,6 +18,7 @@ constexpr Command commands[] = {
     {"insert", lifeline::bench::run_insert, "time real-time insertions into a live plan"},
     {"http", lifeline::bench::run_http, "durable write vs read throughput of the server"},
     {"report", lifeline::bench::run_report, "monthly and totals reports over 1,000,000 trips"},
+    {"search", lifeline::bench::run_search, "search of 100,000 patients by name and phone"},
 };
 
 void usage(std::FILE* out) {

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "lifeline/core/audit.h"
+#include "lifeline/core/settings.h"
 
 namespace lifeline {
 namespace {
@@ -232,6 +233,20 @@ Actor Accounts::authenticate(std::string_view token) {
     if (!user)
         throw_unauthorized("the token is unknown, expired or revoked");
     return Actor{user->id, user->username, user->role, user->driver_id};
+}
+
+User Accounts::me(const Actor& actor) {
+    auto u = store_.find(actor.user_id);
+    if (!u)
+        throw_not_found("no user with id " + std::to_string(actor.user_id));
+    return *u;
+}
+
+User Accounts::set_language(const Actor& actor, const std::optional<std::string>& language) {
+    if (language && !is_ui_language(*language))
+        throw_invalid_field("language", "must be zh-CN or en (or null for the organisation's)");
+    store_.set_language(actor.user_id, language);
+    return me(actor);
 }
 
 Page<User> Accounts::list(const Actor& actor, const PageRequest& page) {

@@ -654,13 +654,63 @@ void write_changed(FleetTx& tx, const Patient& before, const Patient& patient,
     tx.update_patient(patient);
 }
 
+// ---- phone numbers -----------------------------------------------------------------
+
+// A patient's or driver's phone, stored in E.164 so that one number is one text and a
+// tel: link dials it from anywhere. Empty stays empty (no phone).
+void normalize_phone(FieldErrors& errs, std::string& phone, const PhoneRule& rule) {
+    if (phone.empty() || !rule.phones)
+        return;
+    auto e164 = rule.phones->to_e164(phone, rule.region);
+    if (!e164) {
+        errs.add("phone", "is not a phone number that can be dialled in " + rule.region +
+                              "; write it as you would dial it, e.g. 13812345678 or "
+                              "0432-62345678, or with + and the country code");
+        return;
+    }
+    phone = *e164;
+}
+
+template <class R>
+void normalize_phones(FieldErrors&, R&, const PhoneRule&) {}
+void normalize_phones(FieldErrors& errs, Driver& d, const PhoneRule& rule) {
+    normalize_phone(errs, d.phone, rule);
+}
+void normalize_phones(FieldErrors& errs, Patient& p, const PhoneRule& rule) {
+    normalize_phone(errs, p.phone, rule);
+}
+void normalize_phones(FieldErrors& errs, DriverPatch& d, const PhoneRule& rule) {
+    if (d.phone)
+        normalize_phone(errs, *d.phone, rule);
+}
+void normalize_phones(FieldErrors& errs, PatientPatch& p, const PhoneRule& rule) {
+    if (p.phone)
+        normalize_phone(errs, *p.phone, rule);
+}
+
+// Malformed fields are 400; a phone that is text but no number that can be dialled is
+// 422. With both, one 400 names them all, so one round trip fixes everything.
+void throw_field_errors(FieldErrors& errs, const FieldErrors& phone_errs,
+                        std::string detail = "the request has invalid fields") {
+    if (errs.empty()) {
+        phone_errs.throw_if_any("the phone number cannot be dialled; nothing was saved",
+                                ErrorKind::unprocessable);
+        return;
+    }
+    for (const FieldError& fe : phone_errs.list())
+        errs.add(fe.field, fe.message);
+    errs.throw_if_any(std::move(detail));
+}
+
 // ---- create, import, read, list and patch, for every entity ----------------------------
 
 template <class E>
-void prepare(E& record, FieldErrors& errs, const FleetLimits& l) {
+void prepare(E& record, FieldErrors& errs, FieldErrors& phone_errs, const FleetLimits& l,
+             const PhoneRule& phones) {
     record.id = 0;
     normalize(record);
     check(errs, record, l);
+    normalize_phones(phone_errs, record, phones);
     check_whole(errs, record);
     canonical(record);
 }
@@ -682,18 +732,23 @@ std::string line_prefix(std::size_t line) {
 // needs the database (a plate taken, an unknown center) names its line too.
 template <class T>
 std::vector<T> import_all(FleetStore& store, const Actor& actor, Instant at,
-                          std::vector<ImportRow<T>> rows, const FleetLimits& limits) {
+                          std::vector<ImportRow<T>> rows, const FleetLimits& limits,
+                          const PhoneRule& phones) {
     require_dispatcher(actor);
     FieldErrors errs;
+    FieldErrors phone_errs;
     if (rows.empty())
         errs.add("body", "has no rows to import");
     for (auto& row : rows) {
         FieldErrors row_errs;
-        prepare(row.item, row_errs, limits);
+        FieldErrors row_phone_errs;
+        prepare(row.item, row_errs, row_phone_errs, limits, phones);
         for (const FieldError& fe : row_errs.list())
             errs.add(line_prefix(row.line) + fe.field, fe.message);
+        for (const FieldError& fe : row_phone_errs.list())
+            phone_errs.add(line_prefix(row.line) + fe.field, fe.message);
     }
-    errs.throw_if_any("some rows have invalid fields; nothing was imported");
+    throw_field_errors(errs, phone_errs, "some rows have invalid fields; nothing was imported");
     return store.transact([&](FleetTx& tx) {
         std::vector<T> out;
         out.reserve(rows.size());
@@ -716,11 +771,12 @@ std::vector<T> import_all(FleetStore& store, const Actor& actor, Instant at,
 
 template <class E>
 E create_record(FleetStore& store, const Actor& actor, Instant at, E record,
-                const FleetLimits& limits) {
+                const FleetLimits& limits, const PhoneRule& phones) {
     require_dispatcher(actor);
     FieldErrors errs;
-    prepare(record, errs, limits);
-    errs.throw_if_any();
+    FieldErrors phone_errs;
+    prepare(record, errs, phone_errs, limits, phones);
+    throw_field_errors(errs, phone_errs);
     return store.transact([&](FleetTx& tx) { return insert(tx, actor, at, record); });
 }
 
@@ -751,12 +807,14 @@ auto list_records(FleetStore& store, const Actor& actor, Filter filter, const Pa
 
 template <class E>
 E update_record(FleetStore& store, const Clock& clock, const Actor& actor, std::int64_t id,
-                PatchOf<E> patch, const FleetLimits& limits) {
+                PatchOf<E> patch, const FleetLimits& limits, const PhoneRule& phones) {
     require_dispatcher(actor);
     normalize_patch<E>(patch);
     FieldErrors errs;
     check_patch<E>(errs, patch, limits);
-    errs.throw_if_any();
+    FieldErrors phone_errs;
+    normalize_phones(phone_errs, patch, phones);
+    throw_field_errors(errs, phone_errs);
     canonical(patch);
 
     return store.transact([&](FleetTx& tx) {
@@ -778,13 +836,19 @@ E update_record(FleetStore& store, const Clock& clock, const Actor& actor, std::
 
 }  // namespace
 
+PhoneRule Fleet::phone_rule() {
+    if (!phones_)
+        return {};
+    return {phones_, settings_.get().phone_region};
+}
+
 // ---- places ----------------------------------------------------------------------
 
 Place Fleet::create_place(const Actor& actor, const Place& input) {
-    return create_record(store_, actor, clock_.now(), input, limits_);
+    return create_record(store_, actor, clock_.now(), input, limits_, phone_rule());
 }
 std::vector<Place> Fleet::import_places(const Actor& actor, std::vector<ImportRow<Place>> rows) {
-    return import_all(store_, actor, clock_.now(), std::move(rows), limits_);
+    return import_all(store_, actor, clock_.now(), std::move(rows), limits_, phone_rule());
 }
 Place Fleet::get_place(const Actor& actor, PlaceId id) {
     return get_record<Place>(store_, actor, id);
@@ -794,16 +858,16 @@ Page<Place> Fleet::list_places(const Actor& actor, const PlaceFilter& filter,
     return list_records(store_, actor, filter, page, limits_);
 }
 Place Fleet::update_place(const Actor& actor, PlaceId id, const PlacePatch& patch) {
-    return update_record<Place>(store_, clock_, actor, id, patch, limits_);
+    return update_record<Place>(store_, clock_, actor, id, patch, limits_, phone_rule());
 }
 
 // ---- drivers ----------------------------------------------------------------------
 
 Driver Fleet::create_driver(const Actor& actor, const Driver& input) {
-    return create_record(store_, actor, clock_.now(), input, limits_);
+    return create_record(store_, actor, clock_.now(), input, limits_, phone_rule());
 }
 std::vector<Driver> Fleet::import_drivers(const Actor& actor, std::vector<ImportRow<Driver>> rows) {
-    return import_all(store_, actor, clock_.now(), std::move(rows), limits_);
+    return import_all(store_, actor, clock_.now(), std::move(rows), limits_, phone_rule());
 }
 Driver Fleet::get_driver(const Actor& actor, DriverId id) {
     return get_record<Driver>(store_, actor, id);
@@ -813,7 +877,7 @@ Page<Driver> Fleet::list_drivers(const Actor& actor, const DriverFilter& filter,
     return list_records(store_, actor, filter, page, limits_);
 }
 Driver Fleet::update_driver(const Actor& actor, DriverId id, const DriverPatch& patch) {
-    return update_record<Driver>(store_, clock_, actor, id, patch, limits_);
+    return update_record<Driver>(store_, clock_, actor, id, patch, limits_, phone_rule());
 }
 
 Driver Fleet::add_absence(const Actor& actor, DriverId id, const Absence& absence, Absence* added) {
@@ -893,11 +957,11 @@ Driver Fleet::remove_absence(const Actor& actor, DriverId id, AbsenceId absence)
 // ---- vehicles ---------------------------------------------------------------------
 
 Vehicle Fleet::create_vehicle(const Actor& actor, const Vehicle& input) {
-    return create_record(store_, actor, clock_.now(), input, limits_);
+    return create_record(store_, actor, clock_.now(), input, limits_, phone_rule());
 }
 std::vector<Vehicle> Fleet::import_vehicles(const Actor& actor,
                                             std::vector<ImportRow<Vehicle>> rows) {
-    return import_all(store_, actor, clock_.now(), std::move(rows), limits_);
+    return import_all(store_, actor, clock_.now(), std::move(rows), limits_, phone_rule());
 }
 Vehicle Fleet::get_vehicle(const Actor& actor, VehicleId id) {
     return get_record<Vehicle>(store_, actor, id);
@@ -907,17 +971,17 @@ Page<Vehicle> Fleet::list_vehicles(const Actor& actor, const VehicleFilter& filt
     return list_records(store_, actor, filter, page, limits_);
 }
 Vehicle Fleet::update_vehicle(const Actor& actor, VehicleId id, const VehiclePatch& patch) {
-    return update_record<Vehicle>(store_, clock_, actor, id, patch, limits_);
+    return update_record<Vehicle>(store_, clock_, actor, id, patch, limits_, phone_rule());
 }
 
 // ---- patients ---------------------------------------------------------------------
 
 Patient Fleet::create_patient(const Actor& actor, const Patient& input) {
-    return create_record(store_, actor, clock_.now(), input, limits_);
+    return create_record(store_, actor, clock_.now(), input, limits_, phone_rule());
 }
 std::vector<Patient> Fleet::import_patients(const Actor& actor,
                                             std::vector<ImportRow<Patient>> rows) {
-    return import_all(store_, actor, clock_.now(), std::move(rows), limits_);
+    return import_all(store_, actor, clock_.now(), std::move(rows), limits_, phone_rule());
 }
 Patient Fleet::get_patient(const Actor& actor, PatientId id) {
     return get_record<Patient>(store_, actor, id);
@@ -927,7 +991,7 @@ Page<Patient> Fleet::list_patients(const Actor& actor, const PatientFilter& filt
     return list_records(store_, actor, filter, page, limits_);
 }
 Patient Fleet::update_patient(const Actor& actor, PatientId id, const PatientPatch& patch) {
-    return update_record<Patient>(store_, clock_, actor, id, patch, limits_);
+    return update_record<Patient>(store_, clock_, actor, id, patch, limits_, phone_rule());
 }
 
 Patient Fleet::patient_for(const Actor& actor, PatientId id) {
@@ -942,6 +1006,32 @@ Patient Fleet::patient_for(const Actor& actor, PatientId id) {
     if (!patient)
         throw_not_found(not_found_text("patient", id));
     return *patient;
+}
+
+// ---- search -----------------------------------------------------------------------
+
+std::vector<SearchHit> Fleet::search(const Actor& actor, SearchQuery query) {
+    SearchScope scope;
+    if (!actor.is_dispatcher()) {
+        if (!actor.driver_id)
+            throw_forbidden("this account is not linked to a driver");
+        if (query.kind != SearchKind::patient)
+            throw_forbidden("a driver searches only the patients on the driver's routes");
+        const LocalDate today = local_date(clock_.now(), find_zone(settings_.get().time_zone));
+        scope = {actor.driver_id, driver_patient_days(today, today)};
+    }
+    FieldErrors errs;
+    std::optional<std::string> q = query.q;
+    normalize_query(errs, q, limits_);
+    if (!q)
+        errs.add("q",
+                 "is required: type part of a name (characters, pinyin or initials) or "
+                 "of a phone number");
+    if (query.limit < 1 || query.limit > 100)
+        errs.add("limit", "must be between 1 and 100");
+    errs.throw_if_any();
+    query.q = *q;
+    return store_.search(query, scope);
 }
 
 // ---- audit snapshots --------------------------------------------------------------

@@ -107,6 +107,7 @@ struct User {
     Role role = Role::driver;
     std::optional<DriverId> driver_id;
     bool active = true;
+    std::optional<std::string> language{};  // of the UI; none: the organisation's
 };
 
 // Who is acting: taken from the bearer token, never from a request body.

@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lifeline/core/clock.h"
@@ -37,8 +38,10 @@ struct MatcherDefaults {
 struct Settings {
     std::string organisation = "Lifeline volunteer transport";
     std::string time_zone = "Asia/Shanghai";
-    // The language of what the organisation prints (run sheets): "zh-CN" or "en".
+    // The organisation's language: of what it prints (run sheets) and of the UI for users
+    // who have not chosen one. "zh-CN" or "en".
     std::string language = "zh-CN";
+    std::string phone_region = "CN";  // country of phone numbers written without +code
     Goals goals;
     double per_km_rate = 0.5;  // reimbursement per km driven in one's own car
     std::string currency = "CNY";
@@ -65,6 +68,7 @@ struct SettingsPatch {
     std::optional<std::string> organisation;
     std::optional<std::string> time_zone;
     std::optional<std::string> language;
+    std::optional<std::string> phone_region;
     std::optional<std::int64_t> goal_rides;
     std::optional<double> goal_km;
     std::optional<LocalDate> goal_from;
@@ -82,6 +86,9 @@ struct SettingsPatch {
     std::optional<std::string> map_datum;
     std::optional<int> plan_lead_minutes;
 };
+
+// The languages of the UI.
+bool is_ui_language(std::string_view tag);
 
 class SettingsService {
   public:

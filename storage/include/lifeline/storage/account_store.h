@@ -20,6 +20,7 @@ class SqliteAccountStore : public AccountStore {
     std::optional<User> session_user(const std::string& digest, Instant at) override;
     void revoke_session(const std::string& digest) override;
     bool has_admin() override;
+    void set_language(UserId id, const std::optional<std::string>& language) override;
 
   private:
     Database& db_;

@@ -22,6 +22,7 @@ class SqliteFleetStore : public FleetStore {
     Page<Patient> list_patients(const PatientFilter& filter, const PageRequest& page) override;
     std::optional<Patient> find_patient_of_driver(PatientId patient, DriverId driver,
                                                   ServiceDays days) override;
+    std::vector<SearchHit> search(const SearchQuery& query, const SearchScope& scope) override;
 
   protected:
     void run_transaction(const std::function<void(FleetTx&)>& work) override;

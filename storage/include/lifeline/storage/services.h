@@ -14,6 +14,7 @@
 #include "lifeline/storage/database.h"
 #include "lifeline/storage/dispatch_store.h"
 #include "lifeline/storage/fleet_store.h"
+#include "lifeline/storage/phone_numbers.h"
 #include "lifeline/storage/report_store.h"
 #include "lifeline/storage/settings_store.h"
 #include "lifeline/storage/trip_store.h"
@@ -30,6 +31,7 @@ struct SqliteServices {
     Database& db;
     SodiumCrypto crypto;
     PwqualityPolicy password_policy;
+    LibPhoneNumbers phone_numbers;
     SqliteAccountStore account_store{db};
     SqliteFleetStore fleet_store{db};
     SqliteTripStore trip_store{db};
@@ -41,7 +43,7 @@ struct SqliteServices {
     const Clock& clock = db.clock();
     SettingsService settings{settings_store, clock};
     Accounts accounts{account_store, crypto, password_policy, clock};
-    Fleet fleet{fleet_store, settings, clock};
+    Fleet fleet{fleet_store, settings, clock, FleetLimits{}, &phone_numbers};
     Ledger ledger{trip_store, settings, clock};
     AuditLog audit{audit_store};
     Dispatch dispatch{dispatch_store, settings, clock};

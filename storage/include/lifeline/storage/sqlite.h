@@ -67,6 +67,7 @@ class Statement {
     }
     Statement& bind(int index, const char* value) { return bind(index, std::string_view{value}); }
     Statement& bind_null(int index);
+    Statement& bind_blob(int index, std::string_view bytes);
     template <class T>
     Statement& bind(int index, const std::optional<T>& value) {
         if (value)

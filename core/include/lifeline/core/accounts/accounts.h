@@ -71,6 +71,7 @@ class AccountStore {
     virtual std::optional<User> session_user(const std::string& digest, Instant at) = 0;
     virtual void revoke_session(const std::string& digest) = 0;
     virtual bool has_admin() = 0;
+    virtual void set_language(UserId id, const std::optional<std::string>& language) = 0;
 };
 
 struct AccountOptions {
@@ -122,6 +123,10 @@ class Accounts {
 
     Page<User> list(const Actor& actor, const PageRequest& page);
     User get(const Actor& actor, UserId id);
+    // The signed-in user, and their choice of UI language (zh-CN or en; none: the
+    // organisation's), kept on the server so that every device shows it.
+    User me(const Actor& actor);
+    User set_language(const Actor& actor, const std::optional<std::string>& language);
     User create(const Actor& actor, const NewUser& input);
     User update(const Actor& actor, UserId id, const UserPatch& patch);
 

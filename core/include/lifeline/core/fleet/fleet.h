@@ -75,6 +75,34 @@ struct PatientFilter {
     std::optional<PlaceId> center_id{};
 };
 
+// A search of patients, drivers, places or vehicles by name (characters, pinyin,
+// initials) or phone (docs/design.md, "Search keys").
+enum class SearchKind { patient, driver, place, vehicle };
+
+struct SearchQuery {
+    SearchKind kind = SearchKind::patient;
+    std::string q;
+    int limit = 20;
+    std::optional<bool> active{};
+};
+
+// One record found: what a picker shows (a patient's or driver's phone, a place's
+// address, a vehicle's colour and description in `detail`).
+struct SearchHit {
+    std::int64_t id = 0;
+    std::string name;
+    std::string phone;
+    std::string detail;
+    bool active = true;
+};
+
+// Who the search answers for: everyone of the kind, or (a driver) only the patients on
+// the driver's routes within `days`.
+struct SearchScope {
+    std::optional<DriverId> driver{};
+    ServiceDays days{};
+};
+
 // The port storage implements. `transact` is one atomic, durable write; the reads see
 // committed state. Lists are in id order, `page.after` excluded.
 class FleetStore {
@@ -109,6 +137,10 @@ class FleetStore {
     virtual std::optional<Patient> find_patient_of_driver(PatientId patient, DriverId driver,
                                                           ServiceDays days) = 0;
 
+    // Matches by key prefix (search_keys), in the names' Chinese (pinyin) collation
+    // order, then id; at most `query.limit`.
+    virtual std::vector<SearchHit> search(const SearchQuery& query, const SearchScope& scope) = 0;
+
   protected:
     virtual void run_transaction(const std::function<void(FleetTx&)>& work) = 0;
 };
@@ -121,11 +153,30 @@ struct ImportRow {
     T item;
 };
 
+// Phone numbers of patients and drivers are stored in E.164 ("+8613812345678"). The
+// parser (libphonenumber) is storage's; `region` (the settings' phone_region, "CN")
+// says the country of a number written without +country code. nullopt: not a number
+// that can be dialled there.
+class PhoneNumbers {
+  public:
+    virtual ~PhoneNumbers() = default;
+    virtual std::optional<std::string> to_e164(std::string_view text,
+                                               std::string_view region) const = 0;
+};
+
+// A phone number rule for one write: the parser and the settings' region.
+struct PhoneRule {
+    const PhoneNumbers* phones = nullptr;
+    std::string region;
+};
+
 class Fleet {
   public:
     // `settings` gives the organisation's time zone: a driver's days are local dates.
-    Fleet(FleetStore& store, SettingsService& settings, const Clock& clock, FleetLimits limits = {})
-        : store_(store), settings_(settings), clock_(clock), limits_(limits) {}
+    // Without `phones`, phone numbers are kept as typed (trimmed).
+    Fleet(FleetStore& store, SettingsService& settings, const Clock& clock, FleetLimits limits = {},
+          const PhoneNumbers* phones = nullptr)
+        : store_(store), settings_(settings), clock_(clock), limits_(limits), phones_(phones) {}
 
     // The `id` of the inputs to create is ignored; the new entity is returned.
     Place create_place(const Actor& actor, const Place& place);
@@ -168,6 +219,10 @@ class Fleet {
     // not the driver has logged a ride for them.
     Patient patient_for(const Actor& actor, PatientId id);
 
+    // Patients, drivers, places or vehicles by name or phone: a dispatcher finds any; a
+    // driver only patients on the driver's routes (driver_patient_days), nothing else.
+    std::vector<SearchHit> search(const Actor& actor, SearchQuery query);
+
     // Bulk import (CSV): every row passes the same rules as create_*; one bad row fails
     // the whole import with every bad field named "line N: field", and nothing is
     // written. Otherwise all rows are written in one transaction, in order.
@@ -181,6 +236,9 @@ class Fleet {
     SettingsService& settings_;
     const Clock& clock_;
     FleetLimits limits_;
+    const PhoneNumbers* phones_;
+
+    PhoneRule phone_rule();
 };
 
 // Audit snapshots (JSON objects; the audit log's stored format). Null fields are omitted.
