@@ -64,7 +64,7 @@ TEST_CASE("each stop of a manifest links to Amap, Baidu and geo: in the datum ea
         const Expected& e = expected[i];
         INFO(e.kind);
         REQUIRE(stop.at("kind") == e.kind);
-        CHECK(stop.at("phone") == "15843212000");
+        CHECK(stop.at("phone") == "+8615843212000");
         const auto& nav = stop.at("nav").as_object();
         const std::string amap(nav.at("amap").as_string());
         const std::string baidu(nav.at("baidu").as_string());

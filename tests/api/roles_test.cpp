@@ -48,6 +48,8 @@ const std::set<std::string> registered_routes{
     "POST /api/v1/auth/login",
     "POST /api/v1/auth/logout",
     "GET /api/v1/auth/me",
+    "PATCH /api/v1/auth/me",
+    "GET /api/v1/search",
     "GET /api/v1/users",
     "POST /api/v1/users",
     "GET /api/v1/users/{id}",
@@ -343,6 +345,9 @@ TEST_CASE("every route answers each role as docs/design.md §4 says", "[api][rol
         {"POST", "/api/v1/auth/login", v1 + "/auth/login",
          same(json::object{{"username", "admin"}, {"password", admin_password}}), open_to_all},
         {"GET", "/api/v1/auth/me", v1 + "/auth/me", {}, signed_in},
+        {"PATCH", "/api/v1/auth/me", v1 + "/auth/me", same(json::object{{"language", "en"}}),
+         signed_in},
+        {"GET", "/api/v1/search", v1 + "/search?q=zw&kind=patient", {}, signed_in},
         // accounts and the audit log: admin only
         {"GET", "/api/v1/users", v1 + "/users", {}, admin_only},
         {"POST",
