@@ -18,6 +18,7 @@ constexpr double start_worse = 0.05;         // start temperature: accept 5 % wo
 constexpr double final_ratio = 0.002;        // final temperature relative to the start
 constexpr double polish_within = 0.05;       // descend on candidates within 5 % of the best
 constexpr std::int64_t restart_after = 200;  // iterations without a new best before restart
+constexpr std::int64_t cooling_factor = 2;   // converging: cool over 2 × the idle limit
 
 using Clock = std::chrono::steady_clock;
 
@@ -67,6 +68,23 @@ Distance largest_leg(const Nodes& nodes) {
         for (int node = 0; node < nodes.size(); ++node)
             longest = std::max(longest, nodes.distance(nodes.start(v), node));
     return 2 * longest;
+}
+
+// How far the annealing has cooled, in [0, 1]: over the iteration budget when one is set;
+// when stopping on convergence, over twice the idle limit or the time, whichever runs out
+// first; else over the time budget.
+double search_progress(const SearchLimits& limits, std::int64_t iter, Clock::time_point now,
+                       double budget_seconds) {
+    if (limits.max_iterations > 0)
+        return static_cast<double>(iter) / static_cast<double>(limits.max_iterations);
+    const double by_time =
+        budget_seconds > 0
+            ? std::chrono::duration<double>(now - limits.start).count() / budget_seconds
+            : 1.0;
+    if (limits.idle_limit > 0)
+        return std::max(by_time, static_cast<double>(iter) /
+                                     static_cast<double>(cooling_factor * limits.idle_limit));
+    return by_time;
 }
 
 }  // namespace
@@ -123,22 +141,19 @@ SearchResult search(const Nodes& nodes, const std::vector<RequestIndex>& servabl
 
     const double budget_seconds =
         std::chrono::duration<double>(limits.deadline - limits.start).count();
-    std::int64_t last_best = 0;
+    std::int64_t last_best = 0;         // restarts reset it
+    std::int64_t last_improvement = 0;  // the convergence rule's: only a new best resets it
     for (std::int64_t iter = 0;; ++iter) {
         if (limits.max_iterations > 0 && iter >= limits.max_iterations)
             break;
         const auto now = Clock::now();
         if (now >= limits.deadline)
             break;
-        double progress;
-        if (limits.max_iterations > 0) {
-            progress = static_cast<double>(iter) / static_cast<double>(limits.max_iterations);
-        } else {
-            progress =
-                budget_seconds > 0
-                    ? std::chrono::duration<double>(now - limits.start).count() / budget_seconds
-                    : 1.0;
+        if (limits.idle_limit > 0 && iter - last_improvement >= limits.idle_limit) {
+            result.converged = true;
+            break;
         }
+        const double progress = search_progress(limits, iter, now, budget_seconds);
         const double temperature =
             start_temperature * std::pow(final_ratio, std::min(1.0, progress));
 
@@ -168,6 +183,7 @@ SearchResult search(const Nodes& nodes, const std::vector<RequestIndex>& servabl
             result.best = candidate;
             current = std::move(candidate);
             last_best = iter;
+            last_improvement = iter;
             score = 33;
         } else if (delta < 0) {
             current = std::move(candidate);

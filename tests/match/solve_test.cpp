@@ -173,3 +173,45 @@ TEST_CASE("vehicles ending at different places: the search keeps its time limit"
     CHECK(seconds < 10.0);  // the limit is 1 s; generous for a loaded machine
     CHECK(check(p, solution).ok());
 }
+
+TEST_CASE("a search stops once it has converged; the time limit stays a cap", "[match][converge]") {
+    // The window grows with the instance, from a floor for small days.
+    CHECK(convergence_window(1) == convergence_window(10));
+    CHECK(convergence_window(500) > convergence_window(50));
+    CHECK(convergence_window(50) > convergence_window(10));
+
+    const auto inst = lifeline::match::read_cordeau(LIFELINE_DARP_DIR "/a3-24.txt");
+    SolveOptions options;
+    options.time_limit_ms = 60000;
+    options.until_converged = true;
+    options.seed = 3;
+    SolveStats stats;
+    const auto started = std::chrono::steady_clock::now();
+    const Solution a = solve(inst.problem, options, &stats);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    REQUIRE(check(inst.problem, a).ok());
+    CHECK(stats.converged);
+    CHECK(seconds < 30);
+    // It ran at least one whole window past its last better plan.
+    CHECK(stats.iterations >= convergence_window(24));
+    // The rule counts iterations, not time: the same seed stops at the same plan.
+    SolveStats again;
+    const Solution b = solve(inst.problem, options, &again);
+    CHECK(stops_of(a) == stops_of(b));
+    CHECK(again.iterations == stats.iterations);
+    // Within 1 % of the best known (344.83), with every request served.
+    double cost = 0;
+    for (const auto& route : a.routes)
+        cost += lifeline::match::route_cost(inst, route);
+    CHECK(a.unserved.empty());
+    CHECK(cost < 344.83 * 1.01);
+
+    SECTION("a cap that binds first ends the search unconverged") {
+        options.max_iterations = 50;
+        SolveStats capped;
+        solve(inst.problem, options, &capped);
+        CHECK_FALSE(capped.converged);
+        CHECK(capped.iterations == 50);
+    }
+}

@@ -29,6 +29,7 @@ struct MatchArgs {
     long iterations = 0;
     unsigned long seed = 1;
     int threads = 1;
+    bool until_converged = false;
     std::string out;
     std::string format = "cordeau";
     std::vector<std::string> only;
@@ -46,6 +47,7 @@ const char* match_help =
     "  --iterations N       also stop after N iterations per search (default: none)\n"
     "  --seed N             random seed (default 1)\n"
     "  --threads N          independent searches, best kept (default 1)\n"
+    "  --until-converged    stop each search once it has converged (the time limit is a cap)\n"
     "  --out DIR            write DIR/<instance>.json with the routes\n"
     "  --format F           cordeau (default) or lilim\n"
     "  --only A,B           solve only the named instances\n"
@@ -74,6 +76,10 @@ int parse_match(int argc, char** argv, MatchArgs& args) {
         if (a == "--help" || a == "-h") {
             std::fputs(match_help, stdout);
             return 0;
+        }
+        if (a == "--until-converged") {
+            args.until_converged = true;
+            continue;
         }
         if (k + 1 >= argc) {
             std::fprintf(stderr, "lifeline-bench match: %s needs a value (see --help)\n",
@@ -197,6 +203,7 @@ void solve_instance(const MatchArgs& args, const std::string& name, const match:
     options.max_iterations = args.iterations;
     options.seed = args.seed;
     options.threads = args.threads;
+    options.until_converged = args.until_converged;
     match::SolveStats stats;
     const auto solution = match::solve(inst.problem, options, &stats);
     const auto report = match::check(inst.problem, solution);

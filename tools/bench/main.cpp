@@ -15,6 +15,7 @@ struct Command {
 
 constexpr Command commands[] = {
     {"match", lifeline::bench::run_match, "solve the DARP benchmark instances"},
+    {"plan", lifeline::bench::run_plan, "day plans of a replayed year: converged vs budget"},
     {"insert", lifeline::bench::run_insert, "time real-time insertions into a live plan"},
     {"http", lifeline::bench::run_http, "durable write vs read throughput of the server"},
     {"report", lifeline::bench::run_report, "monthly and totals reports over 1,000,000 trips"},

@@ -343,10 +343,16 @@ DayPlanDraft Dispatch::draft_day(const Actor& actor, LocalDate date, const PlanO
         so.time_limit_ms = limit;
         so.seed = options.seed;
         so.max_iterations = options.max_iterations;
+        so.until_converged = options.until_converged;
         match::SolveStats ss;
-        solution = engine([&] { return match::solve(dp.problem, so, &ss); });
+        {
+            PlannerTurn turn(*planners_);
+            plan.stats.queued_ms = turn.waited_ms();
+            solution = engine([&] { return match::solve(dp.problem, so, &ss); });
+        }
         plan.stats.iterations = ss.iterations;
         plan.stats.solve_ms = ss.seconds * 1000.0;
+        plan.stats.converged = ss.converged;
         require_checked(dp.problem, solution);
         plan.stats.checked = true;
         for (const auto& u : solution.unserved)

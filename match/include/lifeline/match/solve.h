@@ -17,6 +17,9 @@ struct SolveOptions {
     std::int64_t max_iterations = 0;
     std::uint64_t seed = 1;
     int threads = 1;  // independent searches with derived seeds; the best is kept
+    // Stop each search once it has converged: no better plan for convergence_window(n)
+    // iterations, n the number of requests. time_limit_ms (and max_iterations) stay caps.
+    bool until_converged = false;
 
     bool is_valid() const { return time_limit_ms >= 0 && max_iterations >= 0 && threads >= 1; }
 };
@@ -25,7 +28,13 @@ struct SolveStats {
     std::int64_t iterations = 0;  // summed over threads
     double seconds = 0.0;
     int best_thread = 0;
+    bool converged = false;  // every search stopped on convergence, none on a cap
 };
+
+// The convergence rule: iterations without a better plan after which a search of
+// `requests` requests has converged. It grows with the instance, because each iteration
+// changes at most 30 % of the requests.
+std::int64_t convergence_window(std::int64_t requests);
 
 // Throws match::Error, listing every fault, if the problem or the options are invalid.
 Solution solve(const Problem& problem, const SolveOptions& options, SolveStats* stats = nullptr);
