@@ -46,6 +46,7 @@ SettingsMap to_map(const Settings& s) {
         {"matcher.ride_time_factor", num(s.matcher.ride_time_factor)},
         {"matcher.service_minutes", std::to_string(s.matcher.service_minutes)},
         {"matcher.time_limit_ms", std::to_string(s.matcher.time_limit_ms)},
+        {"matcher.objective", s.matcher.objective},
     };
 }
 
@@ -86,6 +87,8 @@ Settings from_map(const SettingsMap& values) {
             read_num(value, s.matcher.service_minutes);
         else if (key == "matcher.time_limit_ms")
             read_num(value, s.matcher.time_limit_ms);
+        else if (key == "matcher.objective")
+            s.matcher.objective = value;
     }
     return s;
 }
@@ -158,6 +161,12 @@ Settings SettingsService::update(const Actor& actor, const SettingsPatch& p) {
         m.service_minutes = *p.service_minutes;
     if (p.time_limit_ms && in_range("matcher.time_limit_ms", *p.time_limit_ms, 100, 600000))
         m.time_limit_ms = *p.time_limit_ms;
+    if (p.objective) {
+        if (*p.objective != "distance" && *p.objective != "vehicles")
+            errs.add("matcher.objective", "must be distance or vehicles");
+        else
+            m.objective = *p.objective;
+    }
     errs.throw_if_any();
 
     auto snapshot = [](const Settings& v) {

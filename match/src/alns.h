@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "lifeline/match/solve.h"
 #include "plan.h"
 
 namespace lifeline::match::detail {
@@ -16,6 +17,7 @@ struct SearchLimits {
     // Converged: stop after this many iterations without a new best plan; 0: never. When
     // set, the annealing cools over twice this many iterations (or the time, if sooner).
     std::int64_t idle_limit = 0;
+    Objective objective = Objective::distance;
 };
 
 struct SearchResult {

@@ -28,6 +28,8 @@ void relocate_descent(Context& ctx, Plan& plan) {
             VehicleIndex best_route = -1;
             Placement best;
             for (VehicleIndex v = 0; v < vehicles; ++v) {
+                if (plan.is_closed(v))
+                    continue;
                 const RouteState& target =
                     v == from ? reduced : plan.routes[static_cast<std::size_t>(v)];
                 const Placement p = ctx.cache.get(ctx.nodes, target, r, ctx.scratch);
@@ -158,7 +160,7 @@ bool exchange_tails(Context& ctx, Plan& plan) {
         for (VehicleIndex b = a + 1; b < vehicles; ++b) {
             const RouteState& ra = plan.routes[static_cast<std::size_t>(a)];
             const RouteState& rb = plan.routes[static_cast<std::size_t>(b)];
-            if (ra.size() == 2 && rb.size() == 2)
+            if ((ra.size() == 2 && rb.size() == 2) || plan.is_closed(a) || plan.is_closed(b))
                 continue;
             const TailSwap swap = best_tail_swap(ctx, ra, rb, first, second);
             if (swap.i < 0)

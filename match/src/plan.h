@@ -33,15 +33,30 @@ struct Plan {
     std::vector<VehicleIndex> route_of;  // by request: whose route serves it; -1 in the pool
     std::vector<RequestIndex> pool;      // servable requests not in any route
     Distance distance = 0;
+    // By vehicle: closed to insertions (the fewest-vehicles search closes the vehicles it
+    // has done without). Empty: none closed.
+    std::vector<char> closed;
 
+    bool is_closed(VehicleIndex v) const {
+        return !closed.empty() && closed[static_cast<std::size_t>(v)] != 0;
+    }
+    int vehicles_used() const {
+        int used = 0;
+        for (const auto& route : routes)
+            used += route.size() > 2 ? 1 : 0;
+        return used;
+    }
     // Lexicographic objective folded into one number for annealing: an unserved request
     // outweighs any distance.
     double cost(double penalty) const {
         return static_cast<double>(pool.size()) * penalty + static_cast<double>(distance);
     }
-    bool better_than(const Plan& other) const {
+    // Serves more; then, when `by_vehicles`, uses fewer vehicles; then drives less.
+    bool better_than(const Plan& other, bool by_vehicles = false) const {
         if (pool.size() != other.pool.size())
             return pool.size() < other.pool.size();
+        if (by_vehicles && vehicles_used() != other.vehicles_used())
+            return vehicles_used() < other.vehicles_used();
         return distance < other.distance;
     }
 };

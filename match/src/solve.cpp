@@ -58,6 +58,7 @@ Solution solve(const Problem& problem, const SolveOptions& options, SolveStats* 
                                 options.max_iterations};
     if (options.until_converged)
         limits.idle_limit = convergence_window(static_cast<std::int64_t>(servable.size()));
+    limits.objective = options.objective;
     std::vector<detail::SearchResult> results(static_cast<std::size_t>(options.threads));
     auto run = [&](int t) {
         results[static_cast<std::size_t>(t)] =
@@ -75,7 +76,8 @@ Solution solve(const Problem& problem, const SolveOptions& options, SolveStats* 
     int best = 0;
     for (int t = 1; t < options.threads; ++t)
         if (results[static_cast<std::size_t>(t)].best.better_than(
-                results[static_cast<std::size_t>(best)].best))
+                results[static_cast<std::size_t>(best)].best,
+                options.objective == Objective::vehicles))
             best = t;
 
     const detail::Plan& plan = results[static_cast<std::size_t>(best)].best;

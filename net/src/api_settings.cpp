@@ -27,7 +27,8 @@ json::object settings_json(const Settings& s) {
           {"min_ride_minutes", m.min_ride_minutes},
           {"ride_time_factor", m.ride_time_factor},
           {"service_minutes", m.service_minutes},
-          {"time_limit_ms", m.time_limit_ms}}},
+          {"time_limit_ms", m.time_limit_ms},
+          {"objective", m.objective}}},
     };
 }
 
@@ -61,6 +62,7 @@ SettingsPatch read_patch(Fields& f) {
         p.ride_time_factor = m.number("ride_time_factor", Need::optional, -1e12, 1e12);
         p.service_minutes = whole("service_minutes");
         p.time_limit_ms = whole("time_limit_ms");
+        p.objective = m.text("objective", Need::optional, 20);
         m.finish();
     }
     return p;

@@ -121,3 +121,37 @@ TEST_CASE("while four dispatchers plan at once, one planner searches and the ser
     for (int k = 1; k < planners; ++k)
         CHECK(queued[std::size_t(k)] >= k * budget_ms * 0.9);
 }
+
+TEST_CASE("day plans can minimise the volunteer drivers needed, a setting an admin chooses",
+          "[api][dispatch][plan][settings]") {
+    SeededFleet f;
+    generate_day(f);
+
+    // A value that is not an objective is refused, naming the field; nothing changes.
+    auto bad = f.admin.put("/api/v1/settings",
+                           json::object{{"matcher", json::object{{"objective", "drivers"}}}});
+    INFO(bad.text);
+    CHECK(bad.status == 400);
+    CHECK(bad.text.find("matcher.objective") != std::string::npos);
+    CHECK(f.admin.get("/api/v1/settings").obj().at("matcher").at("objective") == "distance");
+
+    auto by_distance = plan_day(f.dispatcher, json::object{{"time_limit_ms", 2000}});
+    REQUIRE(by_distance.status == 200);
+
+    auto set = f.admin.put("/api/v1/settings",
+                           json::object{{"matcher", json::object{{"objective", "vehicles"}}}});
+    INFO(set.text);
+    REQUIRE(set.status == 200);
+    CHECK(set.obj().at("matcher").at("objective") == "vehicles");
+
+    auto by_vehicles = plan_day(f.dispatcher, json::object{{"time_limit_ms", 2000}});
+    INFO(by_vehicles.text);
+    REQUIRE(by_vehicles.status == 200);
+    const auto& stats = by_vehicles.obj().at("stats");
+    CHECK(stats.at("checked") == true);
+    CHECK(stats.at("assigned") == by_distance.obj().at("stats").at("assigned"));
+    // The walker's two rides and the wheelchair user's fit one driver's day.
+    CHECK(by_vehicles.obj().at("routes").as_array().size() <=
+          by_distance.obj().at("routes").as_array().size());
+    CHECK(by_vehicles.obj().at("routes").as_array().size() == 1);
+}

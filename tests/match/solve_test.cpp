@@ -215,3 +215,45 @@ TEST_CASE("a search stops once it has converged; the time limit stays a cap", "[
         CHECK(capped.iterations == 50);
     }
 }
+
+TEST_CASE("the fewest-vehicles objective uses one vehicle where two would drive less",
+          "[match][vehicles]") {
+    // Two garages 20 apart, a short ride next to each: two vehicles drive 4 + 4; one vehicle
+    // drives both rides, at best 44 (10 → 9 → -9 → -11 → 11 → 10, both aboard on the way).
+    Problem p;
+    p.travel = line({10, -10, 9, 11, -9, -11});
+    p.vehicles = {vehicle(0, {4, 0}), vehicle(1, {4, 0})};
+    p.requests = {request(2, 3), request(4, 5)};
+    SolveOptions options;
+    options.time_limit_ms = 60000;
+    options.max_iterations = 500;
+    auto used = [](const Solution& s) {
+        int n = 0;
+        for (const auto& r : s.routes)
+            n += r.stops.empty() ? 0 : 1;
+        return n;
+    };
+
+    const Solution shortest = solve(p, options);
+    REQUIRE(check(p, shortest).ok());
+    CHECK(shortest.unserved.empty());
+    CHECK(used(shortest) == 2);
+    CHECK(total_distance(p, shortest) == 8);
+
+    options.objective = Objective::vehicles;
+    const Solution fewest = solve(p, options);
+    REQUIRE(check(p, fewest).ok());
+    CHECK(fewest.unserved.empty());
+    CHECK(used(fewest) == 1);
+    CHECK(total_distance(p, fewest) == 44);
+
+    SECTION("never at the price of a request") {
+        // Both pickups within 5 of the start: only the vehicle next to each reaches it.
+        p.requests[0].pickup.latest = 5;
+        p.requests[1].pickup.latest = 5;
+        const Solution both = solve(p, options);
+        REQUIRE(check(p, both).ok());
+        CHECK(both.unserved.empty());
+        CHECK(used(both) == 2);
+    }
+}

@@ -344,6 +344,8 @@ DayPlanDraft Dispatch::draft_day(const Actor& actor, LocalDate date, const PlanO
         so.seed = options.seed;
         so.max_iterations = options.max_iterations;
         so.until_converged = options.until_converged;
+        so.objective = settings.matcher.objective == "vehicles" ? match::Objective::vehicles
+                                                                : match::Objective::distance;
         match::SolveStats ss;
         {
             PlannerTurn turn(*planners_);

@@ -27,7 +27,10 @@ struct MatcherDefaults {
     int min_ride_minutes = 30;         // max ride time = max(min_ride, factor × direct)
     double ride_time_factor = 2.0;
     int service_minutes = 3;   // boarding or alighting at a stop
-    int time_limit_ms = 5000;  // planning a day
+    int time_limit_ms = 5000;  // planning a day: the cap (the search stops when converged)
+    // What a day plan minimises after serving all it can: "distance" (the total), or
+    // "vehicles" (the fewest volunteer drivers, then the distance).
+    std::string objective = "distance";
 };
 
 struct Settings {
@@ -68,6 +71,7 @@ struct SettingsPatch {
     std::optional<double> ride_time_factor;
     std::optional<int> service_minutes;
     std::optional<int> time_limit_ms;
+    std::optional<std::string> objective;
 };
 
 class SettingsService {

@@ -2,13 +2,19 @@
 // solve(): plan a day. Construction by regret insertion, then adaptive large neighbourhood
 // search (several removal and regret-insertion operators, chosen by learned weights) with
 // simulated-annealing acceptance. Objective: serve as many requests as possible, then the
-// least total distance. See docs/matching.md.
+// least total distance, or the fewest vehicles and then the least distance. See
+// docs/matching.md.
 
 #include <cstdint>
 
 #include "lifeline/match/problem.h"
 
 namespace lifeline::match {
+
+// What a plan minimises once it serves as many requests as it can: the total distance, or
+// first the number of vehicles used (volunteer drivers are the scarce resource), then the
+// distance.
+enum class Objective { distance, vehicles };
 
 struct SolveOptions {
     std::int64_t time_limit_ms = 1000;  // wall-clock budget of the search
@@ -20,6 +26,7 @@ struct SolveOptions {
     // Stop each search once it has converged: no better plan for convergence_window(n)
     // iterations, n the number of requests. time_limit_ms (and max_iterations) stay caps.
     bool until_converged = false;
+    Objective objective = Objective::distance;
 
     bool is_valid() const { return time_limit_ms >= 0 && max_iterations >= 0 && threads >= 1; }
 };
