@@ -7,7 +7,10 @@ int run_match(int argc, char** argv);   // bench_match.cpp: DARP benchmark insta
 int run_insert(int argc, char** argv);  // bench_insert.cpp: real-time insertion latency
 int run_http(int argc, char** argv);    // bench_http.cpp: durable writes vs reads over HTTP
 int run_report(int argc, char** argv);
-int run_plan(int argc, char** argv);  // bench_plan.cpp: day plans, converged vs budget  //
-                                      // bench_report.cpp: reports over 1,000,000 trips
+int run_plan(int argc, char** argv);
+int run_reference_server(
+    int argc,
+    char** argv);  // reference_server.cpp: the http ceiling  // bench_plan.cpp: day plans,
+                   // converged vs budget  // bench_report.cpp: reports over 1,000,000 trips
 
 }  // namespace lifeline::bench
