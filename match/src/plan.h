@@ -108,12 +108,18 @@ void remove_route(Context& ctx, Plan& plan, int count);
 // Repair: insert pooled requests by regret-k (k = 1: greedy), optionally with noise.
 void insert_regret(Context& ctx, Plan& plan, int k, bool noise);
 
-// Moves single requests to their cheapest place while that shortens the plan.
-void relocate_descent(Context& ctx, Plan& plan);
-// Swaps route tails at empty-vehicle points while that shortens the plan; true if any.
-bool exchange_tails(Context& ctx, Plan& plan);
+// The routes a descent looks at, by vehicle (empty: all). A move marks the routes it
+// changes, so the descent follows its own changes.
+using Focus = std::vector<char>;
+
+// Moves single requests (of focused routes) to their cheapest place while that shortens
+// the plan.
+void relocate_descent(Context& ctx, Plan& plan, Focus& focus);
+// Swaps route tails at empty-vehicle points (of pairs with a focused route) while that
+// shortens the plan; true if any.
+bool exchange_tails(Context& ctx, Plan& plan, Focus& focus);
 // Both, until neither improves.
-void descend(Context& ctx, Plan& plan);
+void descend(Context& ctx, Plan& plan, Focus focus = {});
 
 // Recomputes the caches of route `v` after its nodes changed; if removing stops made it
 // infeasible (possible only when travel times break the triangle inequality) its requests
