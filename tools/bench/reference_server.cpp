@@ -81,20 +81,21 @@ class Session : public std::enable_shared_from_this<Session> {
 class Listener {
   public:
     Listener(asio::io_context& io, const Bodies& bodies)
-        : io_(io), acceptor_(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)),
+        : io_(io),
+          acceptor_(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)),
           bodies_(bodies) {}
 
     unsigned short port() const { return acceptor_.local_endpoint().port(); }
 
     void accept() {
-        acceptor_.async_accept(asio::make_strand(io_), [this](beast::error_code ec,
-                                                               tcp::socket socket) {
-            if (!ec) {
-                socket.set_option(tcp::no_delay(true));
-                std::make_shared<Session>(std::move(socket), bodies_)->start();
-            }
-            accept();
-        });
+        acceptor_.async_accept(
+            asio::make_strand(io_), [this](beast::error_code ec, tcp::socket socket) {
+                if (!ec) {
+                    socket.set_option(tcp::no_delay(true));
+                    std::make_shared<Session>(std::move(socket), bodies_)->start();
+                }
+                accept();
+            });
     }
 
   private:

@@ -121,7 +121,8 @@ po::options_description serve_option_descriptions() {
         "address to listen on, HOST:PORT; port 0 picks a free one")(
         "threads", po::value<int>()->default_value(2), "I/O threads")(
         "workers", po::value<int>()->default_value(64),
-        "handler threads (requests wait for the disk here, never on I/O threads)")(
+        "handler threads (requests wait for the disk here; only quick point reads run on "
+        "the I/O threads)")(
         "planners", po::value<int>()->default_value(0),
         "day plans searching at once; more wait their turn (0: half the cores, at least 1)")(
         "trust-proxy", po::value<std::vector<std::string>>()->composing(),
@@ -199,13 +200,15 @@ std::optional<ServeOptions> parse_serve_options(int argc, char** argv) {
     return o;
 }
 
-net::ServerOptions server_options(const ServeOptions& o, net::Metrics& metrics) {
+net::ServerOptions server_options(const ServeOptions& o, net::Metrics& metrics,
+                                  const net::Router& router) {
     net::ServerOptions options;
     options.host = o.listen.host;
     options.port = o.listen.port;
     options.io_threads = o.threads;
     options.worker_threads = o.workers;
     options.metrics = &metrics;
+    options.answer_on_io_thread = [&router](const net::Request& r) { return router.quick(r); };
     options.tls_cert_file = o.tls_cert;
     options.tls_key_file = o.tls_key;
     options.trusted_proxies = o.proxies;
@@ -283,7 +286,7 @@ int run_serve(int argc, char** argv) {
     net::Router router;
     std::optional<net::Server> server;
     try {
-        server.emplace(server_options(*o, metrics),
+        server.emplace(server_options(*o, metrics, router),
                        [&router](net::Request& r) { return router(r); });
     } catch (const std::exception& e) {
         throw CliError(e.what());
