@@ -51,6 +51,7 @@ SettingsMap to_map(const Settings& s) {
         {"matcher.time_limit_ms", std::to_string(s.matcher.time_limit_ms)},
         {"map_datum", to_string(s.map_datum)},
         {"matcher.plan_lead_minutes", std::to_string(s.matcher.plan_lead_minutes)},
+        {"matcher.objective", s.matcher.objective},
     };
 }
 
@@ -101,6 +102,8 @@ Settings from_map(const SettingsMap& values) {
         }
         else if (key == "matcher.plan_lead_minutes")
             read_num(value, s.matcher.plan_lead_minutes);
+        else if (key == "matcher.objective")
+            s.matcher.objective = value;
     }
     return s;
 }
@@ -199,6 +202,12 @@ Settings SettingsService::update(const Actor& actor, const SettingsPatch& p) {
     }
     if (p.plan_lead_minutes && in_range("matcher.plan_lead_minutes", *p.plan_lead_minutes, 0, 720))
         m.plan_lead_minutes = *p.plan_lead_minutes;
+    if (p.objective) {
+        if (*p.objective != "distance" && *p.objective != "vehicles")
+            errs.add("matcher.objective", "must be distance or vehicles");
+        else
+            m.objective = *p.objective;
+    }
     errs.throw_if_any();
 
     auto snapshot = [](const Settings& v) {

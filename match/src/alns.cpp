@@ -13,11 +13,19 @@ namespace {
 
 // The search's settings: the same for every instance (no per-instance tuning). Chosen on
 // the a-instances by averaging three seeds; see docs/matching.md.
-constexpr double removal_fraction = 0.3;     // q is uniform in [2, 0.3 n]
+constexpr double removal_fraction = 0.3;  // q is uniform in [2, min(0.3 n, 60)]
+// Large instances: an iteration that removes and reinserts hundreds of requests costs as
+// much as hundreds of small ones and rarely improves more (Ropke & Pisinger cap q too).
+constexpr int max_removed = 60;
+constexpr int full_descent_limit = 200;      // larger instances polish only what changed
 constexpr double start_worse = 0.05;         // start temperature: accept 5 % worse w.p. 1/2
 constexpr double final_ratio = 0.002;        // final temperature relative to the start
 constexpr double polish_within = 0.05;       // descend on candidates within 5 % of the best
 constexpr std::int64_t restart_after = 200;  // iterations without a new best before restart
+constexpr std::int64_t cooling_factor = 2;   // converging: cool over 2 × the idle limit
+constexpr double elimination_share = 0.5;    // fewest vehicles: closing them, at most half
+constexpr int segment = 100;                 // iterations between operator weight updates
+constexpr double reaction = 0.1;             // how fast the weights follow the scores
 
 using Clock = std::chrono::steady_clock;
 
@@ -69,6 +77,23 @@ Distance largest_leg(const Nodes& nodes) {
     return 2 * longest;
 }
 
+// How far the annealing has cooled, in [0, 1]: over the iteration budget when one is set;
+// when stopping on convergence, over twice the idle limit or the time, whichever runs out
+// first; else over the time budget.
+double search_progress(const SearchLimits& limits, std::int64_t iter, Clock::time_point now,
+                       double budget_seconds) {
+    if (limits.max_iterations > 0)
+        return static_cast<double>(iter) / static_cast<double>(limits.max_iterations);
+    const double by_time =
+        budget_seconds > 0
+            ? std::chrono::duration<double>(now - limits.start).count() / budget_seconds
+            : 1.0;
+    if (limits.idle_limit > 0)
+        return std::max(by_time, static_cast<double>(iter) /
+                                     static_cast<double>(cooling_factor * limits.idle_limit));
+    return by_time;
+}
+
 }  // namespace
 
 Plan empty_plan(const Nodes& nodes, const std::vector<RequestIndex>& servable, Scratch& scratch) {
@@ -86,121 +111,252 @@ Plan empty_plan(const Nodes& nodes, const std::vector<RequestIndex>& servable, S
     return plan;
 }
 
-SearchResult search(const Nodes& nodes, const std::vector<RequestIndex>& servable,
-                    const SearchLimits& limits, std::uint64_t seed) {
-    Context ctx{nodes, Scratch{}, Rng(seed), 0};
-    ctx.longest_leg = largest_leg(nodes);
-    ctx.noise_amplitude = static_cast<Distance>(0.025 * static_cast<double>(ctx.longest_leg));
-    Time first = std::numeric_limits<Time>::max(), last = std::numeric_limits<Time>::min();
-    for (int node = 0; node < nodes.size(); ++node) {
-        first = std::min(first, nodes.earliest(node));
-        last = std::max(last, nodes.latest(node));
+namespace {
+
+// One search: the adaptive operator choice, the annealing and the current plan, with the
+// phases that use them.
+class Search {
+  public:
+    Search(const Nodes& nodes, const std::vector<RequestIndex>& servable,
+           const SearchLimits& limits, std::uint64_t seed)
+        : ctx_{nodes, Scratch{}, Rng(seed), 0}, limits_(limits), servable_(servable) {
+        ctx_.longest_leg = largest_leg(nodes);
+        ctx_.noise_amplitude = static_cast<Distance>(0.025 * static_cast<double>(ctx_.longest_leg));
+        Time first = std::numeric_limits<Time>::max(), last = std::numeric_limits<Time>::min();
+        for (int node = 0; node < nodes.size(); ++node) {
+            first = std::min(first, nodes.earliest(node));
+            last = std::max(last, nodes.latest(node));
+        }
+        ctx_.horizon = nodes.size() > 0 ? last - first : 1;
+        penalty_ = 1e3 * static_cast<double>(std::max<Distance>(ctx_.longest_leg, 1));
+        budget_seconds_ = std::chrono::duration<double>(limits.deadline - limits.start).count();
+        destroy_weight_.fill(1.0);
+        repair_weight_.fill(1.0);
     }
-    ctx.horizon = nodes.size() > 0 ? last - first : 1;
-    Plan current = empty_plan(nodes, servable, ctx.scratch);
-    insert_regret(ctx, current, 2, false);
-    SearchResult result{current, 0};
-    const double penalty = 1e3 * static_cast<double>(std::max<Distance>(largest_leg(nodes), 1));
 
-    const int n = static_cast<int>(servable.size());
-    if (n == 0)
+    SearchResult run() {
+        current_ = empty_plan(ctx_.nodes, servable_, ctx_.scratch);
+        insert_regret(ctx_, current_, 2, false);
+        SearchResult result{current_, 0};
+        const int n = static_cast<int>(servable_.size());
+        if (n == 0)
+            return result;
+        q_min_ = std::min(n, 2);
+        q_max_ = std::max(q_min_, std::min({n, max_removed,
+                                            std::max(4, static_cast<int>(removal_fraction * n))}));
+        start_temperature_ =
+            std::max(1.0, start_worse * static_cast<double>(current_.distance) / std::log(2.0));
+        if (limits_.objective == Objective::vehicles)
+            result.best = eliminate_vehicles(result.best);
+        improve(result, limits_.objective == Objective::vehicles);
+        result.iterations = iter_;
         return result;
-    const int q_min = std::min(n, 2);
-    const int q_max =
-        std::max(q_min, std::min(n, std::max(4, static_cast<int>(removal_fraction * n))));
+    }
 
-    const double start_temperature =
-        std::max(1.0, start_worse * static_cast<double>(current.distance) / std::log(2.0));
+  private:
+    bool out_of_budget(Clock::time_point now) const {
+        return (limits_.max_iterations > 0 && iter_ >= limits_.max_iterations) ||
+               now >= limits_.deadline;
+    }
 
-    std::array<double, destroy_count> destroy_weight;
-    std::array<double, repair_count> repair_weight;
-    destroy_weight.fill(1.0);
-    repair_weight.fill(1.0);
-    std::array<double, destroy_count> destroy_score{}, destroy_uses{};
-    std::array<double, repair_count> repair_score{}, repair_uses{};
-    constexpr int segment = 100;
-    constexpr double reaction = 0.1;
+    double temperature(Clock::time_point now) const {
+        return start_temperature_ *
+               std::pow(final_ratio,
+                        std::min(1.0, search_progress(limits_, iter_, now, budget_seconds_)));
+    }
 
-    const double budget_seconds =
-        std::chrono::duration<double>(limits.deadline - limits.start).count();
-    std::int64_t last_best = 0;
-    for (std::int64_t iter = 0;; ++iter) {
-        if (limits.max_iterations > 0 && iter >= limits.max_iterations)
-            break;
-        const auto now = Clock::now();
-        if (now >= limits.deadline)
-            break;
-        double progress;
-        if (limits.max_iterations > 0) {
-            progress = static_cast<double>(iter) / static_cast<double>(limits.max_iterations);
-        } else {
-            progress =
-                budget_seconds > 0
-                    ? std::chrono::duration<double>(now - limits.start).count() / budget_seconds
-                    : 1.0;
-        }
-        const double temperature =
-            start_temperature * std::pow(final_ratio, std::min(1.0, progress));
-
-        const int d = roulette(ctx.rng, destroy_weight);
-        const int r = roulette(ctx.rng, repair_weight);
-        const int q = ctx.rng.between(q_min, q_max);
-        Plan candidate = current;
-        destroy(ctx, candidate, d, q);
-        repair(ctx, candidate, r);
-
+    // Destroy and repair `current_` into a candidate, polished when it is promising next
+    // to `reference` (the best plan of the phase).
+    Plan candidate(const Plan& reference, int d, int r) {
+        const int q = ctx_.rng.between(q_min_, q_max_);
+        Plan next = current_;
+        destroy(ctx_, next, d, q);
+        repair(ctx_, next, r);
         // Polish promising candidates only: the descent costs about one iteration.
-        if (candidate.pool.size() <= result.best.pool.size() &&
-            static_cast<double>(candidate.distance) <
-                (1 + polish_within) * static_cast<double>(result.best.distance)) {
-            descend(ctx, candidate);
+        if (next.pool.size() <= reference.pool.size() &&
+            static_cast<double>(next.distance) <
+                (1 + polish_within) * static_cast<double>(reference.distance)) {
+            descend(ctx_, next, focus_of(next));
         }
+        return next;
+    }
 
+    // The descent's focus: every route on instances up to full_descent_limit requests; on
+    // larger ones the routes this iteration changed (and those its moves change), so that
+    // polishing a candidate costs about as much as making it.
+    Focus focus_of(const Plan& next) const {
+        if (static_cast<int>(servable_.size()) <= full_descent_limit)
+            return {};
+        Focus focus(next.routes.size(), 0);
+        for (std::size_t v = 0; v < next.routes.size(); ++v)
+            focus[v] = next.routes[v].hash != current_.routes[v].hash ? 1 : 0;
+        return focus;
+    }
+
+    // One iteration against the phase's best plan `best`; true if it found a new best.
+    bool step(Plan& best, bool by_vehicles, double temperature) {
+        const int d = roulette(ctx_.rng, destroy_weight_);
+        const int r = roulette(ctx_.rng, repair_weight_);
+        Plan next = candidate(best, d, r);
         // Long without a new best: continue from the best plan rather than drift.
-        if (iter - last_best > restart_after) {
-            current = result.best;
-            last_best = iter;
+        if (iter_ - last_best_ > restart_after) {
+            current_ = best;
+            last_best_ = iter_;
         }
-
         double score = 0;
-        const double delta = candidate.cost(penalty) - current.cost(penalty);
-        if (candidate.better_than(result.best)) {
-            result.best = candidate;
-            current = std::move(candidate);
-            last_best = iter;
+        bool improved = false;
+        const double delta = next.cost(penalty_) - current_.cost(penalty_);
+        if (next.better_than(best, by_vehicles)) {
+            best = next;
+            current_ = std::move(next);
+            last_best_ = iter_;
             score = 33;
+            improved = true;
         } else if (delta < 0) {
-            current = std::move(candidate);
+            current_ = std::move(next);
             score = 9;
-        } else if (ctx.rng.uniform() < std::exp(-delta / temperature)) {
-            current = std::move(candidate);
+        } else if (ctx_.rng.uniform() < std::exp(-delta / temperature)) {
+            current_ = std::move(next);
             score = 13;
         }
-        destroy_score[static_cast<std::size_t>(d)] += score;
-        destroy_uses[static_cast<std::size_t>(d)] += 1;
-        repair_score[static_cast<std::size_t>(r)] += score;
-        repair_uses[static_cast<std::size_t>(r)] += 1;
-        result.iterations = iter + 1;
-        if ((iter + 1) % segment == 0) {
-            for (std::size_t k = 0; k < destroy_count; ++k) {
-                if (destroy_uses[k] > 0)
-                    destroy_weight[k] = (1 - reaction) * destroy_weight[k] +
-                                        reaction * destroy_score[k] / destroy_uses[k];
-                destroy_weight[k] = std::max(destroy_weight[k], 0.05);
+        learn(d, r, score);
+        ++iter_;
+        return improved;
+    }
+
+    void learn(int d, int r, double score) {
+        destroy_score_[static_cast<std::size_t>(d)] += score;
+        destroy_uses_[static_cast<std::size_t>(d)] += 1;
+        repair_score_[static_cast<std::size_t>(r)] += score;
+        repair_uses_[static_cast<std::size_t>(r)] += 1;
+        if ((iter_ + 1) % segment != 0)
+            return;
+        adapt(destroy_weight_, destroy_score_, destroy_uses_);
+        adapt(repair_weight_, repair_score_, repair_uses_);
+    }
+
+    template <std::size_t N>
+    static void adapt(std::array<double, N>& weight, std::array<double, N>& score,
+                      std::array<double, N>& uses) {
+        for (std::size_t k = 0; k < N; ++k) {
+            if (uses[k] > 0)
+                weight[k] = (1 - reaction) * weight[k] + reaction * score[k] / uses[k];
+            weight[k] = std::max(weight[k], 0.05);
+        }
+        score.fill(0);
+        uses.fill(0);
+    }
+
+    // The main phase: improve result.best until the budget ends or the search converges.
+    void improve(SearchResult& result, bool by_vehicles) {
+        current_ = result.best;
+        last_best_ = iter_;
+        std::int64_t last_improvement = iter_;
+        for (;;) {
+            const auto now = Clock::now();
+            if (out_of_budget(now))
+                break;
+            if (limits_.idle_limit > 0 && iter_ - last_improvement >= limits_.idle_limit) {
+                result.converged = true;
+                break;
             }
-            for (std::size_t k = 0; k < repair_count; ++k) {
-                if (repair_uses[k] > 0)
-                    repair_weight[k] = (1 - reaction) * repair_weight[k] +
-                                       reaction * repair_score[k] / repair_uses[k];
-                repair_weight[k] = std::max(repair_weight[k], 0.05);
-            }
-            destroy_score.fill(0);
-            destroy_uses.fill(0);
-            repair_score.fill(0);
-            repair_uses.fill(0);
+            if (step(result.best, by_vehicles, temperature(now)))
+                last_improvement = iter_ - 1;
         }
     }
-    return result;
+
+    // Fewest vehicles: close every unused vehicle, then again and again close the used
+    // one with the fewest requests and search for a plan that serves its requests with
+    // the others. Stops at the first vehicle that cannot be done without (within the
+    // window, or half the budget), keeping the last plan that served everyone.
+    Plan eliminate_vehicles(Plan best) {
+        close_unused(best);
+        const auto phase_end =
+            limits_.start + (limits_.deadline - limits_.start) * elimination_share;
+        const std::int64_t window =
+            limits_.idle_limit > 0 ? limits_.idle_limit : elimination_window(best);
+        while (best.pool.empty() && best.vehicles_used() > 1) {
+            Plan trial = best;
+            close_route(trial, smallest_route(trial));
+            Plan attempt = trial;
+            current_ = trial;
+            last_best_ = iter_;
+            std::int64_t last_improvement = iter_;
+            for (;;) {
+                const auto now = Clock::now();
+                if (attempt.pool.empty() || out_of_budget(now) || now >= phase_end ||
+                    iter_ - last_improvement >= window)
+                    break;
+                if (step(attempt, false, temperature(now)))
+                    last_improvement = iter_ - 1;
+            }
+            if (!attempt.pool.empty())
+                break;
+            best = std::move(attempt);
+            close_unused(best);
+        }
+        return best;
+    }
+
+    std::int64_t elimination_window(const Plan& plan) const {
+        return std::max<std::int64_t>(1000, 40 * static_cast<std::int64_t>(plan.route_of.size()));
+    }
+
+    static void close_unused(Plan& plan) {
+        plan.closed.resize(plan.routes.size(), 0);
+        for (std::size_t v = 0; v < plan.routes.size(); ++v)
+            if (plan.routes[v].size() <= 2 && plan.routes[v].locked == 0)
+                plan.closed[v] = 1;
+    }
+
+    // The used, unstarted route with the fewest requests (the lowest index on ties).
+    static VehicleIndex smallest_route(const Plan& plan) {
+        VehicleIndex chosen = -1;
+        for (std::size_t v = 0; v < plan.routes.size(); ++v) {
+            const RouteState& route = plan.routes[v];
+            if (route.size() <= 2 || route.locked > 0)
+                continue;
+            if (chosen < 0 || route.size() < plan.routes[static_cast<std::size_t>(chosen)].size())
+                chosen = static_cast<VehicleIndex>(v);
+        }
+        return chosen;
+    }
+
+    void close_route(Plan& plan, VehicleIndex v) {
+        if (v < 0)
+            return;
+        RouteState& route = plan.routes[static_cast<std::size_t>(v)];
+        for (int node : route.nodes)
+            if (ctx_.nodes.is_pickup(node)) {
+                const RequestIndex r = Nodes::request_of(node);
+                plan.route_of[static_cast<std::size_t>(r)] = -1;
+                plan.pool.push_back(r);
+            }
+        route.nodes = {route.nodes.front(), route.nodes.back()};
+        refresh(ctx_.nodes, route, ctx_.scratch);
+        plan.closed[static_cast<std::size_t>(v)] = 1;
+        recompute_distance(plan);
+    }
+
+    Context ctx_;
+    const SearchLimits& limits_;
+    const std::vector<RequestIndex>& servable_;
+    Plan current_;
+    double penalty_ = 1;
+    double budget_seconds_ = 0;
+    double start_temperature_ = 1;
+    int q_min_ = 0, q_max_ = 0;
+    std::int64_t iter_ = 0;
+    std::int64_t last_best_ = 0;  // restarts reset it
+    std::array<double, destroy_count> destroy_weight_{}, destroy_score_{}, destroy_uses_{};
+    std::array<double, repair_count> repair_weight_{}, repair_score_{}, repair_uses_{};
+};
+
+}  // namespace
+
+SearchResult search(const Nodes& nodes, const std::vector<RequestIndex>& servable,
+                    const SearchLimits& limits, std::uint64_t seed) {
+    return Search(nodes, servable, limits, seed).run();
 }
 
 }  // namespace lifeline::match::detail

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "lifeline/match/solve.h"
 #include "plan.h"
 
 namespace lifeline::match::detail {
@@ -13,11 +14,16 @@ struct SearchLimits {
     std::chrono::steady_clock::time_point start;
     std::chrono::steady_clock::time_point deadline;
     std::int64_t max_iterations = 0;  // 0: until the deadline
+    // Converged: stop after this many iterations without a new best plan; 0: never. When
+    // set, the annealing cools over twice this many iterations (or the time, if sooner).
+    std::int64_t idle_limit = 0;
+    Objective objective = Objective::distance;
 };
 
 struct SearchResult {
     Plan best;
     std::int64_t iterations = 0;
+    bool converged = false;  // stopped by idle_limit, not by the deadline or max_iterations
 };
 
 // An empty plan: one route per vehicle, `servable` in the pool.

@@ -6,7 +6,20 @@
 
 namespace lifeline::match::detail {
 
-void relocate_descent(Context& ctx, Plan& plan) {
+namespace {
+
+bool in_focus(const Focus& focus, VehicleIndex v) {
+    return focus.empty() || focus[static_cast<std::size_t>(v)] != 0;
+}
+
+void mark(Focus& focus, VehicleIndex v) {
+    if (!focus.empty())
+        focus[static_cast<std::size_t>(v)] = 1;
+}
+
+}  // namespace
+
+void relocate_descent(Context& ctx, Plan& plan, Focus& focus) {
     const int vehicles = static_cast<int>(plan.routes.size());
     const int requests = static_cast<int>(plan.route_of.size());
     RouteState reduced;
@@ -14,7 +27,7 @@ void relocate_descent(Context& ctx, Plan& plan) {
         improved = false;
         for (RequestIndex r = 0; r < requests; ++r) {
             const VehicleIndex from = plan.route_of[static_cast<std::size_t>(r)];
-            if (from < 0)
+            if (from < 0 || !in_focus(focus, from))
                 continue;
             const RouteState& home = plan.routes[static_cast<std::size_t>(from)];
             if (home.locked > 0)
@@ -28,6 +41,8 @@ void relocate_descent(Context& ctx, Plan& plan) {
             VehicleIndex best_route = -1;
             Placement best;
             for (VehicleIndex v = 0; v < vehicles; ++v) {
+                if (plan.is_closed(v))
+                    continue;
                 const RouteState& target =
                     v == from ? reduced : plan.routes[static_cast<std::size_t>(v)];
                 const Placement p = ctx.cache.get(ctx.nodes, target, r, ctx.scratch);
@@ -51,6 +66,7 @@ void relocate_descent(Context& ctx, Plan& plan) {
                 continue;
             }
             plan.route_of[static_cast<std::size_t>(r)] = best_route;
+            mark(focus, best_route);
             improved = true;
         }
     }
@@ -149,7 +165,7 @@ TailSwap best_tail_swap(Context& ctx, const RouteState& ra, const RouteState& rb
 // routes can swap their tails without separating any passenger from their ride. These
 // moves reshuffle whole chains of trips between vehicles, which removal and reinsertion
 // of a few requests rarely finds.
-bool exchange_tails(Context& ctx, Plan& plan) {
+bool exchange_tails(Context& ctx, Plan& plan, Focus& focus) {
     const Nodes& nodes = ctx.nodes;
     const int vehicles = static_cast<int>(plan.routes.size());
     bool improved_any = false;
@@ -158,7 +174,8 @@ bool exchange_tails(Context& ctx, Plan& plan) {
         for (VehicleIndex b = a + 1; b < vehicles; ++b) {
             const RouteState& ra = plan.routes[static_cast<std::size_t>(a)];
             const RouteState& rb = plan.routes[static_cast<std::size_t>(b)];
-            if (ra.size() == 2 && rb.size() == 2)
+            if ((ra.size() == 2 && rb.size() == 2) || plan.is_closed(a) || plan.is_closed(b) ||
+                (!in_focus(focus, a) && !in_focus(focus, b)))
                 continue;
             const TailSwap swap = best_tail_swap(ctx, ra, rb, first, second);
             if (swap.i < 0)
@@ -176,6 +193,8 @@ bool exchange_tails(Context& ctx, Plan& plan) {
                     plan.route_of[static_cast<std::size_t>(Nodes::request_of(node))] = b;
             plan.routes[static_cast<std::size_t>(a)] = first;
             plan.routes[static_cast<std::size_t>(b)] = second;
+            mark(focus, a);
+            mark(focus, b);
             improved_any = true;
         }
     }
@@ -183,14 +202,14 @@ bool exchange_tails(Context& ctx, Plan& plan) {
     return improved_any;
 }
 
-void descend(Context& ctx, Plan& plan) {
+void descend(Context& ctx, Plan& plan, Focus focus) {
     // Every accepted move shortens the plan, so this ends; the cap bounds the time one
     // descent can take on a large day whatever the data.
     constexpr int max_rounds = 50;
     int round = 0;
     do {
-        relocate_descent(ctx, plan);
-    } while (++round < max_rounds && exchange_tails(ctx, plan));
+        relocate_descent(ctx, plan, focus);
+    } while (++round < max_rounds && exchange_tails(ctx, plan, focus));
 }
 
 }  // namespace lifeline::match::detail

@@ -33,15 +33,30 @@ struct Plan {
     std::vector<VehicleIndex> route_of;  // by request: whose route serves it; -1 in the pool
     std::vector<RequestIndex> pool;      // servable requests not in any route
     Distance distance = 0;
+    // By vehicle: closed to insertions (the fewest-vehicles search closes the vehicles it
+    // has done without). Empty: none closed.
+    std::vector<char> closed;
 
+    bool is_closed(VehicleIndex v) const {
+        return !closed.empty() && closed[static_cast<std::size_t>(v)] != 0;
+    }
+    int vehicles_used() const {
+        int used = 0;
+        for (const auto& route : routes)
+            used += route.size() > 2 ? 1 : 0;
+        return used;
+    }
     // Lexicographic objective folded into one number for annealing: an unserved request
     // outweighs any distance.
     double cost(double penalty) const {
         return static_cast<double>(pool.size()) * penalty + static_cast<double>(distance);
     }
-    bool better_than(const Plan& other) const {
+    // Serves more; then, when `by_vehicles`, uses fewer vehicles; then drives less.
+    bool better_than(const Plan& other, bool by_vehicles = false) const {
         if (pool.size() != other.pool.size())
             return pool.size() < other.pool.size();
+        if (by_vehicles && vehicles_used() != other.vehicles_used())
+            return vehicles_used() < other.vehicles_used();
         return distance < other.distance;
     }
 };
@@ -93,12 +108,18 @@ void remove_route(Context& ctx, Plan& plan, int count);
 // Repair: insert pooled requests by regret-k (k = 1: greedy), optionally with noise.
 void insert_regret(Context& ctx, Plan& plan, int k, bool noise);
 
-// Moves single requests to their cheapest place while that shortens the plan.
-void relocate_descent(Context& ctx, Plan& plan);
-// Swaps route tails at empty-vehicle points while that shortens the plan; true if any.
-bool exchange_tails(Context& ctx, Plan& plan);
+// The routes a descent looks at, by vehicle (empty: all). A move marks the routes it
+// changes, so the descent follows its own changes.
+using Focus = std::vector<char>;
+
+// Moves single requests (of focused routes) to their cheapest place while that shortens
+// the plan.
+void relocate_descent(Context& ctx, Plan& plan, Focus& focus);
+// Swaps route tails at empty-vehicle points (of pairs with a focused route) while that
+// shortens the plan; true if any.
+bool exchange_tails(Context& ctx, Plan& plan, Focus& focus);
 // Both, until neither improves.
-void descend(Context& ctx, Plan& plan);
+void descend(Context& ctx, Plan& plan, Focus focus = {});
 
 // Recomputes the caches of route `v` after its nodes changed; if removing stops made it
 // infeasible (possible only when travel times break the triangle inequality) its requests

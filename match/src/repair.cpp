@@ -20,6 +20,8 @@ void insert_regret(Context& ctx, Plan& plan, int k, bool noise) {
     std::vector<double> cost(static_cast<std::size_t>(n * vehicles), infinite);
     auto evaluate = [&](int idx, VehicleIndex v) {
         const auto cell = static_cast<std::size_t>(idx * vehicles + v);
+        if (plan.is_closed(v))
+            return;  // cost stays infinite
         const Placement pl = ctx.cache.get(ctx.nodes, plan.routes[static_cast<std::size_t>(v)],
                                            pool[static_cast<std::size_t>(idx)], ctx.scratch);
         table[cell] = pl;

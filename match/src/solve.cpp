@@ -15,6 +15,11 @@ namespace {
 // Node matrices up to this many nodes (about 23 MB); beyond, the TravelModel is called.
 constexpr std::size_t dense_limit = 1200;
 
+// The convergence rule's window (see convergence_window), chosen on the a-instances, the Li &
+// Lim 100-task set and the demo year's days: see docs/matching.md.
+constexpr std::int64_t min_window = 1000;
+constexpr std::int64_t window_per_request = 40;
+
 void require_valid(const Problem& problem, const SolveOptions& options) {
     std::vector<std::string> reasons = validate(problem);
     if (!options.is_valid())
@@ -29,6 +34,10 @@ std::uint64_t thread_seed(std::uint64_t seed, int thread) {
 }
 
 }  // namespace
+
+std::int64_t convergence_window(std::int64_t requests) {
+    return std::max<std::int64_t>(min_window, window_per_request * requests);
+}
 
 Solution solve(const Problem& problem, const SolveOptions& options, SolveStats* stats) {
     require_valid(problem, options);
@@ -47,6 +56,9 @@ Solution solve(const Problem& problem, const SolveOptions& options, SolveStats* 
 
     detail::SearchLimits limits{start, start + std::chrono::milliseconds(options.time_limit_ms),
                                 options.max_iterations};
+    if (options.until_converged)
+        limits.idle_limit = convergence_window(static_cast<std::int64_t>(servable.size()));
+    limits.objective = options.objective;
     std::vector<detail::SearchResult> results(static_cast<std::size_t>(options.threads));
     auto run = [&](int t) {
         results[static_cast<std::size_t>(t)] =
@@ -64,7 +76,8 @@ Solution solve(const Problem& problem, const SolveOptions& options, SolveStats* 
     int best = 0;
     for (int t = 1; t < options.threads; ++t)
         if (results[static_cast<std::size_t>(t)].best.better_than(
-                results[static_cast<std::size_t>(best)].best))
+                results[static_cast<std::size_t>(best)].best,
+                options.objective == Objective::vehicles))
             best = t;
 
     const detail::Plan& plan = results[static_cast<std::size_t>(best)].best;
@@ -81,6 +94,8 @@ Solution solve(const Problem& problem, const SolveOptions& options, SolveStats* 
         stats->seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         stats->best_thread = best;
+        stats->converged = std::all_of(results.begin(), results.end(),
+                                       [](const detail::SearchResult& r) { return r.converged; });
     }
     return solution;
 }

@@ -120,6 +120,8 @@ json::object plan_json(const DayPlan& p) {
                               {"planned_km", std::round(s.planned_km * 10) / 10},
                               {"iterations", s.iterations},
                               {"solve_ms", std::round(s.solve_ms)},
+                              {"queued_ms", std::round(s.queued_ms)},
+                              {"converged", s.converged},
                               {"checked", s.checked}};
     return o;
 }
@@ -517,6 +519,8 @@ void register_day_routes(Router& r, Services& s) {
                   o.time_limit_ms = f.integer("time_limit_ms", Need::optional, 0, 60'000);
                   if (auto seed = f.integer("seed", Need::optional, 0, 1'000'000'000))
                       o.seed = std::uint64_t(*seed);
+                  if (auto until = f.boolean("until_converged", Need::optional))
+                      o.until_converged = *until;
                   return o;
               });
               auto draft = std::make_shared<DayPlanDraft>(dispatch.draft_day(a, date, options));

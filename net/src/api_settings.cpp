@@ -30,7 +30,8 @@ json::object settings_json(const Settings& s) {
           {"ride_time_factor", m.ride_time_factor},
           {"service_minutes", m.service_minutes},
           {"time_limit_ms", m.time_limit_ms},
-          {"plan_lead_minutes", m.plan_lead_minutes}}},
+          {"plan_lead_minutes", m.plan_lead_minutes},
+          {"objective", m.objective}}},
         {"map_datum", to_string(s.map_datum)},
     };
 }
@@ -69,6 +70,7 @@ SettingsPatch read_patch(Fields& f) {
         p.service_minutes = whole("service_minutes");
         p.time_limit_ms = whole("time_limit_ms");
         p.plan_lead_minutes = whole("plan_lead_minutes");
+        p.objective = m.text("objective", Need::optional, 20);
         m.finish();
     }
     return p;

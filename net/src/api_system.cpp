@@ -35,11 +35,14 @@ void collect_writer(const storage::Database& db, std::string& out) {
 }  // namespace
 
 void register_system_routes(Router& r, Services& s) {
-    r.add("GET", "/healthz", [&s](Request&) {
-        // Answering proves the I/O and worker threads; a read proves the database.
-        s.db.read([](storage::Connection& c) { return c.user_version(); });
-        return json_response(200, json::object{{"status", "ok"}});
-    });
+    r.add(
+        "GET", "/healthz",
+        [&s](Request&) {
+            // Answering proves the I/O threads; a read proves the database.
+            s.db.read([](storage::Connection& c) { return c.user_version(); });
+            return json_response(200, json::object{{"status", "ok"}});
+        },
+        Pace::quick);
     s.metrics.add_collector([&s](std::string& out) { collect_writer(s.db, out); });
     r.add("GET", "/metrics", metrics_handler(s.metrics));
     r.add("GET", "/api/v1/openapi.yaml", [](Request&) {

@@ -62,7 +62,7 @@ bool more_specific(const std::vector<std::string>& a, const std::vector<std::str
 
 }  // namespace
 
-void Router::add(std::string method, std::string pattern, Handler handler) {
+void Router::add(std::string method, std::string pattern, Handler handler, Pace pace) {
     if (method.empty())
         throw std::invalid_argument("route method is empty");
     if (pattern.empty() || pattern.front() != '/')
@@ -93,7 +93,23 @@ void Router::add(std::string method, std::string pattern, Handler handler) {
             throw std::invalid_argument("duplicate route: " + method + " " + pattern);
     }
     routes_.push_back(
-        {std::move(method), std::move(pattern), std::move(segments), std::move(handler)});
+        {std::move(method), std::move(pattern), std::move(segments), std::move(handler), pace});
+}
+
+bool Router::quick(const Request& request) const {
+    const auto segments = request_segments(request);
+    const Route* best = nullptr;
+    for (const auto& r : routes_) {
+        if (r.method != request.method || r.segments.size() != segments.size())
+            continue;
+        bool match = true;
+        for (std::size_t i = 0; i < segments.size() && match; ++i)
+            match =
+                is_placeholder(r.segments[i]) ? !segments[i].empty() : r.segments[i] == segments[i];
+        if (match && (!best || more_specific(r.segments, best->segments)))
+            best = &r;
+    }
+    return best && best->pace == Pace::quick;
 }
 
 Response Router::operator()(Request& request) const {

@@ -569,6 +569,10 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
         r.remote = opts().trusted_proxies.client_address(remote_, r.headers);
         p->path = r.path;
 
+        if (opts().answer_on_io_thread && opts().answer_on_io_thread(r)) {
+            answer_here(*p, r);
+            return;
+        }
         // The handler may block (database, matcher): run it on the worker pool and
         // come back to this connection's strand with the answer. The work guard keeps
         // the io_context running until the answer has been posted.
@@ -583,6 +587,15 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
         });
 
         do_read();  // read ahead while the handler runs (bounded by max_pipelined)
+    }
+
+    // A quick handler (point reads, answers from memory), run here on the connection's
+    // strand: no hand-off to the worker pool and back.
+    void answer_here(Pending& p, Request& r) {
+        Response res = invoke_handler(server_.handler, r);
+        std::string route = r.route.empty() ? std::string(unmatched_route) : r.route;
+        complete(p, std::move(res), std::move(route));
+        do_read();
     }
 
     // ---- writing ----

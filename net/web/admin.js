@@ -60,6 +60,7 @@ const SETTINGS_FIELDS = [
   ['matcher.detour_factor', 'number'], ['matcher.speed_kmh', 'number'], ['matcher.early_tolerance_minutes', 'number'],
   ['matcher.late_tolerance_minutes', 'number'], ['matcher.min_ride_minutes', 'number'], ['matcher.ride_time_factor', 'number'],
   ['matcher.service_minutes', 'number'], ['matcher.time_limit_ms', 'number'],
+  ['matcher.objective', 'select', ['distance', 'vehicles']],
 ];
 
 async function settingsSection(ctx, root) {
@@ -70,9 +71,12 @@ async function settingsSection(ctx, root) {
   let current;
   try { current = await api.get('/api/v1/settings'); } catch (err) { root.append(box); showError(err, box); return; }
   const form = h('form', { class: 'grid-form', 'data-testid': 'settings-form' });
-  for (const [path, type] of SETTINGS_FIELDS) {
+  for (const [path, type, choices] of SETTINGS_FIELDS) {
     const value = path.split('.').reduce((o, k) => (o == null ? undefined : o[k]), current);
-    form.append(h('label', {}, t(`settings.${path}`), h('input', { name: path, type, step: type === 'number' ? 'any' : undefined, value: value ?? '', 'data-field': path })));
+    const input = type === 'select'
+      ? h('select', { name: path, 'data-field': path }, choices.map((c) => h('option', { value: c, selected: c === value ? true : undefined }, t(`settings.${path}.${c}`))))
+      : h('input', { name: path, type, step: type === 'number' ? 'any' : undefined, value: value ?? '', 'data-field': path });
+    form.append(h('label', {}, t(`settings.${path}`), input));
   }
   form.append(box, ok, h('button', { type: 'submit', class: 'primary' }, t('common.save')));
   form.addEventListener('submit', async (e) => {

@@ -173,3 +173,87 @@ TEST_CASE("vehicles ending at different places: the search keeps its time limit"
     CHECK(seconds < 10.0);  // the limit is 1 s; generous for a loaded machine
     CHECK(check(p, solution).ok());
 }
+
+TEST_CASE("a search stops once it has converged — the time limit stays a cap", "[match][converge]") {
+    // The window grows with the instance, from a floor for small days.
+    CHECK(convergence_window(1) == convergence_window(10));
+    CHECK(convergence_window(500) > convergence_window(50));
+    CHECK(convergence_window(50) > convergence_window(10));
+
+    const auto inst = lifeline::match::read_cordeau(LIFELINE_DARP_DIR "/a3-24.txt");
+    SolveOptions options;
+    options.time_limit_ms = 60000;
+    options.until_converged = true;
+    options.seed = 3;
+    SolveStats stats;
+    const auto started = std::chrono::steady_clock::now();
+    const Solution a = solve(inst.problem, options, &stats);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    REQUIRE(check(inst.problem, a).ok());
+    CHECK(stats.converged);
+    CHECK(seconds < 30);
+    // It ran at least one whole window past its last better plan.
+    CHECK(stats.iterations >= convergence_window(24));
+    // The rule counts iterations, not time: the same seed stops at the same plan.
+    SolveStats again;
+    const Solution b = solve(inst.problem, options, &again);
+    CHECK(stops_of(a) == stops_of(b));
+    CHECK(again.iterations == stats.iterations);
+    // Within 1 % of the best known (344.83), with every request served.
+    double cost = 0;
+    for (const auto& route : a.routes)
+        cost += lifeline::match::route_cost(inst, route);
+    CHECK(a.unserved.empty());
+    CHECK(cost < 344.83 * 1.01);
+
+    SECTION("a cap that binds first ends the search unconverged") {
+        options.max_iterations = 50;
+        SolveStats capped;
+        solve(inst.problem, options, &capped);
+        CHECK_FALSE(capped.converged);
+        CHECK(capped.iterations == 50);
+    }
+}
+
+TEST_CASE("the fewest-vehicles objective uses one vehicle where two would drive less",
+          "[match][vehicles]") {
+    // Two garages 20 apart, a short ride next to each: two vehicles drive 4 + 4; one vehicle
+    // drives both rides, at best 44 (10 → 9 → -9 → -11 → 11 → 10, both aboard on the way).
+    Problem p;
+    p.travel = line({10, -10, 9, 11, -9, -11});
+    p.vehicles = {vehicle(0, {4, 0}), vehicle(1, {4, 0})};
+    p.requests = {request(2, 3), request(4, 5)};
+    SolveOptions options;
+    options.time_limit_ms = 60000;
+    options.max_iterations = 500;
+    auto used = [](const Solution& s) {
+        int n = 0;
+        for (const auto& r : s.routes)
+            n += r.stops.empty() ? 0 : 1;
+        return n;
+    };
+
+    const Solution shortest = solve(p, options);
+    REQUIRE(check(p, shortest).ok());
+    CHECK(shortest.unserved.empty());
+    CHECK(used(shortest) == 2);
+    CHECK(total_distance(p, shortest) == 8);
+
+    options.objective = Objective::vehicles;
+    const Solution fewest = solve(p, options);
+    REQUIRE(check(p, fewest).ok());
+    CHECK(fewest.unserved.empty());
+    CHECK(used(fewest) == 1);
+    CHECK(total_distance(p, fewest) == 44);
+
+    SECTION("never at the price of a request") {
+        // Both pickups within 5 of the start: only the vehicle next to each reaches it.
+        p.requests[0].pickup.latest = 5;
+        p.requests[1].pickup.latest = 5;
+        const Solution both = solve(p, options);
+        REQUIRE(check(p, both).ok());
+        CHECK(both.unserved.empty());
+        CHECK(used(both) == 2);
+    }
+}

@@ -1,8 +1,9 @@
-// lifeline-bench http: durable write throughput against read throughput, in one run on
-// a fresh database. Starts the real `lifeline serve` as a child process on a loopback
-// port, then drives it from N keep-alive connections: first a small authenticated read
-// (GET /api/v1/vehicles/{id}), then whole-trip logging (POST /api/v1/trips), each write
-// answered only after its commit is on disk.
+// lifeline-bench http: the server against the ceiling, and durable writes against reads, in
+// one run on a fresh database. Starts the real `lifeline serve` and the minimal Beast
+// server of `lifeline-bench reference-server` as child processes on loopback ports, then
+// drives them from N keep-alive connections with the same client: the authenticated read
+// (GET /api/v1/vehicles/{id}) and GET /healthz on both, then whole-trip logging
+// (POST /api/v1/trips) on lifeline, each write answered only after its commit is on disk.
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -195,11 +196,15 @@ Phase run_phase(pid_t server, unsigned short port, int connections, double secon
 void usage() {
     std::printf(
         "usage: lifeline-bench http [--connections N] [--seconds S] [--server PATH]\n\n"
-        "Starts `lifeline serve` on a fresh database in a temp dir, then measures\n"
-        "  read:  GET /api/v1/vehicles/{id} (authenticated) for S seconds, and\n"
-        "  write: POST /api/v1/trips (a whole trip with one ride; answered after the\n"
-        "         commit is durable) for S seconds,\n"
-        "each from N keep-alive connections, and prints both rates and their ratio.\n\n"
+        "Starts `lifeline serve` on a fresh database in a temp dir and the minimal Beast\n"
+        "keep-alive server of `lifeline-bench reference-server` (the ceiling, answering\n"
+        "from memory with bodies as long as lifeline's), then measures for S seconds each\n"
+        "  ref-read, read:     GET /api/v1/vehicles/{id} (authenticated on lifeline),\n"
+        "  ref-health, health: GET /healthz,\n"
+        "  write: POST /api/v1/trips on lifeline (a whole trip with one ride; answered\n"
+        "         after the commit is durable),\n"
+        "each from N keep-alive connections with the same client, and prints the rates\n"
+        "and the ratios read/ref-read, health/ref-health and write/read.\n\n"
         "  --connections N  concurrent connections (default 64)\n"
         "  --seconds S      duration of each phase (default 5)\n"
         "  --server PATH    the lifeline binary (default: next to lifeline-bench)\n"
@@ -246,32 +251,37 @@ std::optional<int> parse_http_options(int argc, char** argv, HttpOptions& o) {
     return std::nullopt;
 }
 
-// Forks `lifeline serve` on `db` and a free loopback port; its stdout comes back on
-// `*stdout_fd`.
-pid_t start_server(const HttpOptions& o, const std::string& db, int* stdout_fd) {
+// Forks and execs `args` (args[0] the program); its stdout comes back on `*stdout_fd`,
+// its stderr goes to /dev/null (the access log would cost the server more than the work).
+pid_t start_process(const std::vector<std::string>& args, int* stdout_fd) {
     int out[2];
     if (::pipe(out) != 0)
         throw std::runtime_error("pipe failed");
+    std::vector<char*> argv;
+    for (const auto& a : args)
+        argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
     pid_t pid = ::fork();
     if (pid == 0) {
         ::dup2(out[1], 1);
         int null = ::open("/dev/null", O_WRONLY);
-        ::dup2(null, 2);  // the access log would cost the server more than the work
+        ::dup2(null, 2);
         ::setenv("LIFELINE_ADMIN_PASSWORD", "bench-password", 1);
-        std::string threads = std::to_string(o.io_threads);
-        std::string worker_count = std::to_string(o.workers);
-        if (o.workers > 0)
-            ::execl(o.server.c_str(), o.server.c_str(), "serve", "--db", db.c_str(), "--listen",
-                    "127.0.0.1:0", "--threads", threads.c_str(), "--workers", worker_count.c_str(),
-                    static_cast<char*>(nullptr));
-        else
-            ::execl(o.server.c_str(), o.server.c_str(), "serve", "--db", db.c_str(), "--listen",
-                    "127.0.0.1:0", "--threads", threads.c_str(), static_cast<char*>(nullptr));
+        ::execv(argv[0], argv.data());
         _exit(127);
     }
     ::close(out[1]);
     *stdout_fd = out[0];
     return pid;
+}
+
+std::vector<std::string> server_args(const HttpOptions& o, const std::string& db) {
+    std::vector<std::string> args{
+        o.server,   "serve",       "--db",      db,
+        "--listen", "127.0.0.1:0", "--threads", std::to_string(o.io_threads)};
+    if (o.workers > 0)
+        args.insert(args.end(), {"--workers", std::to_string(o.workers)});
+    return args;
 }
 
 // The port from the server's "listening on" line; 0 when it exits before printing it.
@@ -335,6 +345,12 @@ Phase measure_reads(pid_t pid, unsigned short port, const HttpOptions& o, const 
     });
 }
 
+Phase measure_health(pid_t pid, unsigned short port, const HttpOptions& o) {
+    return run_phase(pid, port, o.connections, o.seconds, [&](Connection& c, int, long) {
+        return c.request("GET", "/healthz", "").first == 200;
+    });
+}
+
 Phase measure_writes(pid_t pid, unsigned short port, const HttpOptions& o, const HttpFixture& f) {
     return run_phase(pid, port, o.connections, o.seconds, [&](Connection& c, int w, long n) {
         long km = n * 40;
@@ -363,25 +379,81 @@ double mean_commit_batch(Connection& c) {
     return mean_batch;
 }
 
-void print_http_results(int connections, const Phase& read, const Phase& write, double mean_batch) {
+struct HttpResults {
+    Phase ref_read, read, ref_health, health, write;
+    double mean_batch = 0;
+};
+
+void print_http_results(int connections, const HttpResults& r) {
     std::printf("phase,connections,requests,errors,per_second,p50_ms,p99_ms,server_cpu_us\n");
-    for (const auto& [name, p] : {std::pair{"read", read}, std::pair{"write", write}})
+    for (const auto& [name, p] : {std::pair{"ref-read", r.ref_read}, std::pair{"read", r.read},
+                                  std::pair{"ref-health", r.ref_health},
+                                  std::pair{"health", r.health}, std::pair{"write", r.write}})
         std::printf("%s,%d,%ld,%ld,%.0f,%.2f,%.2f,%.0f\n", name, connections, p.requests, p.errors,
                     p.per_second, p.p50_ms, p.p99_ms, p.server_cpu_us);
+    auto ratio = [](const Phase& a, const Phase& b) {
+        return a.per_second / std::max(1.0, b.per_second);
+    };
+    std::printf("read/ref-read ratio: %.2f\n", ratio(r.read, r.ref_read));
+    std::printf("health/ref-health ratio: %.2f\n", ratio(r.health, r.ref_health));
     std::printf("write/read ratio: %.2f  (mean commit batch: %.1f writes)\n",
-                write.per_second / std::max(1.0, read.per_second), mean_batch);
+                ratio(r.write, r.read), r.mean_batch);
 }
 
-// The read phase, then the write phase, against the running server; the exit status.
+// The port printed by a child's "listening on" line, or an exception.
+unsigned short wait_listening(int fd, const std::string& what) {
+    const unsigned short port = read_listening_port(fd);
+    if (port == 0)
+        throw std::runtime_error(what + " did not start");
+    return port;
+}
+
+void stop_process(pid_t pid) {
+    ::kill(pid, SIGTERM);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+}
+
+// The reference server, its bodies as long as lifeline's answers to the same requests.
+pid_t start_reference(const HttpOptions& o, Connection& lifeline, const HttpFixture& f,
+                      unsigned short* port) {
+    const auto vehicle =
+        lifeline.request("GET", "/api/v1/vehicles/" + std::to_string(f.vehicles[0]), f.token);
+    const auto health = lifeline.request("GET", "/healthz", "");
+    const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
+    int out = -1;
+    const pid_t pid =
+        start_process({self, "reference-server", "--threads", std::to_string(o.io_threads),
+                       "--body-bytes", std::to_string(vehicle.second.size()), "--health-bytes",
+                       std::to_string(health.second.size())},
+                      &out);
+    *port = wait_listening(out, "the reference server");
+    return pid;
+}
+
+// The phases against both running servers; the exit status.
 int measure(pid_t pid, unsigned short port, const HttpOptions& o) {
+    pid_t ref = -1;
     try {
         Connection setup(port);
         const HttpFixture f = set_up_fixture(setup, o.connections);
-        Phase read = measure_reads(pid, port, o, f);
-        Phase write = measure_writes(pid, port, o, f);
-        print_http_results(o.connections, read, write, mean_commit_batch(setup));
-        return read.errors || write.errors ? 1 : 0;
+        unsigned short ref_port = 0;
+        ref = start_reference(o, setup, f, &ref_port);
+        HttpResults r;
+        r.ref_read = measure_reads(ref, ref_port, o, f);
+        r.read = measure_reads(pid, port, o, f);
+        r.ref_health = measure_health(ref, ref_port, o);
+        r.health = measure_health(pid, port, o);
+        r.write = measure_writes(pid, port, o, f);
+        r.mean_batch = mean_commit_batch(setup);
+        stop_process(ref);
+        print_http_results(o.connections, r);
+        const long errors = r.ref_read.errors + r.read.errors + r.ref_health.errors +
+                            r.health.errors + r.write.errors;
+        return errors ? 1 : 0;
     } catch (const std::exception& e) {
+        if (ref > 0)
+            stop_process(ref);
         std::fprintf(stderr, "lifeline-bench http: %s\n", e.what());
         return 1;
     }
@@ -400,7 +472,7 @@ int run_http(int argc, char** argv) {
     const std::string db = (dir / "bench.db").string();
 
     int server_stdout = -1;
-    pid_t pid = start_server(o, db, &server_stdout);
+    pid_t pid = start_process(server_args(o, db), &server_stdout);
     unsigned short port = read_listening_port(server_stdout);
     if (port == 0) {
         std::fprintf(stderr, "lifeline-bench http: the server did not start (%s)\n",
@@ -409,9 +481,7 @@ int run_http(int argc, char** argv) {
     }
 
     int rc = measure(pid, port, o);
-    ::kill(pid, SIGTERM);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
+    stop_process(pid);
     std::filesystem::remove_all(dir);
     return rc;
 }

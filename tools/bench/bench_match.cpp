@@ -29,6 +29,8 @@ struct MatchArgs {
     long iterations = 0;
     unsigned long seed = 1;
     int threads = 1;
+    bool until_converged = false;
+    match::Objective objective = match::Objective::distance;
     std::string out;
     std::string format = "cordeau";
     std::vector<std::string> only;
@@ -38,14 +40,17 @@ const char* match_help =
     "usage: lifeline-bench match [options]\n"
     "\n"
     "Solves every instance in a directory and prints CSV:\n"
-    "instance,best_known,cost,gap_pct,vehicles_used,served,requests,seconds,feasible\n"
-    "and a final average row. best_known comes from bks.csv in the directory, if any.\n"
+    "instance,best_known,cost,gap_pct,vehicles_used,served,requests,seconds,feasible,\n"
+    "best_known_vehicles and a final average row (with how many instances reached their\n"
+    "best-known vehicle count). best_known comes from bks.csv in the directory, if any.\n"
     "\n"
     "  --dir DIR            instance directory (default tests/data/darp)\n"
     "  --time-limit-ms N    search time per instance (default 5000)\n"
     "  --iterations N       also stop after N iterations per search (default: none)\n"
     "  --seed N             random seed (default 1)\n"
     "  --threads N          independent searches, best kept (default 1)\n"
+    "  --until-converged    stop each search once it has converged (the time limit is a cap)\n"
+    "  --objective O        distance (default) or vehicles: fewest vehicles, then distance\n"
     "  --out DIR            write DIR/<instance>.json with the routes\n"
     "  --format F           cordeau (default) or lilim\n"
     "  --only A,B           solve only the named instances\n"
@@ -75,6 +80,10 @@ int parse_match(int argc, char** argv, MatchArgs& args) {
             std::fputs(match_help, stdout);
             return 0;
         }
+        if (a == "--until-converged") {
+            args.until_converged = true;
+            continue;
+        }
         if (k + 1 >= argc) {
             std::fprintf(stderr, "lifeline-bench match: %s needs a value (see --help)\n",
                          a.c_str());
@@ -93,6 +102,14 @@ int parse_match(int argc, char** argv, MatchArgs& args) {
                 std::fprintf(stderr, "lifeline-bench match: unknown format '%s'\n", value);
                 return 2;
             }
+        } else if (a == "--objective") {
+            const std::string_view o = value;
+            if (o != "distance" && o != "vehicles") {
+                std::fprintf(stderr, "lifeline-bench match: unknown objective '%s'\n", value);
+                return 2;
+            }
+            args.objective =
+                o == "vehicles" ? match::Objective::vehicles : match::Objective::distance;
         } else if (a == "--only") {
             args.only = split(value, ',');
         } else if (a == "--time-limit-ms" && numeric && number >= 0) {
@@ -112,21 +129,41 @@ int parse_match(int argc, char** argv, MatchArgs& args) {
     return -1;
 }
 
-// bks.csv: instance,requests,vehicles,...,best_known_cost,status. Keeps file order.
-std::vector<std::pair<std::string, double>> read_bks(const fs::path& file) {
-    std::vector<std::pair<std::string, double>> out;
+struct BestKnown {
+    double cost = 0;    // distance (Li & Lim) or routing cost (Cordeau)
+    int vehicles = -1;  // Li & Lim only; -1: not given
+};
+
+// bks.csv: instance, then best_known_cost (Cordeau) or best_known_vehicles and
+// best_known_distance (Li & Lim). Keeps file order.
+std::vector<std::pair<std::string, BestKnown>> read_bks(const fs::path& file) {
+    std::vector<std::pair<std::string, BestKnown>> out;
     std::ifstream in(file);
     std::string line;
     if (!std::getline(in, line))
         return out;
     const auto header = split(line, ',');
-    const auto col = std::find(header.begin(), header.end(), "best_known_cost") - header.begin();
+    auto column = [&](const char* name) {
+        const auto at = std::find(header.begin(), header.end(), name);
+        return at == header.end() ? std::ptrdiff_t{-1} : at - header.begin();
+    };
+    const std::ptrdiff_t cost_col =
+        column("best_known_cost") >= 0 ? column("best_known_cost") : column("best_known_distance");
+    const std::ptrdiff_t vehicles_col = column("best_known_vehicles");
     while (std::getline(in, line)) {
         const auto cells = split(line, ',');
-        if (static_cast<std::ptrdiff_t>(cells.size()) <= col)
+        auto cell = [&](std::ptrdiff_t col) {
+            return col >= 0 && static_cast<std::ptrdiff_t>(cells.size()) > col
+                       ? cells[static_cast<std::size_t>(col)]
+                       : std::string();
+        };
+        if (cell(cost_col).empty())
             continue;
-        out.push_back(
-            {cells[0], std::strtod(cells[static_cast<std::size_t>(col)].c_str(), nullptr)});
+        BestKnown bk;
+        bk.cost = std::strtod(cell(cost_col).c_str(), nullptr);
+        if (!cell(vehicles_col).empty())
+            bk.vehicles = std::atoi(cell(vehicles_col).c_str());
+        out.push_back({cells[0], bk});
     }
     return out;
 }
@@ -158,9 +195,9 @@ void write_json(const fs::path& dir, const match::Instance& inst, const match::S
 // Instances in bks.csv order first, then any other .txt files by name; only those of
 // `only` when it is not empty.
 std::vector<std::string> instance_names(const fs::path& dir,
-                                        const std::vector<std::pair<std::string, double>>& bks,
+                                        const std::vector<std::pair<std::string, BestKnown>>& bks,
                                         const std::vector<std::string>& only) {
-    std::map<std::string, double> best_known(bks.begin(), bks.end());
+    std::map<std::string, BestKnown> best_known(bks.begin(), bks.end());
     std::vector<std::string> names;
     for (const auto& [name, cost] : bks)
         if (fs::exists(dir / (name + ".txt")))
@@ -186,17 +223,20 @@ struct Totals {
     int gap_count = 0, count = 0;
     std::size_t served_sum = 0, requests_sum = 0;
     bool all_feasible = true;
+    int vehicles_known = 0, at_best_vehicles = 0;  // instances with a best-known fleet size
 };
 
 // Solves one instance, verifies the plan twice (check, then in double), prints its CSV row
 // and adds it to `totals`.
 void solve_instance(const MatchArgs& args, const std::string& name, const match::Instance& inst,
-                    const std::map<std::string, double>& best_known, Totals& totals) {
+                    const std::map<std::string, BestKnown>& best_known, Totals& totals) {
     match::SolveOptions options;
     options.time_limit_ms = args.time_limit_ms;
     options.max_iterations = args.iterations;
     options.seed = args.seed;
     options.threads = args.threads;
+    options.until_converged = args.until_converged;
+    options.objective = args.objective;
     match::SolveStats stats;
     const auto solution = match::solve(inst.problem, options, &stats);
     const auto report = match::check(inst.problem, solution);
@@ -218,16 +258,23 @@ void solve_instance(const MatchArgs& args, const std::string& name, const match:
     const auto bk = best_known.find(name);
     std::string bk_text, gap_text;
     if (bk != best_known.end()) {
-        const double gap = 100.0 * (cost - bk->second) / bk->second;
-        bk_text = shortest(bk->second);
+        const double gap = 100.0 * (cost - bk->second.cost) / bk->second.cost;
+        bk_text = shortest(bk->second.cost);
         char g[32];
         std::snprintf(g, sizeof g, "%.3f", gap);
         gap_text = g;
         totals.gap_sum += gap;
         ++totals.gap_count;
     }
-    std::printf("%s,%s,%.4f,%s,%d,%zu,%zu,%.2f,%s\n", name.c_str(), bk_text.c_str(), cost,
-                gap_text.c_str(), used, served, requests, stats.seconds, feasible ? "yes" : "no");
+    std::string bk_vehicles;
+    if (bk != best_known.end() && bk->second.vehicles >= 0) {
+        bk_vehicles = std::to_string(bk->second.vehicles);
+        ++totals.vehicles_known;
+        totals.at_best_vehicles += used <= bk->second.vehicles && served == requests ? 1 : 0;
+    }
+    std::printf("%s,%s,%.4f,%s,%d,%zu,%zu,%.2f,%s,%s\n", name.c_str(), bk_text.c_str(), cost,
+                gap_text.c_str(), used, served, requests, stats.seconds, feasible ? "yes" : "no",
+                bk_vehicles.c_str());
     if (std::getenv("LIFELINE_BENCH_VERBOSE"))
         std::fprintf(stderr, "%s: %lld iterations\n", name.c_str(),
                      static_cast<long long>(stats.iterations));
@@ -250,9 +297,13 @@ void print_average(const Totals& totals) {
         std::snprintf(g, sizeof g, "%.3f", totals.gap_sum / totals.gap_count);
         gap_text = g;
     }
-    std::printf("average,,,%s,,%zu,%zu,%.2f,%s\n", gap_text.c_str(), totals.served_sum,
+    std::string vehicles_text;
+    if (totals.vehicles_known > 0)
+        vehicles_text = std::to_string(totals.at_best_vehicles) + "/" +
+                        std::to_string(totals.vehicles_known) + " at best-known vehicles";
+    std::printf("average,,,%s,,%zu,%zu,%.2f,%s,%s\n", gap_text.c_str(), totals.served_sum,
                 totals.requests_sum, totals.seconds_sum / totals.count,
-                totals.all_feasible ? "yes" : "no");
+                totals.all_feasible ? "yes" : "no", vehicles_text.c_str());
 }
 
 }  // namespace
@@ -270,10 +321,11 @@ int run_match(int argc, char** argv) {
         fs::create_directories(args.out);
 
     const auto bks = read_bks(dir / "bks.csv");
-    const std::map<std::string, double> best_known(bks.begin(), bks.end());
+    const std::map<std::string, BestKnown> best_known(bks.begin(), bks.end());
     const std::vector<std::string> names = instance_names(dir, bks, args.only);
     std::printf(
-        "instance,best_known,cost,gap_pct,vehicles_used,served,requests,seconds,feasible\n");
+        "instance,best_known,cost,gap_pct,vehicles_used,served,requests,seconds,feasible,"
+        "best_known_vehicles\n");
     Totals totals;
     for (const auto& name : names) {
         const std::string path = (dir / (name + ".txt")).string();

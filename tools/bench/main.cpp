@@ -15,8 +15,11 @@ struct Command {
 
 constexpr Command commands[] = {
     {"match", lifeline::bench::run_match, "solve the DARP benchmark instances"},
+    {"plan", lifeline::bench::run_plan, "day plans of a replayed year: converged vs budget"},
     {"insert", lifeline::bench::run_insert, "time real-time insertions into a live plan"},
     {"http", lifeline::bench::run_http, "durable write vs read throughput of the server"},
+    {"reference-server", lifeline::bench::run_reference_server,
+     "the minimal Beast keep-alive server that 'http' compares against"},
     {"report", lifeline::bench::run_report, "monthly and totals reports over 1,000,000 trips"},
     {"search", lifeline::bench::run_search, "search of 100,000 patients by name and phone"},
 };
@@ -24,7 +27,7 @@ constexpr Command commands[] = {
 void usage(std::FILE* out) {
     std::fprintf(out, "usage: lifeline-bench <command> [options]\n\ncommands:\n");
     for (const auto& c : commands)
-        std::fprintf(out, "  %-8s %s\n", c.name, c.help);
+        std::fprintf(out, "  %-16s %s\n", c.name, c.help);
     std::fprintf(out, "\n'lifeline-bench <command> --help' explains a command's options.\n");
 }
 

@@ -106,6 +106,7 @@ struct ServeOptions {
     Listen listen;
     int threads = 2;
     int workers = 64;
+    int planners = 0;  // 0: half the cores, at least 1
     net::TrustedProxies proxies;
     std::optional<Instant> clock_start;
     std::string tls_cert;
@@ -121,7 +122,10 @@ po::options_description serve_option_descriptions() {
         "address to listen on, HOST:PORT; port 0 picks a free one")(
         "threads", po::value<int>()->default_value(2), "I/O threads")(
         "workers", po::value<int>()->default_value(64),
-        "handler threads (requests wait for the disk here, never on I/O threads)")(
+        "handler threads (requests wait for the disk here; only quick point reads run on "
+        "the I/O threads)")(
+        "planners", po::value<int>()->default_value(0),
+        "day plans searching at once; more wait their turn (0: half the cores, at least 1)")(
         "trust-proxy", po::value<std::vector<std::string>>()->composing(),
         "CIDR of a reverse proxy in front of the server (repeatable): from peers inside it, "
         "the client address for the sign-in limits is the right-most X-Forwarded-For "
@@ -160,7 +164,8 @@ std::optional<ServeOptions> parse_serve_options(int argc, char** argv) {
     auto vm =
         parse(argc, argv, serve_option_descriptions(),
               "usage: lifeline serve [--db PATH] [--listen HOST:PORT] [--threads N] [--workers N]\n"
-              "                     [--trust-proxy CIDR]... [--tls-cert FILE --tls-key FILE]\n"
+              "                     [--planners N] [--trust-proxy CIDR]... [--tls-cert FILE "
+              "--tls-key FILE]\n"
               "                     [--clock-start INSTANT] [--demo]\n\n"
               "Runs the server (HTTPS, TLS 1.2 or later, with --tls-cert and --tls-key). When\n"
               "the database has no admin account, one named 'admin' is created with the\n"
@@ -178,6 +183,9 @@ std::optional<ServeOptions> parse_serve_options(int argc, char** argv) {
         throw CliError("--threads must be 1 to 64");
     if (o.workers < 1 || o.workers > 1024)
         throw CliError("--workers must be 1 to 1024");
+    o.planners = (*vm)["planners"].as<int>();
+    if (o.planners < 0 || o.planners > 64)
+        throw CliError("--planners must be 0 to 64");
     o.proxies = read_trusted_proxies(*vm);
     if (vm->count("clock-start")) {
         o.clock_start = parse_instant((*vm)["clock-start"].as<std::string>());
@@ -193,13 +201,15 @@ std::optional<ServeOptions> parse_serve_options(int argc, char** argv) {
     return o;
 }
 
-net::ServerOptions server_options(const ServeOptions& o, net::Metrics& metrics) {
+net::ServerOptions server_options(const ServeOptions& o, net::Metrics& metrics,
+                                  const net::Router& router) {
     net::ServerOptions options;
     options.host = o.listen.host;
     options.port = o.listen.port;
     options.io_threads = o.threads;
     options.worker_threads = o.workers;
     options.metrics = &metrics;
+    options.answer_on_io_thread = [&router](const net::Request& r) { return router.quick(r); };
     options.tls_cert_file = o.tls_cert;
     options.tls_key_file = o.tls_key;
     options.trusted_proxies = o.proxies;
@@ -280,14 +290,16 @@ int run_serve(int argc, char** argv) {
     net::Router router;
     std::optional<net::Server> server;
     try {
-        server.emplace(server_options(*o, metrics),
+        server.emplace(server_options(*o, metrics, router),
                        [&router](net::Request& r) { return router(r); });
     } catch (const std::exception& e) {
         throw CliError(e.what());
     }
 
     storage::Database db(database_options(*o, shifted ? &*shifted : nullptr));
-    storage::SqliteServices app(db);
+    DispatchLimits limits;
+    limits.planners = o->planners;
+    storage::SqliteServices app(db, limits);
     const std::string admin_password = ensure_admin_account(app, o->demo);
     if (o->demo)
         seed_demo(app, o->db_path, admin_password);

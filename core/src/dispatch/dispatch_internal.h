@@ -32,4 +32,19 @@ LocalDate generated_until(DispatchTx& tx, PatientId patient, LocalDate today);
 AuditEntry audit_entry(const Actor& actor, Instant at, const char* entity, std::int64_t id,
                        std::string action, std::string after, std::string reason = {});
 
+// A turn of the planner pool, held for one search: waits for a free planner when made,
+// frees it when destroyed.
+class PlannerTurn {
+  public:
+    explicit PlannerTurn(PlannerPool& pool);
+    ~PlannerTurn();
+    PlannerTurn(const PlannerTurn&) = delete;
+    PlannerTurn& operator=(const PlannerTurn&) = delete;
+    double waited_ms() const { return waited_ms_; }
+
+  private:
+    PlannerPool& pool_;
+    double waited_ms_ = 0;
+};
+
 }  // namespace lifeline::dispatch_detail

@@ -457,8 +457,10 @@ std::string too_soon_reason(Instant not_before, const date::time_zone* zone, int
            " min); assign it by hand";
 }
 
+// Searches the day's plan (one turn of the planner pool) around the pinned requests.
 void solve_day(const DayProblem& dp, const std::map<RequestId, VehicleId>& fixed,
-               std::int64_t limit, const PlanOptions& options, DayPlanDraft& draft) {
+               std::int64_t limit, const PlanOptions& options, match::Objective objective,
+               PlannerPool& planners, DayPlanDraft& draft) {
     DayPlan& plan = draft.plan;
     match::Solution solution;
     if (dp.problem.vehicles.empty()) {
@@ -475,20 +477,27 @@ void solve_day(const DayProblem& dp, const std::map<RequestId, VehicleId>& fixed
         so.time_limit_ms = limit;
         so.seed = options.seed;
         so.max_iterations = options.max_iterations;
+        so.until_converged = options.until_converged;
+        so.objective = objective;
         match::SolveStats ss;
         std::set<RequestId> broken;
-        if (fixed.empty()) {
-            solution = engine([&] { return match::solve(dp.problem, so, &ss); });
-        } else {
-            FixedOutcome out = engine([&] { return solve_around(dp, fixed, so, ss); });
-            solution = std::move(out.solution);
-            for (Unassigned& b : out.broken) {
-                broken.insert(b.request_id);
-                plan.unassigned.push_back(std::move(b));
+        {
+            PlannerTurn turn(planners);
+            plan.stats.queued_ms = turn.waited_ms();
+            if (fixed.empty()) {
+                solution = engine([&] { return match::solve(dp.problem, so, &ss); });
+            } else {
+                FixedOutcome out = engine([&] { return solve_around(dp, fixed, so, ss); });
+                solution = std::move(out.solution);
+                for (Unassigned& b : out.broken) {
+                    broken.insert(b.request_id);
+                    plan.unassigned.push_back(std::move(b));
+                }
             }
         }
         plan.stats.iterations = ss.iterations;
         plan.stats.solve_ms = ss.seconds * 1000.0;
+        plan.stats.converged = ss.converged;
         require_checked(dp.problem, solution);
         plan.stats.checked = true;
         for (const auto& u : solution.unserved)
@@ -579,7 +588,10 @@ DayPlanDraft Dispatch::draft_day(const Actor& actor, LocalDate date, const PlanO
             {id, "too_soon",
              too_soon_reason(*in.not_before, in.zone, settings.matcher.plan_lead_minutes)});
     plan.stats.too_soon = int(dp.too_soon.size());
-    solve_day(dp, fixed, limit, options, draft);
+    const match::Objective objective = settings.matcher.objective == "vehicles"
+                                          ? match::Objective::vehicles
+                                          : match::Objective::distance;
+    solve_day(dp, fixed, limit, options, objective, *planners_, draft);
     draft.frozen_before = frozen_ids(day.routes);
     return draft;
 }

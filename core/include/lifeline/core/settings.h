@@ -30,9 +30,12 @@ struct MatcherDefaults {
     int min_ride_minutes = 30;         // max ride time = max(min_ride, factor × direct)
     double ride_time_factor = 2.0;
     int service_minutes = 3;   // boarding or alighting at a stop
-    int time_limit_ms = 5000;  // planning a day
+    int time_limit_ms = 5000;  // planning a day: the cap (the search stops when converged)
     // Planning today leaves out pickups sooner than this: a driver needs time to get there.
     int plan_lead_minutes = 30;
+    // What a day plan minimises after serving all it can: "distance" (the total), or
+    // "vehicles" (the fewest volunteer drivers, then the distance).
+    std::string objective = "distance";
 };
 
 struct Settings {
@@ -85,6 +88,7 @@ struct SettingsPatch {
     std::optional<int> time_limit_ms;
     std::optional<std::string> map_datum;
     std::optional<int> plan_lead_minutes;
+    std::optional<std::string> objective;
 };
 
 // The languages of the UI.

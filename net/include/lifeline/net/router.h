@@ -10,11 +10,20 @@
 
 namespace lifeline::net {
 
+// How long a handler may take. A `quick` one answers from memory or with a few point reads
+// and never waits for a write, a lock held by a writer, or a long computation: the server
+// may run it on the I/O thread that read the request, without handing it to the worker
+// pool and back (ServerOptions::answer_on_io_thread).
+enum class Pace { may_wait, quick };
+
 class Router {
   public:
     // Registers `handler` for `method` ("GET", "POST", …) on `pattern`. Throws
     // std::invalid_argument for a malformed pattern or a duplicate (method, pattern).
-    void add(std::string method, std::string pattern, Handler handler);
+    void add(std::string method, std::string pattern, Handler handler, Pace pace = Pace::may_wait);
+
+    // True if the route `request` would be dispatched to (same method, not HEAD) is quick.
+    bool quick(const Request& request) const;
 
     // Dispatches: fills request.params and request.route (the pattern) and runs the
     // handler through invoke_handler, so errors become problem+json. Unknown path:
@@ -31,6 +40,7 @@ class Router {
         std::string pattern;
         std::vector<std::string> segments;  // "{name}" kept as is
         Handler handler;
+        Pace pace = Pace::may_wait;
     };
     std::vector<Route> routes_;
 };

@@ -24,11 +24,13 @@ namespace lifeline::storage {
 // Members are built in the order declared: the stores, then the facades that use them,
 // all on the database's clock.
 struct SqliteServices {
-    explicit SqliteServices(Database& database) : db(database) {}
+    explicit SqliteServices(Database& database, DispatchLimits limits = {})
+        : db(database), dispatch_limits(limits) {}
     SqliteServices(const SqliteServices&) = delete;
     SqliteServices& operator=(const SqliteServices&) = delete;
 
     Database& db;
+    DispatchLimits dispatch_limits;
     SodiumCrypto crypto;
     PwqualityPolicy password_policy;
     LibPhoneNumbers phone_numbers;
@@ -46,7 +48,7 @@ struct SqliteServices {
     Fleet fleet{fleet_store, settings, clock, FleetLimits{}, &phone_numbers};
     Ledger ledger{trip_store, settings, clock};
     AuditLog audit{audit_store};
-    Dispatch dispatch{dispatch_store, settings, clock};
+    Dispatch dispatch{dispatch_store, settings, clock, dispatch_limits};
     Reports reports{report_store, settings};
 };
 

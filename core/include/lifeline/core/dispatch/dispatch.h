@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -222,6 +223,9 @@ struct PlanOptions {
     std::optional<std::int64_t> time_limit_ms;  // default: the settings' matcher time limit
     std::uint64_t seed = 1;
     std::int64_t max_iterations = 0;  // 0: stop on time (set for reproducible replays)
+    // Stop once the search has converged (docs/matching.md); the time limit stays a cap.
+    // false: search for the whole time limit.
+    bool until_converged = true;
 };
 
 struct Unassigned {
@@ -245,7 +249,9 @@ struct PlanStats {
     double planned_km = 0;
     std::int64_t iterations = 0;
     double solve_ms = 0;
-    bool checked = false;  // the engine's independent check accepted the plan
+    double queued_ms = 0;    // waiting for a free planner (DispatchLimits::planners)
+    bool converged = false;  // the search stopped on convergence, before its time limit
+    bool checked = false;    // the engine's independent check accepted the plan
 };
 
 struct DayPlan {
@@ -312,6 +318,9 @@ struct DispatchLimits {
     std::int64_t max_time_limit_ms = 60'000;
     int max_reason = 200;           // a suspension's reason, in characters
     int max_suspension_days = 366;  // one suspension's length
+    // Day plans searching at once; more wait their turn, so that planners never hold every
+    // core and the server's other requests are still answered. 0: half the cores, at least 1.
+    int planners = 0;
 };
 
 // ---- the mapping of a day to the engine (docs/design.md §5), exposed for tests -------------
@@ -366,13 +375,21 @@ DayProblem map_day(const DayInputs& in);
 // The reason an engine leaves a request out, in a dispatcher's words.
 std::string describe(match::UnservedReason reason);
 
+// Admits at most a fixed number of day-plan searches at once (dispatch_plan.cpp).
+class PlannerPool;
+std::shared_ptr<PlannerPool> make_planner_pool(int planners);
+
 // ---- the facade ---------------------------------------------------------------------
 
 class Dispatch {
   public:
     Dispatch(DispatchStore& store, SettingsService& settings, const Clock& clock,
              DispatchLimits limits = {})
-        : store_(store), settings_(settings), clock_(clock), limits_(limits) {}
+        : store_(store),
+          settings_(settings),
+          clock_(clock),
+          limits_(limits),
+          planners_(make_planner_pool(limits.planners)) {}
 
     // Expands every schedule into the requests of [from, to], idempotently; unplanned
     // requests of dates from today on follow the schedules and holidays as they are now.
@@ -451,6 +468,7 @@ class Dispatch {
     SettingsService& settings_;
     const Clock& clock_;
     DispatchLimits limits_;
+    std::shared_ptr<PlannerPool> planners_;
 };
 
 }  // namespace lifeline
