@@ -47,6 +47,7 @@ SettingsMap to_map(const Settings& s) {
         {"matcher.service_minutes", std::to_string(s.matcher.service_minutes)},
         {"matcher.time_limit_ms", std::to_string(s.matcher.time_limit_ms)},
         {"map_datum", to_string(s.map_datum)},
+        {"position_retention_days", std::to_string(s.position_retention_days)},
     };
 }
 
@@ -87,6 +88,8 @@ Settings from_map(const SettingsMap& values) {
             read_num(value, s.matcher.service_minutes);
         else if (key == "matcher.time_limit_ms")
             read_num(value, s.matcher.time_limit_ms);
+        else if (key == "position_retention_days")
+            read_num(value, s.position_retention_days);
         else if (key == "map_datum") {
             if (auto d = datum_from(value))
                 s.map_datum = *d;
@@ -169,6 +172,9 @@ Settings SettingsService::update(const Actor& actor, const SettingsPatch& p) {
         else
             errs.add("map_datum", "must be wgs84, gcj02 or bd09: the datum of the map's tiles");
     }
+    if (p.position_retention_days &&
+        in_range("position_retention_days", *p.position_retention_days, 1, 3650))
+        s.position_retention_days = *p.position_retention_days;
     errs.throw_if_any();
 
     auto snapshot = [](const Settings& v) {

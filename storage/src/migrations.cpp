@@ -12,7 +12,7 @@ namespace {
 // Forward-only: never edit a migration that has shipped; add the next one.
 // Instants are INTEGER seconds since the Unix epoch (UTC); local dates are TEXT
 // 'YYYY-MM-DD'; wall-clock times INTEGER minutes after local midnight.
-constexpr std::array<const char*, 4> migrations{
+constexpr std::array<const char*, 5> migrations{
     // 1: people, places, vehicles, accounts, requests and plans, the trip ledger and its
     // audit trail.
     R"sql(
@@ -275,6 +275,19 @@ CREATE UNIQUE INDEX users_username_nocase ON users (username COLLATE NOCASE);
     // for the vehicles there were.
     R"sql(
 ALTER TABLE vehicles ADD COLUMN color TEXT NOT NULL DEFAULT '';
+)sql",
+    // Live positions of trips (WGS-84), one per trip and instant; `at` alone indexes the
+    // deletion of positions past the retention period.
+    R"sql(
+CREATE TABLE positions (
+    trip_id    INTEGER NOT NULL REFERENCES trips(id),
+    at         INTEGER NOT NULL,
+    lat        REAL NOT NULL CHECK (lat BETWEEN -90 AND 90),
+    lon        REAL NOT NULL CHECK (lon BETWEEN -180 AND 180),
+    accuracy_m REAL CHECK (accuracy_m IS NULL OR accuracy_m >= 0),
+    PRIMARY KEY (trip_id, at)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX positions_by_time ON positions (at);
 )sql",
 };
 

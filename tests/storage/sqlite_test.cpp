@@ -109,7 +109,7 @@ TEST_CASE("migration 4 gives every vehicle a colour, empty for those there were"
     Connection conn(dir.file("m.db"));
     migrate(conn, 3);
     conn.exec("INSERT INTO vehicles (id, plate, seats) VALUES (1, 'A1', 4)");
-    migrate(conn);
+    migrate(conn, 4);
     REQUIRE(conn.user_version() == 4);
     Statement st(conn, "SELECT color FROM vehicles WHERE id = 1");
     REQUIRE(st.step());

@@ -21,6 +21,7 @@
 #include "lifeline/storage/migrations.h"
 #include "lifeline/storage/services.h"
 #include "report_command.h"
+#include "retention.h"
 #include "simulate_command.h"
 
 namespace po = boost::program_options;
@@ -290,7 +291,7 @@ int run_serve(int argc, char** argv) {
 
     net::Services services{db,           app.crypto,  app.accounts, app.fleet,
                            app.ledger,   app.audit,   app.settings, metrics,
-                           app.dispatch, app.reports, db.clock()};
+                           app.dispatch, app.reports, db.clock(),   app.positions};
     net::register_api(router, services);
 
     try {
@@ -301,6 +302,7 @@ int run_serve(int argc, char** argv) {
     print_listening(*o, server->port());
     {
         cli::ScheduleHorizon horizon(app.dispatch, app.settings, db.clock());
+        cli::PositionRetention retention(app.positions);
         server->run();
     }
     // Every in-flight request has been answered; commit whatever the writer still holds.

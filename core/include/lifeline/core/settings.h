@@ -43,6 +43,8 @@ struct Settings {
     // Tencent tiles, BD-09 for Baidu's): the map and the location pickers convert the
     // stored WGS-84 to it and back (geo/datum.h).
     Datum map_datum = Datum::wgs84;
+    // Live positions of trips are deleted this many days after they were taken.
+    int position_retention_days = 90;
 };
 
 // Key/value pairs as stored; the store knows no meaning.
@@ -75,6 +77,7 @@ struct SettingsPatch {
     std::optional<int> service_minutes;
     std::optional<int> time_limit_ms;
     std::optional<std::string> map_datum;
+    std::optional<int> position_retention_days;
 };
 
 class SettingsService {

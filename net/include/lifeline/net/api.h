@@ -14,6 +14,7 @@ class Ledger;
 class Reports;
 class Dispatch;
 class Clock;
+class Positions;
 namespace storage {
 class Database;
 }
@@ -36,6 +37,7 @@ struct Services {
     Dispatch& dispatch;
     Reports& reports;
     const Clock& clock;  // the database's: what "now" is for every handler
+    Positions& positions;
 };
 
 // Registers /healthz, /metrics, /api/v1/openapi.yaml and every /api/v1 route.

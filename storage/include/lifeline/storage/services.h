@@ -7,6 +7,7 @@
 #include "lifeline/core/dispatch/dispatch.h"
 #include "lifeline/core/fleet/fleet.h"
 #include "lifeline/core/ledger/ledger.h"
+#include "lifeline/core/ledger/positions.h"
 #include "lifeline/core/reports/reports.h"
 #include "lifeline/core/settings.h"
 #include "lifeline/storage/account_store.h"
@@ -14,6 +15,7 @@
 #include "lifeline/storage/database.h"
 #include "lifeline/storage/dispatch_store.h"
 #include "lifeline/storage/fleet_store.h"
+#include "lifeline/storage/position_store.h"
 #include "lifeline/storage/report_store.h"
 #include "lifeline/storage/settings_store.h"
 #include "lifeline/storage/trip_store.h"
@@ -37,6 +39,7 @@ struct SqliteServices {
     SqliteSettingsStore settings_store{db};
     SqliteDispatchStore dispatch_store{db};
     SqliteReportStore report_store{db};
+    SqlitePositionStore position_store{db};
 
     const Clock& clock = db.clock();
     SettingsService settings{settings_store, clock};
@@ -46,6 +49,7 @@ struct SqliteServices {
     AuditLog audit{audit_store};
     Dispatch dispatch{dispatch_store, settings, clock};
     Reports reports{report_store, settings};
+    Positions positions{position_store, settings, clock};
 };
 
 }  // namespace lifeline::storage
