@@ -315,5 +315,9 @@ export default {
   'driver.left.kept': 'Still mine — on my next trip',
   'driver.left_missing': 'Say what happened at each stop not done.',
   'driver.done.handed_back': 'Back to dispatch',
+  'driver.action.positions': 'position × {n}',
+  'driver.positions.note': 'Your position is shared with the dispatchers only while a trip is open (every 30 s or 200 m).',
+  'driver.positions.sharing': 'Sharing your position with the dispatchers during this trip (every 30 s or 200 m); it stops when the trip ends.',
+  'driver.positions.unavailable': 'Your position cannot be read (is location allowed for this page?). The trip is logged without it.',
   'driver.action.finish': 'finish the trip at {km} km',
 };

@@ -315,5 +315,9 @@ export default {
   'driver.left.kept': '仍由我负责——下一趟行程完成',
   'driver.left_missing': '请为每个未完成的站点选择情况。',
   'driver.done.handed_back': '已交回调度',
+  'driver.action.positions': '位置 × {n}',
+  'driver.positions.note': '仅在行程进行中向调度员共享您的位置（每 30 秒或每移动 200 米一次）。',
+  'driver.positions.sharing': '本次行程中正在向调度员共享您的位置（每 30 秒或每移动 200 米一次），行程结束即停止。',
+  'driver.positions.unavailable': '无法读取您的位置（本页面是否已允许定位？）。行程照常记录，只是没有位置。',
   'driver.action.finish': '结束行程，{km} 公里',
 };
