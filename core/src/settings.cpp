@@ -2,6 +2,7 @@
 
 #include "lifeline/core/text.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -176,7 +177,26 @@ Settings SettingsService::update(const Actor& actor, const SettingsPatch& p) {
         in_range("position_retention_days", *p.position_retention_days, 1, 3650))
         s.position_retention_days = *p.position_retention_days;
     errs.throw_if_any();
+    save(actor, before, s, "update");
+    return s;
+}
 
+Settings SettingsService::apply_travel_model(const Actor& actor, double detour_factor,
+                                             double speed_kmh) {
+    if (!actor.is_dispatcher())
+        throw_forbidden("only dispatchers change the travel model");
+    if (!std::isfinite(detour_factor) || !std::isfinite(speed_kmh))
+        throw_unprocessable("the travel model is not a number");
+    const Settings before = get();
+    Settings s = before;
+    s.matcher.detour_factor = std::round(std::clamp(detour_factor, 1.0, 3.0) * 1000) / 1000;
+    s.matcher.speed_kmh = std::round(std::clamp(speed_kmh, 5.0, 120.0) * 10) / 10;
+    save(actor, before, s, "calibrate");
+    return s;
+}
+
+void SettingsService::save(const Actor& actor, const Settings& before, const Settings& after,
+                           const char* action) {
     auto snapshot = [](const Settings& v) {
         AuditObject o;
         for (const auto& [k, val] : to_map(v))
@@ -188,11 +208,10 @@ Settings SettingsService::update(const Actor& actor, const SettingsPatch& p) {
     e.username = actor.username;
     e.at = clock_.now();
     e.entity = "settings";
-    e.action = "update";
+    e.action = action;
     e.before = snapshot(before);
-    e.after = snapshot(s);
-    store_.save(to_map(s), e);
-    return s;
+    e.after = snapshot(after);
+    store_.save(to_map(after), e);
 }
 
 }  // namespace lifeline

@@ -15,5 +15,6 @@ void register_dispatch_routes(Router& r, Services& s);
 void register_static_routes(Router& r, Services& s);
 void register_import_routes(Router& r, Services& s);
 void register_position_routes(Router& r, Services& s);
+void register_calibration_routes(Router& r, Services& s);
 
 }  // namespace lifeline::net

@@ -86,8 +86,14 @@ class SettingsService {
     // Anyone signed in may read them (the UI needs the zone); only an admin changes them.
     Settings get();
     Settings update(const Actor& actor, const SettingsPatch& patch);
+    // The travel model a dispatcher accepted from calibration (dispatch/calibration.h):
+    // the matcher's detour factor and speed, kept within their ranges, audited as
+    // "calibrate".
+    Settings apply_travel_model(const Actor& actor, double detour_factor, double speed_kmh);
 
   private:
+    void save(const Actor& actor, const Settings& before, const Settings& after,
+              const char* action);
     SettingsStore& store_;
     const Clock& clock_;
 };

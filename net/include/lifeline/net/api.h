@@ -15,6 +15,7 @@ class Reports;
 class Dispatch;
 class Clock;
 class Positions;
+class Calibration;
 namespace storage {
 class Database;
 }
@@ -38,6 +39,7 @@ struct Services {
     Reports& reports;
     const Clock& clock;  // the database's: what "now" is for every handler
     Positions& positions;
+    Calibration& calibration;
 };
 
 // Registers /healthz, /metrics, /api/v1/openapi.yaml and every /api/v1 route.

@@ -4,6 +4,7 @@
 
 #include "lifeline/core/accounts/accounts.h"
 #include "lifeline/core/audit.h"
+#include "lifeline/core/dispatch/calibration.h"
 #include "lifeline/core/dispatch/dispatch.h"
 #include "lifeline/core/fleet/fleet.h"
 #include "lifeline/core/ledger/ledger.h"
@@ -12,6 +13,7 @@
 #include "lifeline/core/settings.h"
 #include "lifeline/storage/account_store.h"
 #include "lifeline/storage/audit_store.h"
+#include "lifeline/storage/calibration_store.h"
 #include "lifeline/storage/database.h"
 #include "lifeline/storage/dispatch_store.h"
 #include "lifeline/storage/fleet_store.h"
@@ -40,6 +42,7 @@ struct SqliteServices {
     SqliteDispatchStore dispatch_store{db};
     SqliteReportStore report_store{db};
     SqlitePositionStore position_store{db};
+    SqliteCalibrationStore calibration_store{db};
 
     const Clock& clock = db.clock();
     SettingsService settings{settings_store, clock};
@@ -50,6 +53,7 @@ struct SqliteServices {
     Dispatch dispatch{dispatch_store, settings, clock};
     Reports reports{report_store, settings};
     Positions positions{position_store, settings, clock};
+    Calibration calibration{calibration_store, settings};
 };
 
 }  // namespace lifeline::storage
