@@ -5,6 +5,7 @@
 
 #include "fixture.h"
 #include "lifeline/core/geo.h"
+#include "temp_dir.h"
 
 using namespace lifeline::test;
 
@@ -106,4 +107,51 @@ TEST_CASE("dispatchers read the travel model the trips support and apply it",
                           a.at("username").as_string() == "dispatcher";
         CHECK(calibrated);
     }
+}
+
+TEST_CASE("lifeline calibrate prints the fit and applies it on request",
+          "[api][calibration][cli]") {
+    lifeline::testing::TempDir dir;
+    const std::string db = dir.file("fleet.db");
+    {
+        SeededFleet f;
+        log_trip(f, "2022-03-14", 1000);
+        log_trip(f, "2022-03-16", 1100);
+        REQUIRE(f.server.stop() == 0);
+        // The server's file outlives it here (its folder goes with the fleet).
+        REQUIRE(run_lifeline({"backup", "--db", f.server.db_path(), "--to", db}).first == 0);
+    }
+    auto [rc, out] = run_lifeline({"calibrate", "--db", db});
+    INFO(out);
+    CHECK(rc == 0);
+    CHECK(out.find("finished trips    2 (2 behind the detour factor") != std::string::npos);
+    CHECK(out.find("detour factor     1.40") != std::string::npos);
+    CHECK(out.find("(in use: 1.300)") != std::string::npos);
+    CHECK(out.find("not applied") != std::string::npos);
+
+    auto [applied_rc, applied] = run_lifeline({"calibrate", "--db", db, "--apply"});
+    INFO(applied);
+    CHECK(applied_rc == 0);
+    CHECK(applied.find("applied: planning now uses detour factor 1.40") != std::string::npos);
+    auto [again_rc, again] = run_lifeline({"calibrate", "--db", db});
+    CHECK(again.find("(in use: 1.40") != std::string::npos);
+
+    auto [help_rc, help] = run_lifeline({"calibrate", "--help"});
+    CHECK(help_rc == 0);
+    CHECK(help.find("lifeline calibrate") != std::string::npos);
+}
+
+TEST_CASE("lifeline calibrate refuses to apply nothing, in one line", "[api][calibration][cli]") {
+    lifeline::testing::TempDir dir;
+    const std::string db = dir.file("empty.db");
+    REQUIRE(run_lifeline({"migrate", "--db", db}).first == 0);
+    auto [rc, out] = run_lifeline({"calibrate", "--db", db, "--apply"});
+    INFO(out);
+    CHECK(rc == 1);
+    CHECK(out.find("finished trips    0") != std::string::npos);
+    CHECK(out.find("lifeline calibrate: the finished trips do not yet support a travel model") !=
+          std::string::npos);
+    auto [missing_rc, missing] = run_lifeline({"calibrate", "--db", dir.file("none.db")});
+    CHECK(missing_rc == 1);
+    CHECK(missing.find("no database at") != std::string::npos);
 }
