@@ -78,16 +78,23 @@ std::vector<Position> SqlitePositionStore::of_trip(TripId id) {
 
 std::vector<VehiclePosition> SqlitePositionStore::latest_per_vehicle() {
     return db_.read([&](Connection& c) {
-        // SQLite takes the bare columns of an aggregate query with max() from the row
-        // holding the maximum.
+        // Each vehicle's latest trip with positions (trips_by_vehicle), and that trip's
+        // latest position (the primary key): a few milliseconds with a year of positions
+        // every 30 s, where grouping all positions by vehicle took about a hundred.
         Statement st(c,
-                     "SELECT t.vehicle_id, t.driver_id, t.id, t.ended_at IS NULL, max(p.at), "
-                     "p.lat, p.lon, p.accuracy_m FROM positions p JOIN trips t ON t.id = "
-                     "p.trip_id GROUP BY t.vehicle_id ORDER BY t.vehicle_id");
+                     "SELECT t.vehicle_id, t.driver_id, t.id, t.ended_at IS NULL, p.at, p.lat, "
+                     "p.lon, p.accuracy_m FROM (SELECT vehicle_id, max(started_at) AS started "
+                     "FROM trips WHERE EXISTS (SELECT 1 FROM positions WHERE trip_id = trips.id) "
+                     "GROUP BY vehicle_id) v JOIN trips t ON t.vehicle_id = v.vehicle_id AND "
+                     "t.started_at = v.started JOIN positions p ON p.trip_id = t.id AND p.at = "
+                     "(SELECT max(at) FROM positions WHERE trip_id = t.id) ORDER BY t.vehicle_id, "
+                     "p.at DESC");
         std::vector<VehiclePosition> out;
         while (st.step()) {
             VehiclePosition v;
             v.vehicle_id = st.get_int(0);
+            if (!out.empty() && out.back().vehicle_id == v.vehicle_id)
+                continue;  // two trips started at the same second: the later position
             v.driver_id = st.get_int(1);
             v.trip_id = st.get_int(2);
             v.trip_open = st.get_int(3) != 0;
