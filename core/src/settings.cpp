@@ -3,6 +3,7 @@
 #include "lifeline/core/text.h"
 
 #include <cctype>
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -52,6 +53,7 @@ SettingsMap to_map(const Settings& s) {
         {"map_datum", to_string(s.map_datum)},
         {"matcher.plan_lead_minutes", std::to_string(s.matcher.plan_lead_minutes)},
         {"matcher.objective", s.matcher.objective},
+        {"position_retention_days", std::to_string(s.position_retention_days)},
     };
 }
 
@@ -96,6 +98,8 @@ Settings from_map(const SettingsMap& values) {
             read_num(value, s.matcher.service_minutes);
         else if (key == "matcher.time_limit_ms")
             read_num(value, s.matcher.time_limit_ms);
+        else if (key == "position_retention_days")
+            read_num(value, s.position_retention_days);
         else if (key == "map_datum") {
             if (auto d = datum_from(value))
                 s.map_datum = *d;
@@ -208,8 +212,30 @@ Settings SettingsService::update(const Actor& actor, const SettingsPatch& p) {
         else
             m.objective = *p.objective;
     }
+    if (p.position_retention_days &&
+        in_range("position_retention_days", *p.position_retention_days, 1, 3650))
+        s.position_retention_days = *p.position_retention_days;
     errs.throw_if_any();
+    save(actor, before, s, "update");
+    return s;
+}
 
+Settings SettingsService::apply_travel_model(const Actor& actor, double detour_factor,
+                                             double speed_kmh) {
+    if (!actor.is_dispatcher())
+        throw_forbidden("only dispatchers change the travel model");
+    if (!std::isfinite(detour_factor) || !std::isfinite(speed_kmh))
+        throw_unprocessable("the travel model is not a number");
+    const Settings before = get();
+    Settings s = before;
+    s.matcher.detour_factor = std::round(std::clamp(detour_factor, 1.0, 3.0) * 1000) / 1000;
+    s.matcher.speed_kmh = std::round(std::clamp(speed_kmh, 5.0, 120.0) * 10) / 10;
+    save(actor, before, s, "calibrate");
+    return s;
+}
+
+void SettingsService::save(const Actor& actor, const Settings& before, const Settings& after,
+                           const char* action) {
     auto snapshot = [](const Settings& v) {
         AuditObject o;
         for (const auto& [k, val] : to_map(v))
@@ -221,11 +247,10 @@ Settings SettingsService::update(const Actor& actor, const SettingsPatch& p) {
     e.username = actor.username;
     e.at = clock_.now();
     e.entity = "settings";
-    e.action = "update";
+    e.action = action;
     e.before = snapshot(before);
-    e.after = snapshot(s);
-    store_.save(to_map(s), e);
-    return s;
+    e.after = snapshot(after);
+    store_.save(to_map(after), e);
 }
 
 }  // namespace lifeline

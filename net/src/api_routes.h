@@ -17,5 +17,7 @@ void register_cancel_routes(Router& r, Services& s);
 void register_static_routes(Router& r, Services& s);
 void register_import_routes(Router& r, Services& s);
 void register_event_routes(Router& r, Services& s);
+void register_position_routes(Router& r, Services& s);
+void register_calibration_routes(Router& r, Services& s);
 
 }  // namespace lifeline::net

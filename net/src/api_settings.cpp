@@ -33,6 +33,7 @@ json::object settings_json(const Settings& s) {
           {"plan_lead_minutes", m.plan_lead_minutes},
           {"objective", m.objective}}},
         {"map_datum", to_string(s.map_datum)},
+        {"position_retention_days", s.position_retention_days},
     };
 }
 
@@ -45,6 +46,9 @@ SettingsPatch read_patch(Fields& f) {
     p.per_km_rate = f.number("per_km_rate", Need::optional, -1e12, 1e12);
     p.currency = f.text("currency", Need::optional, 100);
     p.map_datum = f.text("map_datum", Need::optional, 100);
+    if (auto v =
+            f.integer("position_retention_days", Need::optional, -1'000'000'000, 1'000'000'000))
+        p.position_retention_days = int(*v);
     if (const json::object* g = f.object("goals", Need::optional)) {
         Fields goals(*g, f.errors(), "goals.");
         p.goal_rides =

@@ -66,6 +66,8 @@ void register_api(Router& router, Services& services) {
     register_static_routes(router, services);
     register_import_routes(router, services);
     register_event_routes(router, services);
+    register_position_routes(router, services);
+    register_calibration_routes(router, services);
 }
 
 }  // namespace lifeline::net

@@ -1,5 +1,5 @@
 // Administration: accounts and roles, the organisation's settings, the audit log.
-import { t, tv, h, clear, showError, flash, fmtDateTime } from './common.js';
+import { t, tv, h, clear, showError, flash, fmtDateTime, uuid } from './common.js';
 
 const ROLES = ['admin', 'dispatcher', 'driver'];
 
@@ -7,9 +7,10 @@ export async function adminView(ctx, root) {
   root.append(h('h2', {}, t('nav.admin')));
   const users = h('section', { class: 'card' });
   const settings = h('section', { class: 'card' });
+  const calibration = h('section', { class: 'card', 'data-testid': 'calibration' });
   const audit = h('section', { class: 'card' });
-  root.append(users, settings, audit);
-  await Promise.all([usersSection(ctx, users), settingsSection(ctx, settings), auditSection(ctx, audit)]);
+  root.append(users, settings, calibration, audit);
+  await Promise.all([usersSection(ctx, users), settingsSection(ctx, settings), calibrationSection(ctx, calibration), auditSection(ctx, audit)]);
 }
 
 async function usersSection(ctx, root) {
@@ -60,7 +61,7 @@ const SETTINGS_FIELDS = [
   ['matcher.detour_factor', 'number'], ['matcher.speed_kmh', 'number'], ['matcher.early_tolerance_minutes', 'number'],
   ['matcher.late_tolerance_minutes', 'number'], ['matcher.min_ride_minutes', 'number'], ['matcher.ride_time_factor', 'number'],
   ['matcher.service_minutes', 'number'], ['matcher.time_limit_ms', 'number'],
-  ['matcher.objective', 'select', ['distance', 'vehicles']],
+  ['matcher.objective', 'select', ['distance', 'vehicles']], ['position_retention_days', 'number'],
 ];
 
 async function settingsSection(ctx, root) {
@@ -93,6 +94,51 @@ async function settingsSection(ctx, root) {
     try { ctx.settings = await api.put('/api/v1/settings', body); showError(null, box, form); flash(ok, t('admin.saved')); } catch (err) { showError(err, box, form); }
   });
   root.append(form);
+}
+
+// The travel model the fleet's finished trips support, beside the one planning uses; the
+// dispatcher accepts it with one button (POST /api/v1/calibration/apply, audited).
+async function calibrationSection(ctx, root) {
+  const { api } = ctx;
+  const box = h('div', { class: 'error', hidden: true, role: 'alert' });
+  const ok = h('div', { class: 'notice', hidden: true, role: 'status' });
+  const body = h('div');
+  root.append(h('h3', {}, t('calibration.title')), h('p', { class: 'hint' }, t('calibration.hint')), body, box, ok);
+  const num = (v, d) => (v === null || v === undefined ? '—' : Number(v).toFixed(d));
+  function show(fit) {
+    clear(body);
+    body.append(h('p', { 'data-testid': 'calibration-summary' }, t('calibration.summary', { trips: fit.trips, used: fit.trips_used, legs: fit.legs_used })));
+    body.append(h('table', { class: 'list compact' },
+      h('thead', {}, h('tr', {}, ['', t('calibration.fitted'), t('calibration.in_use')].map((c) => h('th', {}, c)))),
+      h('tbody', {},
+        h('tr', {}, h('td', {}, t('settings.matcher.detour_factor')), h('td', { 'data-testid': 'calibration-detour' }, num(fit.detour_factor, 3)), h('td', {}, num(fit.current.detour_factor, 3))),
+        h('tr', {}, h('td', {}, t('settings.matcher.speed_kmh')), h('td', { 'data-testid': 'calibration-speed' }, num(fit.speed_kmh, 1)), h('td', {}, num(fit.current.speed_kmh, 1))))));
+    const hours = fit.by_hour.filter((x) => x.legs > 0);
+    if (hours.length) {
+      body.append(h('details', {}, h('summary', {}, t('calibration.by_hour')),
+        h('table', { class: 'list compact' },
+          h('thead', {}, h('tr', {}, [t('calibration.hour'), t('settings.matcher.speed_kmh'), t('calibration.legs')].map((c) => h('th', {}, c)))),
+          h('tbody', {}, hours.map((x) => h('tr', {}, h('td', {}, `${String(x.hour).padStart(2, '0')}:00`), h('td', {}, num(x.speed_kmh, 1)), h('td', {}, String(x.legs))))))));
+    }
+    const usable = fit.detour_factor !== null && fit.speed_kmh !== null;
+    const apply = h('button', { type: 'button', class: 'primary', 'data-testid': 'calibration-apply', disabled: !usable }, t('calibration.apply'));
+    apply.addEventListener('click', async () => {
+      apply.disabled = true;
+      try {
+        const applied = await api.post('/api/v1/calibration/apply', {}, { key: uuid() });
+        for (const [field, v] of [['matcher.detour_factor', applied.current.detour_factor], ['matcher.speed_kmh', applied.current.speed_kmh]]) {
+          const input = document.querySelector(`[data-field="${field}"]`);
+          if (input) input.value = v;
+        }
+        showError(null, box);
+        show(applied);
+        flash(ok, t('calibration.applied'));
+      } catch (err) { showError(err, box); apply.disabled = false; }
+    });
+    if (!usable) body.append(h('p', { class: 'hint', 'data-testid': 'calibration-too-few' }, t('calibration.too_few')));
+    body.append(apply);
+  }
+  try { show(await api.get('/api/v1/calibration')); } catch (err) { showError(err, box); }
 }
 
 async function auditSection(ctx, root) {

@@ -42,6 +42,7 @@ function pathOf(action, tripIds) {
   if (action.kind === 'start') return '/api/v1/trips';
   const id = tripIds[action.trip];
   if (!id) return null;  // its trip's start has not been answered yet
+  if (action.kind === 'positions') return `/api/v1/trips/${id}/positions`;
   return action.kind === 'finish' ? `/api/v1/trips/${id}/finish` : `/api/v1/trips/${id}/events`;
 }
 
@@ -129,6 +130,91 @@ function setAside(action, detail, errors = []) {
     delete marks.stops[action.ref];
     save(K.marks, marks);
   }
+}
+
+// ---- live positions ------------------------------------------------------------------
+// While a trip is open on the phone (started, its finish not yet logged), the phone's
+// position goes into the outbox every 30 s or 200 m moved, so it travels with the trip's
+// actions: sent in order, kept and retried offline, a refusal shown like any other.
+// Points queued while an earlier action waits are batched into one action. Without an
+// open trip nothing is watched and nothing is sent.
+const POSITION_EVERY_MS = 30000;
+const POSITION_EVERY_M = 200;
+const POSITIONS_PER_BATCH = 500;
+const geo = { watch: null, timer: null, trip: null, fix: null, last: null, failed: false };
+
+function metresBetween(a, b) {
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLon = (b.lon - a.lon) * rad;
+  const x = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6371008.8 * Math.asin(Math.min(1, Math.sqrt(x)));
+}
+
+function queuePosition(fix) {
+  const trip = load(K.trip, null);
+  if (!trip || trip.finishing || trip.local !== geo.trip) return;
+  const point = { at: new Date().toISOString(), lat: fix.lat, lon: fix.lon };
+  if (Number.isFinite(fix.accuracy)) point.accuracy_m = Math.round(fix.accuracy * 10) / 10;
+  geo.last = { ...fix, ms: Date.now() };
+  const queue = load(K.queue, []);
+  // Only an action behind the head can grow: the head may already be on its way.
+  const tail = queue.length > 1 ? queue[queue.length - 1] : null;
+  if (tail && tail.kind === 'positions' && tail.trip === trip.local && tail.body.positions.length < POSITIONS_PER_BATCH) {
+    tail.body.positions.push(point);
+    tail.label = t('driver.action.positions', { n: tail.body.positions.length });
+    save(K.queue, queue);
+    render();
+    flush();
+    return;
+  }
+  enqueue({ kind: 'positions', trip: trip.local, body: { positions: [point] }, label: t('driver.action.positions', { n: 1 }) });
+}
+
+function onFix(pos) {
+  const fix = { lat: pos.coords.latitude, lon: pos.coords.longitude, accuracy: pos.coords.accuracy };
+  const wasFailed = geo.failed;
+  geo.fix = fix;
+  geo.failed = false;
+  // The server keeps one position per second of a trip: a second fix within the same
+  // second (a jump, not a drive) waits for the 30 s timer.
+  const since = geo.last ? Date.now() - geo.last.ms : Infinity;
+  if (since >= 1000 && (since >= POSITION_EVERY_MS || metresBetween(geo.last, fix) >= POSITION_EVERY_M)) queuePosition(fix);
+  else if (wasFailed) render();
+}
+
+function onFixError() {
+  if (geo.failed) return;
+  geo.failed = true;
+  render();
+}
+
+function stopWatching() {
+  if (geo.watch !== null) navigator.geolocation.clearWatch(geo.watch);
+  if (geo.timer !== null) clearInterval(geo.timer);
+  Object.assign(geo, { watch: null, timer: null, trip: null, fix: null, last: null, failed: false });
+}
+
+// Called on every render: watches while a trip is open, and only then.
+function syncPositions() {
+  const trip = load(K.trip, null);
+  const open = !!(api.token && trip && !trip.finishing && navigator.geolocation);
+  if (open && geo.trip === trip.local) return;
+  stopWatching();
+  if (!open) return;
+  geo.trip = trip.local;
+  geo.watch = navigator.geolocation.watchPosition(onFix, onFixError, { enableHighAccuracy: true, maximumAge: 10000 });
+  // A phone standing still reports no new fix: its last one is sent again every 30 s.
+  geo.timer = setInterval(() => {
+    if (geo.fix && geo.last && Date.now() - geo.last.ms >= POSITION_EVERY_MS) queuePosition(geo.fix);
+  }, 5000);
+}
+
+function positionsView() {
+  const trip = load(K.trip, null);
+  let key = 'driver.positions.note';
+  if (trip && !trip.finishing) key = geo.failed || !navigator.geolocation ? 'driver.positions.unavailable' : 'driver.positions.sharing';
+  return h('p', { class: 'hint positions', 'data-testid': 'positions-note' }, t(key));
 }
 
 // The last refusal of a start (no trip open) or of the open trip's finish, shown in its form.
@@ -313,7 +399,7 @@ async function showDay(which) {
 // Everything a slot's handlers depend on is in its markup (data-* attributes), so equal
 // markup means equal behaviour.
 const drafts = {};
-const slotOrder = ['signin', 'notice', 'outbox', 'role', 'days', 'trip', 'manifest', 'signout'];
+const slotOrder = ['signin', 'notice', 'outbox', 'role', 'days', 'trip', 'positions', 'manifest', 'signout'];
 const slots = {};
 for (const name of slotOrder) {
   slots[name] = h('div', { class: 'slot', 'data-slot': name });
@@ -370,6 +456,8 @@ function render() {
   const tomorrow = state.day === 'tomorrow';
   if (slots.trip.hidden !== tomorrow) slots.trip.hidden = tomorrow;
   place('trip', tripView());
+  syncPositions();
+  place('positions', state.me && state.me.driver_id ? positionsView() : null);
   place('manifest', manifestView(tomorrow ? tomorrowShown() : todayShown()));
   place('signout', h('button', { type: 'button', class: 'link', onclick: signOut, 'data-testid': 'signout' }, t('auth.signout')));
 }

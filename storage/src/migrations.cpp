@@ -12,7 +12,7 @@ namespace {
 // Forward-only: never edit a migration that has shipped; add the next one.
 // Instants are INTEGER seconds since the Unix epoch (UTC); local dates are TEXT
 // 'YYYY-MM-DD'; wall-clock times INTEGER minutes after local midnight.
-constexpr std::array<const char*, 7> migrations{
+constexpr std::array<const char*, 8> migrations{
     // 1: people, places, vehicles, accounts, requests and plans, the trip ledger and its
     // audit trail.
     R"sql(
@@ -354,6 +354,19 @@ CREATE TABLE search_keys (
 CREATE INDEX search_keys_by_entity ON search_keys (kind, entity_id);
 
 ALTER TABLE users ADD COLUMN language TEXT CHECK (language IN ('zh-CN','en'));
+)sql",
+    // 8: live positions of trips (WGS-84), one per trip and instant; `at` alone indexes the
+    // deletion of positions past the retention period.
+    R"sql(
+CREATE TABLE positions (
+    trip_id    INTEGER NOT NULL REFERENCES trips(id),
+    at         INTEGER NOT NULL,
+    lat        REAL NOT NULL CHECK (lat BETWEEN -90 AND 90),
+    lon        REAL NOT NULL CHECK (lon BETWEEN -180 AND 180),
+    accuracy_m REAL CHECK (accuracy_m IS NULL OR accuracy_m >= 0),
+    PRIMARY KEY (trip_id, at)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX positions_by_time ON positions (at);
 )sql",
 };
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "calibrate_command.h"
 #include "horizon.h"
 #include "lifeline/core/errors.h"
 #include "lifeline/net/api.h"
@@ -22,6 +23,7 @@
 #include "lifeline/storage/migrations.h"
 #include "lifeline/storage/services.h"
 #include "report_command.h"
+#include "retention.h"
 #include "simulate_command.h"
 
 namespace po = boost::program_options;
@@ -47,7 +49,8 @@ void usage(std::ostream& out) {
            "  migrate   create or upgrade a database file\n"
            "  report    monthly, totals and statement reports from a database file\n"
            "  backup    copy a database safely, even while the server runs\n"
-           "  simulate  replay a year of a volunteer fleet into a new database\n\n"
+           "  simulate  replay a year of a volunteer fleet into a new database\n"
+           "  calibrate fit the travel model to the fleet's finished trips\n\n"
            "'lifeline <command> --help' explains a command's options.\n";
 }
 
@@ -304,9 +307,10 @@ int run_serve(int argc, char** argv) {
     if (o->demo)
         seed_demo(app, o->db_path, admin_password);
 
-    net::Services services{db,           app.crypto,  app.accounts, app.fleet,
-                           app.ledger,   app.audit,   app.settings, metrics,
-                           app.dispatch, app.reports, db.clock(),   events};
+    net::Services services{db,           app.crypto,    app.accounts, app.fleet,
+                           app.ledger,   app.audit,     app.settings, metrics,
+                           app.dispatch, app.reports,   db.clock(),   events,
+                           app.positions, app.calibration};
     net::register_api(router, services);
 
     try {
@@ -317,6 +321,7 @@ int run_serve(int argc, char** argv) {
     print_listening(*o, server->port());
     {
         cli::ScheduleHorizon horizon(app.dispatch, app.settings, db.clock());
+        cli::PositionRetention retention(app.positions);
         server->run();
     }
     // Every in-flight request has been answered; commit whatever the writer still holds.
@@ -384,6 +389,8 @@ int main(int argc, char** argv) {
             return run_backup(argc - 1, argv + 1);
         if (command == "simulate")
             return cli::run_simulate(argc - 1, argv + 1);
+        if (command == "calibrate")
+            return cli::run_calibrate(argc - 1, argv + 1);
         std::cerr << "lifeline: unknown command '" << command << "' (see lifeline --help)\n";
         return 2;
     } catch (const CliError& e) {

@@ -210,6 +210,11 @@ class Replay {
     DayRequests day_requests(LocalDate d);
     std::vector<DayTrip> start_trips(LocalDate d);
     double drive_to(DayTrip& t, GeoPoint to);
+    seconds drive_time(double km, Instant from) const;
+    bool road_model() const {
+        return std::any_of(s_.road_speed_kmh.begin(), s_.road_speed_kmh.end(),
+                           [](double v) { return v > 0; });
+    }
     void log_stop(DayTrip& t, const ManifestStop& stop, const DayRequests& day,
                   std::set<RequestId>& skipped);
     void finish_trip(DayTrip& t);
@@ -225,6 +230,7 @@ class Replay {
     std::uint64_t seed_;
     Actor dispatcher_;
     MatcherDefaults matcher_;
+    const date::time_zone* zone_ = nullptr;
     std::vector<Place> centers_;
     std::vector<Patient> patients_;
     std::map<DriverId, SimDriver> drivers_;
@@ -263,7 +269,9 @@ void Replay::build_fleet() {
 void Replay::set_up_dispatch() {
     SettingsPatch patch;
     patch.speed_kmh = s_.speed_kmh;
-    matcher_ = f_.settings.update(admin_, patch).matcher;
+    Settings settings = f_.settings.update(admin_, patch);
+    matcher_ = settings.matcher;
+    zone_ = find_zone(settings.time_zone);
 
     User disp = f_.accounts.create(admin_, NewUser{creds_.dispatcher_username, creds_.password,
                                                    Role::dispatcher, std::nullopt});
@@ -525,10 +533,21 @@ std::vector<DayTrip> Replay::start_trips(LocalDate d) {
 // Drives `t` to `to`, moving its dashboard by the detoured and noisy distance (km).
 double Replay::drive_to(DayTrip& t, GeoPoint to) {
     double factor = std::max(0.9, 1 + s_.odometer_noise * rng_.normal());
-    double km = haversine_m(t.at, to) / 1000 * matcher_.detour_factor * factor;
+    const double detour =
+        s_.road_detour_factor > 0 ? s_.road_detour_factor : matcher_.detour_factor;
+    double km = haversine_m(t.at, to) / 1000 * detour * factor;
     t.driver->odometer += km;
     t.at = to;
     return km;
+}
+
+// How long `km` of road takes from `from`: at the road's speed of that local hour and
+// with the stop's service time when the scenario gives one, else at the travel model's.
+seconds Replay::drive_time(double km, Instant from) const {
+    const double road = s_.road_speed_kmh[std::size_t(local_clock(from, zone_).count() / 60 % 24)];
+    if (road > 0)
+        return seconds{std::int64_t(km / road * 3600) + matcher_.service_minutes * 60};
+    return seconds{std::int64_t(km / matcher_.speed_kmh * 3600)};
 }
 
 // Drives to a stop and logs it: a drop-off, a pickup, or a no-show that calls off the
@@ -536,8 +555,12 @@ double Replay::drive_to(DayTrip& t, GeoPoint to) {
 void Replay::log_stop(DayTrip& t, const ManifestStop& stop, const DayRequests& day,
                       std::set<RequestId>& skipped) {
     double km = drive_to(t, stop.location);
-    Instant at = std::max(stop.eta + minutes{rng_.below(9) - 3},
-                          t.last + seconds{std::int64_t(km / matcher_.speed_kmh * 3600)});
+    const Instant arrival = t.last + drive_time(km, t.last);
+    Instant at = std::max(stop.eta + minutes{rng_.below(9) - 3}, arrival);
+    // On the scenario's own roads a drop-off is logged on arrival; a pickup still waits
+    // for the patient's planned time.
+    if (road_model() && stop.kind == StopKind::dropoff)
+        at = arrival;
     t.last = at;
     TripEvent ev;
     ev.request_id = stop.request_id;
@@ -572,7 +595,7 @@ void Replay::log_stop(DayTrip& t, const ManifestStop& stop, const DayRequests& d
 void Replay::finish_trip(DayTrip& t) {
     double km = drive_to(t, t.driver->driver.home);
     TripFinish fin;
-    Instant back = t.last + seconds{std::int64_t(km / matcher_.speed_kmh * 3600) + 60};
+    Instant back = t.last + drive_time(km, t.last) + seconds{60};
     fin.ended_at = std::max(back, t.route.ends_at.value_or(back) + minutes{rng_.below(6)});
     fin.odometer_end = dashboard_reading(t);
     Trip done = f_.ledger.finish(t.driver->actor, t.id, fin);

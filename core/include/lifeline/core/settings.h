@@ -53,6 +53,8 @@ struct Settings {
     // Tencent tiles, BD-09 for Baidu's): the map and the location pickers convert the
     // stored WGS-84 to it and back (geo/datum.h).
     Datum map_datum = Datum::wgs84;
+    // Live positions of trips are deleted this many days after they were taken.
+    int position_retention_days = 90;
 };
 
 // Key/value pairs as stored; the store knows no meaning.
@@ -89,6 +91,7 @@ struct SettingsPatch {
     std::optional<std::string> map_datum;
     std::optional<int> plan_lead_minutes;
     std::optional<std::string> objective;
+    std::optional<int> position_retention_days;
 };
 
 // The languages of the UI.
@@ -100,8 +103,14 @@ class SettingsService {
     // Anyone signed in may read them (the UI needs the zone); only an admin changes them.
     Settings get();
     Settings update(const Actor& actor, const SettingsPatch& patch);
+    // The travel model a dispatcher accepted from calibration (dispatch/calibration.h):
+    // the matcher's detour factor and speed, kept within their ranges, audited as
+    // "calibrate".
+    Settings apply_travel_model(const Actor& actor, double detour_factor, double speed_kmh);
 
   private:
+    void save(const Actor& actor, const Settings& before, const Settings& after,
+              const char* action);
     SettingsStore& store_;
     const Clock& clock_;
 };

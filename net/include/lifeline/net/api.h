@@ -14,6 +14,8 @@ class Ledger;
 class Reports;
 class Dispatch;
 class Clock;
+class Positions;
+class Calibration;
 namespace storage {
 class Database;
 }
@@ -38,6 +40,8 @@ struct Services {
     Reports& reports;
     const Clock& clock;  // the database's: what "now" is for every handler
     EventHub& events;    // live changes for GET /api/v1/events
+    Positions& positions;
+    Calibration& calibration;
 };
 
 // Registers /healthz, /metrics, /api/v1/openapi.yaml and every /api/v1 route.

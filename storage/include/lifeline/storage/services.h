@@ -4,17 +4,21 @@
 
 #include "lifeline/core/accounts/accounts.h"
 #include "lifeline/core/audit.h"
+#include "lifeline/core/dispatch/calibration.h"
 #include "lifeline/core/dispatch/dispatch.h"
 #include "lifeline/core/fleet/fleet.h"
 #include "lifeline/core/ledger/ledger.h"
+#include "lifeline/core/ledger/positions.h"
 #include "lifeline/core/reports/reports.h"
 #include "lifeline/core/settings.h"
 #include "lifeline/storage/account_store.h"
 #include "lifeline/storage/audit_store.h"
+#include "lifeline/storage/calibration_store.h"
 #include "lifeline/storage/database.h"
 #include "lifeline/storage/dispatch_store.h"
 #include "lifeline/storage/fleet_store.h"
 #include "lifeline/storage/phone_numbers.h"
+#include "lifeline/storage/position_store.h"
 #include "lifeline/storage/report_store.h"
 #include "lifeline/storage/settings_store.h"
 #include "lifeline/storage/trip_store.h"
@@ -41,6 +45,8 @@ struct SqliteServices {
     SqliteSettingsStore settings_store{db};
     SqliteDispatchStore dispatch_store{db};
     SqliteReportStore report_store{db};
+    SqlitePositionStore position_store{db};
+    SqliteCalibrationStore calibration_store{db};
 
     const Clock& clock = db.clock();
     SettingsService settings{settings_store, clock};
@@ -50,6 +56,8 @@ struct SqliteServices {
     AuditLog audit{audit_store};
     Dispatch dispatch{dispatch_store, settings, clock, dispatch_limits};
     Reports reports{report_store, settings};
+    Positions positions{position_store, settings, clock};
+    Calibration calibration{calibration_store, settings};
 };
 
 }  // namespace lifeline::storage

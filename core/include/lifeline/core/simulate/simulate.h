@@ -44,6 +44,13 @@ struct Scenario {
     int absences = 0;              // drivers' absences over the year
     double speed_kmh = 0;          // the organisation's travel model (setting)
     double odometer_noise = 0;     // sd of a leg's road km relative to the model
+    // The roads as they are, when they differ from the organisation's travel model (to
+    // test calibration, docs/matching.md): road km per great-circle km, and the driving
+    // speed by local hour of departure, to which each stop adds the setting's service
+    // minutes. Zero: the travel model's own figure. With a speed profile, drivers log a
+    // drop-off on arrival rather than at its planned time.
+    double road_detour_factor = 0;
+    std::array<double, 24> road_speed_kmh{};
     std::int64_t plan_time_limit_ms = 0;
     std::int64_t plan_iterations = 0;  // fixed, so a replay is reproducible
 };
