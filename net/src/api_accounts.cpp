@@ -72,7 +72,7 @@ Response get_user(Services& s, Request& req) {
 Response create_user(Services& s, Request& req) {
     Actor a = authenticate(s, req);
     if (!a.is_admin())
-        throw_forbidden("only an admin manages accounts");
+        throw_forbidden(msg("auth.admin_accounts"));
     json::object body = parse_object(req);
     FieldErrors errs;
     Fields f(body, errs);
@@ -92,7 +92,7 @@ Response create_user(Services& s, Request& req) {
 Response update_user(Services& s, Request& req) {
     Actor a = authenticate(s, req);
     if (!a.is_admin())
-        throw_forbidden("only an admin manages accounts");
+        throw_forbidden(msg("auth.admin_accounts"));
     UserId id = path_id(req);
     json::object body = parse_object(req);
     FieldErrors errs;

@@ -181,7 +181,7 @@ LocalDate path_date(const Request& req) {
     auto p = req.param("date");
     auto d = p ? parse_date(*p) : std::nullopt;
     if (!d)
-        throw_invalid_field("date", "must be a date YYYY-MM-DD");
+        throw_invalid_field("date", msg("field.not_date"));
     return *d;
 }
 
@@ -217,7 +217,7 @@ RequestInput read_new_request(Fields& f) {
     if (auto d = f.text("direction", Need::optional, 20)) {
         auto dir = direction_from(*d);
         if (!dir)
-            f.errors().add("direction", "must be to_center, home or other");
+            f.errors().add("direction", msg("request.direction"));
         else
             in.direction = *dir;
     }
@@ -253,12 +253,12 @@ RequestFilter read_request_filter(const Request& q) {
     if (auto d = q.query_param("date")) {
         filter.date = parse_date(*d);
         if (!filter.date)
-            errs.add("date", "must be a date YYYY-MM-DD");
+            errs.add("date", msg("field.not_date"));
     }
     if (auto st = q.query_param("status")) {
         filter.status = request_status_from(*st);
         if (!filter.status)
-            errs.add("status", "is not a request status");
+            errs.add("status", msg("request.status_filter"));
     }
     errs.throw_if_any();
     filter.patient_id = query_id(q, "patient_id");
@@ -270,7 +270,7 @@ CancelOrder read_cancel(Fields& f) {
     if (auto t = f.text("reason", Need::required, 20)) {
         auto cr = cancel_reason_from(*t);
         if (!cr)
-            f.errors().add("reason", "must be patient, late_cancel, holiday, weather or other");
+            f.errors().add("reason", msg("cancel.reason"));
         else
             in.reason = *cr;
     }
@@ -308,9 +308,9 @@ void register_holiday_routes(Router& r, Services& s) {
             h.move_to = f.date("move_to", Need::optional);
             auto closed = f.boolean("closed", Need::optional);
             if (h.move_to && closed.value_or(false))
-                f.errors().add("closed", "a holiday either moves its sessions or closes");
+                f.errors().add("closed", msg("holiday.moves_or_closes"));
             else if (!h.move_to && !closed.value_or(false))
-                f.errors().add("move_to", "give move_to, or closed: true");
+                f.errors().add("move_to", msg("holiday.give_move_to"));
             return 0;
         });
         GenerateResult g = dispatch.put_holiday(a, h);
@@ -324,7 +324,7 @@ void register_holiday_routes(Router& r, Services& s) {
         require_dispatcher(a);
         auto h = dispatch.get_holiday(a, path_date(q));
         if (!h)
-            throw_not_found("no holiday on that date");
+            throw_not_found(msg("holiday.not_found"));
         return json_response(200, json::object{{"date", format_date(h->date)},
                                                {"move_to", date_json(h->move_to)},
                                                {"closed", !h->move_to}});
@@ -432,7 +432,7 @@ void register_manifest_routes(Router& r, Services& s) {
         if (auto d = q.query_param("date")) {
             auto parsed = parse_date(*d);
             if (!parsed)
-                throw_invalid_field("date", "must be a date YYYY-MM-DD");
+                throw_invalid_field("date", msg("field.not_date"));
             date = *parsed;
         }
         return json_response(200, manifest_json(dispatch.manifest(a, id, date)));

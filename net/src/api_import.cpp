@@ -21,7 +21,7 @@ constexpr std::size_t max_rows = 10'000;
 using fleet_json::Cell;
 
 // A cell as JSON: numbers and booleans typed when they parse; otherwise the text, so
-// the reader names the field ("must be a number").
+// the reader names the field (msg("field.not_number")).
 json::value cell(Cell type, const std::string& text) {
     if (type == Cell::number) {
         char* end = nullptr;
@@ -152,7 +152,7 @@ Response import_rows(Services& s, const Actor& actor, const std::vector<CsvRecor
                      Import import) {
     FieldErrors errs;
     auto rows = read_rows<E>(records, errs);
-    errs.throw_if_any("some rows have invalid fields; nothing was imported");
+    errs.throw_if_any(msg("import.invalid_rows"));
     return json_response(201, answer((s.fleet.*import)(actor, std::move(rows))));
 }
 
@@ -173,7 +173,7 @@ Response import(Services& s, Request& q) {
     for (const std::string& col : records.front().fields)
         if (++seen[col] == 2)
             errs.add("line 1: " + col, "is named twice in the header row");
-    errs.throw_if_any("the header row is not valid; nothing was imported");
+    errs.throw_if_any(msg("import.bad_header"));
 
     if (kind == "places")
         return import_rows<Place>(s, actor, records, &Fleet::import_places);

@@ -29,6 +29,7 @@ json::object settings_json(const Settings& s) {
           {"service_minutes", m.service_minutes},
           {"time_limit_ms", m.time_limit_ms}}},
         {"map_datum", to_string(s.map_datum)},
+        {"language", s.language},
     };
 }
 
@@ -39,6 +40,7 @@ SettingsPatch read_patch(Fields& f) {
     p.per_km_rate = f.number("per_km_rate", Need::optional, -1e12, 1e12);
     p.currency = f.text("currency", Need::optional, 100);
     p.map_datum = f.text("map_datum", Need::optional, 100);
+    p.language = f.text("language", Need::optional, 20);
     if (const json::object* g = f.object("goals", Need::optional)) {
         Fields goals(*g, f.errors(), "goals.");
         p.goal_rides =
@@ -78,7 +80,7 @@ void register_settings_routes(Router& r, Services& s) {
     r.add("PUT", "/api/v1/settings", [&s](Request& q) {
         Actor a = authenticate(s, q);
         if (!a.is_admin())
-            throw_forbidden("only an admin changes the settings");
+            throw_forbidden(msg("auth.admin_settings"));
         json::object body = parse_object(q);
         FieldErrors errs;
         Fields f(body, errs);

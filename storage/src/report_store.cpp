@@ -295,7 +295,7 @@ void SqliteReportStore::approve(const StatementApproval& a, const AuditEntry& au
         if (exists.step())
             throw_conflict("the statement of driver " + std::to_string(a.driver_id) + " for " +
                                a.month + " is already approved",
-                           {{"month", "already approved"}});
+                           {{"month", msg("reports.statement_approved")}});
         Statement st(c,
                      "INSERT INTO statement_approvals (driver_id, month, km, amount, "
                      "approved_by, approved_at) VALUES (?, ?, ?, ?, ?, ?)");

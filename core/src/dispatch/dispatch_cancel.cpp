@@ -76,10 +76,10 @@ std::vector<RideRequest> bulk_selection(DispatchTx& tx, const BulkCancel& o,
 void check_bulk(const BulkCancel& o, int max_notes) {
     FieldErrors errs;
     if (o.from && o.to && *o.to <= *o.from)
-        errs.add("to", "must be after from");
+        errs.add("to", msg("field.to_not_after_from"));
     if (o.note.size() > std::size_t(max_notes) * 4)
-        errs.add("note", "is too long");
-    errs.throw_if_any("the period to cancel is not valid", ErrorKind::unprocessable);
+        errs.add("note", msg("field.too_long"));
+    errs.throw_if_any(msg("cancel.period_invalid"), ErrorKind::unprocessable);
 }
 
 std::string batch_snapshot(const CancelBatch& b, const std::vector<RideRequest>& rs) {
@@ -131,7 +131,7 @@ std::optional<FieldError> unrestorable(DispatchTx& tx, const RideRequest& r, Loc
 Cancellation Dispatch::cancel(const Actor& actor, RequestId id, const CancelOrder& order) {
     require_dispatcher(actor);
     if (order.note.size() > std::size_t(limits_.max_notes) * 4)
-        throw_invalid_field("note", "is too long");
+        throw_invalid_field("note", msg("field.too_long"));
     return store_.transact([&](DispatchTx& tx) {
         auto found = tx.request(id);
         if (!found)
@@ -192,8 +192,8 @@ BulkCancelResult Dispatch::cancel_bulk(const Actor& actor, const BulkCancel& ord
     auto check_place = [&](DispatchTx& tx) {
         if (order.place_id && !tx.place(*order.place_id))
             throw_unprocessable(
-                "the place does not exist",
-                {{"place_id", "no place with id " + std::to_string(*order.place_id)}});
+                msg("cancel.place_missing"),
+                {{"place_id", msg("place.not_found", {{"id", *order.place_id}})}});
     };
     if (order.dry_run)
         return store_.read([&](DispatchTx& tx) {
@@ -211,8 +211,8 @@ BulkCancelResult Dispatch::cancel_bulk(const Actor& actor, const BulkCancel& ord
                 {{"expected_count", "is " + std::to_string(*order.expected_count) + ", but " +
                                         std::to_string(count) + " requests match now"}});
         if (count == 0)
-            throw_unprocessable("no open request matches; nothing was cancelled",
-                                {{"date", "has no open request in that period"}});
+            throw_unprocessable(msg("cancel.nothing_matches"),
+                                {{"date", msg("cancel.no_open_request")}});
         const Instant now = clock_.now();
         CancelBatch b{
             0,          order.date, order.from, order.to,      order.place_id, order.reason,
@@ -247,7 +247,7 @@ Restoration Dispatch::restore_batch(const Actor& actor, CancelBatchId id) {
         if (!b)
             throw_not_found("no cancellation with id " + std::to_string(id));
         if (b->restored_at)
-            throw_conflict("the cancellation was restored already",
+            throw_conflict(msg("cancel.already_restored"),
                            {{"restored_at", "is " + format_instant(*b->restored_at)}});
         const LocalDate made = local_date(b->created_at, zone);
         if (made != day)
@@ -282,15 +282,15 @@ namespace {
 void check_suspension(const Suspension& s, const DispatchLimits& limits) {
     FieldErrors errs;
     if (s.to < s.from)
-        errs.add("to", "must not be before from");
+        errs.add("to", msg("field.to_before_from"));
     else if ((std::chrono::sys_days{s.to} - std::chrono::sys_days{s.from}).count() >=
              limits.max_suspension_days)
         errs.add("to", "at most " + std::to_string(limits.max_suspension_days) + " days");
     if (s.reason.empty())
-        errs.add("reason", "is required (e.g. in hospital, travelling)");
+        errs.add("reason", msg("suspension.reason_required"));
     else if (s.reason.size() > std::size_t(limits.max_reason) * 4)
-        errs.add("reason", "is too long");
-    errs.throw_if_any("the suspension is not valid", ErrorKind::unprocessable);
+        errs.add("reason", msg("field.too_long"));
+    errs.throw_if_any(msg("suspension.invalid"), ErrorKind::unprocessable);
 }
 
 void check_no_overlap(DispatchTx& tx, const Suspension& s) {
@@ -348,7 +348,7 @@ std::vector<Suspension> Dispatch::suspensions(const Actor& actor, PatientId pati
     require_dispatcher(actor);
     return store_.read([&](DispatchTx& tx) {
         if (!tx.patient(patient))
-            throw_not_found("no patient with id " + std::to_string(patient));
+            throw_not_found(msg("patient.not_found", {{"id", patient}}));
         return tx.suspensions(patient);
     });
 }
@@ -359,7 +359,7 @@ SuspensionChange Dispatch::add_suspension(const Actor& actor, const Suspension& 
     const LocalDate day = today();
     return store_.transact([&](DispatchTx& tx) {
         if (!tx.patient(input.patient_id))
-            throw_not_found("no patient with id " + std::to_string(input.patient_id));
+            throw_not_found(msg("patient.not_found", {{"id", input.patient_id}}));
         check_no_overlap(tx, input);
         const Instant now = clock_.now();
         Suspension s = input;
@@ -430,7 +430,7 @@ SuspensionChange Dispatch::remove_suspension(const Actor& actor, PatientId patie
 std::vector<Holiday> Dispatch::holidays(const Actor& actor, LocalDate from, LocalDate to) {
     require_dispatcher(actor);
     if (to < from)
-        throw_invalid_field("to", "must not be before from");
+        throw_invalid_field("to", msg("field.to_before_from"));
     return store_.read([&](DispatchTx& tx) { return tx.holidays(from, to); });
 }
 

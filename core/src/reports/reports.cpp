@@ -403,7 +403,7 @@ TotalsReport Reports::totals(const Actor& actor, LocalDate from_month, LocalDate
     from_month = first_of(from_month);
     to_month = first_of(to_month);
     if (to_month < from_month)
-        throw_invalid_field("to", "must not be before from");
+        throw_invalid_field("to", msg("field.to_before_from"));
     const auto span_months = (std::chrono::year_month{to_month.year(), to_month.month()} -
                               std::chrono::year_month{from_month.year(), from_month.month()})
                                  .count() +
@@ -536,9 +536,9 @@ StatementsReport Reports::statements(const Actor& actor, LocalDate month,
                                      std::optional<DriverId> driver, Instant now) {
     if (!actor.is_dispatcher()) {
         if (!actor.driver_id)
-            throw_forbidden("only a dispatcher or the driver reads a mileage statement");
+            throw_forbidden(msg("reports.statement_reader"));
         if (driver && *driver != *actor.driver_id)
-            throw_forbidden("a driver reads only their own mileage statement");
+            throw_forbidden(msg("reports.own_statement"));
         driver = actor.driver_id;
     }
     const Settings settings = settings_.get();
@@ -580,13 +580,13 @@ StatementsReport Reports::statements(const Actor& actor, LocalDate month,
 MileageStatement Reports::approve(const Actor& actor, DriverId driver, LocalDate month,
                                   Instant now) {
     if (!actor.is_dispatcher())
-        throw_forbidden("only a dispatcher approves a mileage statement");
+        throw_forbidden(msg("reports.dispatcher_approves"));
     StatementsReport current = statements(actor, month, driver, now);
     MileageStatement s = std::move(current.statements.front());
     if (s.approval)
         throw_conflict("the statement of driver " + std::to_string(driver) + " for " +
                            format_month(s.month) + " is already approved",
-                       {{"month", "already approved"}});
+                       {{"month", msg("reports.statement_approved")}});
 
     StatementApproval a;
     a.driver_id = driver;

@@ -43,6 +43,9 @@ struct Settings {
     // Tencent tiles, BD-09 for Baidu's): the map and the location pickers convert the
     // stored WGS-84 to it and back (geo/datum.h).
     Datum map_datum = Datum::wgs84;
+    // The language of the server's messages when a client asks for none we speak
+    // (Accept-Language): "zh-CN" or "en".
+    std::string language = "zh-CN";
 };
 
 // Key/value pairs as stored; the store knows no meaning.
@@ -75,6 +78,7 @@ struct SettingsPatch {
     std::optional<int> service_minutes;
     std::optional<int> time_limit_ms;
     std::optional<std::string> map_datum;
+    std::optional<std::string> language;
 };
 
 class SettingsService {
