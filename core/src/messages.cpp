@@ -9,7 +9,9 @@
 namespace lifeline {
 namespace {
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; }
+char lower(char c) {
+    return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
+}
 
 std::string lowered(std::string_view s) {
     std::string out(s);
@@ -101,13 +103,15 @@ std::optional<std::string> fill(std::string_view pattern, const Message& m, Lang
 
 }  // namespace
 
-std::string_view to_tag(Language language) { return language == Language::en ? "en" : "zh-CN"; }
+std::string_view to_tag(Language language) {
+    return language == Language::en ? "en" : "zh-CN";
+}
 
 std::optional<Language> language_from_tag(std::string_view tag) {
     const std::string t = lowered(trim(tag));
     auto primary = [&](std::string_view p) {
-        return t == p || (t.size() > p.size() && t.compare(0, p.size(), p) == 0 &&
-                          t[p.size()] == '-');
+        return t == p ||
+               (t.size() > p.size() && t.compare(0, p.size(), p) == 0 && t[p.size()] == '-');
     };
     if (primary("zh"))
         return Language::zh_CN;
@@ -172,7 +176,9 @@ Message msg(std::string_view code, std::initializer_list<Arg> args) {
     return m;
 }
 
-Message uncatalogued(std::string text) { return Message{{}, {}, std::move(text)}; }
+Message uncatalogued(std::string text) {
+    return Message{{}, {}, std::move(text)};
+}
 
 std::string render(const Message& message, Language language) {
     if (message.code.empty())
@@ -184,7 +190,9 @@ std::string render(const Message& message, Language language) {
     return text ? *text : message.text;
 }
 
-std::span<const CatalogEntry> message_catalog() { return catalog_entries; }
+std::span<const CatalogEntry> message_catalog() {
+    return catalog_entries;
+}
 
 const CatalogEntry* find_message(std::string_view code) {
     for (const auto& e : catalog_entries)

@@ -22,7 +22,7 @@ json::object parse_object(const Request& req) {
     if (!parsed.duplicate_key.empty())
         throw_invalid_field(parsed.duplicate_key, msg("body.duplicate_key"));
     if (parsed.error)
-        throw_invalid_field("body", "is not valid JSON: " + parsed.error.message());
+        throw_invalid_field("body", msg("body.not_json", {{"why", parsed.error.message()}}));
     json::value& v = parsed.value;
     if (!v.is_object())
         throw_invalid_field("body", msg("body.not_object"));
@@ -130,7 +130,7 @@ std::optional<std::string> Fields::text(std::string_view key, Need need, std::si
     }
     std::string s(v->as_string());
     if (!fits(s, max_chars)) {
-        errs_.add(field(key), "must be at most " + std::to_string(max_chars) + " characters");
+        errs_.add(field(key), msg("field.too_long_chars", {{"max", std::int64_t(max_chars)}}));
         return std::nullopt;
     }
     return s;
@@ -156,8 +156,7 @@ std::optional<std::int64_t> Fields::integer(std::string_view key, Need need, std
         return std::nullopt;
     }
     if (*n < min || *n > max) {
-        errs_.add(field(key),
-                  "must be between " + std::to_string(min) + " and " + std::to_string(max));
+        errs_.add(field(key), msg("field.out_of_range", {{"min", min}, {"max", max}}));
         return std::nullopt;
     }
     return n;
@@ -204,9 +203,7 @@ std::optional<double> Fields::number(std::string_view key, Need need, double min
         return std::nullopt;
     }
     if (!std::isfinite(d) || d < min || d > max) {
-        char buf[96];
-        std::snprintf(buf, sizeof buf, "must be between %g and %g", min, max);
-        errs_.add(field(key), buf);
+        errs_.add(field(key), msg("field.out_of_range", {{"min", min}, {"max", max}}));
         return std::nullopt;
     }
     return d;
@@ -231,8 +228,7 @@ std::optional<Instant> Fields::instant(std::string_view key, Need need) {
     if (v->is_string())
         t = parse_instant(std::string_view(v->as_string()));
     if (!t)
-        errs_.add(field(key),
-                  msg("field.not_instant"));
+        errs_.add(field(key), msg("field.not_instant"));
     return t;
 }
 
@@ -370,8 +366,7 @@ std::optional<Instant> query_instant(const Request& req, std::string_view name) 
         // A bare date is a convenience for "from the start of that UTC day".
         if (auto d = parse_date(*q))
             return Instant{std::chrono::sys_days{*d}};
-        throw_invalid_field(std::string(name),
-                            msg("field.not_instant_or_date"));
+        throw_invalid_field(std::string(name), msg("field.not_instant_or_date"));
     }
     return t;
 }
@@ -421,9 +416,7 @@ Response answer_of(Services& s, UserId user, const std::string& key,
                    const std::string& fingerprint) {
     auto a = storage::find_answer(s.db, user, key);
     if (!a)  // the request holding the key failed as a whole: nothing of it is kept
-        throw Error(ErrorKind::unavailable,
-                    "a request with this Idempotency-Key failed while this one waited; send it "
-                    "again",
+        throw Error(ErrorKind::unavailable, msg("idempotency.failed_while_waiting"),
                     std::chrono::seconds{1});
     if (a->fingerprint != fingerprint)
         throw_unprocessable(msg("idempotency.other_request"),

@@ -33,6 +33,17 @@ json::object endpoint_json(const Endpoint& e) {
 
 }  // namespace
 
+// The code of a stored unserved reason (stored in English words), for clients that show it
+// in their own language; null when it is not one of the catalogued reasons.
+json::value unserved_code(const std::string& reason) {
+    if (reason.empty())
+        return nullptr;
+    for (const CatalogEntry& e : message_catalog())
+        if ((e.code.starts_with("unserved.") || e.code.starts_with("assign.")) && e.en == reason)
+            return json::string(e.code);
+    return nullptr;
+}
+
 json::object request_json(const RideRequest& r) {
     json::object o;
     o["id"] = r.id;
@@ -51,6 +62,7 @@ json::object request_json(const RideRequest& r) {
         r.cancel_reason ? json::value(to_string(*r.cancel_reason)) : json::value(nullptr);
     o["unserved_reason"] =
         r.unserved_reason.empty() ? json::value(nullptr) : json::value(r.unserved_reason);
+    o["unserved_code"] = unserved_code(r.unserved_reason);
     o["source"] = to_string(r.source);
     o["session_date"] = date_json(r.session_date);
     o["notes"] = r.notes;

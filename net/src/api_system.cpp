@@ -1,8 +1,8 @@
 // Health, metrics and the API description.
 #include "api_common.h"
 #include "api_routes.h"
-#include "lifeline/net/metrics.h"
 #include "lifeline/core/settings.h"
+#include "lifeline/net/metrics.h"
 #include "lifeline/net/router.h"
 #include "lifeline/storage/database.h"
 

@@ -221,9 +221,10 @@ Response invoke_handler(const Handler& handler, Request& request, Language fallb
         Response res;
         res.status = 500;
         res.content_type = std::string(problem_content_type);
-        res.body = R"({"type":"https://lifeline.invalid/problems/internal",)"
-                   R"("title":"Internal Server Error","status":500,)"
-                   R"("detail":"internal error","code":"problem.internal","params":{},"errors":[]})";
+        res.body =
+            R"({"type":"https://lifeline.invalid/problems/internal",)"
+            R"("title":"Internal Server Error","status":500,)"
+            R"("detail":"internal error","code":"problem.internal","params":{},"errors":[]})";
         return res;
     }
 }

@@ -45,10 +45,10 @@ TEST_CASE("problem responses follow RFC 9457", "[net][problem]") {
     } catch (const lifeline::Error& e) {
         auto from_error = problem_response(e);
         CHECK(from_error.status == 400);
-        CHECK(
-            from_error.body.find(R"([{"field":"a","message":"x","code":"field.invalid","params":{}},)"
-                                 R"({"field":"b","message":"y","code":"field.invalid","params":{}}])") !=
-            std::string::npos);
+        CHECK(from_error.body.find(
+                  R"([{"field":"a","message":"x","code":"field.invalid","params":{}},)"
+                  R"({"field":"b","message":"y","code":"field.invalid","params":{}}])") !=
+              std::string::npos);
         CHECK(from_error.body.find(R"("code":"request.invalid_fields")") != std::string::npos);
     }
 }

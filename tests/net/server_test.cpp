@@ -405,10 +405,11 @@ TEST_CASE("error kinds map to their statuses with field errors", "[net][server]"
 
     auto invalid = client.request("GET", "/fail/invalid");
     CHECK(contains(invalid.body, R"("detail":"bad trip")"));
-    CHECK(contains(invalid.body, R"("errors":[{"field":"odometer_end","message":"must be at least )"
-                                 R"(odometer_start","code":"field.invalid","params":{}},)"
-                                 R"({"field":"rides[0].picked_up_at",)"
-                                 R"("message":"needs an offset","code":"field.invalid","params":{}}])"));
+    CHECK(contains(invalid.body,
+                   R"("errors":[{"field":"odometer_end","message":"must be at least )"
+                   R"(odometer_start","code":"field.invalid","params":{}},)"
+                   R"({"field":"rides[0].picked_up_at",)"
+                   R"("message":"needs an offset","code":"field.invalid","params":{}}])"));
     CHECK(client.request("GET", "/fail/unauthorized").header("WWW-Authenticate") == "Bearer");
     CHECK(contains(client.request("GET", "/fail/internal").body, R"("code":"problem.internal")"));
 }

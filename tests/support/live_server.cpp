@@ -178,9 +178,8 @@ ApiResult Api::send(const std::string& method, const std::string& target, const 
                     std::vector<std::pair<std::string, std::string>> headers) {
     if (!token_.empty())
         headers.emplace_back("Authorization", "Bearer " + token_);
-    const bool asks_language = std::any_of(headers.begin(), headers.end(), [](const auto& h) {
-        return h.first == "Accept-Language";
-    });
+    const bool asks_language = std::any_of(
+        headers.begin(), headers.end(), [](const auto& h) { return h.first == "Accept-Language"; });
     if (!language_.empty() && !asks_language)
         headers.emplace_back("Accept-Language", language_);
     if (!body.empty())

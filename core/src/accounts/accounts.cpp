@@ -82,9 +82,7 @@ void throw_if_weak(const FieldErrors& errs, const std::string& what) {
 }
 
 [[noreturn]] void throw_busy() {
-    throw Error(ErrorKind::rate_limited,
-                msg("auth.busy"),
-                std::chrono::seconds{1});
+    throw Error(ErrorKind::rate_limited, msg("auth.busy"), std::chrono::seconds{1});
 }
 
 int hash_slots(const AccountOptions& o) {

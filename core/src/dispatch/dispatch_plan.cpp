@@ -289,8 +289,9 @@ DayPlanDraft Dispatch::draft_day(const Actor& actor, LocalDate date, const PlanO
     const Settings settings = settings_.get();
     const std::int64_t limit = options.time_limit_ms.value_or(settings.matcher.time_limit_ms);
     if (limit < 0 || limit > limits_.max_time_limit_ms)
-        throw_invalid_field("time_limit_ms",
-                            msg("plan.time_limit", {{"max", std::int64_t(limits_.max_time_limit_ms)}}));
+        throw_invalid_field(
+            "time_limit_ms",
+            msg("plan.time_limit", {{"max", std::int64_t(limits_.max_time_limit_ms)}}));
     DayData day = store_.read([&](DispatchTx& tx) { return load_day(tx, date); });
 
     DayPlanDraft draft;
@@ -600,10 +601,9 @@ Assignment insert_live(DispatchTx& tx, const Settings& settings, RideRequest req
     if (forced) {
         auto v = tx.vehicle(*forced);
         if (!v || !v->active)
-            throw_unprocessable(
-                msg("dispatch.no_such_vehicle"),
-                {{"vehicle_id", v ? msg("vehicle.deactivated")
-                                  : msg("vehicle.not_found", {{"id", *forced}})}});
+            throw_unprocessable(msg("dispatch.no_such_vehicle"),
+                                {{"vehicle_id", v ? msg("vehicle.deactivated")
+                                                  : msg("vehicle.not_found", {{"id", *forced}})}});
         // The driver of the vehicle's route that day, else its default driver.
         std::optional<DriverId> driver_id = v->driver_id;
         for (const Route& r : tx.routes_of_day(req.service_date))
@@ -676,7 +676,8 @@ Assignment Dispatch::assign(const Actor& actor, RequestId id, std::optional<Vehi
         if (!req->open())
             throw_conflict(
                 msg("request.status_is", {term("status", std::string(to_string(req->status)))}),
-                {{"status", msg("request.status_field", {term("status", std::string(to_string(req->status)))})}});
+                {{"status", msg("request.status_field",
+                                {term("status", std::string(to_string(req->status)))})}});
         if (req->will_call())
             throw_conflict(msg("request.will_call_not_ready"),
                            {{"ready_at", msg("request.ready_unknown")}});
@@ -696,15 +697,16 @@ Assignment Dispatch::ready(const Actor& actor, RequestId id, std::optional<Insta
         if (!req->open())
             throw_conflict(
                 msg("request.status_is", {term("status", std::string(to_string(req->status)))}),
-                {{"status", msg("request.status_field", {term("status", std::string(to_string(req->status)))})}});
+                {{"status", msg("request.status_field",
+                                {term("status", std::string(to_string(req->status)))})}});
         if (req->ready_at || req->arrive_by)
-            throw_conflict(msg("request.has_time"),
-                           {{"ready_at", msg("request.ready_set")}});
+            throw_conflict(msg("request.has_time"), {{"ready_at", msg("request.ready_set")}});
         // The patient is ready on the day of the ride (without `at`: now, so only then).
         if (local_date(when, find_zone(settings.time_zone)) != req->service_date)
-            throw_unprocessable(msg("request.ready_not_on_day"),
-                                {{"at", msg(at ? "request.must_be_on" : "request.must_be_on_give_time",
-                                            {{"date", format_date(req->service_date)}})}});
+            throw_unprocessable(
+                msg("request.ready_not_on_day"),
+                {{"at", msg(at ? "request.must_be_on" : "request.must_be_on_give_time",
+                            {{"date", format_date(req->service_date)}})}});
         req->ready_at = when;
         return insert_live(tx, settings, *req, std::nullopt, false, clock_.now());
     });

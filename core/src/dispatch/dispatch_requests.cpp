@@ -363,7 +363,8 @@ GenerateResult Dispatch::generate(const Actor& actor, LocalDate from, LocalDate 
         errs.add("to", msg("field.to_before_from"));
     else if ((std::chrono::sys_days{to} - std::chrono::sys_days{from}).count() >=
              limits_.max_generate_days)
-        errs.add("to", msg("list.at_most_days", {{"max", std::int64_t(limits_.max_generate_days)}}));
+        errs.add("to",
+                 msg("list.at_most_days", {{"max", std::int64_t(limits_.max_generate_days)}}));
     errs.throw_if_any();
     const auto* zone = zone_of(settings_);
     return store_.transact([&](DispatchTx& tx) {
@@ -475,8 +476,7 @@ RideRequest Dispatch::create_request(const Actor& actor, const RequestInput& in)
         if (!patient || !patient->active) {
             e.add("patient_id", patient ? msg("patient.deactivated")
                                         : msg("patient.not_found", {{"id", in.patient_id}}));
-            e.throw_if_any(msg("refs.request"),
-                           ErrorKind::unprocessable);
+            e.throw_if_any(msg("refs.request"), ErrorKind::unprocessable);
         }
         std::optional<Endpoint> center;
         if (patient->center_id)
@@ -553,9 +553,10 @@ RideRequest Dispatch::update_request(const Actor& actor, RequestId id, const Req
         const bool ride_change =
             p.arrive_by || p.ready_at || p.passengers || p.wheelchair || p.pickup || p.dropoff;
         if (ride_change && !r.open())
-            throw_conflict(
-                msg("request.only_open_changes", {term("status", std::string(to_string(r.status)))}),
-                {{"status", msg("request.status_field", {term("status", std::string(to_string(r.status)))})}});
+            throw_conflict(msg("request.only_open_changes",
+                               {term("status", std::string(to_string(r.status)))}),
+                           {{"status", msg("request.status_field",
+                                           {term("status", std::string(to_string(r.status)))})}});
         FieldErrors e;
         assign_if(r.arrive_by, p.arrive_by);
         assign_if(r.ready_at, p.ready_at);
@@ -589,9 +590,10 @@ RideRequest Dispatch::cancel_request(const Actor& actor, RequestId id, CancelRea
             throw_not_found(request_text(id));
         RideRequest r = *found;
         if (!r.open())
-            throw_conflict(
-                msg("request.only_open_cancelled", {term("status", std::string(to_string(r.status)))}),
-                {{"status", msg("request.status_field", {term("status", std::string(to_string(r.status)))})}});
+            throw_conflict(msg("request.only_open_cancelled",
+                               {term("status", std::string(to_string(r.status)))}),
+                           {{"status", msg("request.status_field",
+                                           {term("status", std::string(to_string(r.status)))})}});
         cancel_open(tx, r, reason, note, clock_.now());
         tx.update_request(r);
         return r;

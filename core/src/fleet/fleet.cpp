@@ -81,7 +81,7 @@ void check_text(FieldErrors& errs, const char* field, const std::string& s, std:
         return;
     }
     if (*length > max) {
-        errs.add(field, "must be at most " + std::to_string(max) + " characters");
+        errs.add(field, msg("field.too_long_chars", {{"max", std::int64_t(max)}}));
         return;
     }
     const bool control = std::any_of(s.begin(), s.end(), [&](char ch) {
@@ -108,7 +108,7 @@ void check_lon(FieldErrors& errs, const char* field, double lon) {
 
 void check_range(FieldErrors& errs, const char* field, int value, int lo, int hi) {
     if (value < lo || value > hi)
-        errs.add(field, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+        errs.add(field, msg("field.out_of_range", {{"min", lo}, {"max", hi}}));
 }
 
 std::string at(const char* list, std::size_t i, const char* name) {
@@ -124,7 +124,7 @@ void sort_shifts(std::vector<Shift>& shifts) {
 
 void check_shifts(FieldErrors& errs, const std::vector<Shift>& shifts, const FleetLimits& limits) {
     if (shifts.size() > limits.max_shifts) {
-        errs.add("shifts", "at most " + std::to_string(limits.max_shifts) + " shifts a week");
+        errs.add("shifts", msg("shift.too_many", {{"max", std::int64_t(limits.max_shifts)}}));
         return;
     }
     bool shaped = true;
@@ -157,7 +157,7 @@ void check_shifts(FieldErrors& errs, const std::vector<Shift>& shifts, const Fle
         const Shift& cur = shifts[order[k]];
         if (cur.weekday == prev.weekday && cur.start < prev.end)
             errs.add(at("shifts", order[k], "start"),
-                     "overlaps another shift on weekday " + std::to_string(cur.weekday));
+                     msg("shift.overlaps", {{"weekday", std::int64_t(cur.weekday)}}));
     }
 }
 
@@ -175,7 +175,7 @@ void check_absence(FieldErrors& errs, const std::string& prefix, const Absence& 
         errs.add(prefix + "to", msg("field.to_before_from"));
     else if (days > limits.max_absence_days)
         errs.add(prefix + "to",
-                 "an absence spans at most " + std::to_string(limits.max_absence_days) + " days");
+                 msg("absence.too_long", {{"max", std::int64_t(limits.max_absence_days)}}));
 }
 
 void sort_schedule(DialysisSchedule& s) {
@@ -205,9 +205,8 @@ void check_schedule(FieldErrors& errs, const DialysisSchedule& s) {
 // Checked on the whole patient, after a patch is applied.
 void check_schedule_has_center(const Patient& p, bool center_given) {
     if (p.schedule && !p.center_id)
-        throw_invalid("a patient with a dialysis schedule needs a center",
-                      {{center_given ? "center_id" : "schedule",
-                        msg("patient.needs_center")}});
+        throw_invalid(msg("patient.needs_center_detail"),
+                      {{center_given ? "center_id" : "schedule", msg("patient.needs_center")}});
 }
 
 // ---- rules that need the database --------------------------------------------------
@@ -236,8 +235,7 @@ void check_center(FleetTx& tx, const std::optional<PlaceId>& id, FieldErrors& er
 
 void check_plate_free(FleetTx& tx, const std::string& plate, VehicleId self) {
     if (tx.plate_taken(plate, self))
-        throw_conflict("another vehicle has this plate",
-                       {{"plate", msg("vehicle.plate_taken")}});
+        throw_conflict(msg("vehicle.plate_taken_detail"), {{"plate", msg("vehicle.plate_taken")}});
 }
 
 // ---- audit and pages ---------------------------------------------------------------
@@ -262,7 +260,7 @@ const char* update_action(bool was_active, bool is_active) {
 
 void check_page(FieldErrors& errs, const PageRequest& page) {
     if (page.limit < 1 || page.limit > max_page)
-        errs.add("limit", "must be between 1 and " + std::to_string(max_page));
+        errs.add("limit", msg("field.out_of_range", {{"min", 1}, {"max", std::int64_t(max_page)}}));
     if (page.after && *page.after < 0)
         errs.add("cursor", msg("field.bad_list_cursor"));
 }
@@ -322,15 +320,16 @@ void check_value(FieldErrors& errs, const fields::Number<E, P, G>& f, double v,
                  const FleetLimits& l) {
     const double hi = f.limit ? l.*f.limit : f.hi;
     if (!std::isfinite(v) || v < f.lo || v > hi)
-        errs.add(f.name, std::string("must be a ") + f.what + " between " +
-                             std::to_string(std::int64_t(f.lo)) + " and " +
-                             std::to_string(std::int64_t(hi)));
+        errs.add(f.name,
+                 msg("field.out_of_range_what",
+                     {{"what", f.what}, {"min", std::int64_t(f.lo)}, {"max", std::int64_t(hi)}}));
 }
 
 template <class E, class P, class T, class G>
 void check_value(FieldErrors& errs, const fields::Enum<E, P, T, G>& f, T v, const FleetLimits&) {
     if (!f.from(f.to(v)))
-        errs.add(f.name, "must be " + one_of(f.names));
+        errs.add(f.name, msg("field.one_of",
+                             {{"choices", one_of(f.names)}, {"list", std::string(f.names)}}));
 }
 
 // The special fields: their rules on a new record and on a patch.
@@ -604,8 +603,7 @@ DriverId write_new(FleetTx& tx, const Driver& driver) {
 VehicleId write_new(FleetTx& tx, const Vehicle& vehicle) {
     FieldErrors refs;
     check_default_driver(tx, vehicle.driver_id, refs);
-    refs.throw_if_any(msg("refs.vehicle"),
-                      ErrorKind::unprocessable);
+    refs.throw_if_any(msg("refs.vehicle"), ErrorKind::unprocessable);
     check_plate_free(tx, vehicle.plate, 0);
     return tx.insert_vehicle(vehicle);
 }
@@ -613,8 +611,7 @@ VehicleId write_new(FleetTx& tx, const Vehicle& vehicle) {
 PatientId write_new(FleetTx& tx, const Patient& patient) {
     FieldErrors refs;
     check_center(tx, patient.center_id, refs);
-    refs.throw_if_any(msg("refs.patient"),
-                      ErrorKind::unprocessable);
+    refs.throw_if_any(msg("refs.patient"), ErrorKind::unprocessable);
     return tx.insert_patient(patient);
 }
 
@@ -636,8 +633,7 @@ void write_changed(FleetTx& tx, const Vehicle& before, const Vehicle& vehicle,
     FieldErrors refs;
     if (patch.driver_id && vehicle.driver_id != before.driver_id)
         check_default_driver(tx, vehicle.driver_id, refs);
-    refs.throw_if_any(msg("refs.vehicle"),
-                      ErrorKind::unprocessable);
+    refs.throw_if_any(msg("refs.vehicle"), ErrorKind::unprocessable);
     if (patch.plate)
         check_plate_free(tx, vehicle.plate, vehicle.id);
     tx.update_vehicle(vehicle);
@@ -649,8 +645,7 @@ void write_changed(FleetTx& tx, const Patient& before, const Patient& patient,
     FieldErrors refs;
     if (patch.center_id && patient.center_id != before.center_id)
         check_center(tx, patient.center_id, refs);
-    refs.throw_if_any(msg("refs.patient"),
-                      ErrorKind::unprocessable);
+    refs.throw_if_any(msg("refs.patient"), ErrorKind::unprocessable);
     tx.update_patient(patient);
 }
 

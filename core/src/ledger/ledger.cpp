@@ -31,8 +31,7 @@ bool finite_reading(Kilometers km, const LedgerLimits& limits) {
 // trip carries ended_at / odometer_end (a whole or finished trip).
 void check_trip_shape(const Trip& t, const LedgerLimits& limits, Instant now, FieldErrors& errs) {
     if (!finite_reading(t.odometer_start, limits))
-        errs.add("odometer_start",
-                 msg("odometer.reading_range", {{"max", limits.max_odometer}}));
+        errs.add("odometer_start", msg("odometer.reading_range", {{"max", limits.max_odometer}}));
     if (t.started_at > now + clock_skew)
         errs.add("started_at", msg("field.in_future"));
     if (t.ended_at && *t.ended_at < t.started_at)
@@ -41,13 +40,11 @@ void check_trip_shape(const Trip& t, const LedgerLimits& limits, Instant now, Fi
         errs.add("ended_at", msg("field.in_future"));
     if (t.odometer_end) {
         if (!finite_reading(*t.odometer_end, limits))
-            errs.add("odometer_end",
-                     msg("odometer.reading_range", {{"max", limits.max_odometer}}));
+            errs.add("odometer_end", msg("odometer.reading_range", {{"max", limits.max_odometer}}));
         else if (*t.odometer_end < t.odometer_start)
             errs.add("odometer_end", msg("odometer.end_below_start"));
         else if (*t.odometer_end - t.odometer_start > limits.max_trip_km)
-            errs.add("odometer_end",
-                     msg("odometer.trip_too_long", {{"max", limits.max_trip_km}}));
+            errs.add("odometer_end", msg("odometer.trip_too_long", {{"max", limits.max_trip_km}}));
     }
     if (t.rides.size() > limits.max_rides)
         errs.add("rides", msg("trip.too_many_rides", {{"max", std::int64_t(limits.max_rides)}}));
@@ -138,15 +135,13 @@ void check_trip_references(LedgerTx& tx, Trip& t, FieldErrors& errs,
             continue;
         auto patient = tx.patient(r.patient_id);
         if (!patient) {
-            errs.add(ride_field(i, "patient_id"),
-                     msg("patient.not_found", {{"id", r.patient_id}}));
+            errs.add(ride_field(i, "patient_id"), msg("patient.not_found", {{"id", r.patient_id}}));
             continue;
         }
         if (vehicle && patient->mobility == Mobility::wheelchair &&
             r.outcome != RideOutcome::no_show && r.outcome != RideOutcome::cancelled &&
             vehicle->wheelchair_spaces == 0)
-            errs.add(ride_field(i, "patient_id"),
-                     msg("ride.wheelchair_no_space"));
+            errs.add(ride_field(i, "patient_id"), msg("ride.wheelchair_no_space"));
     }
 }
 
@@ -175,7 +170,8 @@ void check_driver_may_log(LedgerTx& tx, const Trip& t, ServiceDays days, FieldEr
         if (patient <= 0)
             continue;  // an unknown request is named by the reference checks
         if (!tx.patient_on_driver_routes(patient, t.driver_id, days))
-            errs.add(ride_field(i, r.patient_id > 0 ? "patient_id" : "request_id"), not_on_routes());
+            errs.add(ride_field(i, r.patient_id > 0 ? "patient_id" : "request_id"),
+                     not_on_routes());
     }
 }
 
@@ -220,8 +216,7 @@ void check_stops_left(const Trip& trip, const std::vector<RequestId>& waiting,
             missing += (missing.empty() ? "" : ", ") + std::to_string(w);
     if (!missing.empty())
         errs.add("stops_left", msg("trip.stops_unanswered", {{"ids", missing}}));
-    errs.throw_if_any(msg("trip.stops_unanswered_detail"),
-                      ErrorKind::unprocessable);
+    errs.throw_if_any(msg("trip.stops_unanswered_detail"), ErrorKind::unprocessable);
 }
 
 // "left by 志愿者1 at 10:42", and the driver's note: what the dispatcher reads on the board.
@@ -297,8 +292,7 @@ Trip trip_of(const Actor& actor, const TripInput& in, FieldErrors& errs) {
         if (in.driver_id && *in.driver_id != *actor.driver_id)
             throw_forbidden(msg("trip.own_only"));
         if (in.confirm_odometer_correction)
-            errs.add("confirm_odometer_correction",
-                     msg("trip.dispatcher_confirms"));
+            errs.add("confirm_odometer_correction", msg("trip.dispatcher_confirms"));
         t.driver_id = *actor.driver_id;
     }
     t.vehicle_id = in.vehicle_id;
@@ -318,11 +312,12 @@ void check_route_drivable(LedgerTx& tx, RouteId id, bool whole) {
     const bool resumable =
         !whole && route->status == RouteStatus::started && !tx.open_trip_on_route(id);
     if (route->status != RouteStatus::planned && !resumable)
-        throw_conflict(msg("route.state", {term("status", std::string(to_string(route->status)))}),
-                       {{"route_id", route->status == RouteStatus::started
-                                         ? msg("route.being_driven")
-                                         : msg("route.already", {term("status", std::string(to_string(
-                                                                                  route->status)))})}});
+        throw_conflict(
+            msg("route.state", {term("status", std::string(to_string(route->status)))}),
+            {{"route_id", route->status == RouteStatus::started
+                              ? msg("route.being_driven")
+                              : msg("route.already",
+                                    {term("status", std::string(to_string(route->status)))})}});
 }
 
 }  // namespace
@@ -376,22 +371,19 @@ Trip Ledger::open_or_log(const Actor& actor, const TripInput& in) {
                 tx, trip,
                 driver_days(trip.started_at, trip.ended_at.value_or(trip.started_at), zone),
                 access);
-            access.throw_if_any(msg("privacy.ride_not_on_routes"),
-                                ErrorKind::unprocessable);
+            access.throw_if_any(msg("privacy.ride_not_on_routes"), ErrorKind::unprocessable);
         }
         FieldErrors refs;
         std::optional<Vehicle> vehicle;
         check_trip_references(tx, trip, refs, vehicle);
-        refs.throw_if_any(msg("refs.trip"),
-                          ErrorKind::unprocessable);
+        refs.throw_if_any(msg("refs.trip"), ErrorKind::unprocessable);
 
         bool corrected = false;
         if (trip.odometer_start < vehicle->odometer_km) {
             if (!in.confirm_odometer_correction)
-                throw_unprocessable(
-                    msg("odometer.below_last_detail"),
-                    {{"odometer_start",
-                      msg("odometer.below_last", {{"last", vehicle->odometer_km}})}});
+                throw_unprocessable(msg("odometer.below_last_detail"),
+                                    {{"odometer_start", msg("odometer.below_last",
+                                                            {{"last", vehicle->odometer_km}})}});
             corrected = true;
         }
         if (!whole && tx.open_trip_of(trip.vehicle_id))
@@ -438,8 +430,9 @@ Trip Ledger::add_event(const Actor& actor, TripId id, const TripEvent& ev) {
                 named = tx.request_patient(*ev.request_id).value_or(0);
             if (named > 0 && !tx.patient_on_driver_routes(
                                  named, trip.driver_id, driver_days(trip.started_at, ev.at, zone)))
-                throw_unprocessable(msg("privacy.not_on_routes"),
-                                    {{ev.patient_id ? "patient_id" : "request_id", not_on_routes()}});
+                throw_unprocessable(
+                    msg("privacy.not_on_routes"),
+                    {{ev.patient_id ? "patient_id" : "request_id", not_on_routes()}});
         }
         FieldErrors e;
         if (ev.at < trip.started_at)
@@ -503,8 +496,7 @@ Trip Ledger::add_event(const Actor& actor, TripId id, const TripEvent& ev) {
         FieldErrors refs;
         std::optional<Vehicle> vehicle;
         check_trip_references(tx, trip, refs, vehicle);
-        refs.throw_if_any(msg("refs.event"),
-                          ErrorKind::unprocessable);
+        refs.throw_if_any(msg("refs.event"), ErrorKind::unprocessable);
         tx.update_trip(trip);
         move_requests(tx, trip);
         return trip;
@@ -521,7 +513,8 @@ Trip Ledger::finish(const Actor& actor, TripId id, const TripFinish& f) {
             named.add(left_field(i, "note"), msg("field.too_long"));
     }
     if (f.stops_left.size() > limits_.max_rides)
-        named.add("stops_left", msg("trip.too_many_stops", {{"max", std::int64_t(limits_.max_rides)}}));
+        named.add("stops_left",
+                  msg("trip.too_many_stops", {{"max", std::int64_t(limits_.max_rides)}}));
     named.throw_if_any();
 
     const date::time_zone* zone = find_zone(settings_.get().time_zone);
@@ -601,16 +594,14 @@ Trip Ledger::correct(const Actor& actor, TripId id, const TripCorrection& c) {
         assign_if(t.odometer_end, c.odometer_end);
         assign_if(t.rides, c.rides);
         if (t.ended_at.has_value() != t.odometer_end.has_value())
-            errs.add(t.ended_at ? "odometer_end" : "ended_at",
-                     msg("trip.correction_needs_end"));
+            errs.add(t.ended_at ? "odometer_end" : "ended_at", msg("trip.correction_needs_end"));
         check_trip_shape(t, limits_, clock_.now(), errs);
         errs.throw_if_any();
         FieldErrors refs;
         std::optional<Vehicle> vehicle;
         t.route_id.reset();  // routes are checked by dispatch; a correction keeps the link
         check_trip_references(tx, t, refs, vehicle);
-        refs.throw_if_any(msg("refs.correction"),
-                          ErrorKind::unprocessable);
+        refs.throw_if_any(msg("refs.correction"), ErrorKind::unprocessable);
         t.route_id = before.route_id;
         if (t.open() && t.vehicle_id != before.vehicle_id && tx.open_trip_of(t.vehicle_id))
             throw_conflict(msg("trip.open_exists"),

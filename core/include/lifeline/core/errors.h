@@ -15,9 +15,12 @@ namespace lifeline {
 // One bad field of an input, named by its JSON path ("rides[2].picked_up_at"), with its
 // message's code and parameters (core/messages.h) and the English words.
 struct FieldError {
-    FieldError(std::string f, std::string english) : field(std::move(f)), message(std::move(english)) {}
+    FieldError(std::string f, std::string english)
+        : field(std::move(f)), message(std::move(english)) {}
     FieldError(std::string f, Message m)
-        : field(std::move(f)), message(std::move(m.text)), code(std::move(m.code)),
+        : field(std::move(f)),
+          message(std::move(m.text)),
+          code(std::move(m.code)),
           params(std::move(m.params)) {}
     std::string field;
     std::string message;  // English
@@ -45,14 +48,18 @@ class Error : public std::runtime_error {
     Error(ErrorKind kind, std::string detail, std::vector<FieldError> errors = {})
         : Error(kind, uncatalogued(std::move(detail)), std::move(errors)) {}
     Error(ErrorKind kind, Message detail, std::vector<FieldError> errors = {})
-        : std::runtime_error(detail.text), kind_(kind), detail_(std::move(detail)),
+        : std::runtime_error(detail.text),
+          kind_(kind),
+          detail_(std::move(detail)),
           errors_(std::move(errors)) {}
 
     // A refusal that passes with time (rate_limited, unavailable) says when to try again.
     Error(ErrorKind kind, std::string detail, std::chrono::seconds retry_after)
         : Error(kind, uncatalogued(std::move(detail)), retry_after) {}
     Error(ErrorKind kind, Message detail, std::chrono::seconds retry_after)
-        : std::runtime_error(detail.text), kind_(kind), detail_(std::move(detail)),
+        : std::runtime_error(detail.text),
+          kind_(kind),
+          detail_(std::move(detail)),
           retry_after_(retry_after) {}
 
     // The detail is "<field>: <its message>" of the one field error (rendered so in

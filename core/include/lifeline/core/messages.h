@@ -48,7 +48,6 @@ struct Arg {
 // A parameter translated from the vocabulary: term("status", "cancelled").
 Arg term(std::string_view name, std::string value);
 
-
 struct Message {
     std::string code;  // empty: not in the catalog (yet); `text` is shown in every language
     std::vector<MessageParam> params;
