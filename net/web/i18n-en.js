@@ -635,7 +635,7 @@ export default {
   'msg.unserved.window_unreachable': 'no driver on shift can be there in time, even driving only this ride',
   'msg.unserved.fleet_full': 'every driver on shift is busy at that time',
   'msg.unserved.no_vehicle_on_shift': 'no driver with a vehicle is on shift that day',
-  'msg.unserved.will_call': 'waits for the clinic to say the patient is ready',
+  'msg.unserved.will_call': 'will-call: waiting for the clinic to say treatment ended',
   'msg.unserved.not_served': 'not served',
   'msg.assign.no_driver': 'the vehicle has no driver',
   'msg.assign.off_shift': 'driver off shift',

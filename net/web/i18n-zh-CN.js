@@ -635,7 +635,7 @@ export default {
   'msg.unserved.window_unreachable': '即使只跑这一单，当班司机也无法按时赶到',
   'msg.unserved.fleet_full': '那个时间当班司机都在忙',
   'msg.unserved.no_vehicle_on_shift': '那天没有带车的司机当班',
-  'msg.unserved.will_call': '等待医院通知病人可以接',
+  'msg.unserved.will_call': '待通知：等医院通知治疗结束',
   'msg.unserved.not_served': '未能安排',
   'msg.assign.no_driver': '这辆车没有司机',
   'msg.assign.off_shift': '司机不在班',

@@ -24,12 +24,10 @@ bool has_cjk(const std::string& s) {
 // Latin words a Chinese answer may keep: field names (snake_case or listed), units,
 // formats, ids a client sent.
 bool allowed_in_chinese(const std::string& w) {
-    static const std::set<std::string> tokens{"km",       "min",      "s",       "YYYY",
-                                              "MM",       "DD",       "HH",      "JSON",
-                                              "Authorization", "Bearer", "to",   "from",
-                                              "at",       "odometer", "id",      "rides",
-                                              "date",     "api",      "v",       "nowhere",
-                                              "T",        "Z"};
+    static const std::set<std::string> tokens{
+        "km",     "min",     "s",    "YYYY", "MM",       "DD", "HH",    "JSON", "Authorization",
+        "Bearer", "to",      "from", "at",   "odometer", "id", "rides", "date", "api",
+        "v",      "nowhere", "T",    "Z"};
     return w.find('_') != std::string::npos || tokens.count(w) > 0;
 }
 
@@ -116,8 +114,9 @@ TEST_CASE("documented refusals carry codes and read in Chinese or English", "[ap
     // 401 and 403.
     Api anonymous(f.server);
     both(anonymous, 401, "auth.sign_in_first", [&] { return anonymous.get("/api/v1/trips"); });
-    both(f.driver1, 403, "auth.admin_settings",
-         [&] { return f.driver1.put("/api/v1/settings", json::object{{"currency", "USD"}}); });
+    both(f.driver1, 403, "auth.admin_settings", [&] {
+        return f.driver1.put("/api/v1/settings", json::object{{"currency", "USD"}});
+    });
 
     // 404: an unknown id names it; an unknown path says so.
     auto missing = both(f.dispatcher, 404, "trip.not_found",
@@ -131,19 +130,19 @@ TEST_CASE("documented refusals carry codes and read in Chinese or English", "[ap
     REQUIRE(f.driver1.post("/api/v1/trips", f.trip(f.sedan_id, 10000, 10052, f.walker_id)).status ==
             201);
     auto below = both(f.driver1, 422, "odometer.below_last_detail", [&] {
-        return f.driver1.post("/api/v1/trips",
-                              json::object{{"vehicle_id", f.sedan_id},
-                                           {"started_at", day + "T06:30:00+08:00"},
-                                           {"odometer_start", 9000.0}});
+        return f.driver1.post("/api/v1/trips", json::object{{"vehicle_id", f.sedan_id},
+                                                            {"started_at", day + "T06:30:00+08:00"},
+                                                            {"odometer_start", 9000.0}});
     });
     CHECK(first_error(below).at("code") == "odometer.below_last");
     CHECK(first_error(below).at("params").at("last").as_int64() == 10052);
     CHECK(str(first_error(below).at("message")).find("10052 km") != std::string::npos);
 
     // 409: a second open trip of the vehicle; an event on a finished trip.
-    auto open = f.driver1.post("/api/v1/trips", json::object{{"vehicle_id", f.sedan_id},
-                                                             {"started_at", day + "T06:30:00+08:00"},
-                                                             {"odometer_start", 10052.0}});
+    auto open =
+        f.driver1.post("/api/v1/trips", json::object{{"vehicle_id", f.sedan_id},
+                                                     {"started_at", day + "T06:30:00+08:00"},
+                                                     {"odometer_start", 10052.0}});
     REQUIRE(open.status == 201);
     both(f.driver1, 409, "trip.open_exists", [&] {
         return f.driver1.post("/api/v1/trips", json::object{{"vehicle_id", f.sedan_id},
@@ -164,10 +163,11 @@ TEST_CASE("documented refusals carry codes and read in Chinese or English", "[ap
     // 409: an assignment the vehicle cannot take, with the reason as its own code.
     auto early = f.dispatcher.post(
         "/api/v1/requests",
-        json::object{{"patient_id", f.walker_id},
-                     {"direction", "other"},
-                     {"dropoff", {{"lat", 43.95}, {"lon", 126.45}, {"address", "北华大学附属医院"}}},
-                     {"arrive_by", tomorrow + "T06:10:00+08:00"}});
+        json::object{
+            {"patient_id", f.walker_id},
+            {"direction", "other"},
+            {"dropoff", {{"lat", 43.95}, {"lon", 126.45}, {"address", "北华大学附属医院"}}},
+            {"arrive_by", tomorrow + "T06:10:00+08:00"}});
     REQUIRE(early.status == 201);
     auto refused = both(f.dispatcher, 409, "dispatch.vehicle_refused", [&] {
         return f.dispatcher.post("/api/v1/requests/" + std::to_string(early.id()) + "/assign",

@@ -324,8 +324,7 @@ DayPlanDraft Dispatch::draft_day(const Actor& actor, LocalDate date, const PlanO
             continue;
         if (r.will_call()) {
             ++plan.stats.will_call;
-            plan.unassigned.push_back(
-                {r.id, "will_call", "will-call: waiting for the clinic to say treatment ended"});
+            plan.unassigned.push_back({r.id, "will_call", msg("unserved.will_call").text});
             continue;
         }
         in.requests.push_back(r);
@@ -341,7 +340,7 @@ DayPlanDraft Dispatch::draft_day(const Actor& actor, LocalDate date, const PlanO
     if (dp.problem.vehicles.empty()) {
         for (RequestId id : dp.request_ids)
             plan.unassigned.push_back(
-                {id, "no_vehicle_on_shift", "no driver with a vehicle is on shift that day"});
+                {id, "no_vehicle_on_shift", msg("unserved.no_vehicle_on_shift").text});
     } else if (!dp.problem.requests.empty()) {
         match::SolveOptions so;
         so.time_limit_ms = limit;
