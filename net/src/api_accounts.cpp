@@ -24,7 +24,7 @@ std::optional<Role> read_role(Fields& f, Need need) {
         return std::nullopt;
     auto role = role_from(*text);
     if (!role)
-        f.errors().add("role", "must be admin, dispatcher or driver");
+        f.errors().add("role", msg("account.role"));
     return role;
 }
 

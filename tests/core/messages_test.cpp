@@ -76,14 +76,35 @@ bool has_cjk(const std::string& s) {
 // Latin words a Chinese message may keep: field names and values a client sends
 // (snake_case, or listed), units, formats and protocol names.
 bool allowed_in_chinese(const std::string& word) {
-    static const std::set<std::string> tokens{
-        "km",     "min",         "s",       "YYYY",      "MM",       "DD",      "HH",
-        "T",      "true",        "false",   "JSON",      "UTF",      "CSV",     "Authorization",
-        "Bearer", "Idempotency", "Key",     "Asia",      "Shanghai", "CNY",     "wgs",
-        "gcj",    "bd",          "zh",      "CN",        "en",       "lat",     "lon",
-        "api",    "v",           "nowhere", "DELETE",    "pickup",   "dropoff", "home",
-        "other",  "patient",     "holiday", "weather",   "kept",     "from",    "to",
-        "at",     "schedule",    "goals",   "completed", "cancelled"};
+    static const std::set<std::string> tokens{"km",         "min",
+                                              "s",          "YYYY",
+                                              "MM",         "DD",
+                                              "HH",         "T",
+                                              "true",       "false",
+                                              "JSON",       "UTF",
+                                              "CSV",        "Authorization",
+                                              "Bearer",     "Idempotency",
+                                              "Key",        "Asia",
+                                              "Shanghai",   "CNY",
+                                              "wgs",        "gcj",
+                                              "bd",         "zh",
+                                              "CN",         "en",
+                                              "lat",        "lon",
+                                              "api",        "v",
+                                              "nowhere",    "DELETE",
+                                              "pickup",     "dropoff",
+                                              "home",       "other",
+                                              "patient",    "holiday",
+                                              "weather",    "kept",
+                                              "from",       "to",
+                                              "at",         "schedule",
+                                              "goals",      "completed",
+                                              "cancelled",  "patients",
+                                              "drivers",    "vehicles",
+                                              "places",     "json",
+                                              "csv",        "html",
+                                              "format",     "admin",
+                                              "dispatcher", "driver"};
     return word.find('_') != std::string::npos || tokens.count(word) > 0;
 }
 

@@ -720,9 +720,7 @@ Manifest Dispatch::manifest(const Actor& actor, DriverId driver_id, LocalDate da
         const LocalDate now_date = today();
         const ServiceDays days = driver_patient_days(now_date, now_date);
         if (date < days.first || date > days.last)
-            throw_forbidden(
-                "a driver reads the manifests of yesterday, today and tomorrow only; ask the "
-                "dispatcher about other days");
+            throw_forbidden(msg("manifest.days"));
     }
     return store_.read([&](DispatchTx& tx) {
         auto driver = tx.driver(driver_id);

@@ -352,9 +352,7 @@ Trip Ledger::open_or_log(const Actor& actor, const TripInput& in) {
     if (whole && !in.odometer_end)
         errs.add("odometer_end", msg("trip.odometer_needs_ended"));
     if (!whole && !in.rides.empty())
-        errs.add("rides",
-                 "an open trip logs its rides as events; a whole trip carries ended_at and "
-                 "odometer_end");
+        errs.add("rides", msg("trip.open_rides"));
     if (in.confirm_odometer_correction && in.reason.empty())
         errs.add("reason", msg("trip.reason_for_correction"));
     if (!fits(in.reason, limits_.max_reason))
@@ -508,7 +506,7 @@ Trip Ledger::finish(const Actor& actor, TripId id, const TripFinish& f) {
     for (std::size_t i = 0; i < f.stops_left.size(); ++i) {
         for (std::size_t j = 0; j < i; ++j)
             if (f.stops_left[j].request_id == f.stops_left[i].request_id)
-                named.add(left_field(i, "request_id"), "names the same request as an earlier stop");
+                named.add(left_field(i, "request_id"), msg("trip.stop_twice"));
         if (!fits(f.stops_left[i].note, limits_.max_reason))
             named.add(left_field(i, "note"), msg("field.too_long"));
     }

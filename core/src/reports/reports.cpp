@@ -22,7 +22,7 @@ constexpr double money_epsilon = 0.005;
 
 void require_dispatcher(const Actor& actor, const char* what) {
     if (!actor.is_dispatcher())
-        throw_forbidden(std::string("only a dispatcher reads ") + what);
+        throw_forbidden(msg("reports.dispatcher_only", {{"what", what}}));
 }
 
 LocalDate first_of(LocalDate d) {
@@ -409,8 +409,8 @@ TotalsReport Reports::totals(const Actor& actor, LocalDate from_month, LocalDate
                                  .count() +
                              1;
     if (span_months > limits_.max_months)
-        throw_invalid_field("to", "a totals report covers at most " +
-                                      std::to_string(limits_.max_months) + " months");
+        throw_invalid_field(
+            "to", msg("reports.at_most_months", {{"max", std::int64_t(limits_.max_months)}}));
 
     const Settings settings = settings_.get();
     const date::time_zone* zone = find_zone(settings.time_zone);
@@ -562,7 +562,7 @@ StatementsReport Reports::statements(const Actor& actor, LocalDate month,
     }
     std::vector<NamedDriver> named = store_.drivers(ids);
     if (driver && named.empty())
-        throw_not_found("no driver " + std::to_string(*driver));
+        throw_not_found(msg("driver.not_found", {{"id", *driver}}));
 
     StatementsReport r;
     r.header = header_of(settings, now);
@@ -584,9 +584,9 @@ MileageStatement Reports::approve(const Actor& actor, DriverId driver, LocalDate
     StatementsReport current = statements(actor, month, driver, now);
     MileageStatement s = std::move(current.statements.front());
     if (s.approval)
-        throw_conflict("the statement of driver " + std::to_string(driver) + " for " +
-                           format_month(s.month) + " is already approved",
-                       {{"month", msg("reports.statement_approved")}});
+        throw_conflict(
+            msg("reports.already_approved", {{"driver", driver}, {"month", format_month(s.month)}}),
+            {{"month", msg("reports.statement_approved")}});
 
     StatementApproval a;
     a.driver_id = driver;
