@@ -108,6 +108,8 @@ inline constexpr CatalogEntry catalog_entries[] = {
     {"account.password_is_username",
      "is the username; choose something that cannot be guessed from it",
      "与用户名相同；请选一个无法从用户名猜到的密码"},
+    {"account.password_weak", "{why}",
+     "太容易被猜到；请使用由三个或更多互不相关的词组成的较长短语"},
     {"account.driver_required", "is required for a driver account", "司机账号必须关联司机"},
     {"account.driver_only", "only a driver account is linked to a driver",
      "只有司机账号可以关联司机"},

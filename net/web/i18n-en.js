@@ -431,6 +431,7 @@ export default {
   'msg.account.password_long': 'must be at most 128 characters',
   'msg.account.password_spaces': 'is only spaces; choose a phrase of several words you can remember',
   'msg.account.password_is_username': 'is the username; choose something that cannot be guessed from it',
+  'msg.account.password_weak': '{why}',
   'msg.account.driver_required': 'is required for a driver account',
   'msg.account.driver_only': 'only a driver account is linked to a driver',
   'msg.account.driver_has_account': 'already has an account',

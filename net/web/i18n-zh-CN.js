@@ -431,6 +431,7 @@ export default {
   'msg.account.password_long': '最多 128 个字符',
   'msg.account.password_spaces': '只有空格；请选一句您记得住的、由几个词组成的话',
   'msg.account.password_is_username': '与用户名相同；请选一个无法从用户名猜到的密码',
+  'msg.account.password_weak': '太容易被猜到；请使用由三个或更多互不相关的词组成的较长短语',
   'msg.account.driver_required': '司机账号必须关联司机',
   'msg.account.driver_only': '只有司机账号可以关联司机',
   'msg.account.driver_has_account': '已经有账号了',

@@ -171,7 +171,7 @@ void Accounts::check_strength(std::string_view pw, std::string_view username, Fi
         return;
     }
     if (auto weak = policy_.weakness(pw, username))
-        errs.add("password", *weak);
+        errs.add("password", msg("account.password_weak", {{"why", *weak}}));
 }
 
 LoginResult Accounts::login(std::string_view username, std::string_view password,
