@@ -1,6 +1,7 @@
 // Dispatch over HTTP: /api/v1/schedule/generate, /holidays, /requests, /days/{date}/…,
 // /drivers/{id}/manifest.
 #include <memory>
+#include <regex>
 
 #include "api_common.h"
 #include "api_routes.h"
@@ -33,15 +34,29 @@ json::object endpoint_json(const Endpoint& e) {
 
 }  // namespace
 
-// The code of a stored unserved reason (stored in English words), for clients that show it
-// in their own language; null when it is not one of the catalogued reasons.
-json::value unserved_code(const std::string& reason) {
+// The code and parameters of a stored unserved reason (stored in English words), for
+// clients that word it in their own language: an engine's reason, or "left by <driver> at
+// HH:MM[: note]" of a stop handed back. Null and {} when it is none of those.
+void put_unserved_code(const std::string& reason, json::object& o) {
+    o["unserved_code"] = nullptr;
+    o["unserved_params"] = json::object{};
     if (reason.empty())
-        return nullptr;
-    for (const CatalogEntry& e : message_catalog())
-        if ((e.code.starts_with("unserved.") || e.code.starts_with("assign.")) && e.en == reason)
-            return json::string(e.code);
-    return nullptr;
+        return;
+    for (const CatalogEntry& e : message_catalog()) {
+        if ((e.code.starts_with("unserved.") || e.code.starts_with("assign.")) && e.en == reason) {
+            o["unserved_code"] = json::string(e.code);
+            return;
+        }
+    }
+    static const std::regex left_by(R"(^left by ([\s\S]+?) at (\d\d:\d\d)(?:: ([\s\S]*))?$)");
+    std::smatch m;
+    if (std::regex_match(reason, m, left_by)) {
+        json::object params{{"driver", m[1].str()}, {"time", m[2].str()}};
+        if (m[3].matched)
+            params["note"] = m[3].str();
+        o["unserved_code"] = m[3].matched ? "unserved.left_by_note" : "unserved.left_by";
+        o["unserved_params"] = std::move(params);
+    }
 }
 
 json::object request_json(const RideRequest& r) {
@@ -62,7 +77,7 @@ json::object request_json(const RideRequest& r) {
         r.cancel_reason ? json::value(to_string(*r.cancel_reason)) : json::value(nullptr);
     o["unserved_reason"] =
         r.unserved_reason.empty() ? json::value(nullptr) : json::value(r.unserved_reason);
-    o["unserved_code"] = unserved_code(r.unserved_reason);
+    put_unserved_code(r.unserved_reason, o);
     o["source"] = to_string(r.source);
     o["session_date"] = date_json(r.session_date);
     o["notes"] = r.notes;

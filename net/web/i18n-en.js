@@ -658,6 +658,8 @@ export default {
   'msg.unserved.no_vehicle_on_shift': 'no driver with a vehicle is on shift that day',
   'msg.unserved.will_call': 'will-call: waiting for the clinic to say treatment ended',
   'msg.unserved.not_served': 'not served',
+  'msg.unserved.left_by': 'left by {driver} at {time}',
+  'msg.unserved.left_by_note': 'left by {driver} at {time}: {note}',
   'msg.assign.no_driver': 'the vehicle has no driver',
   'msg.assign.off_shift': 'driver off shift',
   'msg.assign.no_wheelchair_space': 'no wheelchair space',

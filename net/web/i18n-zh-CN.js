@@ -658,6 +658,8 @@ export default {
   'msg.unserved.no_vehicle_on_shift': '那天没有带车的司机当班',
   'msg.unserved.will_call': '待通知：等医院通知治疗结束',
   'msg.unserved.not_served': '未能安排',
+  'msg.unserved.left_by': '{driver} 于 {time} 交回调度',
+  'msg.unserved.left_by_note': '{driver} 于 {time} 交回调度：{note}',
   'msg.assign.no_driver': '这辆车没有司机',
   'msg.assign.off_shift': '司机不在班',
   'msg.assign.no_wheelchair_space': '没有轮椅位',

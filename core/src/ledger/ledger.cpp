@@ -224,11 +224,10 @@ std::string handed_back_reason(LedgerTx& tx, const Trip& trip, const date::time_
                                const std::string& note) {
     auto driver = tx.driver(trip.driver_id);
     const std::string who = driver ? driver->name : "driver " + std::to_string(trip.driver_id);
-    std::string reason =
-        "left by " + who + " at " + format_clock(local_clock(*trip.ended_at, zone));
-    if (!note.empty())
-        reason += ": " + note;
-    return reason;
+    const std::string time = format_clock(local_clock(*trip.ended_at, zone));
+    if (note.empty())
+        return msg("unserved.left_by", {{"driver", who}, {"time", time}}).text;
+    return msg("unserved.left_by_note", {{"driver", who}, {"time", time}, {"note", note}}).text;
 }
 
 Trip load_own_trip(LedgerTx& tx, const Actor& actor, TripId id) {
