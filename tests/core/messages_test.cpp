@@ -232,3 +232,20 @@ TEST_CASE("every message code the server uses is in the catalog", "[core][messag
     }
     CHECK(seen > 200);
 }
+
+TEST_CASE("the web UI words every message code in both its languages", "[core][messages]") {
+    // The pages translate codes from their own dictionaries (docs/ui.md); a code without
+    // an entry there would fall back to the server's words.
+    const std::filesystem::path web = std::filesystem::path(LIFELINE_SOURCE_DIR) / "net/web";
+    for (const char* file : {"i18n-en.js", "i18n-zh-CN.js"}) {
+        std::ifstream in(web / file);
+        REQUIRE(in);
+        std::stringstream text;
+        text << in.rdbuf();
+        const std::string s = text.str();
+        for (const CatalogEntry& e : message_catalog()) {
+            INFO(file << ": " << e.code);
+            CHECK(s.find("'msg." + std::string(e.code) + "':") != std::string::npos);
+        }
+    }
+}
