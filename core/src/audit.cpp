@@ -93,7 +93,7 @@ namespace lifeline {
 Page<AuditEntry> AuditLog::list(const Actor& actor, const AuditFilter& filter,
                                 const PageRequest& page) {
     if (!actor.is_admin())
-        throw_forbidden("only an admin reads the audit log");
+        throw_forbidden(msg("auth.admin_audit"));
     return store_.list(filter, page);
 }
 

@@ -122,7 +122,7 @@ Settings SettingsService::get() {
 
 Settings SettingsService::update(const Actor& actor, const SettingsPatch& p) {
     if (!actor.is_admin())
-        throw_forbidden("only an admin changes the settings");
+        throw_forbidden(msg("auth.admin_settings"));
     const Settings before = get();
     Settings s = before;
     FieldErrors errs;
@@ -137,21 +137,15 @@ Settings SettingsService::update(const Actor& actor, const SettingsPatch& p) {
     };
     if (p.organisation) {
         if (p.organisation->empty() || !fits(*p.organisation, 200))
-            errs.add("organisation", "must be 1 to 200 characters");
+            errs.add("organisation", msg("field.length_1_200"));
         else
             s.organisation = *p.organisation;
     }
     if (p.time_zone) {
         if (!is_known_zone(*p.time_zone))
-            errs.add("time_zone", "is not an IANA time zone, e.g. Asia/Shanghai");
+            errs.add("time_zone", msg("settings.time_zone"));
         else
             s.time_zone = *p.time_zone;
-    }
-    if (p.language) {
-        if (!is_ui_language(*p.language))
-            errs.add("language", "must be zh-CN or en");
-        else
-            s.language = *p.language;
     }
     if (p.phone_region) {
         const std::string& r = *p.phone_region;
@@ -170,12 +164,12 @@ Settings SettingsService::update(const Actor& actor, const SettingsPatch& p) {
     if (p.goal_to)
         s.goals.to = *p.goal_to;
     if (s.goals.to < s.goals.from)
-        errs.add("goals.to", "must not be before goals.from");
+        errs.add("goals.to", msg("settings.goals_to"));
     if (p.per_km_rate && in_range("per_km_rate", *p.per_km_rate, 0, 1000))
         s.per_km_rate = *p.per_km_rate;
     if (p.currency) {
         if (p.currency->empty() || p.currency->size() > 8)
-            errs.add("currency", "must be 1 to 8 characters, e.g. CNY");
+            errs.add("currency", msg("settings.currency"));
         else
             s.currency = *p.currency;
     }
@@ -202,7 +196,13 @@ Settings SettingsService::update(const Actor& actor, const SettingsPatch& p) {
         if (auto d = datum_from(*p.map_datum))
             s.map_datum = *d;
         else
-            errs.add("map_datum", "must be wgs84, gcj02 or bd09: the datum of the map's tiles");
+            errs.add("map_datum", msg("settings.map_datum"));
+    }
+    if (p.language) {
+        if (is_ui_language(*p.language))
+            s.language = *p.language;
+        else
+            errs.add("language", msg("settings.language"));
     }
     if (p.plan_lead_minutes && in_range("matcher.plan_lead_minutes", *p.plan_lead_minutes, 0, 720))
         m.plan_lead_minutes = *p.plan_lead_minutes;

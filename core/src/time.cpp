@@ -150,7 +150,8 @@ const date::time_zone* find_zone(std::string_view name) {
     try {
         return date::locate_zone(name);
     } catch (const std::exception&) {
-        throw_invalid_field("time_zone", "unknown time zone '" + std::string(name) + "'");
+        throw_invalid_field("time_zone",
+                            msg("settings.unknown_zone", {{"zone", std::string(name)}}));
     }
 }
 

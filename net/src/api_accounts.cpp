@@ -28,7 +28,7 @@ std::optional<Role> read_role(Fields& f, Need need) {
         return std::nullopt;
     auto role = role_from(*text);
     if (!role)
-        f.errors().add("role", "must be admin, dispatcher or driver");
+        f.errors().add("role", msg("account.role"));
     return role;
 }
 
@@ -93,7 +93,7 @@ Response get_user(Services& s, Request& req) {
 Response create_user(Services& s, Request& req) {
     Actor a = authenticate(s, req);
     if (!a.is_admin())
-        throw_forbidden("only an admin manages accounts");
+        throw_forbidden(msg("auth.admin_accounts"));
     json::object body = parse_object(req);
     FieldErrors errs;
     Fields f(body, errs);
@@ -113,7 +113,7 @@ Response create_user(Services& s, Request& req) {
 Response update_user(Services& s, Request& req) {
     Actor a = authenticate(s, req);
     if (!a.is_admin())
-        throw_forbidden("only an admin manages accounts");
+        throw_forbidden(msg("auth.admin_accounts"));
     UserId id = path_id(req);
     json::object body = parse_object(req);
     FieldErrors errs;

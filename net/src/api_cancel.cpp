@@ -92,7 +92,7 @@ BulkCancel read_bulk(Fields& f) {
         if (auto cr = cancel_reason_from(*t))
             in.reason = *cr;
         else
-            f.errors().add("reason", "must be patient, late_cancel, holiday, weather or other");
+            f.errors().add("reason", msg("cancel.reason"));
     }
     in.note = f.text("note", Need::optional, note_chars).value_or("");
     in.dry_run = f.boolean("dry_run", Need::optional).value_or(false);
@@ -115,7 +115,7 @@ LocalDate date_param(const Request& q, const char* name, LocalDate fallback) {
         return fallback;
     auto d = parse_date(*text);
     if (!d)
-        throw_invalid_field(name, "must be a date YYYY-MM-DD");
+        throw_invalid_field(name, msg("field.not_date"));
     return *d;
 }
 
@@ -141,7 +141,7 @@ void register_bulk_routes(Router& r, Services& s) {
         auto d = q.query_param("date");
         auto date = d ? parse_date(*d) : std::nullopt;
         if (!date)
-            throw_invalid_field("date", "must be a date YYYY-MM-DD");
+            throw_invalid_field("date", msg("field.not_date"));
         json::array items;
         for (const CancelBatch& b : dispatch.cancel_batches(a, *date))
             items.push_back(batch_json(b));
@@ -226,7 +226,7 @@ void register_holiday_list_routes(Router& r, Services& s) {
         auto p = q.param("date");
         auto date = p ? parse_date(*p) : std::nullopt;
         if (!date)
-            throw_invalid_field("date", "must be a date YYYY-MM-DD");
+            throw_invalid_field("date", msg("field.not_date"));
         GenerateResult g = dispatch.remove_holiday(a, *date);
         return json_response(200,
                              json::object{{"date", format_date(*date)},

@@ -28,15 +28,15 @@ std::string csp_hash_source(std::string_view css) {
 
 json::object parse_object(const Request& req) {
     if (req.body.empty())
-        throw_invalid_field("body", "a JSON object is required");
+        throw_invalid_field("body", msg("body.required"));
     StrictJsonResult parsed = parse_strict_json(req.body);
     if (!parsed.duplicate_key.empty())
-        throw_invalid_field(parsed.duplicate_key, "appears more than once in its object");
+        throw_invalid_field(parsed.duplicate_key, msg("body.duplicate_key"));
     if (parsed.error)
-        throw_invalid_field("body", "is not valid JSON: " + parsed.error.message());
+        throw_invalid_field("body", msg("body.not_json", {{"why", parsed.error.message()}}));
     json::value& v = parsed.value;
     if (!v.is_object())
-        throw_invalid_field("body", "must be a JSON object");
+        throw_invalid_field("body", msg("body.not_object"));
     return std::move(v.as_object());
 }
 
@@ -125,7 +125,7 @@ const json::value* Fields::get(std::string_view key, Need need) {
     const json::value* v = obj_.if_contains(key);
     if (!v || v->is_null()) {
         if (need == Need::required)
-            errs_.add(field(key), "is required");
+            errs_.add(field(key), msg("field.required"));
         return nullptr;
     }
     return v;
@@ -136,12 +136,12 @@ std::optional<std::string> Fields::text(std::string_view key, Need need, std::si
     if (!v)
         return std::nullopt;
     if (!v->is_string()) {
-        errs_.add(field(key), "must be a string");
+        errs_.add(field(key), msg("field.not_string"));
         return std::nullopt;
     }
     std::string s(v->as_string());
     if (!fits(s, max_chars)) {
-        errs_.add(field(key), "must be at most " + std::to_string(max_chars) + " characters");
+        errs_.add(field(key), msg("field.too_long_chars", {{"max", std::int64_t(max_chars)}}));
         return std::nullopt;
     }
     return s;
@@ -163,12 +163,11 @@ std::optional<std::int64_t> Fields::integer(std::string_view key, Need need, std
             n = std::int64_t(d);
     }
     if (!n) {
-        errs_.add(field(key), "must be an integer");
+        errs_.add(field(key), msg("field.not_integer"));
         return std::nullopt;
     }
     if (*n < min || *n > max) {
-        errs_.add(field(key),
-                  "must be between " + std::to_string(min) + " and " + std::to_string(max));
+        errs_.add(field(key), msg("field.out_of_range", {{"min", min}, {"max", max}}));
         return std::nullopt;
     }
     return n;
@@ -178,7 +177,7 @@ std::optional<std::int64_t> Fields::id(std::string_view key, Need need) {
     const json::value* v = obj_.if_contains(key);
     if (v && !v->is_null() && !(v->is_int64() || v->is_uint64())) {
         seen_.emplace_back(key);
-        errs_.add(field(key), "must be a positive integer id");
+        errs_.add(field(key), msg("field.not_id"));
         return std::nullopt;
     }
     return integer(key, need, 1, INT64_MAX);
@@ -211,13 +210,11 @@ std::optional<double> Fields::number(std::string_view key, Need need, double min
     else if (v->is_uint64())
         d = double(v->as_uint64());
     else {
-        errs_.add(field(key), "must be a number");
+        errs_.add(field(key), msg("field.not_number"));
         return std::nullopt;
     }
     if (!std::isfinite(d) || d < min || d > max) {
-        char buf[96];
-        std::snprintf(buf, sizeof buf, "must be between %g and %g", min, max);
-        errs_.add(field(key), buf);
+        errs_.add(field(key), msg("field.out_of_range", {{"min", min}, {"max", max}}));
         return std::nullopt;
     }
     return d;
@@ -228,7 +225,7 @@ std::optional<bool> Fields::boolean(std::string_view key, Need need) {
     if (!v)
         return std::nullopt;
     if (!v->is_bool()) {
-        errs_.add(field(key), "must be true or false");
+        errs_.add(field(key), msg("field.not_boolean"));
         return std::nullopt;
     }
     return v->as_bool();
@@ -242,8 +239,7 @@ std::optional<Instant> Fields::instant(std::string_view key, Need need) {
     if (v->is_string())
         t = parse_instant(std::string_view(v->as_string()));
     if (!t)
-        errs_.add(field(key),
-                  "must be an RFC 3339 time with an offset, e.g. 2022-03-14T07:30:00+08:00");
+        errs_.add(field(key), msg("field.not_instant"));
     return t;
 }
 
@@ -255,7 +251,7 @@ std::optional<LocalDate> Fields::date(std::string_view key, Need need) {
     if (v->is_string())
         d = parse_date(std::string_view(v->as_string()));
     if (!d)
-        errs_.add(field(key), "must be a date YYYY-MM-DD");
+        errs_.add(field(key), msg("field.not_date"));
     return d;
 }
 
@@ -267,7 +263,7 @@ std::optional<Minutes> Fields::clock(std::string_view key, Need need) {
     if (v->is_string())
         m = parse_clock(std::string_view(v->as_string()));
     if (!m)
-        errs_.add(field(key), "must be a time of day HH:MM");
+        errs_.add(field(key), msg("field.not_clock"));
     return m;
 }
 
@@ -276,7 +272,7 @@ const json::array* Fields::array(std::string_view key, Need need) {
     if (!v)
         return nullptr;
     if (!v->is_array()) {
-        errs_.add(field(key), "must be an array");
+        errs_.add(field(key), msg("field.not_array"));
         return nullptr;
     }
     return &v->as_array();
@@ -287,7 +283,7 @@ const json::object* Fields::object(std::string_view key, Need need) {
     if (!v)
         return nullptr;
     if (!v->is_object()) {
-        errs_.add(field(key), "must be an object");
+        errs_.add(field(key), msg("field.not_object"));
         return nullptr;
     }
     return &v->as_object();
@@ -297,7 +293,7 @@ void Fields::finish() {
     for (const auto& kv : obj_) {
         std::string_view k = kv.key();
         if (std::find(seen_.begin(), seen_.end(), k) == seen_.end())
-            errs_.add(field(k), "is not a known field");
+            errs_.add(field(k), msg("field.unknown"));
     }
 }
 
@@ -313,20 +309,20 @@ Actor authenticate(Services& s, Request& req) {
         return *req.actor;
     auto h = req.header("Authorization");
     if (!h)
-        throw_unauthorized("sign in first: an Authorization: Bearer token is required");
+        throw_unauthorized(msg("auth.sign_in_first"));
     std::string_view v = *h;
     constexpr std::string_view scheme = "Bearer ";
     if (v.size() <= scheme.size() ||
         !std::equal(scheme.begin(), scheme.end(), v.begin(),
                     [](char a, char b) { return ascii_lower(a) == ascii_lower(b); }))
-        throw_unauthorized("the Authorization header must be 'Bearer <token>'");
+        throw_unauthorized(msg("auth.bad_header"));
     req.actor = s.accounts.authenticate(v.substr(scheme.size()));
     return *req.actor;
 }
 
 void require_dispatcher(const Actor& actor) {
     if (!actor.is_dispatcher())
-        throw_forbidden("this needs a dispatcher or an admin");
+        throw_forbidden(msg("auth.dispatcher_only"));
 }
 
 namespace {
@@ -347,14 +343,14 @@ PageRequest page_of(const Request& req) {
     if (auto l = req.query_param("limit")) {
         auto v = to_int(*l);
         if (!v || *v < 1 || *v > 500)
-            errs.add("limit", "must be an integer from 1 to 500");
+            errs.add("limit", msg("field.limit_int_1_500"));
         else
             p.limit = int(*v);
     }
     if (auto c = req.query_param("cursor")) {
         auto v = to_int(*c);
         if (!v || *v < 0)
-            errs.add("cursor", "is not a cursor this server gave out");
+            errs.add("cursor", msg("field.bad_cursor"));
         else
             p.after = *v;
     }
@@ -368,7 +364,7 @@ std::optional<std::int64_t> query_id(const Request& req, std::string_view name) 
         return std::nullopt;
     auto v = to_int(*q);
     if (!v || *v < 1)
-        throw_invalid_field(std::string(name), "must be a positive integer id");
+        throw_invalid_field(std::string(name), msg("field.not_id"));
     return v;
 }
 
@@ -381,8 +377,7 @@ std::optional<Instant> query_instant(const Request& req, std::string_view name) 
         // A bare date is a convenience for "from the start of that UTC day".
         if (auto d = parse_date(*q))
             return Instant{std::chrono::sys_days{*d}};
-        throw_invalid_field(std::string(name),
-                            "must be an RFC 3339 time with an offset or a date YYYY-MM-DD");
+        throw_invalid_field(std::string(name), msg("field.not_instant_or_date"));
     }
     return t;
 }
@@ -391,7 +386,7 @@ std::int64_t path_id(const Request& req, std::string_view name) {
     auto p = req.param(name);
     auto v = p ? to_int(*p) : std::nullopt;
     if (!v || *v < 1)
-        throw_not_found("no such resource: the id must be a positive integer");
+        throw_not_found(msg("resource.bad_id"));
     return *v;
 }
 
@@ -432,13 +427,11 @@ Response answer_of(Services& s, UserId user, const std::string& key,
                    const std::string& fingerprint) {
     auto a = storage::find_answer(s.db, user, key);
     if (!a)  // the request holding the key failed as a whole: nothing of it is kept
-        throw Error(ErrorKind::unavailable,
-                    "a request with this Idempotency-Key failed while this one waited; send it "
-                    "again",
+        throw Error(ErrorKind::unavailable, msg("idempotency.failed_while_waiting"),
                     std::chrono::seconds{1});
     if (a->fingerprint != fingerprint)
-        throw_unprocessable("the Idempotency-Key was used for a different request",
-                            {{"Idempotency-Key", "was used with another method, path or body"}});
+        throw_unprocessable(msg("idempotency.other_request"),
+                            {{"Idempotency-Key", msg("idempotency.other_request_field")}});
     if (a->status)
         return replay(*a);
     json::object body;
@@ -481,7 +474,7 @@ Handler idempotent(Services& s, std::function<WriteStep(Request&)> prepare) {
             return prepare(req)();
         std::string key(*key_header);
         if (key.empty() || key.size() > 200)
-            throw_invalid_field("Idempotency-Key", "must be 1 to 200 characters");
+            throw_invalid_field("Idempotency-Key", msg("field.length_1_200"));
         Actor actor = authenticate(s, req);
         std::string fingerprint =
             s.crypto.token_digest(req.method + "\n" + req.path + "\n" + req.body);

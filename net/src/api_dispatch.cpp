@@ -2,6 +2,7 @@
 // /drivers/{id}/manifest.
 #include <memory>
 #include <set>
+#include <regex>
 
 #include "api_common.h"
 #include "api_routes.h"
@@ -36,6 +37,31 @@ json::object endpoint_json(const Endpoint& e) {
 
 }  // namespace
 
+// The code and parameters of a stored unserved reason (stored in English words), for
+// clients that word it in their own language: an engine's reason, or "left by <driver> at
+// HH:MM[: note]" of a stop handed back. Null and {} when it is none of those.
+void put_unserved_code(const std::string& reason, json::object& o) {
+    o["unserved_code"] = nullptr;
+    o["unserved_params"] = json::object{};
+    if (reason.empty())
+        return;
+    for (const CatalogEntry& e : message_catalog()) {
+        if ((e.code.starts_with("unserved.") || e.code.starts_with("assign.")) && e.en == reason) {
+            o["unserved_code"] = json::string(e.code);
+            return;
+        }
+    }
+    static const std::regex left_by(R"(^left by ([\s\S]+?) at (\d\d:\d\d)(?:: ([\s\S]*))?$)");
+    std::smatch m;
+    if (std::regex_match(reason, m, left_by)) {
+        json::object params{{"driver", m[1].str()}, {"time", m[2].str()}};
+        if (m[3].matched)
+            params["note"] = m[3].str();
+        o["unserved_code"] = m[3].matched ? "unserved.left_by_note" : "unserved.left_by";
+        o["unserved_params"] = std::move(params);
+    }
+}
+
 json::object request_json(const RideRequest& r) {
     json::object o;
     o["id"] = r.id;
@@ -54,6 +80,7 @@ json::object request_json(const RideRequest& r) {
         r.cancel_reason ? json::value(to_string(*r.cancel_reason)) : json::value(nullptr);
     o["unserved_reason"] =
         r.unserved_reason.empty() ? json::value(nullptr) : json::value(r.unserved_reason);
+    put_unserved_code(r.unserved_reason, o);
     o["source"] = to_string(r.source);
     o["session_date"] = date_json(r.session_date);
     o["notes"] = r.notes;
@@ -185,7 +212,7 @@ LocalDate path_date(const Request& req) {
     auto p = req.param("date");
     auto d = p ? parse_date(*p) : std::nullopt;
     if (!d)
-        throw_invalid_field("date", "must be a date YYYY-MM-DD");
+        throw_invalid_field("date", msg("field.not_date"));
     return *d;
 }
 
@@ -221,7 +248,7 @@ RequestInput read_new_request(Fields& f) {
     if (auto d = f.text("direction", Need::optional, 20)) {
         auto dir = direction_from(*d);
         if (!dir)
-            f.errors().add("direction", "must be to_center, home or other");
+            f.errors().add("direction", msg("request.direction"));
         else
             in.direction = *dir;
     }
@@ -257,12 +284,12 @@ RequestFilter read_request_filter(const Request& q) {
     if (auto d = q.query_param("date")) {
         filter.date = parse_date(*d);
         if (!filter.date)
-            errs.add("date", "must be a date YYYY-MM-DD");
+            errs.add("date", msg("field.not_date"));
     }
     if (auto st = q.query_param("status")) {
         filter.status = request_status_from(*st);
         if (!filter.status)
-            errs.add("status", "is not a request status");
+            errs.add("status", msg("request.status_filter"));
     }
     errs.throw_if_any();
     filter.patient_id = query_id(q, "patient_id");
@@ -274,7 +301,7 @@ CancelOrder read_cancel(Fields& f) {
     if (auto t = f.text("reason", Need::required, 20)) {
         auto cr = cancel_reason_from(*t);
         if (!cr)
-            f.errors().add("reason", "must be patient, late_cancel, holiday, weather or other");
+            f.errors().add("reason", msg("cancel.reason"));
         else
             in.reason = *cr;
     }
@@ -405,9 +432,9 @@ void register_holiday_routes(Router& r, Services& s) {
             h.move_to = f.date("move_to", Need::optional);
             auto closed = f.boolean("closed", Need::optional);
             if (h.move_to && closed.value_or(false))
-                f.errors().add("closed", "a holiday either moves its sessions or closes");
+                f.errors().add("closed", msg("holiday.moves_or_closes"));
             else if (!h.move_to && !closed.value_or(false))
-                f.errors().add("move_to", "give move_to, or closed: true");
+                f.errors().add("move_to", msg("holiday.give_move_to"));
             return 0;
         });
         GenerateResult g = dispatch.put_holiday(a, h);
@@ -425,7 +452,7 @@ void register_holiday_routes(Router& r, Services& s) {
         require_dispatcher(a);
         auto h = dispatch.get_holiday(a, path_date(q));
         if (!h)
-            throw_not_found("no holiday on that date");
+            throw_not_found(msg("holiday.not_found"));
         return json_response(200, json::object{{"date", format_date(h->date)},
                                                {"move_to", date_json(h->move_to)},
                                                {"closed", !h->move_to}});
@@ -553,7 +580,7 @@ void register_manifest_routes(Router& r, Services& s) {
         if (auto d = q.query_param("date")) {
             auto parsed = parse_date(*d);
             if (!parsed)
-                throw_invalid_field("date", "must be a date YYYY-MM-DD");
+                throw_invalid_field("date", msg("field.not_date"));
             date = *parsed;
         }
         return json_response(200, manifest_json(dispatch.manifest(a, id, date)));

@@ -38,7 +38,7 @@ std::optional<std::vector<Shift>> read_shifts(Fields& f, Need need) {
     for (std::size_t i = 0; i < arr->size(); ++i) {
         std::string prefix = "shifts[" + std::to_string(i) + "]";
         if (!(*arr)[i].is_object()) {
-            f.errors().add(prefix, "must be an object");
+            f.errors().add(prefix, msg("field.not_object"));
             continue;
         }
         json::object item = (*arr)[i].as_object();
@@ -78,7 +78,7 @@ std::optional<std::optional<DialysisSchedule>> read_schedule(Fields& f) {
             const auto& d = (*days)[i];
             if (!d.is_int64() || d.as_int64() < 1 || d.as_int64() > 7)
                 f.errors().add("schedule.weekdays[" + std::to_string(i) + "]",
-                               "must be an ISO weekday 1 (Monday) to 7 (Sunday)");
+                               msg("field.weekday"));
             else
                 sched.weekdays.push_back(unsigned(d.as_int64()));
         }
@@ -117,7 +117,7 @@ std::optional<bool> query_bool(const Request& req, std::string_view name) {
         return true;
     if (*q == "false" || *q == "0")
         return false;
-    throw_invalid_field(std::string(name), "must be true or false");
+    throw_invalid_field(std::string(name), msg("field.not_boolean"));
 }
 
 std::optional<std::string> query_text(const Request& req, std::string_view name) {

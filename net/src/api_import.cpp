@@ -21,7 +21,7 @@ constexpr std::size_t max_rows = 10'000;
 using fleet_json::Cell;
 
 // A cell as JSON: numbers and booleans typed when they parse; otherwise the text, so
-// the reader names the field ("must be a number").
+// the reader names the field (msg("field.not_number")).
 json::value cell(Cell type, const std::string& text) {
     if (type == Cell::number) {
         char* end = nullptr;
@@ -78,7 +78,7 @@ json::array shifts(const std::string& text, FieldErrors& errs, const std::string
         const auto space = part.find(' ');
         const auto dash = part.find('-');
         if (space == std::string::npos || dash == std::string::npos || dash < space) {
-            errs.add(field, "each shift is \"weekday HH:MM-HH:MM\", separated by ';'");
+            errs.add(field, msg("import.shifts"));
             continue;
         }
         out.push_back(json::object{{"weekday", cell(Cell::number, part.substr(0, space))},
@@ -130,7 +130,7 @@ std::vector<ImportRow<E>> read_rows(const std::vector<CsvRecord>& records, Field
         const CsvRecord& rec = records[r];
         const std::string prefix = "line " + std::to_string(rec.line) + ": ";
         if (rec.fields.size() > header.size())
-            errs.add(prefix.substr(0, prefix.size() - 2), "has more cells than the header row");
+            errs.add(prefix.substr(0, prefix.size() - 2), msg("import.extra_cells"));
         json::object obj = row_object<E>(header, rec, errs, prefix);
         Fields f(obj, errs, prefix);
         E item = fleet_json::read_new<E>(f);
@@ -152,7 +152,7 @@ Response import_rows(Services& s, const Actor& actor, const std::vector<CsvRecor
                      Import import) {
     FieldErrors errs;
     auto rows = read_rows<E>(records, errs);
-    errs.throw_if_any("some rows have invalid fields; nothing was imported");
+    errs.throw_if_any(msg("import.invalid_rows"));
     return json_response(201, answer((s.fleet.*import)(actor, std::move(rows))));
 }
 
@@ -161,19 +161,19 @@ Response import(Services& s, Request& q) {
     require_dispatcher(actor);
     const std::string kind(q.param("kind").value_or(""));
     if (kind != "patients" && kind != "drivers" && kind != "vehicles" && kind != "places")
-        throw_not_found("no import of '" + kind + "'; kinds: patients, drivers, vehicles, places");
+        throw_not_found(msg("import.unknown_kind", {{"kind", kind}}));
     const auto records = parse_csv(q.body);
     if (records.size() < 2)
-        throw_invalid("the CSV body has no rows",
-                      {{"body", "needs a header row and at least one row"}});
+        throw_invalid(msg("import.empty"), {{"body", msg("import.needs_rows")}});
     if (records.size() - 1 > max_rows)
-        throw_invalid("too many rows", {{"body", "at most " + std::to_string(max_rows) + " rows"}});
+        throw_invalid(msg("import.too_many_rows"),
+                      {{"body", msg("import.at_most_rows", {{"max", std::int64_t(max_rows)}})}});
     std::map<std::string, int> seen;
     FieldErrors errs;
     for (const std::string& col : records.front().fields)
         if (++seen[col] == 2)
-            errs.add("line 1: " + col, "is named twice in the header row");
-    errs.throw_if_any("the header row is not valid; nothing was imported");
+            errs.add("line 1: " + col, msg("import.column_twice"));
+    errs.throw_if_any(msg("import.bad_header"));
 
     if (kind == "places")
         return import_rows<Place>(s, actor, records, &Fleet::import_places);

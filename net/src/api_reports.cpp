@@ -192,11 +192,11 @@ Output output_of(const Request& q, FieldErrors& errs) {
         else if (*f == "html")
             out.format = Format::html;
         else
-            errs.add("format", "must be json, csv or html");
+            errs.add("format", msg("reports.format"));
     }
     if (auto t = q.query_param("table")) {
         if (out.format != Format::csv)
-            errs.add("table", "applies to format=csv only");
+            errs.add("table", msg("reports.table_csv_only"));
         out.table = std::string(*t);
     }
     return out;
@@ -205,12 +205,12 @@ Output output_of(const Request& q, FieldErrors& errs) {
 LocalDate month_param(const Request& q, const char* name, FieldErrors& errs) {
     auto text = q.query_param(name);
     if (!text) {
-        errs.add(name, "is required (YYYY-MM)");
+        errs.add(name, msg("field.month_required"));
         return {};
     }
     auto m = parse_month(*text);
     if (!m) {
-        errs.add(name, "must be a month, YYYY-MM");
+        errs.add(name, msg("field.not_month"));
         return {};
     }
     return *m;
@@ -301,7 +301,7 @@ Response statements(Services& s, Request& q) {
     if (q.query_param("driver_id")) {
         driver = query_id(q, "driver_id");
         if (!driver)
-            errs.add("driver_id", "must be a positive integer");
+            errs.add("driver_id", msg("field.not_id"));
     }
     Output out = output_of(q, errs);
     errs.throw_if_any();
@@ -333,7 +333,7 @@ Response approve(Services& s, Request& q) {
     if (month_text) {
         month = parse_month(*month_text);
         if (!month)
-            errs.add("month", "must be a month, YYYY-MM");
+            errs.add("month", msg("field.not_month"));
     }
     f.finish();
     errs.throw_if_any();

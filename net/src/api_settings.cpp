@@ -90,7 +90,7 @@ void register_settings_routes(Router& r, Services& s) {
     r.add("PUT", "/api/v1/settings", [&s](Request& q) {
         Actor a = authenticate(s, q);
         if (!a.is_admin())
-            throw_forbidden("only an admin changes the settings");
+            throw_forbidden(msg("auth.admin_settings"));
         json::object body = parse_object(q);
         FieldErrors errs;
         Fields f(body, errs);

@@ -101,7 +101,7 @@ void register_static_routes(Router& r, Services&) {
         const std::string_view name = req.param("file").value_or("");
         const WebAsset* asset = name == service_worker ? nullptr : find_asset(name);
         if (!asset)
-            throw_not_found("no such file of the web UI");
+            throw_not_found(msg("static.no_file"));
         return serve(req, *asset);
     });
 }

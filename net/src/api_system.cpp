@@ -1,6 +1,7 @@
 // Health, metrics and the API description.
 #include "api_common.h"
 #include "api_routes.h"
+#include "lifeline/core/settings.h"
 #include "lifeline/net/metrics.h"
 #include "lifeline/net/router.h"
 #include "lifeline/storage/database.h"
@@ -54,6 +55,15 @@ void register_system_routes(Router& r, Services& s) {
 }
 
 void register_api(Router& router, Services& services) {
+    // A problem's language when the client's Accept-Language names none we speak.
+    router.set_default_language([&services]() noexcept {
+        try {
+            if (auto l = language_from_tag(services.settings.get().language))
+                return *l;
+        } catch (...) {
+        }
+        return Language::zh_CN;
+    });
     register_system_routes(router, services);
     register_account_routes(router, services);
     register_fleet_routes(router, services);

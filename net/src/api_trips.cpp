@@ -68,7 +68,7 @@ std::vector<Ride> read_rides(const json::array& arr, FieldErrors& errs) {
     for (std::size_t i = 0; i < arr.size(); ++i) {
         std::string prefix = "rides[" + std::to_string(i) + "].";
         if (!arr[i].is_object()) {
-            errs.add("rides[" + std::to_string(i) + "]", "must be an object");
+            errs.add("rides[" + std::to_string(i) + "]", msg("field.not_object"));
             continue;
         }
         Fields f(arr[i].as_object(), errs, prefix);
@@ -85,7 +85,7 @@ std::vector<Ride> read_rides(const json::array& arr, FieldErrors& errs) {
         if (auto o = f.text("outcome", Need::optional, 20)) {
             auto outcome = ride_outcome_from(*o);
             if (!outcome)
-                errs.add(prefix + "outcome", "must be completed, no_show or cancelled");
+                errs.add(prefix + "outcome", msg("ride.outcome"));
             else
                 r.outcome = *outcome;
         }
@@ -100,7 +100,7 @@ std::vector<LeftStop> read_stops_left(const json::array& arr, FieldErrors& errs)
     for (std::size_t i = 0; i < arr.size(); ++i) {
         std::string prefix = "stops_left[" + std::to_string(i) + "].";
         if (!arr[i].is_object()) {
-            errs.add("stops_left[" + std::to_string(i) + "]", "must be an object");
+            errs.add("stops_left[" + std::to_string(i) + "]", msg("field.not_object"));
             continue;
         }
         Fields f(arr[i].as_object(), errs, prefix);
@@ -109,7 +109,7 @@ std::vector<LeftStop> read_stops_left(const json::array& arr, FieldErrors& errs)
         if (auto o = f.text("outcome", Need::required, 20)) {
             auto outcome = left_stop_outcome_from(*o);
             if (!outcome)
-                errs.add(prefix + "outcome", "must be no_show, handed_back or kept");
+                errs.add(prefix + "outcome", msg("stop.outcome"));
             else
                 stop.outcome = *outcome;
         }
@@ -181,7 +181,7 @@ Response add_event(Services& s, Request& req) {
     if (auto type = f.text("type", Need::required, 20)) {
         auto t = trip_event_type_from(*type);
         if (!t)
-            errs.add("type", "must be pickup, dropoff or no_show");
+            errs.add("type", msg("event.type"));
         else
             ev.type = *t;
     }
@@ -191,7 +191,7 @@ Response add_event(Services& s, Request& req) {
     ev.odometer = f.number("odometer", Need::optional, 0, max_km);
     f.finish();
     if (!ev.request_id && !ev.patient_id && !f.has("request_id") && !f.has("patient_id"))
-        errs.add("patient_id", "an event names its patient_id or its request_id");
+        errs.add("patient_id", msg("event.names_patient_id"));
     errs.throw_if_any();
     Trip t = s.ledger.add_event(actor, id, ev);
     publish_after_commit(s, t.driver_id,

@@ -6,8 +6,9 @@ namespace lifeline::net {
 namespace {
 
 [[noreturn]] void bad_csv(std::size_t line, const std::string& message) {
-    throw_invalid("the CSV body cannot be read",
-                  {{"body", "line " + std::to_string(line) + ": " + message}});
+    throw_invalid(msg("import.unreadable"),
+                  {{"body", msg("import.unreadable_line",
+                                {{"line", std::int64_t(line)}, {"why", message}})}});
 }
 
 bool blank(const CsvRecord& r) {

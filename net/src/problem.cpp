@@ -2,10 +2,12 @@
 
 #include <boost/json.hpp>
 
+#include <cstdlib>
 #include <iostream>
 #include <mutex>
 
 namespace lifeline::net {
+namespace json = boost::json;
 namespace {
 
 struct StatusInfo {
@@ -64,6 +66,35 @@ void log_internal(const Request& request, std::string_view what) noexcept {
     }
 }
 
+// "problem.not_found" for 404: the code of a problem whose detail is not catalogued.
+std::string generic_code(unsigned status) {
+    const StatusInfo* info = find_status(status);
+    std::string slug(info && !info->slug.empty() ? info->slug : "internal");
+    for (char& c : slug)
+        if (c == '-')
+            c = '_';
+    return "problem." + slug;
+}
+
+json::object params_json(const std::vector<MessageParam>& params) {
+    json::object o;
+    for (const auto& p : params) {
+        if (p.kind == MessageParam::Kind::number) {
+            char* end = nullptr;
+            const double d = std::strtod(p.value.c_str(), &end);
+            if (end && *end == '\0' && p.value.find_first_of(".eE") == std::string::npos)
+                o[p.name] = std::int64_t(d);
+            else if (end && *end == '\0')
+                o[p.name] = d;
+            else
+                o[p.name] = p.value;
+        } else {
+            o[p.name] = p.value;
+        }
+    }
+    return o;
+}
+
 }  // namespace
 
 unsigned status_for(ErrorKind kind) noexcept {
@@ -105,33 +136,64 @@ std::string problem_type(unsigned status) {
 }
 
 Response problem_response(unsigned status, std::string detail, std::vector<FieldError> errors) {
-    boost::json::array list;
+    return problem_response(status, uncatalogued(std::move(detail)), errors, Language::en);
+}
+
+Response problem_response(unsigned status, const Message& detail,
+                          const std::vector<FieldError>& errors, Language language,
+                          bool detail_is_field) {
+    json::array list;
     list.reserve(errors.size());
-    for (auto& e : errors) {
-        list.push_back(boost::json::object{{"field", e.field}, {"message", e.message}});
+    for (const auto& e : errors) {
+        const Message m = e.as_message();
+        list.push_back(json::object{{"field", e.field},
+                                    {"message", render(m, language)},
+                                    {"code", e.code.empty() ? "field.invalid" : e.code},
+                                    {"params", params_json(e.params)}});
     }
+    std::string text = render(detail, language);
+    if (detail_is_field && errors.size() == 1)
+        text = errors.front().field + (language == Language::en ? ": " : "：") +
+               render(errors.front().as_message(), language);
     const std::string_view title = reason_phrase(status);
-    boost::json::object body{
-        {"type", problem_type(status)}, {"title", title}, {"status", status}, {"detail", detail},
+    json::object body{
+        {"type", problem_type(status)},
+        {"title", title},
+        {"status", status},
+        {"detail", text},
+        {"code", detail.code.empty() ? generic_code(status) : detail.code},
+        {"params", params_json(detail.params)},
         {"errors", std::move(list)},
     };
     Response res;
     res.status = status;
     res.content_type = std::string(problem_content_type);
-    res.body = boost::json::serialize(body);
+    res.body = json::serialize(body);
+    res.set_header("Content-Language", std::string(to_tag(language)));
     if (status == 401)
         res.set_header("WWW-Authenticate", "Bearer");
     return res;
 }
 
-Response problem_response(const Error& error) {
-    Response res = problem_response(status_for(error.kind()), error.what(), error.errors());
+Response problem_response(const Error& error, Language language) {
+    Response res = problem_response(status_for(error.kind()), error.detail(), error.errors(),
+                                    language, error.detail_is_field());
     if (error.retry_after().count() > 0)
         res.set_header("Retry-After", std::to_string(error.retry_after().count()));
     return res;
 }
 
-Response invoke_handler(const Handler& handler, Request& request) noexcept {
+Language language_of(const Request& request, Language fallback) noexcept {
+    try {
+        if (auto h = request.header("Accept-Language"))
+            if (auto l = negotiate_language(*h))
+                return *l;
+    } catch (...) {
+    }
+    return fallback;
+}
+
+Response invoke_handler(const Handler& handler, Request& request, Language fallback) noexcept {
     // Two nested tries: building the problem response can itself throw (bad_alloc);
     // the outer one keeps the promise of noexcept with a fixed body.
     try {
@@ -142,23 +204,27 @@ Response invoke_handler(const Handler& handler, Request& request) noexcept {
         } catch (const Error& e) {
             if (e.kind() == ErrorKind::internal) {
                 log_internal(request, e.what());
-                return problem_response(500, "internal error");
+                return problem_response(500, msg("problem.internal"), {},
+                                        language_of(request, fallback));
             }
-            return problem_response(e);
+            return problem_response(e, language_of(request, fallback));
         } catch (const std::exception& e) {
             log_internal(request, e.what());
-            return problem_response(500, "internal error");
+            return problem_response(500, msg("problem.internal"), {},
+                                    language_of(request, fallback));
         } catch (...) {
             log_internal(request, "unknown exception");
-            return problem_response(500, "internal error");
+            return problem_response(500, msg("problem.internal"), {},
+                                    language_of(request, fallback));
         }
     } catch (...) {
         Response res;
         res.status = 500;
         res.content_type = std::string(problem_content_type);
-        res.body = R"({"type":"https://lifeline.invalid/problems/internal",)"
-                   R"("title":"Internal Server Error","status":500,)"
-                   R"("detail":"internal error","errors":[]})";
+        res.body =
+            R"({"type":"https://lifeline.invalid/problems/internal",)"
+            R"("title":"Internal Server Error","status":500,)"
+            R"("detail":"internal error","code":"problem.internal","params":{},"errors":[]})";
         return res;
     }
 }

@@ -148,10 +148,13 @@ Response Router::operator()(Request& request) const {
     if (!best)
         best = get_fallback;
 
+    const Language language =
+        language_of(request, default_language_ ? default_language_() : Language::zh_CN);
     if (!best) {
         request.route = unmatched_route;
         if (allowed.empty())
-            return problem_response(404, "no such resource: " + request.path);
+            return problem_response(404, msg("problem.unknown_resource", {{"path", request.path}}),
+                                    {}, language);
         if (allowed.count("GET"))
             allowed.insert("HEAD");
         std::string allow;
@@ -161,7 +164,9 @@ Response Router::operator()(Request& request) const {
             allow += m;
         }
         Response res = problem_response(
-            405, "method " + request.method + " is not allowed on " + request.path);
+            405,
+            msg("problem.method_not_allowed", {{"method", request.method}, {"path", request.path}}),
+            {}, language);
         res.set_header("Allow", allow);
         return res;
     }
@@ -173,7 +178,7 @@ Response Router::operator()(Request& request) const {
         if (is_placeholder(s))
             request.params.emplace_back(s.substr(1, s.size() - 2), segments[i]);
     }
-    return invoke_handler(best->handler, request);
+    return invoke_handler(best->handler, request, language);
 }
 
 std::vector<std::string> Router::patterns() const {

@@ -1,6 +1,6 @@
 // The day board: the day's requests, "plan the day", each vehicle's route as a
 // timeline, unassigned requests with the engine's reason, and assigning by hand.
-import { t, tv, h, clear, showError, flash, fmtTime, fmtNumber, todayInZone, zonedToInstant, uuid } from './common.js';
+import { t, tv, h, clear, showError, flash, fmtTime, fmtNumber, todayInZone, zonedToInstant, uuid, messageText } from './common.js';
 import { periodForm, batchesSection } from './cancel.js';
 
 const CANCEL_REASONS = ['patient', 'late_cancel', 'holiday', 'weather', 'other'];
@@ -383,7 +383,8 @@ export async function boardView(ctx, root) {
     if (!open.length) { unassignedEl.append(h('p', { class: 'empty' }, t('board.none_unassigned'))); return; }
     unassignedEl.append(h('ul', {}, open.map((r) => {
       const u = byId.get(r.id);
-      const reason = r.unserved_reason || (u && (u.reason || u.code)) || (!r.arrive_by && !r.ready_at ? t('board.will_call') : t('board.not_planned'));
+      const reason = (r.unserved_reason && messageText(r.unserved_code, r.unserved_params, r.unserved_reason)) ||
+        (u && messageText(`unserved.${u.code}`, {}, u.reason || u.code)) || (!r.arrive_by && !r.ready_at ? t('board.will_call') : t('board.not_planned'));
       return h('li', { 'data-unassigned': r.id },
         h('strong', {}, `#${r.id} ${patientName(r.patient_id)}`), ' · ', requestTime(r), ' — ', h('span', { class: 'reason' }, reason), ' ',
         overdue.has(r.id) ? h('span', { class: 'badge overdue' }, `⏰ ${t('board.overdue')} `) : '',

@@ -142,20 +142,72 @@ export function zonedToInstant(date, time) {
   return new Date(guess).toISOString().replace('.000Z', 'Z');
 }
 
+// ---- the server's messages -------------------------------------------------------------
+
+// Fills a message template: {name} from `params`; a parameter that is itself a message's
+// code ("assign.off_shift") or a word of the vocabulary ("cancelled") is translated too.
+function fillMessage(template, params, depth) {
+  let complete = true;
+  const text = template.replace(/\{(\w+)\}/g, (m, k) => {
+    const v = params[k];
+    if (v === undefined || v === null) { complete = false; return m; }
+    if (typeof v === 'string') {
+      const nested = dictionaries[lang][`msg.${v}`];
+      if (nested !== undefined && depth < 2) {
+        const inner = fillMessage(nested, params, depth + 1);
+        if (inner === null) complete = false;
+        return inner === null ? m : inner;
+      }
+      const term = dictionaries[lang][`msg.term.${v}`];
+      if (term !== undefined) return term;
+    }
+    return String(v);
+  });
+  return complete ? text : null;
+}
+
+// A server message in the UI's own words, by its code and parameters; the server's
+// words (`fallback`, already in the language asked for) when the code is unknown here.
+export function messageText(code, params, fallback) {
+  const template = code ? dictionaries[lang][`msg.${code}`] : undefined;
+  const text = template === undefined ? null : fillMessage(template, params || {}, 0);
+  return text === null ? (fallback || code || '') : text;
+}
+
+// A problem's detail in the UI's language. A problem about one field names it first, as
+// the server's detail does ("odometer_start：…").
+export function problemText(problem) {
+  if (!problem) return '';
+  const text = messageText(problem.code, problem.params, problem.detail || problem.title);
+  const errors = Array.isArray(problem.errors) ? problem.errors : [];
+  const one = errors.length === 1 ? errors[0] : null;
+  const detail = problem.detail || '';
+  if (one && text !== detail && (detail.startsWith(`${one.field}: `) || detail.startsWith(`${one.field}：`))) {
+    return `${one.field}${lang === 'en' ? ': ' : '：'}${text}`;
+  }
+  return text;
+}
+
+// Each field error with its message in the UI's language.
+export function problemErrors(problem) {
+  const errors = (problem && Array.isArray(problem.errors)) ? problem.errors : [];
+  return errors.map((e) => ({ ...e, message: messageText(e.code, e.params, e.message) }));
+}
+
 // ---- the API ------------------------------------------------------------------------
 
 export class ApiError extends Error {
   constructor(status, problem) {
-    super((problem && (problem.detail || problem.title)) || `HTTP ${status}`);
+    super(problemText(problem) || `HTTP ${status}`);
     this.status = status;
     this.problem = problem || {};
-    this.errors = (problem && Array.isArray(problem.errors)) ? problem.errors : [];
+    this.errors = problemErrors(problem);
   }
   // The network is down or the server unreachable: worth retrying later.
   get offline() { return this.status === 0; }
   // The server does not have this endpoint (yet): an unmatched route, not an unknown id.
   get unavailable() {
-    return this.status === 405 || (this.status === 404 && /^no such resource/.test(this.problem.detail || ''));
+    return this.status === 405 || (this.status === 404 && this.problem.code === 'problem.unknown_resource');
   }
 }
 
@@ -177,7 +229,9 @@ export function makeClient(tokenKey, onUnauthorized) {
     async call(method, path, { body, query, key, contentType, text, raw } = {}) {
       const url = new URL(path, location.origin);
       for (const [k, v] of Object.entries(query || {})) if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, v);
-      const headers = { Accept: text ? '*/*' : 'application/json' };
+      // The server words what it refuses in the UI's language too (its fallback for a code
+      // this page does not know).
+      const headers = { Accept: text ? '*/*' : 'application/json', 'Accept-Language': lang };
       if (client.token) headers.Authorization = `Bearer ${client.token}`;
       if (key) headers['Idempotency-Key'] = key;
       let payload;

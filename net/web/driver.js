@@ -7,7 +7,7 @@
 // answer gives the server's id.
 import {
   t, tv, h, clear, applyTranslations, languageSelect, onLanguageChange, makeClient, ApiError,
-  showError, fmtTime, fmtDateTime, setTimeZone, todayInZone, uuid,
+  showError, fmtTime, fmtDateTime, setTimeZone, todayInZone, uuid, problemText, problemErrors,
 } from './common.js';
 
 const K = {
@@ -76,7 +76,7 @@ async function flush() {
         sent += 1;
       } catch (err) {
         if (!(err instanceof ApiError) || err.offline || err.status === 401 || err.status >= 500 || err.status === 429) break;
-        setAside(action, err.message, err.errors);
+        setAside(action, err.message, err.errors, err.problem);
       }
       render();
     }
@@ -102,9 +102,16 @@ function accepted(action, answer) {
   }
 }
 
-function setAside(action, detail, errors = []) {
+// A refusal kept on the phone keeps the server's problem (code and parameters), so it
+// reads in whichever language the driver switches to.
+// A kept refusal in the page's current language.
+function refusalOf(a) {
+  return a.problem ? { ...a, detail: problemText(a.problem), errors: problemErrors(a.problem) } : a;
+}
+
+function setAside(action, detail, errors = [], problem = null) {
   save(K.queue, load(K.queue, []).filter((a) => a.key !== action.key));
-  save(K.failed, [...load(K.failed, []), { ...action, detail, errors }]);
+  save(K.failed, [...load(K.failed, []), { ...action, detail, errors, problem }]);
   const trip = load(K.trip, null);
   const ours = trip && trip.local === action.trip;
   if (action.kind === 'start' && ours) {
@@ -487,7 +494,7 @@ function outboxView() {
   }
   if (failed.length) {
     box.append(h('p', { class: 'error', 'data-testid': 'refused-count' }, t('driver.refused', { n: failed.length })));
-    box.append(h('ul', { 'data-testid': 'refused' }, failed.map((a) => h('li', {}, `${a.label}: ${a.detail}`,
+    box.append(h('ul', { 'data-testid': 'refused' }, failed.map((a) => refusalOf(a)).map((a) => h('li', {}, `${a.label}: ${a.detail}`,
       (a.errors || []).length ? h('ul', {}, a.errors.map((e) => h('li', {}, `${e.field}: ${e.message}`))) : null))));
     box.append(h('button', { type: 'button', 'data-testid': 'dismiss', onclick: () => { save(K.failed, []); render(); } }, t('driver.dismiss')));
   }
@@ -540,7 +547,10 @@ function odometerInput(name) {
 function formError(kind, form, box, refusal) {
   const local = state.formError[kind];
   if (local) showError(local, box, form);
-  else if (refusal) showError({ message: refusal.detail, errors: refusal.errors || [] }, box, form);
+  else if (refusal) {
+    const r = refusalOf(refusal);
+    showError({ message: r.detail, errors: r.errors || [] }, box, form);
+  }
 }
 
 function startView() {

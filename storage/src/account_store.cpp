@@ -64,7 +64,8 @@ class Tx : public AccountTx {
             // this is only a backstop.
             if (e.code() != SQLITE_CONSTRAINT_UNIQUE)
                 throw;
-            throw_conflict("the username is taken", {{"username", "is taken; choose another"}});
+            throw_conflict(msg("account.username_taken_detail"),
+                           {{"username", msg("account.username_taken")}});
         }
         return c_.last_insert_id();
     }

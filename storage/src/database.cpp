@@ -46,7 +46,7 @@ void Database::submit_and_wait(std::function<void(Connection&)> run) {
     {
         std::lock_guard lock(mutex_);
         if (closing_)
-            throw Error(ErrorKind::unavailable, "the database is closing");
+            throw Error(ErrorKind::unavailable, msg("database.closing"));
         queue_.push_back(&job);
     }
     work_cv_.notify_one();

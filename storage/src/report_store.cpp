@@ -293,9 +293,9 @@ void SqliteReportStore::approve(const StatementApproval& a, const AuditEntry& au
         Statement exists(c, "SELECT 1 FROM statement_approvals WHERE driver_id = ? AND month = ?");
         exists.bind_all(a.driver_id, a.month);
         if (exists.step())
-            throw_conflict("the statement of driver " + std::to_string(a.driver_id) + " for " +
-                               a.month + " is already approved",
-                           {{"month", "already approved"}});
+            throw_conflict(lifeline::msg("reports.already_approved",
+                                         {{"driver", a.driver_id}, {"month", a.month}}),
+                           {{"month", msg("reports.statement_approved")}});
         Statement st(c,
                      "INSERT INTO statement_approvals (driver_id, month, km, amount, "
                      "approved_by, approved_at) VALUES (?, ?, ?, ?, ?, ?)");

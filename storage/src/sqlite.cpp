@@ -10,17 +10,14 @@
 namespace lifeline::storage {
 namespace {
 
-// What the operator and the client are told when the disk is full. The statement or
-// COMMIT that met it failed as a whole, so nothing of the write is kept.
-constexpr const char* storage_full_text =
-    "the server's disk is full, so nothing was saved; keep what you entered and try again "
-    "in a minute (the administrator must free disk space)";
-
 [[noreturn]] void throw_sqlite(int code, std::string msg) {
     // A full disk is the operator's to fix; a client waits and sends the same request
     // again (with its Idempotency-Key).
     if ((code & 0xff) == SQLITE_FULL)
-        throw Error(ErrorKind::storage_full, storage_full_text, std::chrono::seconds{60});
+        // What the operator and the client are told: the statement or COMMIT that met it
+        // failed as a whole, so nothing of the write is kept.
+        throw Error(ErrorKind::storage_full, lifeline::msg("problem.storage_full"),
+                    std::chrono::seconds{60});
     throw SqliteError(code, msg);
 }
 

@@ -135,6 +135,14 @@ TEST_CASE("a full disk answers 507 with Retry-After, loses nothing and recovers"
         CHECK(full.raw.header("Content-Type") == "application/problem+json");
         CHECK(full.raw.header("Retry-After") == "60");
         CHECK(full.obj().at("detail").as_string().find("disk is full") != std::string::npos);
+        CHECK(full.obj().at("code") == "problem.storage_full");
+        // In Chinese too, with the same code (the same request, refused again).
+        auto zh = admin.send("POST", "/api/v1/trips", json::serialize(refused_body),
+                             {{"Idempotency-Key", refused_key}, {"Accept-Language", "zh-CN"}});
+        INFO(zh.text);
+        CHECK(zh.status == 507);
+        CHECK(zh.obj().at("code") == "problem.storage_full");
+        CHECK(zh.obj().at("detail").as_string().find("磁盘已满") != std::string::npos);
 
         // Still up: health, reads and sign-in checks answer; the refused trip is not there.
         CHECK(Api(server).get("/healthz").status == 200);

@@ -169,6 +169,10 @@ TEST_CASE("a trip finished with stops left names each: no-show, handed back or k
         CHECK(handed_back.obj().at("status") == "unserved");
         CHECK(handed_back.obj().at("unserved_reason").as_string() ==
               "left by " + driver_name + " at 08:00: flat tyre");
+        // Its code and parameters, for a client that words it in its own language.
+        CHECK(handed_back.obj().at("unserved_code") == "unserved.left_by_note");
+        CHECK(handed_back.obj().at("unserved_params") ==
+              json::object{{"driver", driver_name}, {"time", "08:00"}, {"note", "flat tyre"}});
         CHECK(status_of(f.dispatcher, d) == "scheduled");
         {
             ApiResult keep;

@@ -28,7 +28,9 @@ TEST_CASE("problem responses follow RFC 9457", "[net][problem]") {
     CHECK(res.body == R"({"type":"https://lifeline.invalid/problems/unprocessable",)"
                       R"("title":"Unprocessable Content","status":422,)"
                       R"("detail":"odometer went \"back\"",)"
-                      R"("errors":[{"field":"odometer_start","message":"below 1200"}]})");
+                      R"("code":"problem.unprocessable","params":{},)"
+                      R"("errors":[{"field":"odometer_start","message":"below 1200",)"
+                      R"("code":"field.invalid","params":{}}]})");
 
     auto plain = problem_response(418, "teapot");
     CHECK(plain.body.find(R"("type":"about:blank")") != std::string::npos);
@@ -43,9 +45,11 @@ TEST_CASE("problem responses follow RFC 9457", "[net][problem]") {
     } catch (const lifeline::Error& e) {
         auto from_error = problem_response(e);
         CHECK(from_error.status == 400);
-        CHECK(
-            from_error.body.find(R"([{"field":"a","message":"x"},{"field":"b","message":"y"}])") !=
-            std::string::npos);
+        CHECK(from_error.body.find(
+                  R"([{"field":"a","message":"x","code":"field.invalid","params":{}},)"
+                  R"({"field":"b","message":"y","code":"field.invalid","params":{}}])") !=
+              std::string::npos);
+        CHECK(from_error.body.find(R"("code":"request.invalid_fields")") != std::string::npos);
     }
 }
 

@@ -139,7 +139,8 @@ TEST_CASE("handler errors become problem responses in the router", "[net][router
     auto bad = make("GET", "/bad");
     auto res = router(bad);
     CHECK(res.status == 400);
-    CHECK(res.body.find(R"({"field":"limit","message":"must be at most 500"})") !=
+    CHECK(res.body.find(
+              R"({"field":"limit","message":"must be at most 500","code":"field.invalid")") !=
           std::string::npos);
 
     auto boom = make("GET", "/boom");

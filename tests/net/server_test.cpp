@@ -371,7 +371,7 @@ TEST_CASE("a throwing handler is a 500 and the server lives on", "[net][server]"
     auto res = client.request("GET", "/throw");
     CHECK(res.status == 500);
     CHECK(res.header("Content-Type") == "application/problem+json");
-    CHECK(contains(res.body, R"("detail":"internal error")"));
+    CHECK(contains(res.body, R"("code":"problem.internal")"));
     CHECK_FALSE(contains(res.body, "fire"));  // internals stay in the server's log
 
     auto next = client.request("GET", "/healthz");
@@ -405,11 +405,13 @@ TEST_CASE("error kinds map to their statuses with field errors", "[net][server]"
 
     auto invalid = client.request("GET", "/fail/invalid");
     CHECK(contains(invalid.body, R"("detail":"bad trip")"));
-    CHECK(contains(invalid.body, R"("errors":[{"field":"odometer_end","message":"must be at least )"
-                                 R"(odometer_start"},{"field":"rides[0].picked_up_at",)"
-                                 R"("message":"needs an offset"}])"));
+    CHECK(contains(invalid.body,
+                   R"("errors":[{"field":"odometer_end","message":"must be at least )"
+                   R"(odometer_start","code":"field.invalid","params":{}},)"
+                   R"({"field":"rides[0].picked_up_at",)"
+                   R"("message":"needs an offset","code":"field.invalid","params":{}}])"));
     CHECK(client.request("GET", "/fail/unauthorized").header("WWW-Authenticate") == "Bearer");
-    CHECK(contains(client.request("GET", "/fail/internal").body, R"("detail":"internal error")"));
+    CHECK(contains(client.request("GET", "/fail/internal").body, R"("code":"problem.internal")"));
 }
 
 TEST_CASE("pipelined requests are answered in order", "[net][server]") {

@@ -1,5 +1,6 @@
 #include "live_server.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include <catch2/catch.hpp>
@@ -177,6 +178,10 @@ ApiResult Api::send(const std::string& method, const std::string& target, const 
                     std::vector<std::pair<std::string, std::string>> headers) {
     if (!token_.empty())
         headers.emplace_back("Authorization", "Bearer " + token_);
+    const bool asks_language = std::any_of(
+        headers.begin(), headers.end(), [](const auto& h) { return h.first == "Accept-Language"; });
+    if (!language_.empty() && !asks_language)
+        headers.emplace_back("Accept-Language", language_);
     if (!body.empty())
         headers.emplace_back("Content-Type", "application/json");
     return to_result(client_->request(method, target, body, headers));

@@ -78,10 +78,13 @@ class Api {
                    std::vector<std::pair<std::string, std::string>> headers = {});
 
     const std::string& token() const { return token_; }
+    // The Accept-Language sent with every request ("en" unless changed; empty: none).
+    void set_language(std::string language) { language_ = std::move(language); }
 
   private:
     std::unique_ptr<HttpClient> client_;
     std::string token_;
+    std::string language_ = "en";
 };
 
 // The path of the lifeline binary under test.

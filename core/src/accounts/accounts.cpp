@@ -14,7 +14,7 @@ constexpr std::size_t max_password = 128;
 
 void check_username(std::string_view name, FieldErrors& errs) {
     if (name.empty() || name.size() > 64) {
-        errs.add("username", "must be 1 to 64 characters");
+        errs.add("username", msg("account.username_length"));
         return;
     }
     bool ok = std::all_of(name.begin(), name.end(), [](char c) {
@@ -22,14 +22,14 @@ void check_username(std::string_view name, FieldErrors& errs) {
                c == '.' || c == '_' || c == '-' || c == '@';
     });
     if (!ok)
-        errs.add("username", "may use letters, digits and . _ - @ only");
+        errs.add("username", msg("account.username_chars"));
 }
 
 void check_password(std::string_view pw, FieldErrors& errs) {
     if (pw.size() < min_password)
-        errs.add("password", "must be at least 8 characters");
+        errs.add("password", msg("account.password_short"));
     if (pw.size() > max_password)
-        errs.add("password", "must be at most 128 characters");
+        errs.add("password", msg("account.password_long"));
 }
 
 bool is_space(char c) {
@@ -54,23 +54,17 @@ std::string wait_text(std::chrono::seconds wait) {
 }
 
 [[noreturn]] void throw_refused(const SignInRefusal& r) {
-    std::string detail;
+    Message detail = msg("problem.rate_limited");
+    const std::string wait = wait_text(r.wait);
     switch (r.reason) {
         case SignInRefusal::Reason::pair:
-            detail = "too many failed sign-ins for this username from your address; try again in " +
-                     wait_text(r.wait) + ", or ask an admin to set a new password";
+            detail = msg("auth.slowed_pair", {{"wait", wait}});
             break;
         case SignInRefusal::Reason::username:
-            detail =
-                "this username has many failed sign-ins from several places, so its "
-                "attempts are slowed; try again in " +
-                wait_text(r.wait);
+            detail = msg("auth.slowed_username", {{"wait", wait}});
             break;
         case SignInRefusal::Reason::address:
-            detail =
-                "too many failed sign-ins from your address, so its attempts are slowed; "
-                "try again in " +
-                wait_text(r.wait);
+            detail = msg("auth.slowed_address", {{"wait", wait}});
             break;
         case SignInRefusal::Reason::none:
             break;
@@ -81,14 +75,15 @@ std::string wait_text(std::chrono::seconds wait) {
 // A password that is long enough but easy to guess: 422, the advice in the detail too
 // (the command line shows only the detail).
 void throw_if_weak(const FieldErrors& errs, const std::string& what) {
-    if (!errs.empty())
-        throw Error(ErrorKind::unprocessable, what + errs.list().front().message, errs.list());
+    if (!errs.empty()) {
+        Message detail = errs.list().front().as_message();
+        detail.text = what + detail.text;
+        throw Error(ErrorKind::unprocessable, std::move(detail), errs.list());
+    }
 }
 
 [[noreturn]] void throw_busy() {
-    throw Error(ErrorKind::rate_limited,
-                "the server is busy checking other passwords; try again in 1 s",
-                std::chrono::seconds{1});
+    throw Error(ErrorKind::rate_limited, msg("auth.busy"), std::chrono::seconds{1});
 }
 
 int hash_slots(const AccountOptions& o) {
@@ -122,25 +117,25 @@ AuditEntry user_audit(Instant at, const Actor& actor, const User& u, std::string
 
 void require_admin(const Actor& actor) {
     if (!actor.is_admin())
-        throw_forbidden("only an admin manages accounts");
+        throw_forbidden(msg("auth.admin_accounts"));
 }
 
 // A driver account is tied to exactly one driver; other roles to none.
 void check_driver_link(AccountTx& tx, Role role, const std::optional<DriverId>& driver,
                        std::optional<UserId> self) {
     if (role == Role::driver && !driver)
-        throw_invalid_field("driver_id", "is required for a driver account");
+        throw_invalid_field("driver_id", msg("account.driver_required"));
     if (role != Role::driver && driver)
-        throw_invalid_field("driver_id", "only a driver account is linked to a driver");
+        throw_invalid_field("driver_id", msg("account.driver_only"));
     if (!driver)
         return;
     if (!tx.driver_exists(*driver))
-        throw_unprocessable("unknown driver",
-                            {{"driver_id", "no driver with id " + std::to_string(*driver)}});
+        throw_unprocessable(msg("driver.not_found", {{"id", *driver}}),
+                            {{"driver_id", msg("driver.not_found", {{"id", *driver}})}});
     auto owner = tx.user_of_driver(*driver);
     if (owner && owner != self)
-        throw_conflict("the driver already has an account",
-                       {{"driver_id", "already has an account"}});
+        throw_conflict(msg("account.driver_has_account_detail"),
+                       {{"driver_id", msg("account.driver_has_account")}});
 }
 
 }  // namespace
@@ -169,15 +164,15 @@ void Accounts::check_strength(std::string_view pw, std::string_view username, Fi
     if (pw.empty() || pw.size() < min_password || pw.size() > max_password)
         return;  // the length rule has answered already
     if (std::all_of(pw.begin(), pw.end(), is_space)) {
-        errs.add("password", "is only spaces; choose a phrase of several words you can remember");
+        errs.add("password", msg("account.password_spaces"));
         return;
     }
     if (fold_case(pw) == fold_case(username)) {
-        errs.add("password", "is the username; choose something that cannot be guessed from it");
+        errs.add("password", msg("account.password_is_username"));
         return;
     }
     if (auto weak = policy_.weakness(pw, username))
-        errs.add("password", *weak);
+        errs.add("password", msg("account.password_weak", {{"why", *weak}}));
 }
 
 LoginResult Accounts::login(std::string_view username, std::string_view password,
@@ -185,11 +180,11 @@ LoginResult Accounts::login(std::string_view username, std::string_view password
     if (username.empty() || password.empty() || password.size() > max_password) {
         FieldErrors errs;
         if (username.empty())
-            errs.add("username", "is required");
+            errs.add("username", msg("field.required"));
         if (password.empty())
-            errs.add("password", "is required");
+            errs.add("password", msg("field.required"));
         if (password.size() > max_password)
-            errs.add("password", "is too long");
+            errs.add("password", msg("field.too_long"));
         errs.throw_if_any();
     }
 
@@ -210,7 +205,7 @@ LoginResult Accounts::login(std::string_view username, std::string_view password
         ok = crypto_.verify_password(stored ? stored->password_hash : dummy_hash_, password);
     }
     if (!stored || !ok || !stored->user.active)
-        throw_unauthorized("wrong username or password; check both and try again");
+        throw_unauthorized(msg("auth.wrong_password"));
     limiter_.succeeded(who, remote, at);
 
     LoginResult result;
@@ -228,10 +223,10 @@ void Accounts::logout(std::string_view token) {
 
 Actor Accounts::authenticate(std::string_view token) {
     if (token.empty() || token.size() > 256)
-        throw_unauthorized("a bearer token is required");
+        throw_unauthorized(msg("auth.token_required"));
     auto user = store_.session_user(crypto_.token_digest(token), clock_.now());
     if (!user)
-        throw_unauthorized("the token is unknown, expired or revoked");
+        throw_unauthorized(msg("auth.token_invalid"));
     return Actor{user->id, user->username, user->role, user->driver_id};
 }
 
@@ -258,7 +253,7 @@ User Accounts::get(const Actor& actor, UserId id) {
     require_admin(actor);
     auto u = store_.find(id);
     if (!u)
-        throw_not_found("no user with id " + std::to_string(id));
+        throw_not_found(msg("user.not_found", {{"id", id}}));
     return *u;
 }
 
@@ -273,11 +268,11 @@ User Accounts::create(const Actor& actor, const NewUser& in) {
     std::string hash = this->hash(in.password);  // slow: outside the writer
     return store_.transact([&](AccountTx& tx) {
         if (auto other = tx.user_by_name(in.username))
-            throw_conflict("the username is taken",
+            throw_conflict(msg("account.username_taken_detail"),
                            {{"username", other->user.username == in.username
-                                             ? "is taken; choose another"
-                                             : "is taken as '" + other->user.username +
-                                                   "' (usernames ignore case); choose another"}});
+                                             ? msg("account.username_taken")
+                                             : msg("account.username_taken_as",
+                                                   {{"other", other->user.username}})}});
         check_driver_link(tx, in.role, in.driver_id, std::nullopt);
         StoredUser su{User{0, in.username, in.role, in.driver_id, true}, hash};
         su.user.id = tx.insert_user(su);
@@ -296,7 +291,7 @@ User Accounts::update(const Actor& actor, UserId id, const UserPatch& patch) {
     if (patch.password) {
         auto current = store_.find(id);
         if (!current)
-            throw_not_found("no user with id " + std::to_string(id));
+            throw_not_found(msg("user.not_found", {{"id", id}}));
         check_strength(*patch.password, current->username, errs);
         throw_if_weak(errs, "password ");
         hash = this->hash(*patch.password);
@@ -304,7 +299,7 @@ User Accounts::update(const Actor& actor, UserId id, const UserPatch& patch) {
     return store_.transact([&](AccountTx& tx) {
         auto current = tx.user(id);
         if (!current)
-            throw_not_found("no user with id " + std::to_string(id));
+            throw_not_found(msg("user.not_found", {{"id", id}}));
         StoredUser next = *current;
         if (patch.role)
             next.user.role = *patch.role;
@@ -318,8 +313,8 @@ User Accounts::update(const Actor& actor, UserId id, const UserPatch& patch) {
         bool was_admin = current->user.role == Role::admin && current->user.active;
         bool is_admin = next.user.role == Role::admin && next.user.active;
         if (was_admin && !is_admin && tx.count_active_admins() <= 1)
-            throw_conflict("the last admin cannot be demoted or deactivated",
-                           {{patch.role ? "role" : "active", "the last active admin must stay"}});
+            throw_conflict(msg("account.last_admin_detail"),
+                           {{patch.role ? "role" : "active", msg("account.last_admin")}});
         tx.update_user(next);
         // A changed password, role or deactivation signs the account out everywhere.
         if (hash || patch.role || (patch.active && !*patch.active))

@@ -14,10 +14,6 @@ using namespace dispatch_detail;
 
 namespace {
 
-std::string status_text(const RideRequest& r) {
-    return "is " + std::string(to_string(r.status));
-}
-
 std::string ids_json(const std::vector<RideRequest>& rs) {
     std::string out = "[";
     for (const RideRequest& r : rs)
@@ -76,10 +72,10 @@ std::vector<RideRequest> bulk_selection(DispatchTx& tx, const BulkCancel& o,
 void check_bulk(const BulkCancel& o, int max_notes) {
     FieldErrors errs;
     if (o.from && o.to && *o.to <= *o.from)
-        errs.add("to", "must be after from");
+        errs.add("to", msg("field.to_not_after_from"));
     if (o.note.size() > std::size_t(max_notes) * 4)
-        errs.add("note", "is too long");
-    errs.throw_if_any("the period to cancel is not valid", ErrorKind::unprocessable);
+        errs.add("note", msg("field.too_long"));
+    errs.throw_if_any(msg("cancel.period_invalid"), ErrorKind::unprocessable);
 }
 
 std::string batch_snapshot(const CancelBatch& b, const std::vector<RideRequest>& rs) {
@@ -102,25 +98,20 @@ std::string batch_snapshot(const CancelBatch& b, const std::vector<RideRequest>&
 std::optional<FieldError> unrestorable(DispatchTx& tx, const RideRequest& r, LocalDate today,
                                        const date::time_zone* zone) {
     if (r.status != RequestStatus::cancelled)
-        return FieldError{"status", status_text(r) + "; only a cancelled request is restored"};
+        return FieldError{"status", msg("restore.not_cancelled",
+                                        {term("status", std::string(to_string(r.status)))})};
     if (r.suspension_id)
-        return FieldError{"suspension_id",
-                          "was cancelled by the patient's suspension; shorten or remove the "
-                          "suspension to bring it back"};
+        return FieldError{"suspension_id", msg("restore.by_suspension")};
     if (r.cancel_reason == CancelReason::holiday && r.session_date && tx.holiday(*r.session_date))
-        return FieldError{"cancel_reason", "was cancelled by the holiday of " +
-                                               format_date(*r.session_date) +
-                                               "; remove the holiday to bring it back"};
+        return FieldError{"cancel_reason",
+                          msg("restore.by_holiday", {{"date", format_date(*r.session_date)}})};
     const LocalDate cancelled_on = local_date(r.cancelled_at.value_or(r.updated_at), zone);
     if (cancelled_on != today)
         return FieldError{"cancelled_at",
-                          "was cancelled on " + format_date(cancelled_on) +
-                              "; a cancellation is restored on its own day only: add the "
-                              "ride again as a new request"};
+                          msg("restore.other_day", {{"date", format_date(cancelled_on)}})};
     if (r.service_date < today)
-        return FieldError{"service_date", "was on " + format_date(r.service_date) +
-                                              ", which is past; add the ride again if it "
-                                              "is still needed"};
+        return FieldError{"service_date",
+                          msg("restore.past", {{"date", format_date(r.service_date)}})};
     return std::nullopt;
 }
 
@@ -131,16 +122,18 @@ std::optional<FieldError> unrestorable(DispatchTx& tx, const RideRequest& r, Loc
 Cancellation Dispatch::cancel(const Actor& actor, RequestId id, const CancelOrder& order) {
     require_dispatcher(actor);
     if (order.note.size() > std::size_t(limits_.max_notes) * 4)
-        throw_invalid_field("note", "is too long");
+        throw_invalid_field("note", msg("field.too_long"));
     return store_.transact([&](DispatchTx& tx) {
         auto found = tx.request(id);
         if (!found)
             throw_not_found(request_text(id));
         Cancellation out{*found, {}};
         if (!out.request.open())
-            throw_conflict("the request " + status_text(out.request).substr(3) +
-                               "; only an open request is cancelled",
-                           {{"status", status_text(out.request)}});
+            throw_conflict(
+                msg("request.only_open_cancelled",
+                    {term("status", std::string(to_string(out.request.status)))}),
+                {{"status", msg("request.status_field",
+                                {term("status", std::string(to_string(out.request.status)))})}});
         const Instant now = clock_.now();
         std::optional<RideRequest> other =
             order.also_linked ? open_partner(tx, out.request) : std::nullopt;
@@ -164,7 +157,7 @@ Restoration Dispatch::restore_request(const Actor& actor, RequestId id, bool als
         if (!found)
             throw_not_found(request_text(id));
         if (auto why = unrestorable(tx, *found, day, zone))
-            throw_conflict("the request cannot be restored: it " + why->message, {*why});
+            throw_conflict(wrap("cancel.cannot_restore", "why", why->as_message()), {*why});
         std::vector<RideRequest> todo{*found};
         if (also_linked && found->linked_request_id)
             if (auto other = tx.request(*found->linked_request_id);
@@ -191,9 +184,8 @@ BulkCancelResult Dispatch::cancel_bulk(const Actor& actor, const BulkCancel& ord
     const auto* zone = zone_of(settings_);
     auto check_place = [&](DispatchTx& tx) {
         if (order.place_id && !tx.place(*order.place_id))
-            throw_unprocessable(
-                "the place does not exist",
-                {{"place_id", "no place with id " + std::to_string(*order.place_id)}});
+            throw_unprocessable(msg("cancel.place_missing"),
+                                {{"place_id", msg("place.not_found", {{"id", *order.place_id}})}});
     };
     if (order.dry_run)
         return store_.read([&](DispatchTx& tx) {
@@ -206,13 +198,12 @@ BulkCancelResult Dispatch::cancel_bulk(const Actor& actor, const BulkCancel& ord
         const int count = int(out.requests.size());
         if (order.expected_count && *order.expected_count != count)
             throw_conflict(
-                "the day changed since the count: " + std::to_string(count) +
-                    " requests match now; look at the count again and confirm",
-                {{"expected_count", "is " + std::to_string(*order.expected_count) + ", but " +
-                                        std::to_string(count) + " requests match now"}});
+                msg("cancel.count_changed", {{"count", count}}),
+                {{"expected_count", msg("cancel.expected_count",
+                                        {{"expected", *order.expected_count}, {"count", count}})}});
         if (count == 0)
-            throw_unprocessable("no open request matches; nothing was cancelled",
-                                {{"date", "has no open request in that period"}});
+            throw_unprocessable(msg("cancel.nothing_matches"),
+                                {{"date", msg("cancel.no_open_request")}});
         const Instant now = clock_.now();
         CancelBatch b{
             0,          order.date, order.from, order.to,      order.place_id, order.reason,
@@ -245,17 +236,15 @@ Restoration Dispatch::restore_batch(const Actor& actor, CancelBatchId id) {
     return store_.transact([&](DispatchTx& tx) {
         auto b = tx.batch(id);
         if (!b)
-            throw_not_found("no cancellation with id " + std::to_string(id));
+            throw_not_found(msg("cancel.batch_not_found", {{"id", id}}));
         if (b->restored_at)
-            throw_conflict("the cancellation was restored already",
-                           {{"restored_at", "is " + format_instant(*b->restored_at)}});
+            throw_conflict(msg("cancel.already_restored"),
+                           {{"restored_at", msg("cancel.restored_at",
+                                                {{"at", format_instant(*b->restored_at)}})}});
         const LocalDate made = local_date(b->created_at, zone);
         if (made != day)
-            throw_conflict(
-                "a cancellation is restored on the day it was made only; this one "
-                "was made on " +
-                    format_date(made) + ": add the rides again as new requests",
-                {{"created_at", "was on " + format_date(made) + ", not today"}});
+            throw_conflict(msg("cancel.restore_same_day", {{"date", format_date(made)}}),
+                           {{"created_at", msg("cancel.made_on", {{"date", format_date(made)}})}});
         const Instant now = clock_.now();
         Restoration out;
         for (RideRequest r : tx.requests_of_batch(id)) {
@@ -282,23 +271,24 @@ namespace {
 void check_suspension(const Suspension& s, const DispatchLimits& limits) {
     FieldErrors errs;
     if (s.to < s.from)
-        errs.add("to", "must not be before from");
+        errs.add("to", msg("field.to_before_from"));
     else if ((std::chrono::sys_days{s.to} - std::chrono::sys_days{s.from}).count() >=
              limits.max_suspension_days)
-        errs.add("to", "at most " + std::to_string(limits.max_suspension_days) + " days");
+        errs.add("to", msg("list.at_most_days_plain",
+                           {{"max", std::int64_t(limits.max_suspension_days)}}));
     if (s.reason.empty())
-        errs.add("reason", "is required (e.g. in hospital, travelling)");
+        errs.add("reason", msg("suspension.reason_required"));
     else if (s.reason.size() > std::size_t(limits.max_reason) * 4)
-        errs.add("reason", "is too long");
-    errs.throw_if_any("the suspension is not valid", ErrorKind::unprocessable);
+        errs.add("reason", msg("field.too_long"));
+    errs.throw_if_any(msg("suspension.invalid"), ErrorKind::unprocessable);
 }
 
 void check_no_overlap(DispatchTx& tx, const Suspension& s) {
     for (const Suspension& o : tx.suspensions(s.patient_id))
         if (o.id != s.id && o.from <= s.to && s.from <= o.to)
-            throw_conflict("the patient already has a suspension from " + format_date(o.from) +
-                               " to " + format_date(o.to) + "; change that one instead",
-                           {{"from", "overlaps the suspension " + std::to_string(o.id)}});
+            throw_conflict(msg("suspension.overlaps_detail",
+                               {{"from", format_date(o.from)}, {"to", format_date(o.to)}}),
+                           {{"from", msg("suspension.overlaps", {{"id", o.id}})}});
 }
 
 std::string suspension_snapshot(const Suspension& s) {
@@ -348,7 +338,7 @@ std::vector<Suspension> Dispatch::suspensions(const Actor& actor, PatientId pati
     require_dispatcher(actor);
     return store_.read([&](DispatchTx& tx) {
         if (!tx.patient(patient))
-            throw_not_found("no patient with id " + std::to_string(patient));
+            throw_not_found(msg("patient.not_found", {{"id", patient}}));
         return tx.suspensions(patient);
     });
 }
@@ -359,7 +349,7 @@ SuspensionChange Dispatch::add_suspension(const Actor& actor, const Suspension& 
     const LocalDate day = today();
     return store_.transact([&](DispatchTx& tx) {
         if (!tx.patient(input.patient_id))
-            throw_not_found("no patient with id " + std::to_string(input.patient_id));
+            throw_not_found(msg("patient.not_found", {{"id", input.patient_id}}));
         check_no_overlap(tx, input);
         const Instant now = clock_.now();
         Suspension s = input;
@@ -380,8 +370,7 @@ SuspensionChange Dispatch::change_suspension(const Actor& actor, const Suspensio
     return store_.transact([&](DispatchTx& tx) {
         auto old = tx.suspension(input.id);
         if (!old || old->patient_id != input.patient_id)
-            throw_not_found("no suspension with id " + std::to_string(input.id) +
-                            " for that patient");
+            throw_not_found(msg("suspension.not_found", {{"id", input.id}}));
         check_no_overlap(tx, input);
         const Instant now = clock_.now();
         Suspension s = input;
@@ -411,7 +400,7 @@ SuspensionChange Dispatch::remove_suspension(const Actor& actor, PatientId patie
     return store_.transact([&](DispatchTx& tx) {
         auto s = tx.suspension(id);
         if (!s || s->patient_id != patient)
-            throw_not_found("no suspension with id " + std::to_string(id) + " for that patient");
+            throw_not_found(msg("suspension.not_found", {{"id", id}}));
         const Instant now = clock_.now();
         SuspensionChange out;
         out.restored = lift(tx, *s, day, now);
@@ -430,7 +419,7 @@ SuspensionChange Dispatch::remove_suspension(const Actor& actor, PatientId patie
 std::vector<Holiday> Dispatch::holidays(const Actor& actor, LocalDate from, LocalDate to) {
     require_dispatcher(actor);
     if (to < from)
-        throw_invalid_field("to", "must not be before from");
+        throw_invalid_field("to", msg("field.to_before_from"));
     return store_.read([&](DispatchTx& tx) { return tx.holidays(from, to); });
 }
 

@@ -183,6 +183,10 @@ DayProblem map_day(const DayInputs& in) {
     return dp;
 }
 
+Message describe_message(match::UnservedReason reason) {
+    return msg("unserved." + std::string(match::to_string(reason)));
+}
+
 std::string describe(match::UnservedReason reason) {
     using R = match::UnservedReason;
     switch (reason) {
@@ -205,9 +209,8 @@ std::string describe(match::UnservedReason reason) {
 
 namespace {
 
-std::string minutes_text(match::Time ms) {
-    const auto mins = (ms + minute_ms - 1) / minute_ms;
-    return std::to_string(mins) + " min";
+std::int64_t minutes_of(match::Time ms) {
+    return std::int64_t((ms + minute_ms - 1) / minute_ms);
 }
 
 bool done(const RideRequest& r, StopKind kind) {
@@ -471,7 +474,7 @@ void solve_day(const DayProblem& dp, const std::map<RequestId, VehicleId>& fixed
                                  "pinned to a vehicle, but no driver with a vehicle is on shift "
                                  "that day; unpin it or assign it again"}
                     : Unassigned{id, "no_vehicle_on_shift",
-                                 "no driver with a vehicle is on shift that day"});
+                                 msg("unserved.no_vehicle_on_shift").text});
     } else if (!dp.problem.requests.empty()) {
         match::SolveOptions so;
         so.time_limit_ms = limit;
@@ -528,8 +531,9 @@ DayPlanDraft Dispatch::draft_day(const Actor& actor, LocalDate date, const PlanO
     const Settings settings = settings_.get();
     const std::int64_t limit = options.time_limit_ms.value_or(settings.matcher.time_limit_ms);
     if (limit < 0 || limit > limits_.max_time_limit_ms)
-        throw_invalid_field("time_limit_ms",
-                            "must be 0 to " + std::to_string(limits_.max_time_limit_ms));
+        throw_invalid_field(
+            "time_limit_ms",
+            msg("plan.time_limit", {{"max", std::int64_t(limits_.max_time_limit_ms)}}));
     DayData day = store_.read([&](DispatchTx& tx) { return load_day(tx, date); });
 
     DayPlanDraft draft;
@@ -562,8 +566,7 @@ DayPlanDraft Dispatch::draft_day(const Actor& actor, LocalDate date, const PlanO
             continue;
         if (r.will_call()) {
             ++plan.stats.will_call;
-            plan.unassigned.push_back(
-                {r.id, "will_call", "will-call: waiting for the clinic to say treatment ended"});
+            plan.unassigned.push_back({r.id, "will_call", msg("unserved.will_call").text});
             continue;
         }
         if (r.pinned_vehicle) {
@@ -604,7 +607,7 @@ DayPlan Dispatch::save_day(const Actor& actor, DayPlanDraft draft) {
     store_.transact([&](DispatchTx& tx) {
         std::vector<Route> now_routes = tx.routes_of_day(date);
         if (frozen_ids(now_routes) != draft.frozen_before)
-            throw_conflict("a route of the day started while planning; plan again");
+            throw_conflict(msg("dispatch.route_started"));
         for (const Route& r : now_routes)
             if (r.status == RouteStatus::planned && !draft.kept_planned.count(r.id))
                 tx.delete_route(r.id);
@@ -614,8 +617,7 @@ DayPlan Dispatch::save_day(const Actor& actor, DayPlanDraft draft) {
                     continue;
                 auto q = tx.request(s.request_id);
                 if (!q || !q->open())
-                    throw_conflict("request " + std::to_string(s.request_id) +
-                                   " changed while planning; plan again");
+                    throw_conflict(msg("dispatch.request_changed", {{"id", s.request_id}}));
                 q->status = RequestStatus::scheduled;
                 q->unserved_reason.clear();
                 tx.update_request(*q);
@@ -710,8 +712,8 @@ Live live_plan(DispatchTx& tx, const Settings& settings, const RideRequest& targ
     for (std::size_t i = 0; i < live.dp.request_ids.size(); ++i)
         index[live.dp.request_ids[i]] = match::RequestIndex(i);
     if (!index.count(target.id))
-        throw_unprocessable("the request's times make no sense on its day",
-                            {{"id", describe(match::UnservedReason::invalid_request)}});
+        throw_unprocessable(msg("dispatch.times_invalid"),
+                            {{"id", describe_message(match::UnservedReason::invalid_request)}});
     live.target = index[target.id];
     live.routes.resize(live.dp.vehicles.size());
     for (const Route* r : taking_part) {
@@ -754,18 +756,18 @@ Route save_route(DispatchTx& tx, Live& live, std::size_t route_index) {
 }
 
 // Why `vehicle` cannot take the request, in the words of docs/design.md §4's examples.
-std::string explain(const Live& live, std::size_t k, match::UnservedReason engine_reason) {
+Message explain(const Live& live, std::size_t k, match::UnservedReason engine_reason) {
     const auto& p = live.dp.problem;
     const auto& q = p.requests[std::size_t(live.target)];
     const auto& v = p.vehicles[k];
     const auto& t = *p.travel;
-    auto lateness = [&](match::Time pickup_start, match::Time dropoff_start) -> std::string {
+    auto lateness = [&](match::Time pickup_start, match::Time dropoff_start) -> Message {
         if (dropoff_start > q.dropoff.latest)
-            return "arrives " + minutes_text(dropoff_start - q.dropoff.latest) +
-                   " after the appointment";
+            return msg("assign.arrives_late",
+                       {{"minutes", minutes_of(dropoff_start - q.dropoff.latest)}});
         if (pickup_start > q.pickup.latest)
-            return "picks up " + minutes_text(pickup_start - q.pickup.latest) +
-                   " after the patient is ready and the tolerance has passed";
+            return msg("assign.picks_up_late",
+                       {{"minutes", minutes_of(pickup_start - q.pickup.latest)}});
         return {};
     };
     if (engine_reason != match::UnservedReason::fleet_full) {
@@ -776,11 +778,11 @@ std::string explain(const Live& live, std::size_t k, match::UnservedReason engin
                 std::max(pick + q.pickup.service + t.time(q.pickup.location, q.dropoff.location),
                          q.dropoff.earliest);
             auto why = lateness(pick, drop);
-            if (!why.empty())
+            if (!why.code.empty())
                 return why;
-            return "the ride would end after the driver's shift";
+            return msg("assign.after_shift");
         }
-        return describe(engine_reason);
+        return describe_message(engine_reason);
     }
     // It fits the vehicle alone: where would it go if lateness were allowed?
     match::Problem relaxed = p;
@@ -793,7 +795,7 @@ std::string explain(const Live& live, std::size_t k, match::UnservedReason engin
         const auto& er = trial.routes[ins.route];
         auto why =
             lateness(er.service_start[ins.pickup_index], er.service_start[ins.dropoff_index]);
-        if (!why.empty())
+        if (!why.code.empty())
             return why;
     }
     bool alone = q.ride_alone;
@@ -801,8 +803,8 @@ std::string explain(const Live& live, std::size_t k, match::UnservedReason engin
         for (const auto& s : er.stops)
             alone = alone || p.requests[std::size_t(s.request)].ride_alone;
     if (alone)
-        return "a ride_alone patient would share the vehicle";
-    return "the vehicle is full at that time";
+        return msg("assign.ride_alone");
+    return msg("assign.vehicle_full");
 }
 
 }  // namespace
@@ -814,35 +816,35 @@ namespace {
 Assignment insert_live(DispatchTx& tx, const Settings& settings, RideRequest req,
                        std::optional<VehicleId> forced, bool refuse_unplaced, Instant now) {
     Assignment out;
+    Message why;  // why it fits nowhere
     detach(tx, req);
     std::vector<Driver> drivers = tx.active_drivers();
     std::vector<Vehicle> vehicles = tx.active_vehicles();
     if (forced) {
         auto v = tx.vehicle(*forced);
         if (!v || !v->active)
-            throw_unprocessable(
-                "no such vehicle",
-                {{"vehicle_id", v ? "the vehicle is deactivated"
-                                  : "no vehicle with id " + std::to_string(*forced)}});
+            throw_unprocessable(msg("dispatch.no_such_vehicle"),
+                                {{"vehicle_id", v ? msg("vehicle.deactivated")
+                                                  : msg("vehicle.not_found", {{"id", *forced}})}});
         // The driver of the vehicle's route that day, else its default driver.
         std::optional<DriverId> driver_id = v->driver_id;
         for (const Route& r : tx.routes_of_day(req.service_date))
             if (r.vehicle_id == *forced)
                 driver_id = r.driver_id;
-        auto refuse = [](const std::string& why) {
-            throw_conflict("the vehicle cannot take the request: " + why, {{"vehicle_id", why}});
+        auto refuse = [](const Message& why) {
+            throw_conflict(wrap("dispatch.vehicle_refused", "why", why), {{"vehicle_id", why}});
         };
         if (!driver_id)
-            refuse("the vehicle has no driver");
+            refuse(msg("assign.no_driver"));
         auto driver = tx.driver(*driver_id);
         if (!driver || !shift_on(*driver, req.service_date))
-            refuse("driver off shift");
+            refuse(msg("assign.off_shift"));
         if (req.wheelchair && v->wheelchair_spaces == 0)
-            refuse("no wheelchair space");
+            refuse(msg("assign.no_wheelchair_space"));
         if (req.wheelchair && !driver->wheelchair_trained)
-            refuse("driver not wheelchair-trained");
+            refuse(msg("assign.not_wheelchair_trained"));
         if (req.passengers - (req.wheelchair ? 1 : 0) > v->seats)
-            refuse("not enough seats");
+            refuse(msg("assign.not_enough_seats"));
         Vehicle only = *v;
         only.driver_id = driver->id;
         drivers = {*driver};
@@ -859,7 +861,7 @@ Assignment insert_live(DispatchTx& tx, const Settings& settings, RideRequest req
     } else {
         Live live = live_plan(tx, settings, req, drivers, vehicles);
         if (live.dp.problem.vehicles.empty()) {
-            out.reason = "no driver with a vehicle is on shift that day";
+            why = msg("unserved.no_vehicle_on_shift");
         } else {
             const match::Insertion ins =
                 engine([&] { return match::insert(live.dp.problem, live.solution, live.target); });
@@ -867,13 +869,14 @@ Assignment insert_live(DispatchTx& tx, const Settings& settings, RideRequest req
                 require_checked(live.dp.problem, live.solution);
                 out.route = save_route(tx, live, ins.route);
             } else {
-                out.reason = describe(ins.reason);
+                why = describe_message(ins.reason);
             }
         }
     }
     out.assigned = out.route.has_value();
     if (!out.assigned && refuse_unplaced)
-        throw_conflict("no route can take the request: " + out.reason, {{"id", out.reason}});
+        throw_conflict(wrap("dispatch.no_route_fits", "why", why), {{"id", why}});
+    out.reason = out.assigned ? "" : why.text;
     req.status = out.assigned ? RequestStatus::scheduled : RequestStatus::unserved;
     req.unserved_reason = out.assigned ? "" : out.reason;
     req.updated_at = now;
@@ -893,11 +896,13 @@ Assignment Dispatch::assign(const Actor& actor, RequestId id, std::optional<Vehi
             throw_not_found(request_text(id));
         refuse_cancelled(*req);
         if (!req->open())
-            throw_conflict("the request is " + std::string(to_string(req->status)),
-                           {{"status", "is " + std::string(to_string(req->status))}});
+            throw_conflict(
+                msg("request.status_is", {term("status", std::string(to_string(req->status)))}),
+                {{"status", msg("request.status_field",
+                                {term("status", std::string(to_string(req->status)))})}});
         if (req->will_call())
-            throw_conflict("a will-call return is planned when the clinic says it is ready",
-                           {{"ready_at", "is not known yet: POST …/ready first"}});
+            throw_conflict(msg("request.will_call_not_ready"),
+                           {{"ready_at", msg("request.ready_unknown")}});
         Assignment out = insert_live(tx, settings, *req, vehicle, true, clock_.now());
         // The dispatcher's decision stands: plans keep it on this vehicle until unpinned.
         out.request.pinned_vehicle = out.route->vehicle_id;
@@ -995,16 +1000,18 @@ Assignment Dispatch::ready(const Actor& actor, RequestId id, std::optional<Insta
             throw_not_found(request_text(id));
         refuse_cancelled(*req);
         if (!req->open())
-            throw_conflict("the request is " + std::string(to_string(req->status)),
-                           {{"status", "is " + std::string(to_string(req->status))}});
+            throw_conflict(
+                msg("request.status_is", {term("status", std::string(to_string(req->status)))}),
+                {{"status", msg("request.status_field",
+                                {term("status", std::string(to_string(req->status)))})}});
         if (req->ready_at || req->arrive_by)
-            throw_conflict("the request already has its time; assign it instead",
-                           {{"ready_at", "is already set"}});
+            throw_conflict(msg("request.has_time"), {{"ready_at", msg("request.ready_set")}});
         // The patient is ready on the day of the ride (without `at`: now, so only then).
         if (local_date(when, find_zone(settings.time_zone)) != req->service_date)
-            throw_unprocessable("the ready time is not on the request's day",
-                                {{"at", "must be on " + format_date(req->service_date) +
-                                            " (local time)" + (at ? "" : "; give the time")}});
+            throw_unprocessable(
+                msg("request.ready_not_on_day"),
+                {{"at", msg(at ? "request.must_be_on" : "request.must_be_on_give_time",
+                            {{"date", format_date(req->service_date)}})}});
         req->ready_at = when;
         return insert_live(tx, settings, *req, std::nullopt, false, clock_.now());
     });
@@ -1012,21 +1019,19 @@ Assignment Dispatch::ready(const Actor& actor, RequestId id, std::optional<Insta
 
 Manifest Dispatch::manifest(const Actor& actor, DriverId driver_id, LocalDate date) {
     if (!actor.is_dispatcher() && actor.driver_id != driver_id)
-        throw_forbidden("a driver sees their own manifest only");
+        throw_forbidden(msg("manifest.own_only"));
     // Privacy by dispatch: a driver reads the patients of their routes from yesterday to
     // tomorrow only, so their own manifests of those days only.
     if (!actor.is_dispatcher()) {
         const LocalDate now_date = today();
         const ServiceDays days = driver_patient_days(now_date, now_date);
         if (date < days.first || date > days.last)
-            throw_forbidden(
-                "a driver reads the manifests of yesterday, today and tomorrow only; ask the "
-                "dispatcher about other days");
+            throw_forbidden(msg("manifest.days"));
     }
     return store_.read([&](DispatchTx& tx) {
         auto driver = tx.driver(driver_id);
         if (!driver)
-            throw_not_found("no driver with id " + std::to_string(driver_id));
+            throw_not_found(msg("driver.not_found", {{"id", driver_id}}));
         Manifest m;
         m.driver_id = driver_id;
         m.driver_name = driver->name;

@@ -16,15 +16,15 @@ namespace dispatch_detail {
 
 void require_dispatcher(const Actor& actor) {
     if (!actor.is_dispatcher())
-        throw_forbidden("only a dispatcher manages requests and plans");
+        throw_forbidden(msg("dispatch.dispatcher_only"));
 }
 
 LocalDate add_days(LocalDate d, int days) {
     return LocalDate{std::chrono::sys_days{d} + std::chrono::days{days}};
 }
 
-std::string request_text(RequestId id) {
-    return "no request with id " + std::to_string(id);
+Message request_text(RequestId id) {
+    return msg("request.not_found", {{"id", id}});
 }
 
 void detach(DispatchTx& tx, RideRequest& request) {
@@ -46,11 +46,8 @@ void detach(DispatchTx& tx, RideRequest& request) {
 
 void refuse_cancelled(const RideRequest& r) {
     if (r.status == RequestStatus::cancelled)
-        throw_conflict(
-            "the request is cancelled; restore it first "
-            "(POST /api/v1/requests/" +
-                std::to_string(r.id) + "/restore)",
-            {{"status", "is cancelled: restore it first"}});
+        throw_conflict(msg("request.cancelled_restore_first", {{"id", r.id}}),
+                       {{"status", msg("request.cancelled_restore_field")}});
 }
 
 void cancel_open(DispatchTx& tx, RideRequest& r, CancelReason reason, const std::string& note,
@@ -404,12 +401,12 @@ GenerateResult Dispatch::generate(const Actor& actor, LocalDate from, LocalDate 
     require_dispatcher(actor);
     FieldErrors errs;
     if (to < from)
-        errs.add("to", "must not be before from: swap the two dates");
+        errs.add("to", msg("field.to_before_from"));
     else if ((std::chrono::sys_days{to} - std::chrono::sys_days{from}).count() >=
              limits_.max_generate_days)
-        errs.add("to", "at most " + std::to_string(limits_.max_generate_days) +
-                           " days at once: generate the rest as another range");
-    errs.throw_if_any("the range of dates cannot be generated", ErrorKind::unprocessable);
+        errs.add("to",
+                 msg("list.at_most_days", {{"max", std::int64_t(limits_.max_generate_days)}}));
+    errs.throw_if_any(ErrorKind::unprocessable);
     const auto* zone = zone_of(settings_);
     return store_.transact([&](DispatchTx& tx) {
         return sync(tx, zone, from, to, std::nullopt, SyncRules{}, clock_.now());
@@ -432,11 +429,11 @@ GenerateResult Dispatch::patient_changed(const Actor& actor, PatientId patient) 
 GenerateResult Dispatch::put_holiday(const Actor& actor, const Holiday& holiday) {
     require_dispatcher(actor);
     if (holiday.move_to && *holiday.move_to == holiday.date)
-        throw_invalid_field("move_to", "must be another date");
+        throw_invalid_field("move_to", msg("holiday.move_other_date"));
     if (holiday.move_to &&
         (std::chrono::sys_days{*holiday.move_to} - std::chrono::sys_days{holiday.date}).count() >
             31)
-        throw_invalid_field("move_to", "must be within 31 days of the holiday");
+        throw_invalid_field("move_to", msg("holiday.move_within"));
     const auto* zone = zone_of(settings_);
     return store_.transact([&](DispatchTx& tx) {
         tx.put_holiday(holiday);
@@ -454,7 +451,7 @@ GenerateResult Dispatch::remove_holiday(const Actor& actor, LocalDate date) {
     const auto* zone = zone_of(settings_);
     return store_.transact([&](DispatchTx& tx) {
         if (!tx.holiday(date))
-            throw_not_found("no holiday on " + format_date(date));
+            throw_not_found(msg("holiday.not_found_on", {{"date", format_date(date)}}));
         tx.delete_holiday(date);
         // As when it was put: the date's sessions follow, planned ones included.
         SyncRules rules{true,
@@ -478,7 +475,7 @@ std::optional<Endpoint> resolve(DispatchTx& tx, const EndpointInput& in, const s
     if (in.place_id) {
         auto place = tx.place(*in.place_id);
         if (!place) {
-            errs.add(field + ".place_id", "no place with id " + std::to_string(*in.place_id));
+            errs.add(field + ".place_id", msg("place.not_found", {{"id", *in.place_id}}));
             return std::nullopt;
         }
         Endpoint e = endpoint_of(*place);
@@ -487,7 +484,7 @@ std::optional<Endpoint> resolve(DispatchTx& tx, const EndpointInput& in, const s
         return e;
     }
     if (!in.location) {
-        errs.add(field, "names a place_id or lat and lon");
+        errs.add(field, msg("request.place_or_point"));
         return std::nullopt;
     }
     return Endpoint{std::nullopt, *in.location, in.address};
@@ -495,11 +492,11 @@ std::optional<Endpoint> resolve(DispatchTx& tx, const EndpointInput& in, const s
 
 void check_times(const RideRequest& r, FieldErrors& errs) {
     if (r.arrive_by && r.ready_at && *r.arrive_by <= *r.ready_at)
-        errs.add("arrive_by", "must be after ready_at");
+        errs.add("arrive_by", msg("request.arrive_after_ready"));
     if (r.passengers < 1 || r.passengers > max_passengers)
-        errs.add("passengers", "must be 1 to " + std::to_string(max_passengers));
+        errs.add("passengers", msg("request.passengers", {{"max", std::int64_t(max_passengers)}}));
     if (r.wheelchair && r.passengers < 1)
-        errs.add("passengers", "a wheelchair user is a passenger");
+        errs.add("passengers", msg("request.wheelchair_passenger"));
 }
 
 }  // namespace
@@ -509,20 +506,19 @@ RideRequest Dispatch::create_request(const Actor& actor, const RequestInput& in)
     const auto* zone = zone_of(settings_);
     FieldErrors errs;
     if (in.notes.size() > std::size_t(limits_.max_notes) * 4)
-        errs.add("notes", "is too long");
+        errs.add("notes", msg("field.too_long"));
     if (in.direction == Direction::other && !in.dropoff)
-        errs.add("dropoff", "is required for a ride other than to or from the center");
+        errs.add("dropoff", msg("request.dropoff_required"));
     if (!in.service_date && !in.arrive_by && !in.ready_at)
-        errs.add("service_date", "is required for a will-call request (no arrive_by or ready_at)");
+        errs.add("service_date", msg("request.will_call_date"));
     errs.throw_if_any();
     return store_.transact([&](DispatchTx& tx) {
         FieldErrors e;
         auto patient = tx.patient(in.patient_id);
         if (!patient || !patient->active) {
-            e.add("patient_id", patient ? "the patient is deactivated"
-                                        : "no patient with id " + std::to_string(in.patient_id));
-            e.throw_if_any("the request names something that does not exist or cannot be used",
-                           ErrorKind::unprocessable);
+            e.add("patient_id", patient ? msg("patient.deactivated")
+                                        : msg("patient.not_found", {{"id", in.patient_id}}));
+            e.throw_if_any(msg("refs.request"), ErrorKind::unprocessable);
         }
         std::optional<Endpoint> center;
         if (patient->center_id)
@@ -545,16 +541,16 @@ RideRequest Dispatch::create_request(const Actor& actor, const RequestInput& in)
         for (const Suspension& s : tx.suspensions(patient->id))
             if (s.from <= r.service_date && r.service_date <= s.to)
                 e.add(in.service_date ? "service_date" : (in.arrive_by ? "arrive_by" : "ready_at"),
-                      "the patient is suspended from " + format_date(s.from) + " to " +
-                          format_date(s.to) + " (" + s.reason +
-                          "); shorten or remove the suspension first");
+                      msg("request.suspended", {{"from", format_date(s.from)},
+                                                {"to", format_date(s.to)},
+                                                {"reason", s.reason}}));
 
         auto default_end = [&](bool pickup) -> std::optional<Endpoint> {
             const bool center_end = (in.direction == Direction::home) == pickup;
             if (!center_end)
                 return home_of(*patient);
             if (!center)
-                e.add(pickup ? "pickup" : "dropoff", "the patient has no center; name the place");
+                e.add(pickup ? "pickup" : "dropoff", msg("request.no_center"));
             return center;
         };
         auto pickup = in.pickup ? resolve(tx, *in.pickup, "pickup", e) : default_end(true);
@@ -564,7 +560,7 @@ RideRequest Dispatch::create_request(const Actor& actor, const RequestInput& in)
         if (dropoff)
             r.dropoff = *dropoff;
         check_times(r, e);
-        e.throw_if_any("the request cannot be made as given", ErrorKind::unprocessable);
+        e.throw_if_any(msg("request.cannot_make"), ErrorKind::unprocessable);
         r.id = tx.insert_request(r);
         return r;
     });
@@ -582,14 +578,14 @@ Page<RideRequest> Dispatch::list_requests(const Actor& actor, const RequestFilte
                                           const PageRequest& page) {
     require_dispatcher(actor);
     if (page.limit < 1 || page.limit > 500)
-        throw_invalid_field("limit", "must be 1 to 500");
+        throw_invalid_field("limit", msg("field.limit_1_500"));
     return store_.list_requests(filter, page);
 }
 
 RideRequest Dispatch::update_request(const Actor& actor, RequestId id, const RequestPatch& p) {
     require_dispatcher(actor);
     if (p.notes && p.notes->size() > std::size_t(limits_.max_notes) * 4)
-        throw_invalid_field("notes", "is too long");
+        throw_invalid_field("notes", msg("field.too_long"));
     return store_.transact([&](DispatchTx& tx) {
         auto found = tx.request(id);
         if (!found)
@@ -599,9 +595,10 @@ RideRequest Dispatch::update_request(const Actor& actor, RequestId id, const Req
         const bool ride_change =
             p.arrive_by || p.ready_at || p.passengers || p.wheelchair || p.pickup || p.dropoff;
         if (ride_change && !r.open())
-            throw_conflict("the request is " + std::string(to_string(r.status)) +
-                               "; only an open request changes",
-                           {{"status", "is " + std::string(to_string(r.status))}});
+            throw_conflict(msg("request.only_open_changes",
+                               {term("status", std::string(to_string(r.status)))}),
+                           {{"status", msg("request.status_field",
+                                           {term("status", std::string(to_string(r.status)))})}});
         FieldErrors e;
         assign_if(r.arrive_by, p.arrive_by);
         assign_if(r.ready_at, p.ready_at);
@@ -615,7 +612,7 @@ RideRequest Dispatch::update_request(const Actor& actor, RequestId id, const Req
             if (auto ep = resolve(tx, *p.dropoff, "dropoff", e))
                 r.dropoff = *ep;
         check_times(r, e);
-        e.throw_if_any("the request cannot be changed as given", ErrorKind::unprocessable);
+        e.throw_if_any(msg("request.cannot_change"), ErrorKind::unprocessable);
         if (ride_change)
             detach(tx, r);  // its plan no longer holds: plan or assign it again
         r.updated_at = clock_.now();
@@ -628,16 +625,17 @@ RideRequest Dispatch::cancel_request(const Actor& actor, RequestId id, CancelRea
                                      const std::string& note) {
     require_dispatcher(actor);
     if (note.size() > std::size_t(limits_.max_notes) * 4)
-        throw_invalid_field("note", "is too long");
+        throw_invalid_field("note", msg("field.too_long"));
     return store_.transact([&](DispatchTx& tx) {
         auto found = tx.request(id);
         if (!found)
             throw_not_found(request_text(id));
         RideRequest r = *found;
         if (!r.open())
-            throw_conflict("the request is " + std::string(to_string(r.status)) +
-                               "; only an open request is cancelled",
-                           {{"status", "is " + std::string(to_string(r.status))}});
+            throw_conflict(msg("request.only_open_cancelled",
+                               {term("status", std::string(to_string(r.status)))}),
+                           {{"status", msg("request.status_field",
+                                           {term("status", std::string(to_string(r.status)))})}});
         cancel_open(tx, r, reason, note, clock_.now());
         tx.update_request(r);
         return r;

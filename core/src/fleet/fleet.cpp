@@ -18,7 +18,7 @@ constexpr int max_session_minutes = 720;
 
 void require_dispatcher(const Actor& actor) {
     if (!actor.is_dispatcher())
-        throw_forbidden("only a dispatcher manages the fleet");
+        throw_forbidden(msg("fleet.dispatcher_only"));
 }
 
 // ---- text -------------------------------------------------------------------------
@@ -73,15 +73,15 @@ void check_text(FieldErrors& errs, const char* field, const std::string& s, std:
                 Text required = Text::optional, Lines lines = Lines::one) {
     auto length = utf8_length(s);
     if (!length) {
-        errs.add(field, "is not valid UTF-8");
+        errs.add(field, msg("field.not_utf8"));
         return;
     }
     if (required == Text::required && s.empty()) {
-        errs.add(field, "is required");
+        errs.add(field, msg("field.required"));
         return;
     }
     if (*length > max) {
-        errs.add(field, "must be at most " + std::to_string(max) + " characters");
+        errs.add(field, msg("field.too_long_chars", {{"max", std::int64_t(max)}}));
         return;
     }
     const bool control = std::any_of(s.begin(), s.end(), [&](char ch) {
@@ -91,24 +91,24 @@ void check_text(FieldErrors& errs, const char* field, const std::string& s, std:
         return c < 0x20 || c == 0x7F;
     });
     if (control)
-        errs.add(field, "must not contain control characters");
+        errs.add(field, msg("field.control_chars"));
 }
 
 // ---- numbers, places, times ---------------------------------------------------------
 
 void check_lat(FieldErrors& errs, const char* field, double lat) {
     if (!std::isfinite(lat) || lat < -90 || lat > 90)
-        errs.add(field, "must be a latitude between -90 and 90");
+        errs.add(field, msg("field.latitude"));
 }
 
 void check_lon(FieldErrors& errs, const char* field, double lon) {
     if (!std::isfinite(lon) || lon < -180 || lon > 180)
-        errs.add(field, "must be a longitude between -180 and 180");
+        errs.add(field, msg("field.longitude"));
 }
 
 void check_range(FieldErrors& errs, const char* field, int value, int lo, int hi) {
     if (value < lo || value > hi)
-        errs.add(field, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+        errs.add(field, msg("field.out_of_range", {{"min", lo}, {"max", hi}}));
 }
 
 std::string at(const char* list, std::size_t i, const char* name) {
@@ -124,7 +124,7 @@ void sort_shifts(std::vector<Shift>& shifts) {
 
 void check_shifts(FieldErrors& errs, const std::vector<Shift>& shifts, const FleetLimits& limits) {
     if (shifts.size() > limits.max_shifts) {
-        errs.add("shifts", "at most " + std::to_string(limits.max_shifts) + " shifts a week");
+        errs.add("shifts", msg("shift.too_many", {{"max", std::int64_t(limits.max_shifts)}}));
         return;
     }
     bool shaped = true;
@@ -132,13 +132,13 @@ void check_shifts(FieldErrors& errs, const std::vector<Shift>& shifts, const Fle
         const Shift& s = shifts[i];
         const std::size_t before = errs.list().size();
         if (s.weekday < 1 || s.weekday > 7)
-            errs.add(at("shifts", i, "weekday"), "must be an ISO weekday 1 (Monday) to 7 (Sunday)");
+            errs.add(at("shifts", i, "weekday"), msg("field.weekday"));
         if (s.start < Minutes{0} || s.start >= end_of_day)
-            errs.add(at("shifts", i, "start"), "must be a time from 00:00 to 23:59");
+            errs.add(at("shifts", i, "start"), msg("shift.start"));
         if (s.end <= Minutes{0} || s.end > end_of_day)
-            errs.add(at("shifts", i, "end"), "must be a time from 00:01 to 24:00");
+            errs.add(at("shifts", i, "end"), msg("shift.end"));
         else if (s.end <= s.start)
-            errs.add(at("shifts", i, "end"), "must be after start");
+            errs.add(at("shifts", i, "end"), msg("shift.end_after_start"));
         if (errs.list().size() != before)
             shaped = false;
     }
@@ -157,7 +157,7 @@ void check_shifts(FieldErrors& errs, const std::vector<Shift>& shifts, const Fle
         const Shift& cur = shifts[order[k]];
         if (cur.weekday == prev.weekday && cur.start < prev.end)
             errs.add(at("shifts", order[k], "start"),
-                     "overlaps another shift on weekday " + std::to_string(cur.weekday));
+                     msg("shift.overlaps", {{"weekday", std::int64_t(cur.weekday)}}));
     }
 }
 
@@ -165,17 +165,17 @@ void check_absence(FieldErrors& errs, const std::string& prefix, const Absence& 
                    const FleetLimits& limits) {
     const std::size_t before = errs.list().size();
     if (!a.from.ok())
-        errs.add(prefix + "from", "must be a valid date");
+        errs.add(prefix + "from", msg("field.not_valid_date"));
     if (!a.to.ok())
-        errs.add(prefix + "to", "must be a valid date");
+        errs.add(prefix + "to", msg("field.not_valid_date"));
     if (errs.list().size() != before)
         return;
     const auto days = (std::chrono::sys_days{a.to} - std::chrono::sys_days{a.from}).count() + 1;
     if (days < 1)
-        errs.add(prefix + "to", "must not be before from");
+        errs.add(prefix + "to", msg("field.to_before_from"));
     else if (days > limits.max_absence_days)
         errs.add(prefix + "to",
-                 "an absence spans at most " + std::to_string(limits.max_absence_days) + " days");
+                 msg("absence.too_long", {{"max", std::int64_t(limits.max_absence_days)}}));
 }
 
 void sort_schedule(DialysisSchedule& s) {
@@ -184,19 +184,19 @@ void sort_schedule(DialysisSchedule& s) {
 
 void check_schedule(FieldErrors& errs, const DialysisSchedule& s) {
     if (s.weekdays.empty())
-        errs.add("schedule.weekdays", "needs at least one weekday");
+        errs.add("schedule.weekdays", msg("schedule.needs_weekday"));
     std::vector<unsigned> seen;
     for (std::size_t i = 0; i < s.weekdays.size(); ++i) {
         const unsigned d = s.weekdays[i];
         const std::string field = "schedule.weekdays[" + std::to_string(i) + "]";
         if (d < 1 || d > 7)
-            errs.add(field, "must be an ISO weekday 1 (Monday) to 7 (Sunday)");
+            errs.add(field, msg("field.weekday"));
         else if (std::find(seen.begin(), seen.end(), d) != seen.end())
-            errs.add(field, "is listed twice");
+            errs.add(field, msg("field.listed_twice"));
         seen.push_back(d);
     }
     if (s.appointment < Minutes{0} || s.appointment >= end_of_day)
-        errs.add("schedule.appointment", "must be a time from 00:00 to 23:59");
+        errs.add("schedule.appointment", msg("shift.start"));
     check_range(errs, "schedule.duration_minutes", s.duration_minutes, min_session_minutes,
                 max_session_minutes);
 }
@@ -205,9 +205,8 @@ void check_schedule(FieldErrors& errs, const DialysisSchedule& s) {
 // Checked on the whole patient, after a patch is applied.
 void check_schedule_has_center(const Patient& p, bool center_given) {
     if (p.schedule && !p.center_id)
-        throw_invalid("a patient with a dialysis schedule needs a center",
-                      {{center_given ? "center_id" : "schedule",
-                        "a patient with a dialysis schedule needs a center_id"}});
+        throw_invalid(msg("patient.needs_center_detail"),
+                      {{center_given ? "center_id" : "schedule", msg("patient.needs_center")}});
 }
 
 // ---- rules that need the database --------------------------------------------------
@@ -217,9 +216,9 @@ void check_default_driver(FleetTx& tx, const std::optional<DriverId>& id, FieldE
         return;
     auto driver = tx.driver(*id);
     if (!driver)
-        errs.add("driver_id", "no driver with id " + std::to_string(*id));
+        errs.add("driver_id", msg("driver.not_found", {{"id", *id}}));
     else if (!driver->active)
-        errs.add("driver_id", "the driver is deactivated");
+        errs.add("driver_id", msg("driver.deactivated"));
 }
 
 void check_center(FleetTx& tx, const std::optional<PlaceId>& id, FieldErrors& errs) {
@@ -227,17 +226,16 @@ void check_center(FleetTx& tx, const std::optional<PlaceId>& id, FieldErrors& er
         return;
     auto place = tx.place(*id);
     if (!place)
-        errs.add("center_id", "no place with id " + std::to_string(*id));
+        errs.add("center_id", msg("place.not_found", {{"id", *id}}));
     else if (place->kind != PlaceKind::dialysis_center && place->kind != PlaceKind::hospital)
-        errs.add("center_id", "must be a dialysis center or a hospital");
+        errs.add("center_id", msg("place.not_center"));
     else if (!place->active)
-        errs.add("center_id", "the place is deactivated");
+        errs.add("center_id", msg("place.deactivated"));
 }
 
 void check_plate_free(FleetTx& tx, const std::string& plate, VehicleId self) {
     if (tx.plate_taken(plate, self))
-        throw_conflict("another vehicle has this plate",
-                       {{"plate", "is already the plate of another vehicle"}});
+        throw_conflict(msg("vehicle.plate_taken_detail"), {{"plate", msg("vehicle.plate_taken")}});
 }
 
 // ---- audit and pages ---------------------------------------------------------------
@@ -262,9 +260,9 @@ const char* update_action(bool was_active, bool is_active) {
 
 void check_page(FieldErrors& errs, const PageRequest& page) {
     if (page.limit < 1 || page.limit > max_page)
-        errs.add("limit", "must be between 1 and " + std::to_string(max_page));
+        errs.add("limit", msg("field.out_of_range", {{"min", 1}, {"max", std::int64_t(max_page)}}));
     if (page.after && *page.after < 0)
-        errs.add("cursor", "is not a cursor of this list");
+        errs.add("cursor", msg("field.bad_list_cursor"));
 }
 
 // An empty search is no search.
@@ -322,15 +320,16 @@ void check_value(FieldErrors& errs, const fields::Number<E, P, G>& f, double v,
                  const FleetLimits& l) {
     const double hi = f.limit ? l.*f.limit : f.hi;
     if (!std::isfinite(v) || v < f.lo || v > hi)
-        errs.add(f.name, std::string("must be a ") + f.what + " between " +
-                             std::to_string(std::int64_t(f.lo)) + " and " +
-                             std::to_string(std::int64_t(hi)));
+        errs.add(f.name,
+                 msg("field.out_of_range_what",
+                     {{"what", f.what}, {"min", std::int64_t(f.lo)}, {"max", std::int64_t(hi)}}));
 }
 
 template <class E, class P, class T, class G>
 void check_value(FieldErrors& errs, const fields::Enum<E, P, T, G>& f, T v, const FleetLimits&) {
     if (!f.from(f.to(v)))
-        errs.add(f.name, "must be " + one_of(f.names));
+        errs.add(f.name, msg("field.one_of",
+                             {{"choices", one_of(f.names)}, {"list", std::string(f.names)}}));
 }
 
 // The special fields: their rules on a new record and on a patch.
@@ -604,8 +603,7 @@ DriverId write_new(FleetTx& tx, const Driver& driver) {
 VehicleId write_new(FleetTx& tx, const Vehicle& vehicle) {
     FieldErrors refs;
     check_default_driver(tx, vehicle.driver_id, refs);
-    refs.throw_if_any("the vehicle names something that does not exist or cannot be used",
-                      ErrorKind::unprocessable);
+    refs.throw_if_any(msg("refs.vehicle"), ErrorKind::unprocessable);
     check_plate_free(tx, vehicle.plate, 0);
     return tx.insert_vehicle(vehicle);
 }
@@ -613,8 +611,7 @@ VehicleId write_new(FleetTx& tx, const Vehicle& vehicle) {
 PatientId write_new(FleetTx& tx, const Patient& patient) {
     FieldErrors refs;
     check_center(tx, patient.center_id, refs);
-    refs.throw_if_any("the patient names something that does not exist or cannot be used",
-                      ErrorKind::unprocessable);
+    refs.throw_if_any(msg("refs.patient"), ErrorKind::unprocessable);
     return tx.insert_patient(patient);
 }
 
@@ -636,8 +633,7 @@ void write_changed(FleetTx& tx, const Vehicle& before, const Vehicle& vehicle,
     FieldErrors refs;
     if (patch.driver_id && vehicle.driver_id != before.driver_id)
         check_default_driver(tx, vehicle.driver_id, refs);
-    refs.throw_if_any("the vehicle names something that does not exist or cannot be used",
-                      ErrorKind::unprocessable);
+    refs.throw_if_any(msg("refs.vehicle"), ErrorKind::unprocessable);
     if (patch.plate)
         check_plate_free(tx, vehicle.plate, vehicle.id);
     tx.update_vehicle(vehicle);
@@ -649,8 +645,7 @@ void write_changed(FleetTx& tx, const Patient& before, const Patient& patient,
     FieldErrors refs;
     if (patch.center_id && patient.center_id != before.center_id)
         check_center(tx, patient.center_id, refs);
-    refs.throw_if_any("the patient names something that does not exist or cannot be used",
-                      ErrorKind::unprocessable);
+    refs.throw_if_any(msg("refs.patient"), ErrorKind::unprocessable);
     tx.update_patient(patient);
 }
 
@@ -691,7 +686,7 @@ void normalize_phones(FieldErrors& errs, PatientPatch& p, const PhoneRule& rule)
 // Malformed fields are 400; a phone that is text but no number that can be dialled is
 // 422. With both, one 400 names them all, so one round trip fixes everything.
 void throw_field_errors(FieldErrors& errs, const FieldErrors& phone_errs,
-                        std::string detail = "the request has invalid fields") {
+                        Message detail = msg("request.invalid_fields")) {
     if (errs.empty()) {
         phone_errs.throw_if_any("the phone number cannot be dialled; nothing was saved",
                                 ErrorKind::unprocessable);
@@ -738,7 +733,7 @@ std::vector<T> import_all(FleetStore& store, const Actor& actor, Instant at,
     FieldErrors errs;
     FieldErrors phone_errs;
     if (rows.empty())
-        errs.add("body", "has no rows to import");
+        errs.add("body", msg("import.no_rows"));
     for (auto& row : rows) {
         FieldErrors row_errs;
         FieldErrors row_phone_errs;
@@ -748,7 +743,7 @@ std::vector<T> import_all(FleetStore& store, const Actor& actor, Instant at,
         for (const FieldError& fe : row_phone_errs.list())
             phone_errs.add(line_prefix(row.line) + fe.field, fe.message);
     }
-    throw_field_errors(errs, phone_errs, "some rows have invalid fields; nothing was imported");
+    throw_field_errors(errs, phone_errs, msg("import.invalid_rows"));
     return store.transact([&](FleetTx& tx) {
         std::vector<T> out;
         out.reserve(rows.size());
@@ -998,7 +993,7 @@ Patient Fleet::patient_for(const Actor& actor, PatientId id) {
     if (actor.is_dispatcher())
         return get_patient(actor, id);
     if (!actor.driver_id)
-        throw_forbidden("this account is not linked to a driver");
+        throw_forbidden(msg("auth.not_linked"));
     const LocalDate today = local_date(clock_.now(), find_zone(settings_.get().time_zone));
     auto patient =
         store_.find_patient_of_driver(id, *actor.driver_id, driver_patient_days(today, today));

@@ -23,12 +23,6 @@ std::string ride_field(std::size_t i, const char* name) {
     return "rides[" + std::to_string(i) + "]." + name;
 }
 
-std::string km_text(Kilometers km) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f", km);
-    return buf;
-}
-
 bool finite_reading(Kilometers km, const LedgerLimits& limits) {
     return std::isfinite(km) && km >= 0 && km <= limits.max_odometer;
 }
@@ -37,26 +31,23 @@ bool finite_reading(Kilometers km, const LedgerLimits& limits) {
 // trip carries ended_at / odometer_end (a whole or finished trip).
 void check_trip_shape(const Trip& t, const LedgerLimits& limits, Instant now, FieldErrors& errs) {
     if (!finite_reading(t.odometer_start, limits))
-        errs.add("odometer_start",
-                 "must be a reading between 0 and " + km_text(limits.max_odometer));
+        errs.add("odometer_start", msg("odometer.reading_range", {{"max", limits.max_odometer}}));
     if (t.started_at > now + clock_skew)
-        errs.add("started_at", "is in the future");
+        errs.add("started_at", msg("field.in_future"));
     if (t.ended_at && *t.ended_at < t.started_at)
-        errs.add("ended_at", "must not be before started_at");
+        errs.add("ended_at", msg("time.ended_before_started"));
     if (t.ended_at && *t.ended_at > now + clock_skew)
-        errs.add("ended_at", "is in the future");
+        errs.add("ended_at", msg("field.in_future"));
     if (t.odometer_end) {
         if (!finite_reading(*t.odometer_end, limits))
-            errs.add("odometer_end",
-                     "must be a reading between 0 and " + km_text(limits.max_odometer));
+            errs.add("odometer_end", msg("odometer.reading_range", {{"max", limits.max_odometer}}));
         else if (*t.odometer_end < t.odometer_start)
-            errs.add("odometer_end", "must not be below odometer_start");
+            errs.add("odometer_end", msg("odometer.end_below_start"));
         else if (*t.odometer_end - t.odometer_start > limits.max_trip_km)
-            errs.add("odometer_end",
-                     "makes a trip longer than " + km_text(limits.max_trip_km) + " km");
+            errs.add("odometer_end", msg("odometer.trip_too_long", {{"max", limits.max_trip_km}}));
     }
     if (t.rides.size() > limits.max_rides)
-        errs.add("rides", "at most " + std::to_string(limits.max_rides) + " rides per trip");
+        errs.add("rides", msg("trip.too_many_rides", {{"max", std::int64_t(limits.max_rides)}}));
 
     auto within_span = [&](Instant at) {
         return at >= t.started_at && (!t.ended_at || at <= *t.ended_at);
@@ -67,36 +58,36 @@ void check_trip_shape(const Trip& t, const LedgerLimits& limits, Instant now, Fi
     for (std::size_t i = 0; i < t.rides.size(); ++i) {
         const Ride& r = t.rides[i];
         if (r.patient_id <= 0 && !r.request_id)
-            errs.add(ride_field(i, "patient_id"), "a ride names its patient or its request");
+            errs.add(ride_field(i, "patient_id"), msg("ride.names_patient"));
         if (r.picked_up_at && !within_span(*r.picked_up_at))
-            errs.add(ride_field(i, "picked_up_at"), "is outside the trip's time span");
+            errs.add(ride_field(i, "picked_up_at"), msg("time.outside_trip"));
         if (r.dropped_off_at && !within_span(*r.dropped_off_at))
-            errs.add(ride_field(i, "dropped_off_at"), "is outside the trip's time span");
+            errs.add(ride_field(i, "dropped_off_at"), msg("time.outside_trip"));
         if (r.recorded_at && !within_span(*r.recorded_at))
-            errs.add(ride_field(i, "recorded_at"), "is outside the trip's time span");
+            errs.add(ride_field(i, "recorded_at"), msg("time.outside_trip"));
         if (r.picked_up_at && r.dropped_off_at && *r.dropped_off_at < *r.picked_up_at)
-            errs.add(ride_field(i, "dropped_off_at"), "must not be before picked_up_at");
+            errs.add(ride_field(i, "dropped_off_at"), msg("time.dropoff_before_pickup"));
         if (r.odometer_pickup && !within_readings(*r.odometer_pickup))
-            errs.add(ride_field(i, "odometer_pickup"), "is outside the trip's odometer readings");
+            errs.add(ride_field(i, "odometer_pickup"), msg("odometer.outside_trip"));
         if (r.odometer_dropoff && !within_readings(*r.odometer_dropoff))
-            errs.add(ride_field(i, "odometer_dropoff"), "is outside the trip's odometer readings");
+            errs.add(ride_field(i, "odometer_dropoff"), msg("odometer.outside_trip"));
         switch (r.outcome) {
             case RideOutcome::completed:
                 if (!r.picked_up_at)
-                    errs.add(ride_field(i, "picked_up_at"), "is required for a completed ride");
+                    errs.add(ride_field(i, "picked_up_at"), msg("ride.completed_needs_time"));
                 if (!r.dropped_off_at)
-                    errs.add(ride_field(i, "dropped_off_at"), "is required for a completed ride");
+                    errs.add(ride_field(i, "dropped_off_at"), msg("ride.completed_needs_time"));
                 break;
             case RideOutcome::aboard:
                 if (t.ended_at)
-                    errs.add(ride_field(i, "outcome"), "a finished trip has nobody aboard");
+                    errs.add(ride_field(i, "outcome"), msg("ride.nobody_aboard"));
                 if (!r.picked_up_at)
-                    errs.add(ride_field(i, "picked_up_at"), "is required for a patient aboard");
+                    errs.add(ride_field(i, "picked_up_at"), msg("ride.aboard_needs_pickup"));
                 break;
             case RideOutcome::no_show:
             case RideOutcome::cancelled:
                 if (r.dropped_off_at)
-                    errs.add(ride_field(i, "dropped_off_at"), "a ride not taken has no drop-off");
+                    errs.add(ride_field(i, "dropped_off_at"), msg("ride.not_taken_no_dropoff"));
                 break;
         }
     }
@@ -107,22 +98,22 @@ void check_trip_references(LedgerTx& tx, Trip& t, FieldErrors& errs,
                            std::optional<Vehicle>& vehicle) {
     vehicle = tx.vehicle(t.vehicle_id);
     if (!vehicle)
-        errs.add("vehicle_id", "no vehicle with id " + std::to_string(t.vehicle_id));
+        errs.add("vehicle_id", msg("vehicle.not_found", {{"id", t.vehicle_id}}));
     else if (!vehicle->active)
-        errs.add("vehicle_id", "the vehicle is deactivated");
+        errs.add("vehicle_id", msg("vehicle.deactivated"));
     auto driver = tx.driver(t.driver_id);
     if (!driver)
-        errs.add("driver_id", "no driver with id " + std::to_string(t.driver_id));
+        errs.add("driver_id", msg("driver.not_found", {{"id", t.driver_id}}));
     else if (!driver->active)
-        errs.add("driver_id", "the driver is deactivated");
+        errs.add("driver_id", msg("driver.deactivated"));
     if (t.route_id) {
         auto route = tx.route(*t.route_id);
         if (!route)
-            errs.add("route_id", "no route with id " + std::to_string(*t.route_id));
+            errs.add("route_id", msg("route.not_found", {{"id", *t.route_id}}));
         else if (route->vehicle_id != t.vehicle_id)
-            errs.add("route_id", "the route is planned for another vehicle");
+            errs.add("route_id", msg("route.other_vehicle"));
         else if (route->driver_id != t.driver_id)
-            errs.add("route_id", "the route is planned for another driver");
+            errs.add("route_id", msg("route.other_driver"));
     }
 
     for (std::size_t i = 0; i < t.rides.size(); ++i) {
@@ -131,11 +122,11 @@ void check_trip_references(LedgerTx& tx, Trip& t, FieldErrors& errs,
             auto owner = tx.request_patient(*r.request_id);
             if (!owner) {
                 errs.add(ride_field(i, "request_id"),
-                         "no request with id " + std::to_string(*r.request_id));
+                         msg("request.not_found", {{"id", *r.request_id}}));
                 continue;
             }
             if (r.patient_id > 0 && r.patient_id != *owner) {
-                errs.add(ride_field(i, "patient_id"), "is not the patient of the request");
+                errs.add(ride_field(i, "patient_id"), msg("ride.not_request_patient"));
                 continue;
             }
             r.patient_id = *owner;
@@ -144,23 +135,21 @@ void check_trip_references(LedgerTx& tx, Trip& t, FieldErrors& errs,
             continue;
         auto patient = tx.patient(r.patient_id);
         if (!patient) {
-            errs.add(ride_field(i, "patient_id"),
-                     "no patient with id " + std::to_string(r.patient_id));
+            errs.add(ride_field(i, "patient_id"), msg("patient.not_found", {{"id", r.patient_id}}));
             continue;
         }
         if (vehicle && patient->mobility == Mobility::wheelchair &&
             r.outcome != RideOutcome::no_show && r.outcome != RideOutcome::cancelled &&
             vehicle->wheelchair_spaces == 0)
-            errs.add(ride_field(i, "patient_id"),
-                     "a wheelchair user cannot ride in a vehicle with no wheelchair space");
+            errs.add(ride_field(i, "patient_id"), msg("ride.wheelchair_no_space"));
     }
 }
 
 // The refusal a driver meets for a patient they may not log. It reads the same whether
 // the patient exists or not, and echoes nothing about them.
-constexpr const char* not_on_routes =
-    "is not on your routes for this day; ask the dispatcher to put the ride on your route, "
-    "or to log it";
+Message not_on_routes() {
+    return msg("privacy.not_on_your_routes");
+}
 
 // The service days whose routes give a driver the right to log a patient on a trip from
 // `first` to `last` (the days around them, as for reading the patient).
@@ -181,7 +170,8 @@ void check_driver_may_log(LedgerTx& tx, const Trip& t, ServiceDays days, FieldEr
         if (patient <= 0)
             continue;  // an unknown request is named by the reference checks
         if (!tx.patient_on_driver_routes(patient, t.driver_id, days))
-            errs.add(ride_field(i, r.patient_id > 0 ? "patient_id" : "request_id"), not_on_routes);
+            errs.add(ride_field(i, r.patient_id > 0 ? "patient_id" : "request_id"),
+                     not_on_routes());
     }
 }
 
@@ -215,21 +205,18 @@ void check_stops_left(const Trip& trip, const std::vector<RequestId>& waiting,
                       const std::vector<LeftStop>& left) {
     FieldErrors errs;
     if (!trip.route_id && !left.empty())
-        errs.add("stops_left", "the trip drives no route");
+        errs.add("stops_left", msg("trip.no_route"));
     for (std::size_t i = 0; trip.route_id && i < left.size(); ++i)
         if (std::find(waiting.begin(), waiting.end(), left[i].request_id) == waiting.end())
-            errs.add(left_field(i, "request_id"), "is not a stop waiting on the trip's route");
+            errs.add(left_field(i, "request_id"), msg("trip.stop_not_waiting"));
     std::string missing;
     for (RequestId w : waiting)
         if (std::none_of(left.begin(), left.end(),
                          [&](const LeftStop& s) { return s.request_id == w; }))
             missing += (missing.empty() ? "" : ", ") + std::to_string(w);
     if (!missing.empty())
-        errs.add("stops_left", "requests " + missing +
-                                   " are still on the route: say for each whether it was a "
-                                   "no_show, is handed_back to dispatch or kept for a new trip");
-    errs.throw_if_any("the trip leaves stops on its route without saying what happened",
-                      ErrorKind::unprocessable);
+        errs.add("stops_left", msg("trip.stops_unanswered", {{"ids", missing}}));
+    errs.throw_if_any(msg("trip.stops_unanswered_detail"), ErrorKind::unprocessable);
 }
 
 // "left by 志愿者1 at 10:42", and the driver's note: what the dispatcher reads on the board.
@@ -237,20 +224,19 @@ std::string handed_back_reason(LedgerTx& tx, const Trip& trip, const date::time_
                                const std::string& note) {
     auto driver = tx.driver(trip.driver_id);
     const std::string who = driver ? driver->name : "driver " + std::to_string(trip.driver_id);
-    std::string reason =
-        "left by " + who + " at " + format_clock(local_clock(*trip.ended_at, zone));
-    if (!note.empty())
-        reason += ": " + note;
-    return reason;
+    const std::string time = format_clock(local_clock(*trip.ended_at, zone));
+    if (note.empty())
+        return msg("unserved.left_by", {{"driver", who}, {"time", time}}).text;
+    return msg("unserved.left_by_note", {{"driver", who}, {"time", time}, {"note", note}}).text;
 }
 
 Trip load_own_trip(LedgerTx& tx, const Actor& actor, TripId id) {
     auto trip = tx.trip(id);
     // Another driver's trip is "not found": its existence is not theirs to know.
     if (!trip || (!actor.is_dispatcher() && trip->driver_id != actor.driver_id))
-        throw_not_found("no trip with id " + std::to_string(id));
+        throw_not_found(msg("trip.not_found", {{"id", id}}));
     if (actor.role != Role::driver || trip->driver_id != actor.driver_id)
-        throw_forbidden("only the trip's driver logs its events; dispatchers correct trips");
+        throw_forbidden(msg("trip.driver_only_events"));
     return *trip;
 }
 
@@ -297,16 +283,15 @@ Trip trip_of(const Actor& actor, const TripInput& in, FieldErrors& errs) {
     Trip t;
     if (actor.is_dispatcher()) {
         if (!in.driver_id)
-            errs.add("driver_id", "is required");
+            errs.add("driver_id", msg("field.required"));
         t.driver_id = in.driver_id.value_or(0);
     } else {
         if (!actor.driver_id)
-            throw_forbidden("this account is not linked to a driver");
+            throw_forbidden(msg("auth.not_linked"));
         if (in.driver_id && *in.driver_id != *actor.driver_id)
-            throw_forbidden("drivers log their own trips only");
+            throw_forbidden(msg("trip.own_only"));
         if (in.confirm_odometer_correction)
-            errs.add("confirm_odometer_correction",
-                     "only a dispatcher confirms an odometer correction");
+            errs.add("confirm_odometer_correction", msg("trip.dispatcher_confirms"));
         t.driver_id = *actor.driver_id;
     }
     t.vehicle_id = in.vehicle_id;
@@ -326,10 +311,12 @@ void check_route_drivable(LedgerTx& tx, RouteId id, bool whole) {
     const bool resumable =
         !whole && route->status == RouteStatus::started && !tx.open_trip_on_route(id);
     if (route->status != RouteStatus::planned && !resumable)
-        throw_conflict("the route is " + std::string(to_string(route->status)),
-                       {{"route_id", route->status == RouteStatus::started
-                                         ? "is being driven by an open trip"
-                                         : "is already " + std::string(to_string(route->status))}});
+        throw_conflict(
+            msg("route.state", {term("status", std::string(to_string(route->status)))}),
+            {{"route_id", route->status == RouteStatus::started
+                              ? msg("route.being_driven")
+                              : msg("route.already",
+                                    {term("status", std::string(to_string(route->status)))})}});
 }
 
 }  // namespace
@@ -360,17 +347,15 @@ Trip Ledger::open_or_log(const Actor& actor, const TripInput& in) {
 
     const bool whole = in.ended_at || in.odometer_end;
     if (whole && !in.ended_at)
-        errs.add("ended_at", "is required with odometer_end");
+        errs.add("ended_at", msg("trip.ended_needs_odometer"));
     if (whole && !in.odometer_end)
-        errs.add("odometer_end", "is required with ended_at");
+        errs.add("odometer_end", msg("trip.odometer_needs_ended"));
     if (!whole && !in.rides.empty())
-        errs.add("rides",
-                 "an open trip logs its rides as events; a whole trip carries ended_at and "
-                 "odometer_end");
+        errs.add("rides", msg("trip.open_rides"));
     if (in.confirm_odometer_correction && in.reason.empty())
-        errs.add("reason", "is required to confirm an odometer correction");
+        errs.add("reason", msg("trip.reason_for_correction"));
     if (!fits(in.reason, limits_.max_reason))
-        errs.add("reason", "is too long");
+        errs.add("reason", msg("field.too_long"));
     check_trip_shape(t, limits_, clock_.now(), errs);
     errs.throw_if_any();
 
@@ -383,28 +368,24 @@ Trip Ledger::open_or_log(const Actor& actor, const TripInput& in) {
                 tx, trip,
                 driver_days(trip.started_at, trip.ended_at.value_or(trip.started_at), zone),
                 access);
-            access.throw_if_any("a ride names a patient who is not on your routes",
-                                ErrorKind::unprocessable);
+            access.throw_if_any(msg("privacy.ride_not_on_routes"), ErrorKind::unprocessable);
         }
         FieldErrors refs;
         std::optional<Vehicle> vehicle;
         check_trip_references(tx, trip, refs, vehicle);
-        refs.throw_if_any("the trip names something that does not exist or cannot be used",
-                          ErrorKind::unprocessable);
+        refs.throw_if_any(msg("refs.trip"), ErrorKind::unprocessable);
 
         bool corrected = false;
         if (trip.odometer_start < vehicle->odometer_km) {
             if (!in.confirm_odometer_correction)
-                throw_unprocessable(
-                    "odometer_start is below the vehicle's last logged odometer",
-                    {{"odometer_start", "is below the vehicle's last logged odometer (" +
-                                            km_text(vehicle->odometer_km) +
-                                            " km); a dispatcher may confirm a correction"}});
+                throw_unprocessable(msg("odometer.below_last_detail"),
+                                    {{"odometer_start", msg("odometer.below_last",
+                                                            {{"last", vehicle->odometer_km}})}});
             corrected = true;
         }
         if (!whole && tx.open_trip_of(trip.vehicle_id))
-            throw_conflict("the vehicle already has an open trip",
-                           {{"vehicle_id", "already has an open trip; finish it first"}});
+            throw_conflict(msg("trip.open_exists"),
+                           {{"vehicle_id", msg("trip.open_exists_field")}});
         if (trip.route_id)
             check_route_drivable(tx, *trip.route_id, whole);
 
@@ -426,18 +407,18 @@ Trip Ledger::open_or_log(const Actor& actor, const TripInput& in) {
 Trip Ledger::add_event(const Actor& actor, TripId id, const TripEvent& ev) {
     FieldErrors errs;
     if (!ev.request_id && !ev.patient_id)
-        errs.add("patient_id", "an event names its patient or its request");
+        errs.add("patient_id", msg("event.names_patient"));
     if (ev.at > clock_.now() + clock_skew)
-        errs.add("at", "is in the future");
+        errs.add("at", msg("field.in_future"));
     if (ev.odometer && !finite_reading(*ev.odometer, limits_))
-        errs.add("odometer", "must be a reading between 0 and " + km_text(limits_.max_odometer));
+        errs.add("odometer", msg("odometer.reading_range", {{"max", limits_.max_odometer}}));
     errs.throw_if_any();
 
     const date::time_zone* zone = find_zone(settings_.get().time_zone);
     return store_.transact([&](LedgerTx& tx) {
         Trip trip = load_own_trip(tx, actor, id);
         if (!trip.open())
-            throw_conflict("the trip is finished", {{"id", "the trip is finished"}});
+            throw_conflict(msg("trip.finished"), {{"id", msg("trip.finished")}});
         // Only the trip's driver logs events (load_own_trip): the patient must be on their
         // routes before anything about the patient or the request is looked at.
         {
@@ -446,14 +427,15 @@ Trip Ledger::add_event(const Actor& actor, TripId id, const TripEvent& ev) {
                 named = tx.request_patient(*ev.request_id).value_or(0);
             if (named > 0 && !tx.patient_on_driver_routes(
                                  named, trip.driver_id, driver_days(trip.started_at, ev.at, zone)))
-                throw_unprocessable("the patient is not on your routes",
-                                    {{ev.patient_id ? "patient_id" : "request_id", not_on_routes}});
+                throw_unprocessable(
+                    msg("privacy.not_on_routes"),
+                    {{ev.patient_id ? "patient_id" : "request_id", not_on_routes()}});
         }
         FieldErrors e;
         if (ev.at < trip.started_at)
-            e.add("at", "is before the trip started");
+            e.add("at", msg("time.before_trip_start"));
         if (ev.odometer && *ev.odometer < trip.odometer_start)
-            e.add("odometer", "is below the trip's odometer_start");
+            e.add("odometer", msg("odometer.below_trip_start"));
         e.throw_if_any();
 
         PatientId patient = ev.patient_id.value_or(0);
@@ -461,11 +443,11 @@ Trip Ledger::add_event(const Actor& actor, TripId id, const TripEvent& ev) {
             auto owner = tx.request_patient(*ev.request_id);
             if (!owner)
                 throw_unprocessable(
-                    "unknown request",
-                    {{"request_id", "no request with id " + std::to_string(*ev.request_id)}});
+                    msg("event.unknown_request"),
+                    {{"request_id", msg("request.not_found", {{"id", *ev.request_id}})}});
             if (ev.patient_id && *ev.patient_id != *owner)
-                throw_unprocessable("the patient is not the request's",
-                                    {{"patient_id", "is not the patient of the request"}});
+                throw_unprocessable(msg("event.not_request_patient"),
+                                    {{"patient_id", msg("ride.not_request_patient")}});
             patient = *owner;
         }
         auto aboard = std::find_if(trip.rides.begin(), trip.rides.end(), [&](const Ride& r) {
@@ -476,8 +458,8 @@ Trip Ledger::add_event(const Actor& actor, TripId id, const TripEvent& ev) {
             case TripEventType::pickup:
             case TripEventType::no_show: {
                 if (aboard != trip.rides.end())
-                    throw_conflict("the patient is already aboard",
-                                   {{"patient_id", "is already aboard this trip"}});
+                    throw_conflict(msg("patient.already_aboard_detail"),
+                                   {{"patient_id", msg("patient.already_aboard")}});
                 Ride r;
                 r.request_id = ev.request_id;
                 // A ride logged by patient number is the patient's next ride waiting on
@@ -498,11 +480,11 @@ Trip Ledger::add_event(const Actor& actor, TripId id, const TripEvent& ev) {
             }
             case TripEventType::dropoff:
                 if (aboard == trip.rides.end())
-                    throw_conflict("the patient is not aboard",
-                                   {{"patient_id", "is not aboard this trip"}});
+                    throw_conflict(msg("patient.not_aboard_detail"),
+                                   {{"patient_id", msg("patient.not_aboard")}});
                 if (ev.at < *aboard->picked_up_at)
-                    throw_invalid("the drop-off is before the pickup",
-                                  {{"at", "is before the patient was picked up"}});
+                    throw_invalid(msg("time.before_pickup_detail"),
+                                  {{"at", msg("time.before_pickup")}});
                 aboard->dropped_off_at = ev.at;
                 aboard->odometer_dropoff = ev.odometer;
                 aboard->outcome = RideOutcome::completed;
@@ -511,8 +493,7 @@ Trip Ledger::add_event(const Actor& actor, TripId id, const TripEvent& ev) {
         FieldErrors refs;
         std::optional<Vehicle> vehicle;
         check_trip_references(tx, trip, refs, vehicle);
-        refs.throw_if_any("the event names something that does not exist or cannot be used",
-                          ErrorKind::unprocessable);
+        refs.throw_if_any(msg("refs.event"), ErrorKind::unprocessable);
         tx.update_trip(trip);
         move_requests(tx, trip);
         return trip;
@@ -524,25 +505,26 @@ Trip Ledger::finish(const Actor& actor, TripId id, const TripFinish& f) {
     for (std::size_t i = 0; i < f.stops_left.size(); ++i) {
         for (std::size_t j = 0; j < i; ++j)
             if (f.stops_left[j].request_id == f.stops_left[i].request_id)
-                named.add(left_field(i, "request_id"), "names the same request as an earlier stop");
+                named.add(left_field(i, "request_id"), msg("trip.stop_twice"));
         if (!fits(f.stops_left[i].note, limits_.max_reason))
-            named.add(left_field(i, "note"), "is too long");
+            named.add(left_field(i, "note"), msg("field.too_long"));
     }
     if (f.stops_left.size() > limits_.max_rides)
-        named.add("stops_left", "at most " + std::to_string(limits_.max_rides) + " stops");
+        named.add("stops_left",
+                  msg("trip.too_many_stops", {{"max", std::int64_t(limits_.max_rides)}}));
     named.throw_if_any();
 
     const date::time_zone* zone = find_zone(settings_.get().time_zone);
     return store_.transact([&](LedgerTx& tx) {
         Trip trip = load_own_trip(tx, actor, id);
         if (!trip.open())
-            throw_conflict("the trip is finished", {{"id", "the trip is finished"}});
+            throw_conflict(msg("trip.finished"), {{"id", msg("trip.finished")}});
         FieldErrors errs;
         for (const Ride& r : trip.rides)
             if (r.outcome == RideOutcome::aboard)
-                errs.add("rides", "patient " + std::to_string(r.patient_id) + " is still aboard");
+                errs.add("rides", msg("trip.patient_still_aboard", {{"id", r.patient_id}}));
         if (!errs.empty())
-            throw_conflict("a patient is still aboard", errs.list());
+            throw_conflict(msg("trip.a_patient_aboard"), errs.list());
         trip.ended_at = f.ended_at;
         trip.odometer_end = f.odometer_end;
         check_trip_shape(trip, limits_, clock_.now(), errs);
@@ -587,18 +569,18 @@ Trip Ledger::finish(const Actor& actor, TripId id, const TripFinish& f) {
 
 Trip Ledger::correct(const Actor& actor, TripId id, const TripCorrection& c) {
     if (!actor.is_dispatcher())
-        throw_forbidden("only a dispatcher corrects a trip");
+        throw_forbidden(msg("trip.dispatcher_corrects"));
     FieldErrors errs;
     if (c.reason.empty())
-        errs.add("reason", "is required for a correction");
+        errs.add("reason", msg("trip.reason_required"));
     if (!fits(c.reason, limits_.max_reason))
-        errs.add("reason", "is too long");
+        errs.add("reason", msg("field.too_long"));
     errs.throw_if_any();
 
     return store_.transact([&](LedgerTx& tx) {
         auto found = tx.trip(id);
         if (!found)
-            throw_not_found("no trip with id " + std::to_string(id));
+            throw_not_found(msg("trip.not_found", {{"id", id}}));
         const Trip before = *found;
         Trip t = before;
         assign_if(t.driver_id, c.driver_id);
@@ -609,20 +591,18 @@ Trip Ledger::correct(const Actor& actor, TripId id, const TripCorrection& c) {
         assign_if(t.odometer_end, c.odometer_end);
         assign_if(t.rides, c.rides);
         if (t.ended_at.has_value() != t.odometer_end.has_value())
-            errs.add(t.ended_at ? "odometer_end" : "ended_at",
-                     "a finished trip has both ended_at and odometer_end");
+            errs.add(t.ended_at ? "odometer_end" : "ended_at", msg("trip.correction_needs_end"));
         check_trip_shape(t, limits_, clock_.now(), errs);
         errs.throw_if_any();
         FieldErrors refs;
         std::optional<Vehicle> vehicle;
         t.route_id.reset();  // routes are checked by dispatch; a correction keeps the link
         check_trip_references(tx, t, refs, vehicle);
-        refs.throw_if_any("the correction names something that does not exist or cannot be used",
-                          ErrorKind::unprocessable);
+        refs.throw_if_any(msg("refs.correction"), ErrorKind::unprocessable);
         t.route_id = before.route_id;
         if (t.open() && t.vehicle_id != before.vehicle_id && tx.open_trip_of(t.vehicle_id))
-            throw_conflict("the vehicle already has an open trip",
-                           {{"vehicle_id", "already has an open trip"}});
+            throw_conflict(msg("trip.open_exists"),
+                           {{"vehicle_id", msg("trip.open_exists_plain")}});
         tx.update_trip(t);
         tx.refresh_vehicle_odometer(t.vehicle_id);
         move_requests(tx, t);
@@ -677,16 +657,16 @@ Trip Ledger::close(const Actor& actor, TripId id, const TripClose& c) {
 Trip Ledger::get(const Actor& actor, TripId id) {
     auto trip = store_.find(id);
     if (!trip || (!actor.is_dispatcher() && trip->driver_id != actor.driver_id))
-        throw_not_found("no trip with id " + std::to_string(id));
+        throw_not_found(msg("trip.not_found", {{"id", id}}));
     return *trip;
 }
 
 Page<Trip> Ledger::list(const Actor& actor, TripFilter filter, const PageRequest& page) {
     if (!actor.is_dispatcher()) {
         if (!actor.driver_id)
-            throw_forbidden("this account is not linked to a driver");
+            throw_forbidden(msg("auth.not_linked"));
         if (filter.driver_id && *filter.driver_id != *actor.driver_id)
-            throw_forbidden("drivers see their own trips only");
+            throw_forbidden(msg("trip.see_own_only"));
         filter.driver_id = actor.driver_id;
     }
     if (filter.date) {

@@ -59,7 +59,7 @@ std::string n(std::int64_t v) {
     std::string list;
     for (const auto& t : tables)
         list += (list.empty() ? "" : ", ") + t;
-    throw_invalid_field("table", "must be one of: " + list);
+    throw_invalid_field("table", msg("field.one_of_list", {{"list", list}}));
 }
 
 }  // namespace

@@ -22,7 +22,7 @@ constexpr double money_epsilon = 0.005;
 
 void require_dispatcher(const Actor& actor, const char* what) {
     if (!actor.is_dispatcher())
-        throw_forbidden(std::string("only a dispatcher reads ") + what);
+        throw_forbidden(msg("reports.dispatcher_only", {{"what", what}}));
 }
 
 LocalDate first_of(LocalDate d) {
@@ -409,14 +409,14 @@ TotalsReport Reports::totals(const Actor& actor, LocalDate from_month, LocalDate
     from_month = first_of(from_month);
     to_month = first_of(to_month);
     if (to_month < from_month)
-        throw_invalid_field("to", "must not be before from");
+        throw_invalid_field("to", msg("field.to_before_from"));
     const auto span_months = (std::chrono::year_month{to_month.year(), to_month.month()} -
                               std::chrono::year_month{from_month.year(), from_month.month()})
                                  .count() +
                              1;
     if (span_months > limits_.max_months)
-        throw_invalid_field("to", "a totals report covers at most " +
-                                      std::to_string(limits_.max_months) + " months");
+        throw_invalid_field(
+            "to", msg("reports.at_most_months", {{"max", std::int64_t(limits_.max_months)}}));
 
     const Settings settings = settings_.get();
     const date::time_zone* zone = find_zone(settings.time_zone);
@@ -542,9 +542,9 @@ StatementsReport Reports::statements(const Actor& actor, LocalDate month,
                                      std::optional<DriverId> driver, Instant now) {
     if (!actor.is_dispatcher()) {
         if (!actor.driver_id)
-            throw_forbidden("only a dispatcher or the driver reads a mileage statement");
+            throw_forbidden(msg("reports.statement_reader"));
         if (driver && *driver != *actor.driver_id)
-            throw_forbidden("a driver reads only their own mileage statement");
+            throw_forbidden(msg("reports.own_statement"));
         driver = actor.driver_id;
     }
     const Settings settings = settings_.get();
@@ -568,7 +568,7 @@ StatementsReport Reports::statements(const Actor& actor, LocalDate month,
     }
     std::vector<NamedDriver> named = store_.drivers(ids);
     if (driver && named.empty())
-        throw_not_found("no driver " + std::to_string(*driver));
+        throw_not_found(msg("driver.not_found", {{"id", *driver}}));
 
     StatementsReport r;
     r.header = header_of(settings, now);
@@ -586,13 +586,13 @@ StatementsReport Reports::statements(const Actor& actor, LocalDate month,
 MileageStatement Reports::approve(const Actor& actor, DriverId driver, LocalDate month,
                                   Instant now) {
     if (!actor.is_dispatcher())
-        throw_forbidden("only a dispatcher approves a mileage statement");
+        throw_forbidden(msg("reports.dispatcher_approves"));
     StatementsReport current = statements(actor, month, driver, now);
     MileageStatement s = std::move(current.statements.front());
     if (s.approval)
-        throw_conflict("the statement of driver " + std::to_string(driver) + " for " +
-                           format_month(s.month) + " is already approved",
-                       {{"month", "already approved"}});
+        throw_conflict(
+            msg("reports.already_approved", {{"driver", driver}, {"month", format_month(s.month)}}),
+            {{"month", msg("reports.statement_approved")}});
 
     StatementApproval a;
     a.driver_id = driver;

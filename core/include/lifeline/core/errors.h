@@ -8,12 +8,26 @@
 #include <utility>
 #include <vector>
 
+#include "lifeline/core/messages.h"
+
 namespace lifeline {
 
-// One bad field of an input, named by its JSON path ("rides[2].picked_up_at").
+// One bad field of an input, named by its JSON path ("rides[2].picked_up_at"), with its
+// message's code and parameters (core/messages.h) and the English words.
 struct FieldError {
+    FieldError(std::string f, std::string english)
+        : field(std::move(f)), message(std::move(english)) {}
+    FieldError(std::string f, Message m)
+        : field(std::move(f)),
+          message(std::move(m.text)),
+          code(std::move(m.code)),
+          params(std::move(m.params)) {}
     std::string field;
-    std::string message;
+    std::string message;  // English
+    std::string code;     // empty: not catalogued; `message` is shown in every language
+    std::vector<MessageParam> params;
+
+    Message as_message() const { return {code, params, message}; }
 };
 
 enum class ErrorKind {
@@ -32,44 +46,78 @@ enum class ErrorKind {
 class Error : public std::runtime_error {
   public:
     Error(ErrorKind kind, std::string detail, std::vector<FieldError> errors = {})
-        : std::runtime_error(detail), kind_(kind), errors_(std::move(errors)) {}
+        : Error(kind, uncatalogued(std::move(detail)), std::move(errors)) {}
+    Error(ErrorKind kind, Message detail, std::vector<FieldError> errors = {})
+        : std::runtime_error(detail.text),
+          kind_(kind),
+          detail_(std::move(detail)),
+          errors_(std::move(errors)) {}
 
     // A refusal that passes with time (rate_limited, unavailable) says when to try again.
     Error(ErrorKind kind, std::string detail, std::chrono::seconds retry_after)
-        : std::runtime_error(detail), kind_(kind), retry_after_(retry_after) {}
+        : Error(kind, uncatalogued(std::move(detail)), retry_after) {}
+    Error(ErrorKind kind, Message detail, std::chrono::seconds retry_after)
+        : std::runtime_error(detail.text),
+          kind_(kind),
+          detail_(std::move(detail)),
+          retry_after_(retry_after) {}
+
+    // The detail is "<field>: <its message>" of the one field error (rendered so in
+    // every language).
+    static Error about_field(ErrorKind kind, FieldError error);
 
     ErrorKind kind() const noexcept { return kind_; }
+    const Message& detail() const noexcept { return detail_; }
+    bool detail_is_field() const noexcept { return detail_is_field_; }
     const std::vector<FieldError>& errors() const noexcept { return errors_; }
     // Zero when the error does not pass with time.
     std::chrono::seconds retry_after() const noexcept { return retry_after_; }
 
   private:
     ErrorKind kind_;
+    Message detail_;
     std::vector<FieldError> errors_;
+    bool detail_is_field_ = false;
     std::chrono::seconds retry_after_{0};
 };
 
 // Shorthands so call sites read as what happened.
+// Each takes a catalogued Message or, for a refusal not catalogued yet, English text.
+[[noreturn]] void throw_invalid(Message detail, std::vector<FieldError> errors = {});
 [[noreturn]] void throw_invalid(std::string detail, std::vector<FieldError> errors = {});
+[[noreturn]] void throw_invalid_field(std::string field, Message message);
 [[noreturn]] void throw_invalid_field(std::string field, std::string message);
+[[noreturn]] void throw_not_found(Message detail);
 [[noreturn]] void throw_not_found(std::string detail);
+[[noreturn]] void throw_conflict(Message detail, std::vector<FieldError> errors = {});
 [[noreturn]] void throw_conflict(std::string detail, std::vector<FieldError> errors = {});
+// A conflict about one field: the detail is the field's message.
+[[noreturn]] void throw_conflict_field(std::string field, Message message);
+[[noreturn]] void throw_unprocessable(Message detail, std::vector<FieldError> errors = {});
 [[noreturn]] void throw_unprocessable(std::string detail, std::vector<FieldError> errors = {});
+[[noreturn]] void throw_unprocessable_field(std::string field, Message message);
+[[noreturn]] void throw_forbidden(Message detail);
 [[noreturn]] void throw_forbidden(std::string detail);
+[[noreturn]] void throw_unauthorized(Message detail);
 [[noreturn]] void throw_unauthorized(std::string detail);
 
 // Collects every bad field of an input before failing, so a client can fix its
 // request in one round trip.
 class FieldErrors {
   public:
+    void add(std::string field, Message message) {
+        errors_.emplace_back(std::move(field), std::move(message));
+    }
     void add(std::string field, std::string message) {
-        errors_.push_back({std::move(field), std::move(message)});
+        errors_.emplace_back(std::move(field), std::move(message));
     }
     bool empty() const noexcept { return errors_.empty(); }
     const std::vector<FieldError>& list() const noexcept { return errors_; }
     // Throws ErrorKind::invalid (or `kind`) naming every collected field, if any.
-    void throw_if_any(std::string detail = "the request has invalid fields",
-                      ErrorKind kind = ErrorKind::invalid) const;
+    // One error: the detail is that field's message; several: "request.invalid_fields".
+    void throw_if_any(ErrorKind kind = ErrorKind::invalid) const;
+    void throw_if_any(Message detail, ErrorKind kind = ErrorKind::invalid) const;
+    void throw_if_any(std::string detail, ErrorKind kind = ErrorKind::invalid) const;
 
   private:
     std::vector<FieldError> errors_;

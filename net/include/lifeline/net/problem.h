@@ -26,15 +26,26 @@ std::string_view reason_phrase(unsigned status) noexcept;
 // "https://lifeline.invalid/problems/not-found"; "about:blank" for other codes.
 std::string problem_type(unsigned status);
 
-// {type, title, status, detail, errors:[{field, message}]} with the status's type
-// and reason phrase. A 401 also carries `WWW-Authenticate: Bearer`; an Error with a
-// retry_after carries `Retry-After` in seconds.
+// {type, title, status, detail, code, params, errors:[{field, message, code, params}]}
+// with the status's type and reason phrase; `detail` and each `message` rendered in
+// `language` from the message catalog (core/messages.h). A detail or field error not in
+// the catalog keeps its English words, with the code "problem.<type>" or "field.invalid".
+// A 401 also carries `WWW-Authenticate: Bearer`; an Error with a retry_after carries
+// `Retry-After` in seconds.
 Response problem_response(unsigned status, std::string detail, std::vector<FieldError> errors = {});
-Response problem_response(const Error& error);
+Response problem_response(unsigned status, const Message& detail,
+                          const std::vector<FieldError>& errors, Language language,
+                          bool detail_is_field = false);
+Response problem_response(const Error& error, Language language = Language::en);
 
-// Runs `handler`: a lifeline::Error becomes its problem response; any other exception
-// becomes a 500 with detail "internal error" (its what() goes to stderr, never to the
-// client). Never throws.
-Response invoke_handler(const Handler& handler, Request& request) noexcept;
+// The language of a request's answer: its Accept-Language (zh-CN, zh, en, with
+// q-values), else `fallback` (the organisation's language).
+Language language_of(const Request& request, Language fallback) noexcept;
+
+// Runs `handler`: a lifeline::Error becomes its problem response in the request's
+// language; any other exception becomes a 500 with detail "internal error" (its what()
+// goes to stderr, never to the client). Never throws.
+Response invoke_handler(const Handler& handler, Request& request,
+                        Language fallback = Language::zh_CN) noexcept;
 
 }  // namespace lifeline::net

@@ -3,8 +3,11 @@
 // placeholders: "/api/v1/trips/{id}/events". A placeholder matches exactly one
 // non-empty, percent-decoded segment.
 
+#include <functional>
 #include <string>
 #include <vector>
+
+#include "lifeline/core/messages.h"
 
 #include "lifeline/net/http.h"
 
@@ -34,6 +37,12 @@ class Router {
     // The route patterns, in registration order (for docs and tests).
     std::vector<std::string> patterns() const;
 
+    // The language of a problem when the request has no Accept-Language we speak (the
+    // organisation's setting); zh-CN until set. It must not throw.
+    void set_default_language(std::function<Language()> language) {
+        default_language_ = std::move(language);
+    }
+
   private:
     struct Route {
         std::string method;
@@ -43,6 +52,7 @@ class Router {
         Pace pace = Pace::may_wait;
     };
     std::vector<Route> routes_;
+    std::function<Language()> default_language_;
 };
 
 // Route label used in metrics and Request::route when no route matched.

@@ -374,6 +374,8 @@ DayProblem map_day(const DayInputs& in);
 
 // The reason an engine leaves a request out, in a dispatcher's words.
 std::string describe(match::UnservedReason reason);
+// The same as a message: "unserved.<reason>" (core/messages.h).
+Message describe_message(match::UnservedReason reason);
 
 // Admits at most a fixed number of day-plan searches at once (dispatch_plan.cpp).
 class PlannerPool;
