@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { run, check, equal, apiClient, watchPage, artifacts, DEMO_PASSWORD, signInDispatcher } from './harness.mjs';
 
-const unmatched = (r) => r.status === 405 || (r.status === 404 && /^no such resource/.test((r.json && r.json.detail) || ''));
+const unmatched = (r) => r.status === 405 || (r.status === 404 && r.json && r.json.code === 'problem.unknown_resource');
 
 await run('dispatcher board, fleet forms and reports', async ({ server, browser, problems }) => {
   const api = await apiClient(server.url, 'dispatcher', DEMO_PASSWORD);

@@ -39,7 +39,8 @@ await run('driver reads tomorrow', async ({ server, browser, problems }) => {
   check(tm.text.includes(tomorrows.name), "tomorrow's ride is on it");
   const after = await manifest(dayAfter(day.today, 2));
   equal(after.status, 403, 'the day after tomorrow is refused');
-  check(/ask the dispatcher/.test(after.json.detail), `the refusal says what to do (${after.json.detail})`);
+  equal(after.json.code, 'manifest.days', 'the refusal is the manifest window');
+  check(/请问调度员|ask the dispatcher/.test(after.json.detail), `the refusal says what to do (${after.json.detail})`);
 
   const page = await openDriverPage(server, browser, problems);
   // In Chinese: 明天 with the date.
