@@ -186,7 +186,14 @@ await run("a dispatcher's day with two drivers on phones", async ({ server, brow
   await board.getByTestId(`restore-${back.id}`).click();
   await board.getByTestId('board-status').filter({ hasText: `#${back.id}` }).waitFor();
   const restored = (await api.get(`/api/v1/requests/${back.id}`)).json;
-  check(restored.status !== 'cancelled', `request ${back.id} is restored (${restored.status})`);
+  equal(restored.status, 'pending', `request ${back.id} is restored, to be planned`);
+  // Restored rides wait to be planned: *Plan the day* again, the pin still holding.
+  await board.getByTestId('plan').click();
+  await board.getByTestId('board-status').filter({ hasText: 'Planned:' }).waitFor({ timeout: 60000 });
+  const replanned = (await api.get(`/api/v1/requests/${back.id}`)).json;
+  check(replanned.status === 'scheduled' || (replanned.status === 'unserved' && replanned.unserved_reason), `the restored ride is planned or says why not (${replanned.status})`);
+  equal((await api.get(`/api/v1/days/${today}/routes`)).json.routes.find((r) => r.stops.some((x) => x.request_id === there.id)).vehicle_id,
+    dayB.vehicle.id, 'the pinned ride is still on its vehicle');
   await board.screenshot({ path: path.join(artifacts, 'dispatcher-day-snow.png'), fullPage: true });
 
   // 5 (second half). The dispatcher closes B's trip with a reading and a reason.
