@@ -5,7 +5,7 @@
 // back. Then no ride is stranded and the month's report counts the right rides and km.
 import { run, check, equal, artifacts } from './harness.mjs';
 import path from 'node:path';
-import { driverDay, rideOnVehicle, openDriverPage, startOnPhone, allSent, tripsOf, markTyping, typingState } from './driver_common.mjs';
+import { driverDay, rideOnVehicle, openDriverPage, startOnPhone, allSent, tripsOf, markTyping, typingState, checkNoneStranded } from './driver_common.mjs';
 
 async function pickupAndDropoff(page, ride) {
   await page.getByTestId(`pickup-${ride.id}`).click();
@@ -80,23 +80,7 @@ await run("a driver's day holds up", async ({ server, browser, problems }) => {
 
   // No ride stranded: nothing scheduled or aboard on a finished route, and the day's rides
   // each done, a no-show, or unassigned with the reason.
-  const routes = (await day.dispatcher.get(`/api/v1/days/${day.today}/routes`)).json.routes;
-  const requests = new Map();
-  for (let cursor = null, first = true; first || cursor; first = false) {
-    const pageOf = (await day.dispatcher.get(`/api/v1/requests?date=${day.today}&limit=500${cursor ? `&cursor=${cursor}` : ''}`)).json;
-    for (const r of pageOf.items) requests.set(r.id, r);
-    cursor = pageOf.next_cursor;
-  }
-  for (const route of routes.filter((r) => r.status === 'finished')) {
-    for (const stop of route.stops) {
-      const status = requests.get(stop.request_id).status;
-      check(!['scheduled', 'in_progress'].includes(status), `request ${stop.request_id} is ${status} on finished route ${route.id}`);
-    }
-  }
-  for (const r of requests.values()) {
-    if (r.status === 'unserved') check(r.unserved_reason, `unserved request ${r.id} says why`);
-    if (r.status === 'scheduled') check(routes.some((x) => x.status !== 'finished' && x.stops.some((s) => s.request_id === r.id)), `scheduled request ${r.id} is on a route still to drive`);
-  }
+  const { requests } = await checkNoneStranded(day.dispatcher, day.today);
   equal([r1, r2, r3, r4, r5].map((r) => requests.get(r.id).status), ['completed', 'no_show', 'completed', 'completed', 'unserved'], "the day's rides");
   check(/^left by .+ at \d\d:\d\d$/.test(requests.get(r5.id).unserved_reason), `the handed-back ride says who left it and when (${requests.get(r5.id).unserved_reason})`);
 
