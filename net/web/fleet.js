@@ -1,6 +1,6 @@
 // Patients, drivers, vehicles and places: list, search, create, edit, deactivate, and
 // CSV import. One description per kind drives the table and the form.
-import { t, tv, h, clear, showError, flash, fmtNumber, uuid } from './common.js';
+import { t, tv, h, clear, picker, showError, flash, fmtNumber, uuid } from './common.js';
 import { suspensionsCard } from './suspensions.js';
 
 export const FLEET_KINDS = ['patients', 'drivers', 'vehicles', 'places'];
@@ -40,7 +40,7 @@ const SPECS = {
       { field: 'description', type: 'text' },
       { field: 'seats', type: 'int', required: true },
       { field: 'wheelchair_spaces', type: 'int' },
-      { field: 'driver_id', type: 'id' },
+      { field: 'driver_id', type: 'id', kind: 'driver' },
       { field: 'odometer_km', type: 'number', createOnly: true },
     ],
     csv: 'plate,description,seats,wheelchair_spaces,driver_id,odometer_km',
@@ -57,7 +57,7 @@ const SPECS = {
       { field: 'escort', type: 'bool' },
       { field: 'ride_alone', type: 'bool' },
       { field: 'notes', type: 'textarea' },
-      { field: 'center_id', type: 'id' },
+      { field: 'center_id', type: 'id', kind: 'place' },
       { field: 'schedule', type: 'schedule' },
     ],
     csv: 'name,phone,address,lat,lon,mobility,escort,ride_alone,notes,center_id,weekdays,appointment,duration_minutes',
@@ -73,7 +73,7 @@ function scheduleText(s) {
   return `${s.weekdays.map((d) => t(`weekday.${d}`)).join(' ')} ${s.appointment} (${t('unit.minutes', { n: s.duration_minutes })})`;
 }
 
-function control(spec, value) {
+function control(spec, value, api) {
   const common = { name: spec.field, 'data-field': spec.field, required: spec.required || undefined };
   switch (spec.type) {
     case 'select':
@@ -84,8 +84,9 @@ function control(spec, value) {
       return h('textarea', { ...common, rows: 2 });
     case 'number':
       return h('input', { ...common, type: 'number', step: 'any' });
-    case 'int':
     case 'id':
+      return picker({ api, kind: spec.kind, name: spec.field, value: value ?? '', testid: `pick-${spec.field}` });
+    case 'int':
       return h('input', { ...common, type: 'number', step: '1', min: 0 });
     case 'tel':
       return h('input', { ...common, type: 'tel' });
@@ -141,8 +142,8 @@ function formFor(kind, item, onSaved, api) {
     if (f.type === 'shifts') c = shiftsEditor(value);
     else if (f.type === 'schedule') c = scheduleEditor(value);
     else {
-      c = control(f, value);
-      if (f.type !== 'bool' && value !== undefined && value !== null) c.value = String(value);
+      c = control(f, value, api);
+      if (f.type !== 'bool' && f.type !== 'id' && value !== undefined && value !== null) c.value = String(value);
     }
     form.append(h('label', { class: f.type === 'bool' ? 'inline' : '' }, t(`field.${f.field}`), c));
   }
