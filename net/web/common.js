@@ -395,6 +395,7 @@ export function picker({ api, kind, name, field, value, text, required, testid, 
         h('span', { class: 'picker-detail' }, hitDetail(hit)));
       // Pressing keeps the focus in the box, so the list is still there when the tap ends.
       li.addEventListener('pointerdown', (e) => e.preventDefault());
+      li.addEventListener('mousedown', (e) => e.preventDefault());
       li.addEventListener('click', () => choose(hit));
       list.append(li);
     });

@@ -1,7 +1,8 @@
 // Names, not numbers, at 1366 px: the board's *Add a request* finds a demo patient by the
 // initials of their name (arrows and Enter) and another by a fragment of their phone (a
 // tap), and each request is created for the patient picked; the route cards name each
-// driver and plate. Then the dispatcher's language is kept on the server: switched to
+// driver and plate; the vehicle form shows its driver by name, keeps a refused number next
+// to the picker and saves another driver found by phone digits. Then the dispatcher's language is kept on the server: switched to
 // English while signed in, it is English again after signing out, clearing the browser's
 // storage and choosing Chinese on the sign-in page.
 import path from 'node:path';
@@ -113,6 +114,31 @@ await run('pickers: patients by initials and phone, drivers named on route cards
     equal(await card.locator('.route-head strong').textContent(), vehicle.plate, `route ${route.id} shows its plate`);
   }
   await page.screenshot({ path: path.join(artifacts, 'pickers-routes.png') });
+
+  // The vehicle form: its driver shown by name; an unknown number is refused next to the
+  // picker with the typing kept; another driver found by phone digits is saved.
+  const vehicle = (await api.get('/api/v1/vehicles?active=true&limit=100')).json.items.find((v) => v.driver_id);
+  const drivers = (await api.get('/api/v1/drivers?active=true&limit=100')).json.items;
+  const owner = drivers.find((d) => d.id === vehicle.driver_id);
+  const other = drivers.find((d) => d.id !== vehicle.driver_id && d.phone);
+  check(owner && other, 'a vehicle with a driver, and another driver with a phone');
+  await page.goto(`${server.url}/#vehicles`);
+  const row = page.locator('[data-testid=list-vehicles] tbody tr', { hasText: vehicle.plate });
+  await row.locator('td.actions button').first().click();
+  const form = page.getByTestId('form-vehicles');
+  const box = form.getByTestId('pick-driver_id');
+  await page.waitForFunction((name) => document.querySelector('[data-testid=pick-driver_id]').value === name, owner.name);
+  await box.fill('#999999');
+  await form.getByTestId('save').click();
+  await form.locator('[data-error-for=driver_id]').waitFor();
+  equal(await box.inputValue(), '#999999', 'the refused number stays in the box');
+  equal((await api.get(`/api/v1/vehicles/${vehicle.id}`)).json.driver_id, vehicle.driver_id, 'nothing written');
+  await box.fill(other.phone.replace(/\D/g, '').slice(-6));
+  const option = form.locator('[role=option]', { hasText: other.name }).first();
+  await option.click();
+  await form.getByTestId('save').click();
+  await form.waitFor({ state: 'detached' });
+  equal((await api.get(`/api/v1/vehicles/${vehicle.id}`)).json.driver_id, other.id, 'the vehicle has the driver picked');
 });
 
 await run('language: the dispatcher\'s choice is kept on the server', async ({ server, browser, problems }) => {
