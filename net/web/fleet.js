@@ -34,7 +34,7 @@ const SPECS = {
     csv: 'name,phone,group,home_lat,home_lon,wheelchair_trained,shifts',
   },
   vehicles: {
-    columns: [['plate'], ['description'], ['seats'], ['wheelchair_spaces'], ['driver_id'], ['odometer_km', (v) => fmtNumber(v.odometer_km, 1)]],
+    columns: [['plate'], ['description'], ['seats'], ['wheelchair_spaces'], ['driver_id', (v) => nameOf('drivers', v.driver_id)], ['odometer_km', (v) => fmtNumber(v.odometer_km, 1)]],
     fields: [
       { field: 'plate', type: 'text', required: true },
       { field: 'description', type: 'text' },
@@ -46,7 +46,7 @@ const SPECS = {
     csv: 'plate,description,seats,wheelchair_spaces,driver_id,odometer_km',
   },
   patients: {
-    columns: [['name'], ['phone'], ['address'], ['mobility', (p) => tv('mobility', p.mobility)], ['center_id'], ['schedule', (p) => scheduleText(p.schedule)]],
+    columns: [['name'], ['phone'], ['address'], ['mobility', (p) => tv('mobility', p.mobility)], ['center_id', (p) => nameOf('places', p.center_id)], ['schedule', (p) => scheduleText(p.schedule)]],
     fields: [
       { field: 'name', type: 'text', required: true },
       { field: 'phone', type: 'tel' },
@@ -66,6 +66,24 @@ const SPECS = {
 
 function shiftsText(shifts) {
   return (shifts || []).map((s) => `${t(`weekday.${s.weekday}`)} ${s.start}–${s.end}`).join(', ');
+}
+
+// Names of the drivers and places the lists refer to, by id (asked once each).
+const names = { drivers: new Map(), places: new Map() };
+function nameOf(kind, id) {
+  if (id === null || id === undefined) return '';
+  return names[kind].get(id) || `#${id}`;
+}
+async function learnNames(api, items) {
+  const wanted = [];
+  for (const item of items) {
+    if (item.driver_id && !names.drivers.has(item.driver_id)) wanted.push(['drivers', item.driver_id]);
+    if (item.center_id && !names.places.has(item.center_id)) wanted.push(['places', item.center_id]);
+  }
+  const unique = [...new Map(wanted.map((w) => [w.join('/'), w])).values()];
+  await Promise.all(unique.map(async ([kind, id]) => {
+    try { names[kind].set(id, (await api.get(`/api/v1/${kind}/${id}`)).name); } catch { /* the number stays */ }
+  }));
 }
 
 function scheduleText(s) {
@@ -252,6 +270,8 @@ function importForm(kind, api, done) {
 }
 
 export async function fleetView(ctx, kind, root) {
+  names.drivers.clear();
+  names.places.clear();
   const { api } = ctx;
   const spec = SPECS[kind];
   const params = ctx.route().params;
@@ -283,6 +303,7 @@ export async function fleetView(ctx, kind, root) {
   async function load(cursor, append) {
     try {
       const page = await api.get(`/api/v1/${kind}`, { query: { q: search.value, active: inactive.checked ? undefined : 'true', limit: 100, cursor } });
+      await learnNames(api, page.items);
       showError(null, box);
       if (!append) clear(table);
       renderRows(page.items, append);

@@ -124,6 +124,8 @@ await run('pickers: patients by initials and phone, drivers named on route cards
   check(owner && other, 'a vehicle with a driver, and another driver with a phone');
   await page.goto(`${server.url}/#vehicles`);
   const row = page.locator('[data-testid=list-vehicles] tbody tr', { hasText: vehicle.plate });
+  await row.filter({ hasText: owner.name }).waitFor();
+  check(!(await row.textContent()).includes(`#${owner.id}`), 'the vehicles list names the driver');
   await row.locator('td.actions button').first().click();
   const form = page.getByTestId('form-vehicles');
   const box = form.getByTestId('pick-driver_id');
