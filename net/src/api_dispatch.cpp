@@ -1,14 +1,16 @@
 // Dispatch over HTTP: /api/v1/schedule/generate, /holidays, /requests, /days/{date}/…,
 // /drivers/{id}/manifest.
+#include <map>
 #include <memory>
-#include <set>
 #include <regex>
+#include <set>
 
 #include "api_common.h"
 #include "api_routes.h"
 #include "dispatch_json.h"
 #include "lifeline/core/clock.h"
 #include "lifeline/core/dispatch/dispatch.h"
+#include "lifeline/core/fleet/fleet.h"
 #include "lifeline/core/geo/nav_links.h"
 #include "lifeline/core/ledger/ledger.h"
 #include "lifeline/net/heap.h"
@@ -387,8 +389,16 @@ json::object day_view(Services& s, const Actor& a, LocalDate date) {
     const Instant now = s.clock.now();
     const std::set<RequestId> overdue = s.dispatch.overdue(a, date);
     json::array out;
+    std::map<DriverId, std::string> driver_names;
+    std::map<VehicleId, std::string> plates;
     for (const Route& r : routes) {
         json::object o = route_json(r, &overdue);
+        if (!driver_names.count(r.driver_id))
+            driver_names[r.driver_id] = s.fleet.get_driver(a, r.driver_id).name;
+        if (!plates.count(r.vehicle_id))
+            plates[r.vehicle_id] = s.fleet.get_vehicle(a, r.vehicle_id).plate;
+        o["driver_name"] = driver_names[r.driver_id];
+        o["plate"] = plates[r.vehicle_id];
         o["progress"] = progress_json(r, route_progress(r, requests, logged, now));
         out.push_back(std::move(o));
     }

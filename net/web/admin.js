@@ -1,5 +1,5 @@
 // Administration: accounts and roles, the organisation's settings, the audit log.
-import { t, tv, h, clear, showError, flash, fmtDateTime, uuid } from './common.js';
+import { t, tv, h, clear, picker, resetPickers, showError, flash, fmtDateTime, uuid } from './common.js';
 
 const ROLES = ['admin', 'dispatcher', 'driver'];
 
@@ -22,7 +22,7 @@ async function usersSection(ctx, root) {
     h('label', { class: 'inline' }, t('auth.username'), h('input', { name: 'username', required: true, 'data-field': 'username' })),
     h('label', { class: 'inline' }, t('auth.password'), h('input', { name: 'password', type: 'password', required: true, 'data-field': 'password', autocomplete: 'new-password' })),
     h('label', { class: 'inline' }, t('field.role'), h('select', { name: 'role', 'data-field': 'role' }, ROLES.map((r) => h('option', { value: r }, tv('role', r))))),
-    h('label', { class: 'inline' }, t('field.driver_id'), h('input', { name: 'driver_id', type: 'number', min: 1, 'data-field': 'driver_id' })),
+    h('label', { class: 'inline' }, t('field.driver_id'), picker({ api, kind: 'driver', name: 'driver_id', testid: 'user-driver' })),
     h('button', { type: 'submit', class: 'primary' }, t('admin.add_user')));
   root.append(form, box, list);
   form.addEventListener('submit', async (e) => {
@@ -30,7 +30,7 @@ async function usersSection(ctx, root) {
     const el = form.elements;
     const body = { username: el.username.value, password: el.password.value, role: el.role.value };
     if (el.driver_id.value) body.driver_id = Number(el.driver_id.value);
-    try { await api.post('/api/v1/users', body); form.reset(); showError(null, box, form); load(); } catch (err) { showError(err, box, form); }
+    try { await api.post('/api/v1/users', body); form.reset(); resetPickers(form); showError(null, box, form); load(); } catch (err) { showError(err, box, form); }
   });
   async function load() {
     clear(list);

@@ -2,7 +2,7 @@
 // State that survives a reload lives in the URL hash: #board?date=2022-03-14,
 // #patients?q=王, #reports?month=2022-03.
 import {
-  t, tv, h, clear, applyTranslations, languageSelect, onLanguageChange, makeClient, showError,
+  t, tv, h, clear, applyTranslations, adoptLanguage, languageSelect, onLanguageChange, makeClient, showError,
   setTimeZone,
 } from './common.js';
 import { FLEET_KINDS, fleetView } from './fleet.js';
@@ -97,12 +97,20 @@ function signInView() {
       api.token = answer.token;
       ctx.me = answer.user;
       await loadSettings();
+      adoptLanguage(ctx.me, ctx.settings);
       render();
     } catch (err) {
       showError(err, box, form);
     }
   });
   return form;
+}
+
+// A language chosen while signed in is the user's on every browser; the browser keeps it
+// too, for the sign-in page and when the server cannot be reached.
+async function keepLanguage(language) {
+  if (!ctx.me) return;
+  try { ctx.me = await api.patch('/api/v1/auth/me', { language }); } catch { /* kept on this browser */ }
 }
 
 async function loadSettings() {
@@ -118,7 +126,7 @@ document.getElementById('signout').addEventListener('click', async () => {
   ctx.me = null;
   render();
 });
-document.getElementById('lang-slot').append(languageSelect());
+document.getElementById('lang-slot').append(languageSelect(keepLanguage));
 onLanguageChange(() => render());
 window.addEventListener('hashchange', () => render());
 applyTranslations(document);
@@ -128,6 +136,7 @@ applyTranslations(document);
     try {
       ctx.me = await api.get('/api/v1/auth/me');
       await loadSettings();
+      adoptLanguage(ctx.me, ctx.settings);
     } catch { ctx.me = null; }
   }
   render();

@@ -1,6 +1,6 @@
 // The day board: the day's requests, "plan the day", each vehicle's route as a
 // timeline, unassigned requests with the engine's reason, and assigning by hand.
-import { t, tv, h, clear, showError, flash, fmtTime, fmtNumber, todayInZone, zonedToInstant, uuid, messageText } from './common.js';
+import { t, tv, h, clear, picker, showError, flash, fmtTime, fmtNumber, todayInZone, zonedToInstant, uuid, messageText } from './common.js';
 import { periodForm, batchesSection } from './cancel.js';
 
 const CANCEL_REASONS = ['patient', 'late_cancel', 'holiday', 'weather', 'other'];
@@ -347,8 +347,8 @@ export async function boardView(ctx, root) {
     });
     return h('div', { class: 'route card', 'data-testid': `route-${route.id}` },
       h('div', { class: 'route-head' },
-        h('strong', {}, v ? v.plate : `#${route.vehicle_id}`),
-        h('span', {}, t('board.route_info', { driver: route.driver_name || `#${route.driver_id}`, km: fmtNumber(route.planned_km, 1), from: fmtTime(route.starts_at), to: fmtTime(route.ends_at) })),
+        h('strong', {}, route.plate || (v ? v.plate : `#${route.vehicle_id}`)),
+        h('span', { class: 'route-driver' }, t('board.route_info', { driver: route.driver_name || `#${route.driver_id}`, km: fmtNumber(route.planned_km, 1), from: fmtTime(route.starts_at), to: fmtTime(route.ends_at) })),
         h('span', { class: `badge ${route.status}` }, tv('route_status', route.status)),
         h('button', { type: 'button', class: 'small', 'data-testid': `print-route-${route.id}`, onclick: () => printSheets(route.id) }, t('board.print_route'))),
       routeProgress(route),
@@ -447,18 +447,18 @@ function generateForm(ctx, date, status, done) {
   return form;
 }
 
-// A new request: a patient by number, its direction and a time in the org's zone.
+// A new request: a patient found by name or phone, its direction and a time in the org's zone.
 function requestForm(ctx, date, done) {
   const { api } = ctx;
   const err = h('div', { class: 'error', hidden: true, role: 'alert' });
   const form = h('form', { class: 'card', 'data-testid': 'request-form' },
     h('h3', {}, t('board.add_request')),
-    h('label', {}, t('field.patient_id'), h('input', { name: 'patient_id', type: 'number', min: 1, required: true, 'data-field': 'patient_id' })),
+    h('label', {}, t('field.patient_id'), picker({ api, kind: 'patient', name: 'patient_id', required: true, active: true, testid: 'request-patient' })),
     h('label', {}, t('field.direction'), h('select', { name: 'direction', 'data-field': 'direction' }, ['to_center', 'home', 'other'].map((d) => h('option', { value: d }, tv('direction', d))))),
     h('label', {}, t('field.time_kind'), h('select', { name: 'time_kind' },
       h('option', { value: 'arrive_by' }, t('field.arrive_by')), h('option', { value: 'ready_at' }, t('field.ready_at')), h('option', { value: 'will_call' }, t('board.will_call')))),
     h('label', {}, t('field.time'), h('input', { name: 'time', type: 'time', value: '08:00', 'data-field': 'arrive_by' })),
-    h('label', {}, t('field.dropoff_place_id'), h('input', { name: 'dropoff_place', type: 'number', min: 1, 'data-field': 'dropoff' })),
+    h('label', {}, t('field.dropoff_place_id'), picker({ api, kind: 'place', name: 'dropoff_place', field: 'dropoff', active: true, testid: 'request-dropoff' })),
     h('label', {}, t('field.notes'), h('input', { name: 'notes', 'data-field': 'notes' })),
     err,
     h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary' }, t('common.save')), h('button', { type: 'button', onclick: () => form.remove() }, t('common.close'))));

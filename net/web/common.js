@@ -44,6 +44,18 @@ export function setLanguage(l) {
   for (const fn of listeners) fn(l);
 }
 
+// The language of a signed-in user: their own choice kept on the server (`me.language`),
+// else the one chosen on this browser, else the organisation's (`settings.language`).
+export function adoptLanguage(me, settings) {
+  const stored = localStorage.getItem(LANG_KEY);
+  let wanted = null;
+  if (me && dictionaries[me.language]) wanted = me.language;
+  else if (dictionaries[stored]) wanted = stored;
+  else if (settings && dictionaries[settings.language]) wanted = settings.language;
+  if (wanted && wanted !== lang) setLanguage(wanted);
+  else if (wanted) localStorage.setItem(LANG_KEY, wanted);
+}
+
 // Static markup names its strings with data-i18n (text), data-i18n-placeholder,
 // data-i18n-title and data-i18n-aria (aria-label).
 export function applyTranslations(root) {
@@ -56,11 +68,15 @@ export function applyTranslations(root) {
 }
 
 // A language switch: a <select> of the dictionaries, each named in its own language.
-export function languageSelect() {
+// `onChoose(code)` runs after a choice (to keep it on the server for the user).
+export function languageSelect(onChoose) {
   const sel = h('select', { class: 'lang', 'data-i18n-aria': 'lang.choose', 'aria-label': t('lang.choose'), 'data-testid': 'lang' });
   for (const code of Object.keys(dictionaries)) sel.append(h('option', { value: code }, dictionaries[code]['lang.self']));
   sel.value = lang;
-  sel.addEventListener('change', () => setLanguage(sel.value));
+  sel.addEventListener('change', () => {
+    setLanguage(sel.value);
+    if (onChoose) onChoose(sel.value);
+  });
   onLanguageChange((l) => { sel.value = l; });
   return sel;
 }
@@ -309,4 +325,120 @@ export function flash(box, message) {
   clear(box);
   box.hidden = false;
   box.append(message);
+}
+
+// ---- pickers ------------------------------------------------------------------------------
+
+// A form's reset() leaves hidden inputs as they were: this empties its pickers too.
+export function resetPickers(form) {
+  for (const box of form.querySelectorAll('.picker')) if (box.resetPicker) box.resetPicker();
+}
+
+let pickerCount = 0;
+
+// The line under a hit that tells two of the same name apart: the phone's last four
+// digits and the address, group or vehicle description.
+function hitDetail(hit) {
+  const phone = hit.phone ? `…${String(hit.phone).replace(/\D/g, '').slice(-4)}` : '';
+  return [phone, hit.detail].filter(Boolean).join(' · ');
+}
+
+// A search box for a patient, driver, place or vehicle: the user types a name, initials
+// (pinyin), characters or phone digits and picks from a short list (arrows and Enter, or
+// a tap). The chosen record's id goes into a hidden input named `name` that carries
+// `data-field` (so a server refusal shows next to the picker); "#12" or "12" typed and
+// not picked is taken as the id itself. `text` is what the box shows at first.
+export function picker({ api, kind, name, field, value, text, required, testid, active }) {
+  const n = ++pickerCount;
+  const listId = `picker-${n}-list`;
+  const hidden = h('input', { type: 'hidden', name, 'data-field': field || name, value: value ?? '' });
+  const input = h('input', {
+    type: 'text', role: 'combobox', autocomplete: 'off', 'aria-autocomplete': 'list', 'aria-expanded': 'false',
+    'aria-controls': listId, required: required || undefined, class: 'picker-input',
+    placeholder: t(`picker.${kind}`), 'data-testid': testid,
+    value: text || (value ? `#${value}` : ''),
+  });
+  const list = h('ul', { role: 'listbox', id: listId, class: 'picker-list', hidden: true, 'aria-label': t(`picker.${kind}`) });
+  const box = h('span', { class: 'picker', 'data-kind': kind }, input, hidden, list);
+  let hits = [];
+  let current = -1;
+  let seq = 0;
+  let timer = null;
+
+  const close = () => {
+    list.hidden = true;
+    input.setAttribute('aria-expanded', 'false');
+    input.removeAttribute('aria-activedescendant');
+    current = -1;
+  };
+  const highlight = (i) => {
+    current = i;
+    [...list.children].forEach((li, k) => li.setAttribute('aria-selected', k === i ? 'true' : 'false'));
+    if (i >= 0 && list.children[i]) {
+      input.setAttribute('aria-activedescendant', list.children[i].id);
+      list.children[i].scrollIntoView({ block: 'nearest' });
+    } else input.removeAttribute('aria-activedescendant');
+  };
+  const choose = (hit) => {
+    hidden.value = String(hit.id);
+    input.value = hit.name;
+    box.dataset.chosen = String(hit.id);
+    close();
+    hidden.dispatchEvent(new Event('change', { bubbles: true }));
+  };
+  const show = (items) => {
+    hits = items;
+    clear(list);
+    items.forEach((hit, i) => {
+      const li = h('li', { role: 'option', id: `${listId}-${i}`, 'aria-selected': 'false', 'data-id': hit.id },
+        h('span', { class: 'picker-name' }, hit.name, hit.active === false ? ` (${t('picker.inactive')})` : ''),
+        h('span', { class: 'picker-detail' }, hitDetail(hit)));
+      // Pressing keeps the focus in the box, so the list is still there when the tap ends.
+      li.addEventListener('pointerdown', (e) => e.preventDefault());
+      li.addEventListener('mousedown', (e) => e.preventDefault());
+      li.addEventListener('click', () => choose(hit));
+      list.append(li);
+    });
+    if (!items.length) list.append(h('li', { class: 'picker-none', role: 'presentation' }, t('picker.none')));
+    list.hidden = false;
+    input.setAttribute('aria-expanded', 'true');
+    highlight(items.length ? 0 : -1);
+  };
+  const search = async (q) => {
+    const mine = ++seq;
+    try {
+      const answer = await api.get('/api/v1/search', { query: { q, kind, limit: 8, active: active } });
+      if (mine === seq && input.value.trim() === q) show(answer.items || []);
+    } catch {
+      if (mine === seq) close();
+    }
+  };
+
+  input.addEventListener('input', () => {
+    const q = input.value.trim();
+    const typedId = /^#?(\d+)$/.exec(q);
+    hidden.value = typedId ? typedId[1] : '';
+    delete box.dataset.chosen;
+    clearTimeout(timer);
+    seq++;
+    if (!q || q.startsWith('#')) { close(); return; }
+    timer = setTimeout(() => search(q), 150);
+  });
+  input.addEventListener('keydown', (e) => {
+    if (list.hidden) return;
+    if (e.key === 'ArrowDown') { e.preventDefault(); highlight(Math.min(current + 1, hits.length - 1)); }
+    else if (e.key === 'ArrowUp') { e.preventDefault(); highlight(Math.max(current - 1, 0)); }
+    else if (e.key === 'Enter' && current >= 0) { e.preventDefault(); choose(hits[current]); }
+    else if (e.key === 'Escape') { e.preventDefault(); close(); }
+  });
+  input.addEventListener('blur', () => close());
+  box.resetPicker = () => { hidden.value = ''; input.value = ''; delete box.dataset.chosen; close(); };
+
+  // A record given by id alone shows its name once the server has told it.
+  if (value && !text && api) {
+    api.get(`/api/v1/${kind}s/${value}`)
+      .then((rec) => { if (hidden.value === String(value) && input.value === `#${value}`) input.value = rec.name || rec.plate || input.value; })
+      .catch(() => { /* the number stays */ });
+  }
+  return box;
 }

@@ -6,7 +6,7 @@
 // Actions of a trip started offline name the trip by a local id until the start's
 // answer gives the server's id.
 import {
-  t, tv, h, clear, applyTranslations, languageSelect, onLanguageChange, makeClient, ApiError,
+  t, tv, h, clear, applyTranslations, adoptLanguage, languageSelect, onLanguageChange, makeClient, ApiError,
   showError, fmtTime, fmtDateTime, setTimeZone, todayInZone, uuid, problemText, problemErrors,
 } from './common.js';
 
@@ -336,6 +336,8 @@ async function refresh() {
     const settings = await api.get('/api/v1/settings');
     save(K.zone, settings.time_zone);
     setTimeZone(settings.time_zone);
+    // The user's own language, once a page load: a later switch here stays.
+    if (!state.languageAdopted) { state.languageAdopted = true; adoptLanguage(state.me, settings); }
   } catch (err) {
     if (!(err instanceof ApiError) || !err.offline) state.manifestError = err;
   }
@@ -740,7 +742,10 @@ function manifestView(day) {
 
 // ---- start ------------------------------------------------------------------------------
 
-document.getElementById('lang-slot').append(languageSelect());
+// A language chosen while signed in is kept on the server for the user.
+document.getElementById('lang-slot').append(languageSelect((language) => {
+  if (state.me && navigator.onLine) api.patch('/api/v1/auth/me', { language }).catch(() => { /* kept on this phone */ });
+}));
 onLanguageChange(render);
 if (load(K.zone, null)) setTimeZone(load(K.zone, null));
 applyTranslations(document);

@@ -1,6 +1,6 @@
 // Patients, drivers, vehicles and places: list, search, create, edit, deactivate, and
 // CSV import. One description per kind drives the table and the form.
-import { t, tv, h, clear, showError, flash, fmtNumber, uuid } from './common.js';
+import { t, tv, h, clear, picker, showError, flash, fmtNumber, uuid } from './common.js';
 import { suspensionsCard } from './suspensions.js';
 
 export const FLEET_KINDS = ['patients', 'drivers', 'vehicles', 'places'];
@@ -34,19 +34,19 @@ const SPECS = {
     csv: 'name,phone,group,home_lat,home_lon,wheelchair_trained,shifts',
   },
   vehicles: {
-    columns: [['plate'], ['description'], ['seats'], ['wheelchair_spaces'], ['driver_id'], ['odometer_km', (v) => fmtNumber(v.odometer_km, 1)]],
+    columns: [['plate'], ['description'], ['seats'], ['wheelchair_spaces'], ['driver_id', (v) => nameOf('drivers', v.driver_id)], ['odometer_km', (v) => fmtNumber(v.odometer_km, 1)]],
     fields: [
       { field: 'plate', type: 'text', required: true },
       { field: 'description', type: 'text' },
       { field: 'seats', type: 'int', required: true },
       { field: 'wheelchair_spaces', type: 'int' },
-      { field: 'driver_id', type: 'id' },
+      { field: 'driver_id', type: 'id', kind: 'driver' },
       { field: 'odometer_km', type: 'number', createOnly: true },
     ],
     csv: 'plate,description,seats,wheelchair_spaces,driver_id,odometer_km',
   },
   patients: {
-    columns: [['name'], ['phone'], ['address'], ['mobility', (p) => tv('mobility', p.mobility)], ['center_id'], ['schedule', (p) => scheduleText(p.schedule)]],
+    columns: [['name'], ['phone'], ['address'], ['mobility', (p) => tv('mobility', p.mobility)], ['center_id', (p) => nameOf('places', p.center_id)], ['schedule', (p) => scheduleText(p.schedule)]],
     fields: [
       { field: 'name', type: 'text', required: true },
       { field: 'phone', type: 'tel' },
@@ -57,7 +57,7 @@ const SPECS = {
       { field: 'escort', type: 'bool' },
       { field: 'ride_alone', type: 'bool' },
       { field: 'notes', type: 'textarea' },
-      { field: 'center_id', type: 'id' },
+      { field: 'center_id', type: 'id', kind: 'place' },
       { field: 'schedule', type: 'schedule' },
     ],
     csv: 'name,phone,address,lat,lon,mobility,escort,ride_alone,notes,center_id,weekdays,appointment,duration_minutes',
@@ -68,12 +68,30 @@ function shiftsText(shifts) {
   return (shifts || []).map((s) => `${t(`weekday.${s.weekday}`)} ${s.start}–${s.end}`).join(', ');
 }
 
+// Names of the drivers and places the lists refer to, by id (asked once each).
+const names = { drivers: new Map(), places: new Map() };
+function nameOf(kind, id) {
+  if (id === null || id === undefined) return '';
+  return names[kind].get(id) || `#${id}`;
+}
+async function learnNames(api, items) {
+  const wanted = [];
+  for (const item of items) {
+    if (item.driver_id && !names.drivers.has(item.driver_id)) wanted.push(['drivers', item.driver_id]);
+    if (item.center_id && !names.places.has(item.center_id)) wanted.push(['places', item.center_id]);
+  }
+  const unique = [...new Map(wanted.map((w) => [w.join('/'), w])).values()];
+  await Promise.all(unique.map(async ([kind, id]) => {
+    try { names[kind].set(id, (await api.get(`/api/v1/${kind}/${id}`)).name); } catch { /* the number stays */ }
+  }));
+}
+
 function scheduleText(s) {
   if (!s) return '';
   return `${s.weekdays.map((d) => t(`weekday.${d}`)).join(' ')} ${s.appointment} (${t('unit.minutes', { n: s.duration_minutes })})`;
 }
 
-function control(spec, value) {
+function control(spec, value, api) {
   const common = { name: spec.field, 'data-field': spec.field, required: spec.required || undefined };
   switch (spec.type) {
     case 'select':
@@ -84,8 +102,9 @@ function control(spec, value) {
       return h('textarea', { ...common, rows: 2 });
     case 'number':
       return h('input', { ...common, type: 'number', step: 'any' });
-    case 'int':
     case 'id':
+      return picker({ api, kind: spec.kind, name: spec.field, value: value ?? '', testid: `pick-${spec.field}` });
+    case 'int':
       return h('input', { ...common, type: 'number', step: '1', min: 0 });
     case 'tel':
       return h('input', { ...common, type: 'tel' });
@@ -141,8 +160,8 @@ function formFor(kind, item, onSaved, api) {
     if (f.type === 'shifts') c = shiftsEditor(value);
     else if (f.type === 'schedule') c = scheduleEditor(value);
     else {
-      c = control(f, value);
-      if (f.type !== 'bool' && value !== undefined && value !== null) c.value = String(value);
+      c = control(f, value, api);
+      if (f.type !== 'bool' && f.type !== 'id' && value !== undefined && value !== null) c.value = String(value);
     }
     form.append(h('label', { class: f.type === 'bool' ? 'inline' : '' }, t(`field.${f.field}`), c));
   }
@@ -251,6 +270,8 @@ function importForm(kind, api, done) {
 }
 
 export async function fleetView(ctx, kind, root) {
+  names.drivers.clear();
+  names.places.clear();
   const { api } = ctx;
   const spec = SPECS[kind];
   const params = ctx.route().params;
@@ -282,6 +303,7 @@ export async function fleetView(ctx, kind, root) {
   async function load(cursor, append) {
     try {
       const page = await api.get(`/api/v1/${kind}`, { query: { q: search.value, active: inactive.checked ? undefined : 'true', limit: 100, cursor } });
+      await learnNames(api, page.items);
       showError(null, box);
       if (!append) clear(table);
       renderRows(page.items, append);

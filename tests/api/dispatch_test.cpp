@@ -400,3 +400,28 @@ TEST_CASE(
                                    json::object{{"at", day + "T11:45:00+08:00"}});
     CHECK(twice.status == 409);
 }
+
+TEST_CASE("the day view names each route's driver and vehicle plate from the fleet",
+          "[api][dispatch]") {
+    SeededFleet f;
+    const std::string day = "2027-03-22";
+    REQUIRE(f.dispatcher.post("/api/v1/schedule/generate", json::object{{"from", day}, {"to", day}})
+                .status == 200);
+    REQUIRE(f.dispatcher.post("/api/v1/days/" + day + "/plan", json::object{}).status == 200);
+    auto routes = f.dispatcher.get("/api/v1/days/" + day + "/routes");
+    INFO(routes.text);
+    REQUIRE(routes.status == 200);
+    const auto& list = routes.obj().at("routes").as_array();
+    REQUIRE(!list.empty());
+    for (const auto& route : list) {
+        const auto driver =
+            f.dispatcher.get("/api/v1/drivers/" + std::to_string(route.at("driver_id").as_int64()));
+        const auto vehicle = f.dispatcher.get("/api/v1/vehicles/" +
+                                              std::to_string(route.at("vehicle_id").as_int64()));
+        REQUIRE(driver.status == 200);
+        REQUIRE(vehicle.status == 200);
+        CHECK(route.at("driver_name") == driver.obj().at("name"));
+        CHECK(route.at("plate") == vehicle.obj().at("plate"));
+        CHECK(!route.at("driver_name").as_string().empty());
+    }
+}

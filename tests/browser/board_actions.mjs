@@ -98,7 +98,7 @@ await run('day board: add a request, will-call ready, cancel with a reason', asy
   const ids = new Set((await dayRequests()).map((r) => r.id));
   await page.getByTestId('add-request').click();
   const form = page.getByTestId('request-form');
-  await form.locator('[name=patient_id]').fill(String(newcomer.id));
+  await form.getByTestId('request-patient').fill(`#${newcomer.id}`);
   await form.locator('[name=direction]').selectOption('to_center');
   await form.locator('[name=time_kind]').selectOption('arrive_by');
   await form.locator('[name=time]').fill('10:40');
