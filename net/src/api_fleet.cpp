@@ -319,11 +319,12 @@ void register_absence_routes(Router& r, Services& s) {
         require_dispatcher(a);
         DriverId id = path_id(q);
         AbsenceId absence = path_id(q, "absence_id");
-        auto [from, to] = read_body(q, [](Fields& f) {
+        const auto range = read_body(q, [](Fields& f) {
             return std::pair{f.date("from", Need::optional), f.date("to", Need::optional)};
         });
         return json_response(200, absence_answer(s, a, id, [&](Absence& out) {
-                                 return fleet.update_absence(a, id, absence, from, to, &out);
+                                 return fleet.update_absence(a, id, absence, range.first,
+                                                             range.second, &out);
                              }));
     });
     r.add("DELETE", "/api/v1/drivers/{id}/absences/{absence_id}", [&](Request& q) {
