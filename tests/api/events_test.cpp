@@ -240,7 +240,9 @@ TEST_CASE("the day view shows each route's progress: stops done, next stop, minu
           "[api][events][dispatch]") {
     SeededFleet f;  // the server's clock: today at 10:00 in Jilin
     const std::string day = shanghai_date(0);
-    const auto [request, route] = ride_on_sedan(f, day);  // to the center by 08:30
+    const auto ride = ride_on_sedan(f, day);  // to the center by 08:30
+    const std::int64_t request = ride.first;
+    const std::int64_t route = ride.second;
     auto progress = [&] {
         auto view = f.dispatcher.get("/api/v1/days/" + day + "/routes");
         REQUIRE(view.status == 200);
