@@ -61,7 +61,7 @@ async function addPatientWithSchedule(page, server, like, weekday, name) {
   await form.locator('[name=address]').fill('吉林市船营区松江中路 18 号');
   await form.locator('[name=lat]').fill(String(like.lat + 0.002));
   await form.locator('[name=lon]').fill(String(like.lon + 0.002));
-  await form.locator('[name=center_id]').fill(String(like.center_id));
+  await form.getByTestId('pick-center_id').fill(`#${like.center_id}`);
   await form.locator(`.weekdays input[value="${weekday}"]`).check();
   await form.locator('[name=appointment]').fill('11:30');
   await form.locator('[name=duration_minutes]').fill('60');
