@@ -57,10 +57,9 @@ struct World::Live {
     explicit Live(const std::string& path)
         : db(std::in_place, storage::Database::Options{path}),
           app(*db),
-          services{*db,          app.crypto,    app.accounts, app.fleet,
-                   app.ledger,   app.audit,     app.settings, metrics,
-                   app.dispatch, app.reports,   db->clock(),  events,
-                   app.positions, app.calibration} {
+          services{*db,         app.crypto,   app.accounts,  app.fleet,      app.ledger,
+                   app.audit,   app.settings, metrics,       app.dispatch,   app.reports,
+                   db->clock(), events,       app.positions, app.calibration} {
         net::register_api(router, services);
     }
     std::optional<storage::Database> db;

@@ -2,8 +2,8 @@
 
 #include "lifeline/core/text.h"
 
-#include <cctype>
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -103,8 +103,7 @@ Settings from_map(const SettingsMap& values) {
         else if (key == "map_datum") {
             if (auto d = datum_from(value))
                 s.map_datum = *d;
-        }
-        else if (key == "matcher.plan_lead_minutes")
+        } else if (key == "matcher.plan_lead_minutes")
             read_num(value, s.matcher.plan_lead_minutes);
         else if (key == "matcher.objective")
             s.matcher.objective = value;

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <iostream>
 #include <mutex>
@@ -80,11 +82,17 @@ json::object params_json(const std::vector<MessageParam>& params) {
     json::object o;
     for (const auto& p : params) {
         if (p.kind == MessageParam::Kind::number) {
+            // An integer as an integer, another finite number as a double; anything else
+            // (an integer beyond 64 bits, say, from a client's input) as the text it was.
+            const char* first = p.value.data();
+            const char* last = first + p.value.size();
+            std::int64_t whole = 0;
+            const auto parsed = std::from_chars(first, last, whole);
             char* end = nullptr;
             const double d = std::strtod(p.value.c_str(), &end);
-            if (end && *end == '\0' && p.value.find_first_of(".eE") == std::string::npos)
-                o[p.name] = std::int64_t(d);
-            else if (end && *end == '\0')
+            if (parsed.ec == std::errc{} && parsed.ptr == last)
+                o[p.name] = whole;
+            else if (!p.value.empty() && end && *end == '\0' && std::isfinite(d))
                 o[p.name] = d;
             else
                 o[p.name] = p.value;

@@ -223,15 +223,16 @@ class Tx : public DispatchTx {
         return c_.last_insert_id();
     }
     void update_request(const RideRequest& r) override {
-        Statement st(c_,
-                     "UPDATE requests SET patient_id = ?, direction = ?, service_date = ?, "
-                     "pickup_place_id = ?, pickup_lat = ?, pickup_lon = ?, pickup_address = ?, "
-                     "dropoff_place_id = ?, dropoff_lat = ?, dropoff_lon = ?, dropoff_address = ?, "
-                     "arrive_by = ?, ready_at = ?, passengers = ?, wheelchair = ?, status = ?, "
-                     "cancel_reason = ?, unserved_reason = ?, source = ?, schedule_key = ?, "
-                     "session_date = ?, notes = ?, updated_at = ?, linked_request_id = ?, "
-                     "cancelled_at = ?, cancel_batch_id = ?, suspension_id = ?, pinned_vehicle_id = ? "
-                     "WHERE id = ?");
+        Statement st(
+            c_,
+            "UPDATE requests SET patient_id = ?, direction = ?, service_date = ?, "
+            "pickup_place_id = ?, pickup_lat = ?, pickup_lon = ?, pickup_address = ?, "
+            "dropoff_place_id = ?, dropoff_lat = ?, dropoff_lon = ?, dropoff_address = ?, "
+            "arrive_by = ?, ready_at = ?, passengers = ?, wheelchair = ?, status = ?, "
+            "cancel_reason = ?, unserved_reason = ?, source = ?, schedule_key = ?, "
+            "session_date = ?, notes = ?, updated_at = ?, linked_request_id = ?, "
+            "cancelled_at = ?, cancel_batch_id = ?, suspension_id = ?, pinned_vehicle_id = ? "
+            "WHERE id = ?");
         bind_request(st, r);
         st.bind(23, secs(r.updated_at));
         bind_cancellation(st, r, 24);

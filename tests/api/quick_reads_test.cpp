@@ -42,10 +42,10 @@ TEST_CASE("quick reads are answered while every worker is busy", "[api][server]"
     Api anonymous(f.server);
     ApiResult health, vehicle, driver;
     const double health_ms = timed_ms([&] { health = anonymous.get("/healthz"); });
-    const double vehicle_ms = timed_ms(
-        [&] { vehicle = f.admin.get("/api/v1/vehicles/" + std::to_string(f.sedan_id)); });
-    const double driver_ms = timed_ms(
-        [&] { driver = f.admin.get("/api/v1/drivers/" + std::to_string(f.driver_id1)); });
+    const double vehicle_ms =
+        timed_ms([&] { vehicle = f.admin.get("/api/v1/vehicles/" + std::to_string(f.sedan_id)); });
+    const double driver_ms =
+        timed_ms([&] { driver = f.admin.get("/api/v1/drivers/" + std::to_string(f.driver_id1)); });
     // A request that is not quick waits for the worker.
     ApiResult list;
     const double list_ms = timed_ms([&] { list = f.admin.get("/api/v1/vehicles"); });

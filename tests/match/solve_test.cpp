@@ -174,7 +174,8 @@ TEST_CASE("vehicles ending at different places: the search keeps its time limit"
     CHECK(check(p, solution).ok());
 }
 
-TEST_CASE("a search stops once it has converged — the time limit stays a cap", "[match][converge]") {
+TEST_CASE("a search stops once it has converged — the time limit stays a cap",
+          "[match][converge]") {
     // The window grows with the instance, from a floor for small days.
     CHECK(convergence_window(1) == convergence_window(10));
     CHECK(convergence_window(500) > convergence_window(50));

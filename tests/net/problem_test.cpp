@@ -3,6 +3,7 @@
 #include <string>
 
 #include "lifeline/core/errors.h"
+#include "lifeline/core/messages.h"
 #include "lifeline/net/http.h"
 #include "lifeline/net/problem.h"
 
@@ -86,4 +87,19 @@ TEST_CASE("request and response helpers", "[net][http]") {
     res.set_header("cache-control", "private");
     REQUIRE(res.headers.size() == 1);
     CHECK(res.headers[0].value == "private");
+}
+
+TEST_CASE("a number parameter beyond 64 bits is never cast to an integer", "[net][problem]") {
+    auto body_with = [](std::string value) {
+        lifeline::Message m = lifeline::msg("odometer.below_last", {{"last", value}});
+        for (auto& p : m.params)
+            p.kind = lifeline::MessageParam::Kind::number;
+        return problem_response(422, m, {}, lifeline::Language::en).body;
+    };
+    // Beyond 64 bits: a double (it was an out-of-range cast to int64, undefined behaviour).
+    CHECK(body_with("99999999999999999999999").find(R"("params":{"last":1E23})") !=
+          std::string::npos);
+    // Not finite as a double: the text as it was.
+    CHECK(body_with("1e999").find(R"("params":{"last":"1e999"})") != std::string::npos);
+    CHECK(body_with("10052").find(R"("params":{"last":10052})") != std::string::npos);
 }

@@ -307,10 +307,9 @@ int run_serve(int argc, char** argv) {
     if (o->demo)
         seed_demo(app, o->db_path, admin_password);
 
-    net::Services services{db,           app.crypto,    app.accounts, app.fleet,
-                           app.ledger,   app.audit,     app.settings, metrics,
-                           app.dispatch, app.reports,   db.clock(),   events,
-                           app.positions, app.calibration};
+    net::Services services{db,         app.crypto,   app.accounts,  app.fleet,      app.ledger,
+                           app.audit,  app.settings, metrics,       app.dispatch,   app.reports,
+                           db.clock(), events,       app.positions, app.calibration};
     net::register_api(router, services);
 
     try {

@@ -592,8 +592,8 @@ DayPlanDraft Dispatch::draft_day(const Actor& actor, LocalDate date, const PlanO
              too_soon_reason(*in.not_before, in.zone, settings.matcher.plan_lead_minutes)});
     plan.stats.too_soon = int(dp.too_soon.size());
     const match::Objective objective = settings.matcher.objective == "vehicles"
-                                          ? match::Objective::vehicles
-                                          : match::Objective::distance;
+                                           ? match::Objective::vehicles
+                                           : match::Objective::distance;
     solve_day(dp, fixed, limit, options, objective, *planners_, draft);
     draft.frozen_before = frozen_ids(day.routes);
     return draft;
