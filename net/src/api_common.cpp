@@ -6,8 +6,7 @@
 #include <cmath>
 #include <thread>
 
-#include <openssl/evp.h>
-#include <openssl/sha.h>
+#include <sodium.h>
 
 #include "lifeline/core/accounts/accounts.h"
 #include "lifeline/core/text.h"
@@ -18,12 +17,15 @@
 
 namespace lifeline::net {
 
+// libsodium's SHA-256 keeps no per-thread state (OpenSSL's one-shot SHA256 does, left
+// behind by a worker thread that computes it first).
 std::string csp_hash_source(std::string_view css) {
-    unsigned char digest[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<const unsigned char*>(css.data()), css.size(), digest);
-    unsigned char base64[4 * ((SHA256_DIGEST_LENGTH + 2) / 3) + 1];
-    const int n = EVP_EncodeBlock(base64, digest, SHA256_DIGEST_LENGTH);
-    return "'sha256-" + std::string(reinterpret_cast<const char*>(base64), std::size_t(n)) + "'";
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(css.data()), css.size());
+    char
+        base64[sodium_base64_ENCODED_LEN(crypto_hash_sha256_BYTES, sodium_base64_VARIANT_ORIGINAL)];
+    sodium_bin2base64(base64, sizeof base64, digest, sizeof digest, sodium_base64_VARIANT_ORIGINAL);
+    return "'sha256-" + std::string(base64) + "'";
 }
 
 json::object parse_object(const Request& req) {
