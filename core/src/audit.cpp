@@ -90,6 +90,22 @@ void AuditObject::add_raw_array(std::string_view k, const std::vector<std::strin
 
 namespace lifeline {
 
+AuditEntry audit_record(Instant at, const Actor& actor, std::string_view entity, std::int64_t id,
+                        std::string action, std::string before, std::string after,
+                        std::string reason) {
+    AuditEntry e;
+    e.user_id = actor.user_id;
+    e.username = actor.username;
+    e.at = at;
+    e.entity = std::string(entity);
+    e.entity_id = id;
+    e.action = std::move(action);
+    e.before = std::move(before);
+    e.after = std::move(after);
+    e.reason = std::move(reason);
+    return e;
+}
+
 Page<AuditEntry> AuditLog::list(const Actor& actor, const AuditFilter& filter,
                                 const PageRequest& page) {
     if (!actor.is_admin())

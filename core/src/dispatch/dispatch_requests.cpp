@@ -5,6 +5,7 @@
 #include <set>
 
 #include "dispatch_internal.h"
+#include "lifeline/core/audit.h"
 #include "lifeline/core/dispatch/dispatch.h"
 #include "patch.h"
 
@@ -72,16 +73,8 @@ void uncancel(RideRequest& r, Instant now) {
 
 AuditEntry audit_entry(const Actor& actor, Instant at, const char* entity, std::int64_t id,
                        std::string action, std::string after, std::string reason) {
-    AuditEntry e;
-    e.user_id = actor.user_id;
-    e.username = actor.username;
-    e.at = at;
-    e.entity = entity;
-    e.entity_id = id;
-    e.action = std::move(action);
-    e.after = std::move(after);
-    e.reason = std::move(reason);
-    return e;
+    return audit_record(at, actor, entity, id, std::move(action), {}, std::move(after),
+                        std::move(reason));
 }
 
 }  // namespace dispatch_detail

@@ -242,16 +242,8 @@ void check_plate_free(FleetTx& tx, const std::string& plate, VehicleId self) {
 
 AuditEntry audit_entry(Instant at, const Actor& actor, const char* entity, std::int64_t id,
                        std::string action, std::string before, std::string after) {
-    AuditEntry e;
-    e.user_id = actor.user_id;
-    e.username = actor.username;
-    e.at = at;
-    e.entity = entity;
-    e.entity_id = id;
-    e.action = std::move(action);
-    e.before = std::move(before);
-    e.after = std::move(after);
-    return e;
+    return audit_record(at, actor, entity, id, std::move(action), std::move(before),
+                        std::move(after));
 }
 
 const char* update_action(bool was_active, bool is_active) {

@@ -38,6 +38,11 @@ std::string json_quote(std::string_view s);
 
 namespace lifeline {
 
+// One entry of the audit log: `actor` did `action` to `entity` #`id` at `at`.
+AuditEntry audit_record(Instant at, const Actor& actor, std::string_view entity, std::int64_t id,
+                        std::string action, std::string before, std::string after,
+                        std::string reason = {});
+
 struct AuditFilter {
     std::optional<std::string> entity;
     std::optional<std::int64_t> entity_id;
