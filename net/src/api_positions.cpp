@@ -23,7 +23,7 @@ std::vector<Position> read_positions(const json::array& arr, FieldErrors& errs) 
     for (std::size_t i = 0; i < arr.size(); ++i) {
         std::string prefix = "positions[" + std::to_string(i) + "].";
         if (!arr[i].is_object()) {
-            errs.add("positions[" + std::to_string(i) + "]", "must be an object");
+            errs.add("positions[" + std::to_string(i) + "]", msg("field.not_object"));
             continue;
         }
         Fields f(arr[i].as_object(), errs, prefix);
