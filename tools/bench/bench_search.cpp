@@ -86,15 +86,24 @@ double percentile(std::vector<double> v, double q) {
 int run_search(int argc, char** argv) {
     long patients = 100'000;
     int queries = 2000;
+    std::string keep;          // a file to load once and search again in later runs
+    std::string results_path;  // each query and the ids found, to compare two builds
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string opt = argv[i];
         if (opt == "--patients")
             patients = std::stol(argv[i + 1]);
         else if (opt == "--queries")
             queries = std::stoi(argv[i + 1]);
+        else if (opt == "--keep")
+            keep = argv[i + 1];
+        else if (opt == "--results")
+            results_path = argv[i + 1];
     }
-    const auto path = std::filesystem::temp_directory_path() /
-                      ("lifeline-bench-search-" + std::to_string(::getpid()) + ".db");
+    const bool reuse = !keep.empty() && std::filesystem::exists(keep);
+    const std::filesystem::path path =
+        !keep.empty() ? std::filesystem::path(keep)
+                      : std::filesystem::temp_directory_path() /
+                            ("lifeline-bench-search-" + std::to_string(::getpid()) + ".db");
     std::vector<Person> people;
     {
         storage::Database db({path.string()});
@@ -113,15 +122,20 @@ int run_search(int argc, char** argv) {
                 rows.push_back({std::size_t(i + 1), pt});
                 people.push_back(std::move(p));
             }
-            s.fleet.import_patients(admin, std::move(rows));
+            if (!reuse)
+                s.fleet.import_patients(admin, std::move(rows));
         }
-        std::printf("loaded %ld patients in %.1f s\n", patients,
-                    std::chrono::duration<double>(SteadyClock::now() - t0).count());
+        if (reuse)
+            std::printf("searching the %ld patients already in %s\n", patients, keep.c_str());
+        else
+            std::printf("loaded %ld patients in %.1f s\n", patients,
+                        std::chrono::duration<double>(SteadyClock::now() - t0).count());
 
         const char* kinds[] = {"characters", "full pinyin",    "spaced pinyin", "initials",
                                "mixed",      "phone fragment", "one letter"};
         std::vector<std::vector<double>> ms(std::size(kinds));
         std::vector<double> all;
+        std::FILE* results = results_path.empty() ? nullptr : std::fopen(results_path.c_str(), "w");
         int empty = 0;  // one-letter queries may find nothing: no syllable starts with u, v…
         for (int n = 0; n < queries; ++n) {
             const Person& p = people[rng.below(people.size())];
@@ -158,7 +172,15 @@ int run_search(int argc, char** argv) {
             if (hits.empty() && ++empty <= 5 && std::getenv("LIFELINE_BENCH_VERBOSE"))
                 std::printf("nothing found for '%s' (%s)\n", q.c_str(), kinds[kind]);
             all.push_back(elapsed);
+            if (results) {
+                std::fprintf(results, "%.2f\t%s\t%s\t", elapsed, kinds[kind], q.c_str());
+                for (const SearchHit& h : hits)
+                    std::fprintf(results, " %lld", static_cast<long long>(h.id));
+                std::fprintf(results, "\n");
+            }
         }
+        if (results)
+            std::fclose(results);
         std::printf("%-16s %8s %8s %8s %8s\n", "query", "n", "p50 ms", "p99 ms", "max ms");
         for (std::size_t k = 0; k < std::size(kinds); ++k)
             std::printf("%-16s %8zu %8.2f %8.2f %8.2f\n", kinds[k], ms[k].size(),
@@ -167,6 +189,8 @@ int run_search(int argc, char** argv) {
                     percentile(all, 0.99), percentile(all, 1.0));
         std::printf("queries that found nothing: %d\n", empty);
     }
+    if (!keep.empty())
+        return 0;
     std::filesystem::remove(path);
     std::filesystem::remove(path.string() + "-wal");
     std::filesystem::remove(path.string() + "-shm");
