@@ -12,7 +12,7 @@ namespace {
 // Forward-only: never edit a migration that has shipped; add the next one.
 // Instants are INTEGER seconds since the Unix epoch (UTC); local dates are TEXT
 // 'YYYY-MM-DD'; wall-clock times INTEGER minutes after local midnight.
-constexpr std::array<const char*, 8> migrations{
+constexpr std::array<const char*, 9> migrations{
     // 1: people, places, vehicles, accounts, requests and plans, the trip ledger and its
     // audit trail.
     R"sql(
@@ -367,6 +367,28 @@ CREATE TABLE positions (
     PRIMARY KEY (trip_id, at)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX positions_by_time ON positions (at);
+)sql",
+    // 9: search in name order from the key rows. Each key row carries the sort key of its
+    // record's name (copied from search_entries, where ICU's collation made it at save),
+    // and search_keys_by_initial lists the rows of each first character in name order,
+    // so a query matching thousands of records reads its first 20 in order instead of
+    // testing every name (docs/architecture.md, "Search keys").
+    R"sql(
+CREATE TABLE search_keys_sorted (
+    kind      TEXT NOT NULL,
+    key       TEXT NOT NULL,
+    entity_id INTEGER NOT NULL,
+    sort_key  BLOB NOT NULL,
+    PRIMARY KEY (kind, key, entity_id)
+) STRICT, WITHOUT ROWID;
+INSERT INTO search_keys_sorted (kind, key, entity_id, sort_key)
+    SELECT k.kind, k.key, k.entity_id, e.sort_key
+    FROM search_keys k JOIN search_entries e ON e.kind = k.kind AND e.entity_id = k.entity_id;
+DROP TABLE search_keys;
+ALTER TABLE search_keys_sorted RENAME TO search_keys;
+CREATE INDEX search_keys_by_entity ON search_keys (kind, entity_id);
+CREATE INDEX search_keys_by_initial ON search_keys (kind, substr(key, 1, 1), sort_key, entity_id);
+DROP INDEX search_entries_in_order;
 )sql",
 };
 

@@ -1,5 +1,7 @@
 #include "search_index.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -43,17 +45,22 @@ void write_keys(Connection& c, const char* kind, std::int64_t id, std::string_vi
                 std::string_view phone) {
     Statement del_keys(c, "DELETE FROM search_keys WHERE kind = ? AND entity_id = ?");
     del_keys.bind_all(kind, id).run();
+    const std::string sort_key = name_sort_key(name);
     Statement entry(c,
                     "INSERT OR REPLACE INTO search_entries (kind, entity_id, sort_key) "
                     "VALUES (?, ?, ?)");
-    entry.bind_all(kind, id).bind_blob(3, name_sort_key(name)).run();
+    entry.bind_all(kind, id).bind_blob(3, sort_key).run();
     std::vector<std::string> keys = name_search_keys(name);
     for (std::string& k : phone_search_keys(phone))
         keys.push_back(std::move(k));
-    Statement ins(c, "INSERT OR IGNORE INTO search_keys (kind, key, entity_id) VALUES (?, ?, ?)");
+    // Each key row carries the name's sort key, so matches sort (or are walked in name
+    // order) from the key rows alone.
+    Statement ins(c,
+                  "INSERT OR IGNORE INTO search_keys (kind, key, entity_id, sort_key) "
+                  "VALUES (?, ?, ?, ?)");
     for (const std::string& k : keys) {
         ins.reset();
-        ins.bind_all(kind, k, id).run();
+        ins.bind_all(kind, k, id).bind_blob(4, sort_key).run();
     }
 }
 
@@ -78,80 +85,168 @@ bool any_unindexed(Connection& c) {
     return false;
 }
 
-// The ids whose keys start with a form of the query: one index range per form,
-// key >= form AND key < form + U+10FFFF's bytes, which no UTF-8 text passes. (One
-// SELECT per range: SQLite walks the primary key for each; ORed ranges would scan.)
-std::string matching_ids(std::size_t forms, int first_param) {
-    std::string out;
-    for (std::size_t i = 0; i < forms; ++i) {
-        if (i > 0)
-            out += " UNION ";
-        const int p = first_param + int(2 * i);
-        out += "SELECT entity_id FROM search_keys WHERE kind = ?1 AND key >= ?" +
-               std::to_string(p) + " AND key < ?" + std::to_string(p + 1);
-    }
-    return out;
+// Every form of a query is one key range: key >= form AND key < form + U+10FFFF's bytes,
+// which no UTF-8 text passes.
+std::string upper_bound(const std::string& form) {
+    return form + "\xf4\x8f\xbf\xbf";
 }
 
-// The same ranges as a condition on one record's own keys.
+// The ranges as a condition on a key row `k`; their parameters from `first_param` on.
 std::string key_ranges(std::size_t forms, int first_param) {
-    std::string out;
+    std::string out = "(";
     for (std::size_t i = 0; i < forms; ++i) {
         if (i > 0)
             out += " OR ";
         const int p = first_param + int(2 * i);
         out += "(k.key >= ?" + std::to_string(p) + " AND k.key < ?" + std::to_string(p + 1) + ")";
     }
+    return out + ")";
+}
+
+// The ids matching the forms, with their sort keys: one SELECT per range, since SQLite
+// walks the primary key for each (ORed ranges would scan), and a UNION, which drops an
+// id matched by several keys and which SQLite does not flatten into the join: a single
+// form is looked up twice.
+std::string matching_ids(std::size_t forms, int first_param) {
+    std::string out;
+    for (std::size_t i = 0; i < std::max<std::size_t>(forms, 2); ++i) {
+        if (i > 0)
+            out += " UNION ";
+        const int p = first_param + int(2 * std::min(i, forms - 1));
+        out += "SELECT entity_id, sort_key FROM search_keys WHERE kind = ?1 AND key >= ?" +
+               std::to_string(p) + " AND key < ?" + std::to_string(p + 1);
+    }
     return out;
 }
 
-// Two plans, chosen by how many keys match. Few: from the matches to their entries,
-// then sort those (CROSS JOIN keeps SQLite to that order). Many (one letter matches a
-// third of all patients): walk the entries in name order, look at each one's own keys,
-// and stop at `limit`.
-constexpr int few_matches = 2000;
+// Parameters of every plan: 1 kind, 2 active, 3 driver, 4 and 5 the driver's days,
+// 6 limit, 7 the first character of the forms (the walk), 8… the key ranges. Each plan
+// answers hits in the order of the names (sort key, then id); the walk and the driver's
+// plan may repeat a record on consecutive rows (one per matching key).
+constexpr int first_range_param = 8;
 
-std::string search_sql(const KindSql& k, std::size_t forms, bool few) {
-    // 1 kind, 2 active, 3 driver, 4 and 5 the driver's days, 6 limit, 7… key ranges.
-    const std::string from =
-        few ? std::string("(") + matching_ids(forms, 7) +
-                  ") m CROSS JOIN search_entries e ON e.kind = ?1 AND e.entity_id = m.entity_id "
-                  "JOIN " +
-                  k.table + " t ON t.id = e.entity_id WHERE 1 "
-            : std::string("search_entries e JOIN ") + k.table +
-                  " t ON t.id = e.entity_id WHERE e.kind = ?1 AND EXISTS (SELECT 1 FROM "
-                  "search_keys k INDEXED BY search_keys_by_entity WHERE k.kind = ?1 AND "
-                  "k.entity_id = e.entity_id AND (" +
-                  key_ranges(forms, 7) + ")) ";
+std::string hit_columns(const KindSql& k, const char* sort_key) {
     return std::string("SELECT t.id, t.") + k.name + ", " + k.phone + ", " + k.detail +
-           ", t.active FROM " + from +
-           "AND (?2 IS NULL OR t.active = ?2) "
-           "AND (?3 IS NULL OR t.id IN (SELECT requests.patient_id FROM requests "
+           ", t.active, " + sort_key + " FROM ";
+}
+
+// Few matches: every match with its sort key from the key rows, joined to its record,
+// sorted (CROSS JOIN keeps SQLite to that order).
+std::string sort_matches_sql(const KindSql& k, std::size_t forms) {
+    return hit_columns(k, "m.sort_key") + "(" + matching_ids(forms, first_range_param) +
+           ") m CROSS JOIN " + k.table +
+           " t ON t.id = m.entity_id WHERE (?2 IS NULL OR t.active = ?2) "
+           "ORDER BY m.sort_key, m.entity_id LIMIT ?6";
+}
+
+// Many matches (one letter matches a third of all patients): walk the key rows that
+// start with one character in the order of the names (search_keys_by_initial), keep
+// those in a range, and stop once `limit` records are found. The index holds the key,
+// so a row is tested without reading the table; only matches are joined to their record.
+std::string walk_in_order_sql(const KindSql& k, std::size_t forms) {
+    return hit_columns(k, "k.sort_key") +
+           "search_keys k INDEXED BY search_keys_by_initial CROSS JOIN " + k.table +
+           " t ON t.id = k.entity_id WHERE k.kind = ?1 AND substr(k.key, 1, 1) = ?7 AND " +
+           key_ranges(forms, first_range_param) +
+           " AND (?2 IS NULL OR t.active = ?2) ORDER BY k.sort_key, k.entity_id";
+}
+
+// A driver: only the patients on the driver's routes (a few dozen), each tested by its
+// own keys.
+std::string scoped_to_driver_sql(const KindSql& k, std::size_t forms) {
+    return hit_columns(k, "k.sort_key") +
+           "search_keys k INDEXED BY search_keys_by_entity CROSS JOIN " + k.table +
+           " t ON t.id = k.entity_id WHERE k.kind = ?1 AND k.entity_id IN (SELECT "
+           "requests.patient_id FROM requests "
            "JOIN route_stops ON route_stops.request_id = requests.id "
            "JOIN routes ON routes.id = route_stops.route_id "
            "WHERE routes.driver_id = ?3 AND requests.service_date BETWEEN ?4 AND ?5 "
-           "AND routes.service_date BETWEEN ?4 AND ?5)) "
-           "ORDER BY e.sort_key, e.entity_id LIMIT ?6";
+           "AND routes.service_date BETWEEN ?4 AND ?5) AND " +
+           key_ranges(forms, first_range_param) +
+           " AND (?2 IS NULL OR t.active = ?2) ORDER BY k.sort_key, k.entity_id";
 }
 
-std::string upper_bound(const std::string& form) {
-    return form + "\xf4\x8f\xbf\xbf";
-}
+// Whether the key rows matching the forms are fewer than few_matches (counted up to
+// it): below it, sorting every match is quicker than walking the names in order.
+constexpr int few_matches = 2000;
 
-// Whether the keys matching the forms are fewer than few_matches (counted up to it).
 bool has_few_matches(Connection& c, const char* kind, const std::vector<std::string>& forms) {
     int total = 0;
     for (const std::string& f : forms) {
         Statement st(c,
                      "SELECT count(*) FROM (SELECT 1 FROM search_keys WHERE kind = ? "
                      "AND key >= ? AND key < ? LIMIT ?)");
-        st.bind_all(kind, f, upper_bound(f), few_matches);
+        st.bind_all(kind, f, upper_bound(f), few_matches - total);
         st.step();
         total += int(st.get_int(0));
         if (total >= few_matches)
             return false;
     }
     return true;
+}
+
+// The first character of a form, as SQLite's substr counts characters (code points).
+std::string first_character(const std::string& form) {
+    const auto lead = static_cast<unsigned char>(form.front());
+    const std::size_t n = lead < 0x80 ? 1 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
+    return form.substr(0, std::min(n, form.size()));
+}
+
+struct SortedHit {
+    std::string sort_key;
+    SearchHit hit;
+};
+
+// Runs one plan; appends its first `limit` distinct records, in order.
+void collect(Statement& st, const SearchQuery& query, const SearchScope& scope,
+             const std::vector<std::string>& forms, std::vector<SortedHit>& out) {
+    st.bind_all(std::string_view(sql_of(query.kind).kind), query.active, scope.driver);
+    if (scope.driver) {
+        st.bind(4, format_date(scope.days.first));
+        st.bind(5, format_date(scope.days.last));
+    }
+    st.bind(6, query.limit);
+    int p = first_range_param;
+    for (const std::string& f : forms) {
+        st.bind(p++, f);
+        st.bind(p++, upper_bound(f));
+    }
+    int found = 0;
+    std::int64_t last = 0;
+    while (found < query.limit && st.step()) {
+        const std::int64_t id = st.get_int(0);
+        if (found > 0 && id == last)
+            continue;
+        last = id;
+        ++found;
+        // get_text reads a BLOB's bytes as they are.
+        out.push_back({st.get_text(5),
+                       {id, st.get_text(1), st.get_text(2), st.get_text(3), st.get_int(4) != 0}});
+    }
+}
+
+// The walk, once per first character among the forms ("张wei" is looked up as 张wei and
+// zhangwei), merged in name order.
+void walk_in_order(Connection& c, const SearchQuery& query, const std::vector<std::string>& forms,
+                   std::vector<SortedHit>& out) {
+    const KindSql& k = sql_of(query.kind);
+    std::vector<std::string> firsts;
+    for (const std::string& f : forms)
+        firsts.push_back(first_character(f));
+    std::sort(firsts.begin(), firsts.end());
+    firsts.erase(std::unique(firsts.begin(), firsts.end()), firsts.end());
+    for (const std::string& first : firsts) {
+        Statement st(c, walk_in_order_sql(k, forms.size()));
+        st.bind(7, first);
+        collect(st, query, {}, forms, out);
+    }
+    std::stable_sort(out.begin(), out.end(), [](const SortedHit& a, const SortedHit& b) {
+        return a.sort_key != b.sort_key ? a.sort_key < b.sort_key : a.hit.id < b.hit.id;
+    });
+    out.erase(
+        std::unique(out.begin(), out.end(),
+                    [](const SortedHit& a, const SortedHit& b) { return a.hit.id == b.hit.id; }),
+        out.end());
 }
 
 }  // namespace
@@ -181,33 +276,22 @@ void index_unindexed(Connection& c) {
 std::vector<SearchHit> search_records(Connection& c, const SearchQuery& query,
                                       const SearchScope& scope) {
     std::vector<SearchHit> hits;
-    std::vector<std::string> forms = search_query_forms(query.q);
+    const std::vector<std::string> forms = search_query_forms(query.q);
     if (forms.empty())
         return hits;
-    // The matches must be a UNION, which drops an id matched by several keys and which
-    // SQLite does not flatten into the outer query (a DISTINCT subquery it does, and then
-    // walks every entry in name order): one form is looked up twice.
-    if (forms.size() == 1)
-        forms.push_back(forms.front());
     const KindSql& k = sql_of(query.kind);
-    Statement st(c, search_sql(k, forms.size(), has_few_matches(c, k.kind, forms)));
-    st.bind_all(k.kind, query.active, scope.driver);
+    std::vector<SortedHit> sorted;
     if (scope.driver) {
-        st.bind(4, format_date(scope.days.first));
-        st.bind(5, format_date(scope.days.last));
+        Statement st(c, scoped_to_driver_sql(k, forms.size()));
+        collect(st, query, scope, forms, sorted);
+    } else if (has_few_matches(c, k.kind, forms)) {
+        Statement st(c, sort_matches_sql(k, forms.size()));
+        collect(st, query, scope, forms, sorted);
     } else {
-        st.bind_null(4);
-        st.bind_null(5);
+        walk_in_order(c, query, forms, sorted);
     }
-    st.bind(6, query.limit);
-    int p = 7;
-    for (const std::string& f : forms) {
-        st.bind(p++, f);
-        st.bind(p++, upper_bound(f));
-    }
-    while (st.step())
-        hits.push_back(
-            {st.get_int(0), st.get_text(1), st.get_text(2), st.get_text(3), st.get_int(4) != 0});
+    for (std::size_t i = 0; i < sorted.size() && int(i) < query.limit; ++i)
+        hits.push_back(std::move(sorted[i].hit));
     return hits;
 }
 
