@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -120,10 +121,11 @@ std::string matching_ids(std::size_t forms, int first_param) {
 }
 
 // Parameters of every plan: 1 kind, 2 active, 3 driver, 4 and 5 the driver's days,
-// 6 limit, 7 the first character of the forms (the walk), 8… the key ranges. Each plan
+// 6 limit, 7 and 8 the first character of the forms and the sort key the walk starts
+// at, 9… the key ranges. Each plan
 // answers hits in the order of the names (sort key, then id); the walk and the driver's
 // plan may repeat a record on consecutive rows (one per matching key).
-constexpr int first_range_param = 8;
+constexpr int first_range_param = 9;
 
 std::string hit_columns(const KindSql& k, const char* sort_key) {
     return std::string("SELECT t.id, t.") + k.name + ", " + k.phone + ", " + k.detail +
@@ -140,13 +142,15 @@ std::string sort_matches_sql(const KindSql& k, std::size_t forms) {
 }
 
 // Many matches (one letter matches a third of all patients): walk the key rows that
-// start with one character in the order of the names (search_keys_by_initial), keep
-// those in a range, and stop once `limit` records are found. The index holds the key,
-// so a row is tested without reading the table; only matches are joined to their record.
+// start with one character in the order of the names (search_keys_by_initial), from the
+// first match's sort key on, keep those in a range, and stop once `limit` records are
+// found. The index holds the key, so a row is tested without reading the table; only
+// matches are joined to their record.
 std::string walk_in_order_sql(const KindSql& k, std::size_t forms) {
     return hit_columns(k, "k.sort_key") +
            "search_keys k INDEXED BY search_keys_by_initial CROSS JOIN " + k.table +
-           " t ON t.id = k.entity_id WHERE k.kind = ?1 AND substr(k.key, 1, 1) = ?7 AND " +
+           " t ON t.id = k.entity_id WHERE k.kind = ?1 AND substr(k.key, 1, 1) = ?7 AND "
+           "k.sort_key >= ?8 AND " +
            key_ranges(forms, first_range_param) +
            " AND (?2 IS NULL OR t.active = ?2) ORDER BY k.sort_key, k.entity_id";
 }
@@ -166,30 +170,54 @@ std::string scoped_to_driver_sql(const KindSql& k, std::size_t forms) {
            " AND (?2 IS NULL OR t.active = ?2) ORDER BY k.sort_key, k.entity_id";
 }
 
-// Whether the key rows matching the forms are fewer than few_matches (counted up to
-// it): below it, sorting every match is quicker than walking the names in order.
-constexpr int few_matches = 2000;
-
-bool has_few_matches(Connection& c, const char* kind, const std::vector<std::string>& forms) {
-    int total = 0;
-    for (const std::string& f : forms) {
-        Statement st(c,
-                     "SELECT count(*) FROM (SELECT 1 FROM search_keys WHERE kind = ? "
-                     "AND key >= ? AND key < ? LIMIT ?)");
-        st.bind_all(kind, f, upper_bound(f), few_matches - total);
-        st.step();
-        total += int(st.get_int(0));
-        if (total >= few_matches)
-            return false;
-    }
-    return true;
-}
-
 // The first character of a form, as SQLite's substr counts characters (code points).
 std::string first_character(const std::string& form) {
     const auto lead = static_cast<unsigned char>(form.front());
     const std::size_t n = lead < 0x80 ? 1 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
     return form.substr(0, std::min(n, form.size()));
+}
+
+// How many key rows match each form, counted up to counted_rows, and when all were
+// counted the least sort key among them: where the walk in name order starts. (The
+// matches of a surname's pinyin sit together in name order, late in their letter's list
+// for zhu; the walk seeks to them instead of testing every name before.)
+constexpr int counted_rows = 20000;
+
+struct FormMatches {
+    std::int64_t rows = 0;
+    std::optional<std::string> least_sort_key;  // none: not all counted, or none match
+};
+
+std::vector<FormMatches> count_matches(Connection& c, const char* kind,
+                                       const std::vector<std::string>& forms) {
+    std::vector<FormMatches> out;
+    for (const std::string& f : forms) {
+        // Every key of a character's list starts with it: the walk starts at the top.
+        if (first_character(f) == f) {
+            out.push_back({counted_rows, std::string()});
+            continue;
+        }
+        Statement st(c,
+                     "SELECT count(*), min(sort_key) FROM (SELECT sort_key FROM search_keys "
+                     "WHERE kind = ? AND key >= ? AND key < ? LIMIT ?)");
+        st.bind_all(kind, f, upper_bound(f), counted_rows);
+        st.step();
+        FormMatches m{st.get_int(0), std::nullopt};
+        if (m.rows > 0 && m.rows < counted_rows)
+            m.least_sort_key = st.get_text(1);  // a BLOB's bytes as they are
+        out.push_back(std::move(m));
+    }
+    return out;
+}
+
+// Below this many matching key rows, sorting every match is quicker than the walk.
+constexpr std::int64_t few_matches = 2000;
+
+bool are_few(const std::vector<FormMatches>& matches) {
+    std::int64_t total = 0;
+    for (const FormMatches& m : matches)
+        total += m.rows;
+    return total < few_matches;
 }
 
 struct SortedHit {
@@ -225,10 +253,28 @@ void collect(Statement& st, const SearchQuery& query, const SearchScope& scope,
     }
 }
 
+// Where the walk of one first character's list starts: at the least sort key of the
+// forms starting with it, or at the beginning when one was not counted to its end.
+// None: no form starting with it matches.
+std::optional<std::string> walk_start(const std::string& first,
+                                      const std::vector<std::string>& forms,
+                                      const std::vector<FormMatches>& matches) {
+    std::optional<std::string> start;
+    for (std::size_t i = 0; i < forms.size(); ++i) {
+        if (first_character(forms[i]) != first || matches[i].rows == 0)
+            continue;
+        if (!matches[i].least_sort_key)
+            return std::string();
+        if (!start || *matches[i].least_sort_key < *start)
+            start = matches[i].least_sort_key;
+    }
+    return start;
+}
+
 // The walk, once per first character among the forms ("张wei" is looked up as 张wei and
 // zhangwei), merged in name order.
 void walk_in_order(Connection& c, const SearchQuery& query, const std::vector<std::string>& forms,
-                   std::vector<SortedHit>& out) {
+                   const std::vector<FormMatches>& matches, std::vector<SortedHit>& out) {
     const KindSql& k = sql_of(query.kind);
     std::vector<std::string> firsts;
     for (const std::string& f : forms)
@@ -236,8 +282,12 @@ void walk_in_order(Connection& c, const SearchQuery& query, const std::vector<st
     std::sort(firsts.begin(), firsts.end());
     firsts.erase(std::unique(firsts.begin(), firsts.end()), firsts.end());
     for (const std::string& first : firsts) {
+        const std::optional<std::string> start = walk_start(first, forms, matches);
+        if (!start)
+            continue;
         Statement st(c, walk_in_order_sql(k, forms.size()));
         st.bind(7, first);
+        st.bind_blob(8, *start);
         collect(st, query, {}, forms, out);
     }
     std::stable_sort(out.begin(), out.end(), [](const SortedHit& a, const SortedHit& b) {
@@ -284,11 +334,11 @@ std::vector<SearchHit> search_records(Connection& c, const SearchQuery& query,
     if (scope.driver) {
         Statement st(c, scoped_to_driver_sql(k, forms.size()));
         collect(st, query, scope, forms, sorted);
-    } else if (has_few_matches(c, k.kind, forms)) {
+    } else if (const auto matches = count_matches(c, k.kind, forms); are_few(matches)) {
         Statement st(c, sort_matches_sql(k, forms.size()));
         collect(st, query, scope, forms, sorted);
     } else {
-        walk_in_order(c, query, forms, sorted);
+        walk_in_order(c, query, forms, matches, sorted);
     }
     for (std::size_t i = 0; i < sorted.size() && int(i) < query.limit; ++i)
         hits.push_back(std::move(sorted[i].hit));

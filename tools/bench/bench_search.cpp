@@ -77,6 +77,8 @@ Person make_person(Rng& rng, long i) {
 }
 
 double percentile(std::vector<double> v, double q) {
+    if (v.empty())
+        return 0;
     std::sort(v.begin(), v.end());
     return v[std::min(v.size() - 1, std::size_t(q * double(v.size())))];
 }
@@ -86,8 +88,9 @@ double percentile(std::vector<double> v, double q) {
 int run_search(int argc, char** argv) {
     long patients = 100'000;
     int queries = 2000;
-    std::string keep;          // a file to load once and search again in later runs
-    std::string results_path;  // each query and the ids found, to compare two builds
+    std::string keep;                 // a file to load once and search again in later runs
+    std::string results_path;         // each query and the ids found, to compare two builds
+    std::vector<std::string> probes;  // queries timed on their own after the mix
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string opt = argv[i];
         if (opt == "--patients")
@@ -98,6 +101,8 @@ int run_search(int argc, char** argv) {
             keep = argv[i + 1];
         else if (opt == "--results")
             results_path = argv[i + 1];
+        else if (opt == "--probe")
+            probes.push_back(argv[i + 1]);
     }
     const bool reuse = !keep.empty() && std::filesystem::exists(keep);
     const std::filesystem::path path =
@@ -188,6 +193,19 @@ int run_search(int argc, char** argv) {
         std::printf("%-16s %8zu %8.2f %8.2f %8.2f\n", "all", all.size(), percentile(all, 0.5),
                     percentile(all, 0.99), percentile(all, 1.0));
         std::printf("queries that found nothing: %d\n", empty);
+        for (const std::string& q : probes) {
+            std::vector<double> probe_ms;
+            std::size_t found = 0;
+            for (int n = 0; n < 100; ++n) {
+                const auto t = SteadyClock::now();
+                found = s.fleet.search(admin, SearchQuery{SearchKind::patient, q, 20, true}).size();
+                probe_ms.push_back(
+                    std::chrono::duration<double, std::milli>(SteadyClock::now() - t).count());
+            }
+            std::printf("probe %-10s %8d %8.2f %8.2f %8.2f  (%zu found)\n", ("'" + q + "'").c_str(),
+                        100, percentile(probe_ms, 0.5), percentile(probe_ms, 0.99),
+                        percentile(probe_ms, 1.0), found);
+        }
     }
     if (!keep.empty())
         return 0;
