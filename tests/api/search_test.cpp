@@ -148,6 +148,21 @@ TEST_CASE("a driver finds only the patients on the driver's routes", "[api][sear
     CHECK(f.driver1.get(search("ji", "place")).status == 403);
 }
 
+TEST_CASE("a driver's patients are found in the Chinese collation, each once, up to the limit",
+          "[api][search][privacy]") {
+    SeededFleet f;
+    // Each matches "li" by several keys (李明: liming, li ming).
+    for (const char* name : {"李明", "陈立", "阿丽"})
+        f.put_on_route(f.sedan_id, add_patient(f, name, ""), shanghai_date(0));
+    add_patient(f, "白莉", "");  // not on the driver's routes
+
+    CHECK(names(f.driver1.get(search("li"))) == std::vector<std::string>{"阿丽", "陈立", "李明"});
+    CHECK(names(f.driver1.get(search("li") + "&limit=2")) ==
+          std::vector<std::string>{"阿丽", "陈立"});
+    CHECK(names(f.dispatcher.get(search("li"))) ==
+          std::vector<std::string>{"阿丽", "白莉", "陈立", "李明"});
+}
+
 TEST_CASE("phones are stored in E.164 and a number that cannot be dialled is 422 naming phone",
           "[api][phone]") {
     SeededFleet f;

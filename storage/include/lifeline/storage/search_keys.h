@@ -1,5 +1,5 @@
 #pragma once
-// What patients, drivers, places and vehicles are found by (docs/design.md, "Search
+// What patients, drivers, places and vehicles are found by (docs/architecture.md, "Search
 // keys"): made with ICU when a record is saved, stored in `search_keys` and looked up by
 // prefix. Every key is lower case; a name's keys are the name itself, its pinyin with and
 // without spaces, its initials, each of these from every later syllable on (so 张伟 is
