@@ -99,10 +99,10 @@ struct SearchFixture {
         return ids;
     }
 
-    std::vector<std::int64_t> found(const std::string& q, int limit,
-                                    std::optional<bool> active) {
+    std::vector<std::int64_t> found(const std::string& q, int limit, std::optional<bool> active) {
         std::vector<std::int64_t> ids;
-        for (const SearchHit& h : store.search(SearchQuery{SearchKind::patient, q, limit, active}, {}))
+        for (const SearchHit& h :
+             store.search(SearchQuery{SearchKind::patient, q, limit, active}, {}))
             ids.push_back(h.id);
         return ids;
     }
