@@ -122,9 +122,9 @@ std::string matching_ids(std::size_t forms, int first_param) {
 
 // Parameters of every plan: 1 kind, 2 active, 3 driver, 4 and 5 the driver's days,
 // 6 limit, 7 and 8 the first character of the forms and the sort key the walk starts
-// at, 9… the key ranges. Each plan
-// answers hits in the order of the names (sort key, then id); the walk and the driver's
-// plan may repeat a record on consecutive rows (one per matching key).
+// at, 9… the key ranges. Each plan answers hits in the order of the names (sort key,
+// then id); the walk and the driver's plan may repeat a record on consecutive rows (one
+// per matching key).
 constexpr int first_range_param = 9;
 
 std::string hit_columns(const KindSql& k, const char* sort_key) {
