@@ -76,7 +76,7 @@ struct PatientFilter {
 };
 
 // A search of patients, drivers, places or vehicles by name (characters, pinyin,
-// initials) or phone (docs/design.md, "Search keys").
+// initials) or phone (docs/architecture.md, "Search keys").
 enum class SearchKind { patient, driver, place, vehicle };
 
 struct SearchQuery {
