@@ -16,15 +16,26 @@ namespace lifeline::storage {
 namespace {
 
 // ICU's transliterators and collators are not safe to share between threads: each
-// thread (the writer, each reader) builds its own once.
-icu::Transliterator& to_pinyin() {
-    thread_local std::unique_ptr<icu::Transliterator> t = [] {
+// thread (the writer, each reader) uses its own. Building Han-Latin from its rules takes
+// 100-200 ms, so it is built once per process and each thread clones it (microseconds).
+const icu::Transliterator& pinyin_prototype() {
+    static const std::unique_ptr<icu::Transliterator> prototype = [] {
         UErrorCode status = U_ZERO_ERROR;
         std::unique_ptr<icu::Transliterator> made(icu::Transliterator::createInstance(
             "Han-Latin; Latin-ASCII; Lower", UTRANS_FORWARD, status));
         if (U_FAILURE(status) || !made)
             throw std::runtime_error(std::string("ICU Han-Latin transliterator: ") +
                                      u_errorName(status));
+        return made;
+    }();
+    return *prototype;
+}
+
+icu::Transliterator& to_pinyin() {
+    thread_local std::unique_ptr<icu::Transliterator> t = [] {
+        std::unique_ptr<icu::Transliterator> made(pinyin_prototype().clone());
+        if (!made)
+            throw std::runtime_error("ICU Han-Latin transliterator: clone failed");
         return made;
     }();
     return *t;

@@ -21,6 +21,7 @@
 #include "lifeline/storage/backup.h"
 #include "lifeline/storage/database.h"
 #include "lifeline/storage/migrations.h"
+#include "lifeline/storage/search_keys.h"
 #include "lifeline/storage/services.h"
 #include "report_command.h"
 #include "retention.h"
@@ -311,6 +312,9 @@ int run_serve(int argc, char** argv) {
                            app.audit,  app.settings, metrics,       app.dispatch,   app.reports,
                            db.clock(), events,       app.positions, app.calibration};
     net::register_api(router, services);
+    // ICU builds its Han-Latin rules once per process (100-200 ms): before the first
+    // search or save is waiting on it.
+    storage::name_search_keys("张伟");
 
     try {
         server->listen();
