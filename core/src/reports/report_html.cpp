@@ -75,11 +75,14 @@ th, td { border-bottom: 1px solid #e1e6ea; padding: 0.5mm 1.2mm; text-align: lef
          vertical-align: top; }
 td { white-space: nowrap; }
 td.wrap { white-space: normal; font-size: 7.5pt; }
+table.gaps th { white-space: normal; }
+table.gaps td.wrap { width: 64%; }
 .gap { white-space: nowrap; margin-right: 2mm; }
 th { background: #eef4f7; font-weight: 600; white-space: nowrap; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr { break-inside: avoid; }
-table.days td:nth-child(4n+1), table.days th:nth-child(4n+1) { border-left: 1px solid #c9d3da; }
+table.days td:nth-child(4n+1), table.days th:nth-child(4n+1),
+table.pairs td:nth-child(3), table.pairs th:nth-child(3) { border-left: 1px solid #c9d3da; }
 .chart { break-inside: avoid; margin: 0.5mm 0 1mm 0; }
 .chart svg { width: 100%; height: auto; }
 .note { color: #5a6570; font-size: 7.5pt; }
@@ -165,7 +168,7 @@ std::string bar_chart(const std::string& title, const std::vector<std::string>& 
 // Horizontal bars with the label left of each bar and the value right of it.
 std::string hbar_chart(const std::string& title, const std::vector<std::string>& labels,
                        const std::vector<double>& values, const char* color) {
-    const double row = 14, label_w = 150, value_w = 60;
+    const double row = 12, label_w = 150, value_w = 60;
     const double h = pad_t + row * double(std::max<std::size_t>(labels.size(), 1)) + 6;
     const double top =
         nice_max(values.empty() ? 0 : *std::max_element(values.begin(), values.end()));
@@ -262,7 +265,7 @@ std::vector<VehicleGaps> gaps_by_vehicle(const std::vector<OdometerAnomaly>& gap
         }
         if (a.issue == OdometerIssue::unlogged)
             vehicles.back().cells += "<span class=\"gap\">" +
-                                     e(print_day_time(a.started_at, d.zone, d.lang)) + " #" +
+                                     e(print_day(local_date(a.started_at, d.zone), d.lang)) + " #" +
                                      std::to_string(a.trip) + " +" + e(print_km(m)) + "</span> ";
     }
     return vehicles;
@@ -287,7 +290,7 @@ std::string odometer_summary_html(const std::vector<OdometerAnomaly>& gaps, cons
     for (const VehicleGaps& s : vehicles)
         t.row_markup({e(s.plate), e(print_count(s.unlogged)), e(print_km(s.unlogged_m)),
                       e(print_count(s.backwards)), e(print_km(s.backwards_m)), s.cells});
-    return "<p>" + e(sentence) + "</p>\n" + t.str("");
+    return "<p>" + e(sentence) + "</p>\n" + t.table_class("gaps").str("");
 }
 
 std::string odometer_backwards_html(const std::vector<OdometerAnomaly>& gaps, const Doc& d) {
@@ -411,26 +414,35 @@ std::string reason_word(const std::string& reason, const Doc& d) {
     return reason;
 }
 
+// The month's measures in two column pairs, to keep the summary on the first page.
 std::string monthly_totals_html(const MonthTotals& t, const Occupancy& o, const Doc& d) {
     std::string b = "<h2>" + e(d.t("h.summary")) + "</h2>\n";
-    Table totals({d.t("col.measure"), d.t("col.value")}, {false, true});
     const std::string mark = o.estimated ? " *" : "";
-    totals.row({d.t("row.rides"), print_count(t.rides)})
-        .row({d.t("row.no_shows"), print_count(t.no_shows)})
-        .row({d.t("row.rides_cancelled"), print_count(t.rides_cancelled)});
+    std::vector<std::pair<std::string, std::string>> rows{
+        {d.t("row.rides"), print_count(t.rides)},
+        {d.t("row.no_shows"), print_count(t.no_shows)},
+        {d.t("row.rides_cancelled"), print_count(t.rides_cancelled)}};
     for (const auto& [reason, count] : t.cancellations)
-        totals.row({d.t("row.cancelled_requests", {{"reason", reason_word(reason, d)}}),
-                    print_count(count)});
-    totals.row({d.t("row.trips"), print_count(t.trips)})
-        .row({d.t("row.open_trips"), print_count(t.open_trips)})
-        .row({d.t("row.km"), print_km(t.meters)})
-        .row({d.t("row.hours"), hours(t.seconds)})
-        .row({d.t("row.patients"), print_count(t.patients_served)})
-        .row({d.t("row.drivers"), print_count(t.drivers_active)})
-        .row({d.t("row.vehicles"), print_count(t.vehicles_active)})
-        .row({d.t("row.occupied"), print_km(o.occupied_meters) + mark})
-        .row({d.t("row.empty"), print_km(o.empty_meters) + mark});
-    b += totals.str("");
+        rows.push_back({d.t("row.cancelled_requests", {{"reason", reason_word(reason, d)}}),
+                        print_count(count)});
+    rows.insert(rows.end(), {{d.t("row.trips"), print_count(t.trips)},
+                             {d.t("row.open_trips"), print_count(t.open_trips)},
+                             {d.t("row.km"), print_km(t.meters)},
+                             {d.t("row.hours"), hours(t.seconds)},
+                             {d.t("row.patients"), print_count(t.patients_served)},
+                             {d.t("row.drivers"), print_count(t.drivers_active)},
+                             {d.t("row.vehicles"), print_count(t.vehicles_active)},
+                             {d.t("row.occupied"), print_km(o.occupied_meters) + mark},
+                             {d.t("row.empty"), print_km(o.empty_meters) + mark}});
+    Table totals({d.t("col.measure"), d.t("col.value"), d.t("col.measure"), d.t("col.value")},
+                 {false, true, false, true});
+    const std::size_t half = (rows.size() + 1) / 2;
+    for (std::size_t i = 0; i < half; ++i) {
+        const bool right = half + i < rows.size();
+        totals.row({rows[i].first, rows[i].second, right ? rows[half + i].first : "",
+                    right ? rows[half + i].second : ""});
+    }
+    b += totals.table_class("pairs").str("");
     if (o.estimated)
         b += "<p class=\"note\">" +
              e(d.t("estimated_note", {{"trips", print_count(o.estimated_trips)},
