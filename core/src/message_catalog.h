@@ -422,6 +422,8 @@ inline constexpr CatalogEntry catalog_entries[] = {
     {"import.unreadable_line", "line {line}: {why}", "第 {line} 行无法读取"},
     {"reports.format", "must be json, csv or html", "必须是 json、csv 或 html"},
     {"reports.table_csv_only", "applies to format=csv only", "只适用于 format=csv"},
+    {"print.lang", "must be zh-CN or en; leave it out for the organisation's language",
+     "必须是 zh-CN 或 en；不填则使用机构设置的语言"},
     {"field.month_required", "is required (YYYY-MM)", "必须填写（YYYY-MM）"},
     {"field.not_month", "must be a month, YYYY-MM", "必须是月份，格式 YYYY-MM"},
     {"account.role", "must be admin, dispatcher or driver",

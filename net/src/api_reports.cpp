@@ -4,6 +4,7 @@
 #include "api_common.h"
 #include "api_routes.h"
 #include "lifeline/core/clock.h"
+#include "lifeline/core/reports/print.h"
 #include "lifeline/core/reports/report_render.h"
 #include "lifeline/core/reports/reports.h"
 #include "lifeline/net/report_json.h"
@@ -178,12 +179,20 @@ enum class Format { json, csv, html };
 
 struct Output {
     Format format = Format::json;
-    std::string table;  // csv only; empty: the report's first table
+    std::string table;                // csv only; empty: the report's first table
+    Language lang = Language::zh_CN;  // html only
 };
 
-// ?format= and ?table=, every bad one named.
-Output output_of(const Request& q, FieldErrors& errs) {
+// ?format=, ?table= and ?lang= (default: the organisation's language), every bad one named.
+Output output_of(const Request& q, const Settings& settings, FieldErrors& errs) {
     Output out;
+    out.lang = print_language_from(settings.language).value_or(Language::zh_CN);
+    if (auto l = q.query_param("lang")) {
+        if (auto lang = print_language_from(*l))
+            out.lang = *lang;
+        else
+            errs.add("lang", msg("print.lang"));
+    }
     if (auto f = q.query_param("format")) {
         if (*f == "json")
             out.format = Format::json;
@@ -230,8 +239,10 @@ Response csv_response(std::string body, const std::string& name) {
     return text_response(std::move(body), "text/csv; charset=utf-8", name + ".csv");
 }
 
-Response html_response(std::string body) {
-    return text_response(std::move(body), "text/html; charset=utf-8", "");
+Response html_response(std::string body, Language lang) {
+    Response res = text_response(std::move(body), "text/html; charset=utf-8", "");
+    res.set_header("Content-Language", std::string(to_tag(lang)));
+    return res;
 }
 
 Response raw_json(std::string body) {
@@ -251,7 +262,7 @@ Response monthly(Services& s, Request& q) {
     require_dispatcher(actor);
     FieldErrors errs;
     LocalDate month = month_param(q, "month", errs);
-    Output out = output_of(q, errs);
+    Output out = output_of(q, s.settings.get(), errs);
     errs.throw_if_any();
     MonthlyReport r = s.reports.monthly(actor, month, s.clock.now());
     switch (out.format) {
@@ -262,7 +273,7 @@ Response monthly(Services& s, Request& q) {
                                 "lifeline-monthly-" + format_month(r.month) + "-" + table);
         }
         case Format::html:
-            return html_response(monthly_html(r));
+            return html_response(monthly_html(r, out.lang), out.lang);
         case Format::json:
         default:
             return raw_json(monthly_json_text(r));
@@ -275,7 +286,7 @@ Response totals(Services& s, Request& q) {
     FieldErrors errs;
     LocalDate from = month_param(q, "from", errs);
     LocalDate to = month_param(q, "to", errs);
-    Output out = output_of(q, errs);
+    Output out = output_of(q, s.settings.get(), errs);
     errs.throw_if_any();
     TotalsReport r = s.reports.totals(actor, from, to, s.clock.now());
     switch (out.format) {
@@ -286,7 +297,7 @@ Response totals(Services& s, Request& q) {
                                                      "-" + format_month(r.to_month) + "-" + table);
         }
         case Format::html:
-            return html_response(totals_html(r));
+            return html_response(totals_html(r, out.lang), out.lang);
         case Format::json:
         default:
             return raw_json(totals_json_text(r));
@@ -303,7 +314,7 @@ Response statements(Services& s, Request& q) {
         if (!driver)
             errs.add("driver_id", msg("field.not_id"));
     }
-    Output out = output_of(q, errs);
+    Output out = output_of(q, s.settings.get(), errs);
     errs.throw_if_any();
     StatementsReport r = s.reports.statements(actor, month, driver, s.clock.now());
     switch (out.format) {
@@ -314,7 +325,7 @@ Response statements(Services& s, Request& q) {
                                 "lifeline-statements-" + format_month(r.month) + "-" + table);
         }
         case Format::html:
-            return html_response(statements_html(r));
+            return html_response(statements_html(r, out.lang), out.lang);
         case Format::json:
         default:
             return raw_json(statements_json_text(r));

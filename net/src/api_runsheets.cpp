@@ -32,7 +32,7 @@ SheetQuery read_query(const Request& q, const Settings& settings) {
         if (auto lang = sheet_language_from(*l))
             out.lang = *lang;
         else
-            errs.add("lang", "must be zh-CN or en; leave it out for the organisation's language");
+            errs.add("lang", msg("print.lang"));
     }
     if (auto r = q.query_param("route_id")) {
         std::int64_t id = 0;

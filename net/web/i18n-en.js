@@ -713,6 +713,7 @@ export default {
   'msg.import.unreadable_line': 'line {line}: {why}',
   'msg.reports.format': 'must be json, csv or html',
   'msg.reports.table_csv_only': 'applies to format=csv only',
+  'msg.print.lang': 'must be zh-CN or en; leave it out for the organisation\'s language',
   'msg.field.month_required': 'is required (YYYY-MM)',
   'msg.field.not_month': 'must be a month, YYYY-MM',
   'msg.account.role': 'must be admin, dispatcher or driver',

@@ -713,6 +713,7 @@ export default {
   'msg.import.unreadable_line': '第 {line} 行无法读取',
   'msg.reports.format': '必须是 json、csv 或 html',
   'msg.reports.table_csv_only': '只适用于 format=csv',
+  'msg.print.lang': '必须是 zh-CN 或 en；不填则使用机构设置的语言',
   'msg.field.month_required': '必须填写（YYYY-MM）',
   'msg.field.not_month': '必须是月份，格式 YYYY-MM',
   'msg.account.role': '必须是管理员（admin）、调度员（dispatcher）或司机（driver）',

@@ -272,7 +272,8 @@ function statementRow(ctx, st, month, refusal) {
 async function statementsSection(ctx, month, onError) {
   const section = h('section', { class: 'statements', 'data-testid': 'statements' }, h('h3', {}, t('reports.statements')));
   const dl = async () => {
-    try { await download(ctx.api, '/api/v1/reports/statements', { month, format: 'html' }, `lifeline-statements-${month}.html`); } catch (err) { onError(err); }
+    // Printed in the language the user reads the page in.
+    try { await download(ctx.api, '/api/v1/reports/statements', { month, format: 'html', lang }, `lifeline-statements-${month}.html`); } catch (err) { onError(err); }
   };
   section.append(h('div', { class: 'toolbar' },
     h('button', { type: 'button', onclick: dl, 'data-testid': 'dl-statements' }, t('reports.statements_html'))));
@@ -307,7 +308,8 @@ export async function reportsView(ctx, root) {
   const box = h('div', { class: 'error', hidden: true, role: 'alert' });
   const body = h('div', { class: 'report', 'data-testid': 'report' });
   const dl = (format, ext) => async () => {
-    try { await download(api, '/api/v1/reports/monthly', { month, format }, `lifeline-${month}.${ext}`); } catch (err) { showError(err, box); }
+    const query = format === 'html' ? { month, format, lang } : { month, format };  // printed in the page's language
+    try { await download(api, '/api/v1/reports/monthly', query, `lifeline-${month}.${ext}`); } catch (err) { showError(err, box); }
   };
   root.append(h('h2', {}, t('nav.reports')),
     h('div', { class: 'toolbar' }, h('label', { class: 'inline' }, t('reports.month'), picker),

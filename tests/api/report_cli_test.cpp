@@ -63,6 +63,15 @@ TEST_CASE("lifeline report renders the API's reports from the database file",
                                   "2022-03", "--format", "html", "--out", page});
         REQUIRE(html.first == 0);
         CHECK(slurp(page).find("<svg") != std::string::npos);
+        // In the organisation's language (Chinese by default), or the one asked for.
+        CHECK(slurp(page).find("<html lang=\"zh-CN\"") != std::string::npos);
+        CHECK(slurp(page).find("2022年3月月度报表") != std::string::npos);
+        const std::string english = out.file("march-en.html");
+        auto en = run_lifeline({"report", "monthly", "--db", f.server.db_path(), "--month",
+                                "2022-03", "--format", "html", "--lang", "en", "--out", english});
+        REQUIRE(en.first == 0);
+        CHECK(slurp(english).find("<html lang=\"en\"") != std::string::npos);
+        CHECK(slurp(english).find("Monthly report, March 2022") != std::string::npos);
     }
     SECTION("bad input is one line and exit status 1") {
         auto missing =
@@ -76,5 +85,9 @@ TEST_CASE("lifeline report renders the API's reports from the database file",
         auto month = run_lifeline({"report", "totals", "--db", f.server.db_path(), "--from",
                                    "2022-13", "--to", "2022-12"});
         CHECK(month.first == 1);
+        auto lang = run_lifeline({"report", "monthly", "--db", f.server.db_path(), "--month",
+                                  "2022-03", "--format", "html", "--lang", "fr"});
+        CHECK(lang.first == 1);
+        CHECK(lang.second.find("--lang must be zh-CN or en") != std::string::npos);
     }
 }

@@ -2,6 +2,7 @@
 // who may read them, and the audited, idempotent approval of a mileage statement.
 #include <catch2/catch.hpp>
 
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -174,7 +175,7 @@ TEST_CASE("the monthly report answers json, csv and html", "[api][reports]") {
         CHECK(odo[1][column(odo, "plate")] == "吉B·A0001");
     }
     SECTION("html is one self-contained, well-formed page with its charts") {
-        auto r = f.dispatcher.get("/api/v1/reports/monthly?month=2022-03&format=html");
+        auto r = f.dispatcher.get("/api/v1/reports/monthly?month=2022-03&format=html&lang=en");
         REQUIRE(r.status == 200);
         CHECK(r.raw.header("Content-Type").value_or("") == "text/html; charset=utf-8");
         const std::string& html = r.text;
@@ -183,10 +184,12 @@ TEST_CASE("the monthly report answers json, csv and html", "[api][reports]") {
         CHECK(html.find("Km per day") != std::string::npos);
         CHECK(html.find("Km per driver") != std::string::npos);
         CHECK(html.find("size: A4") != std::string::npos);
-        // The odometer check, summed per vehicle before the list of every gap.
+        // The odometer check, summed per vehicle, each vehicle's gaps condensed in a cell
+        // (local day, trip, km).
         CHECK(html.find("1 gap on 1 vehicle: 1 with unlogged km (7.7 km), 0 going backwards "
                         "(0.0 km).") != std::string::npos);
-        CHECK(html.find("<h3>Every gap</h3>") != std::string::npos);
+        CHECK(html.find("<td class=\"wrap\"><span class=\"gap\">16 Mar #") != std::string::npos);
+        CHECK(html.find(" +7.7</span>") != std::string::npos);
         // The driver's name is escaped, and nothing is fetched from elsewhere.
         CHECK(html.find("王建国, &quot;老王&quot; &lt;b&gt;") != std::string::npos);
         CHECK(html.find("<b>\"") == std::string::npos);
@@ -275,7 +278,7 @@ TEST_CASE("a statement is approved once, audited, and an Idempotency-Key replays
     REQUIRE(entries.size() == 1);
     CHECK(entries[0].at("action") == "approve");
 
-    auto html = f.dispatcher.get("/api/v1/reports/statements?month=2022-03&format=html");
+    auto html = f.dispatcher.get("/api/v1/reports/statements?month=2022-03&format=html&lang=en");
     REQUIRE(html.status == 200);
     require_well_formed(html.text);
     CHECK(html.text.find("Approved by dispatcher") != std::string::npos);
@@ -309,9 +312,124 @@ TEST_CASE("the totals report runs by month toward the year's goals", "[api][repo
             .text);
     CHECK(goals_csv.size() == 3);
 
-    auto html = f.dispatcher.get("/api/v1/reports/totals?from=2022-01&to=2022-12&format=html");
+    auto html =
+        f.dispatcher.get("/api/v1/reports/totals?from=2022-01&to=2022-12&format=html&lang=en");
     REQUIRE(html.status == 200);
     require_well_formed(html.text);
     CHECK(html.text.find("<polyline") != std::string::npos);
     CHECK(html.text.find("Cumulative km against the goal") != std::string::npos);
+}
+
+namespace {
+
+// An instant as the API exchanges it ("2022-03-13T22:30:00Z"): never on a printed page.
+bool has_utc_instant(const std::string& html) {
+    static const std::regex instant(R"(\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?Z)");
+    return std::regex_search(html, instant);
+}
+
+struct PrintedReports : ReportFleet {
+    const std::vector<std::string> paths{
+        "/api/v1/reports/monthly?month=2022-03&format=html",
+        "/api/v1/reports/totals?from=2022-01&to=2022-12&format=html",
+        "/api/v1/reports/statements?month=2022-03&format=html"};
+    PrintedReports() {
+        auto approved =
+            dispatcher.post("/api/v1/reports/statements/approve",
+                            json::object{{"driver_id", driver_id1}, {"month", "2022-03"}});
+        INFO(approved.text);
+        REQUIRE(approved.status == 200);
+    }
+    ApiResult page(std::size_t i, const std::string& lang = "") {
+        auto r = dispatcher.get(paths.at(i) + (lang.empty() ? "" : "&lang=" + lang));
+        INFO(paths.at(i) << " lang=" << lang << "\n" << r.text.substr(0, 300));
+        REQUIRE(r.status == 200);
+        require_well_formed(r.text);
+        CHECK_FALSE(has_utc_instant(r.text));
+        return r;
+    }
+};
+
+void check_language(const ApiResult& r, const std::string& lang) {
+    CHECK(r.raw.header("Content-Language").value_or("") == lang);
+    CHECK(r.text.find("<html lang=\"" + lang + "\"") != std::string::npos);
+}
+
+}  // namespace
+
+TEST_CASE("printed reports are in the organisation's language or the one asked for",
+          "[api][reports][print]") {
+    PrintedReports f;
+
+    SECTION("Chinese by default: Chinese words and dates, local times, no UTC instants") {
+        for (std::size_t i = 0; i < f.paths.size(); ++i)
+            check_language(f.page(i), "zh-CN");
+        const std::string monthly = f.page(0).text;
+        for (const char* words : {"2022年3月月度报表", "每日公里", "每位司机的公里数", "里程表核对",
+                                  "3月14日", "3月16日 #", "生成于 2026年11月30日 10:0"})
+            CHECK(monthly.find(words) != std::string::npos);
+        for (const char* words : {"Km per day", "rides completed", "Odometer", "Totals", "March"})
+            CHECK(monthly.find(words) == std::string::npos);
+        const std::string totals = f.page(1).text;
+        for (const char* words : {"2022年1月至2022年12月汇总", "累计公里与目标",
+                                  "目标期间 2022年1月1日至2022年12月31日", "7,306"})
+            CHECK(totals.find(words) != std::string::npos);
+        // The trips started at 06:30 in Jilin, 22:30 the day before in UTC.
+        const std::string statements = f.page(2).text;
+        for (const char* words :
+             {"2022年3月志愿者里程报销单", "3月14日 06:30", "3月14日 08:10",
+              "已由 dispatcher 于 2026年11月30日 10:0", "41.15 元", "志愿者签名"})
+            CHECK(statements.find(words) != std::string::npos);
+        CHECK(statements.find("22:30") == std::string::npos);
+    }
+    SECTION("English when asked") {
+        for (std::size_t i = 0; i < f.paths.size(); ++i)
+            check_language(f.page(i, "en"), "en");
+        const std::string monthly = f.page(0, "en").text;
+        for (const char* words :
+             {"Monthly report, March 2022", "14 Mar", "generated 30 November 2026 10:0"})
+            CHECK(monthly.find(words) != std::string::npos);
+        for (const char* words : {"每日公里", "公里", "月度报表", "生成于"})
+            CHECK(monthly.find(words) == std::string::npos);
+        const std::string statements = f.page(2, "en").text;
+        for (const char* words :
+             {"14 Mar 06:30", "Approved by dispatcher at 30 November 2026 10:0", "41.15 CNY"})
+            CHECK(statements.find(words) != std::string::npos);
+        CHECK(f.page(1, "en").text.find("Goal period 1 January 2022 to 31 December 2022") !=
+              std::string::npos);
+    }
+    SECTION("the organisation's language is the default, the one asked for wins") {
+        auto set = f.admin.put("/api/v1/settings", json::object{{"language", "en"}});
+        INFO(set.text);
+        REQUIRE(set.status == 200);
+        for (std::size_t i = 0; i < f.paths.size(); ++i) {
+            check_language(f.page(i), "en");
+            check_language(f.page(i, "zh-CN"), "zh-CN");
+        }
+    }
+    SECTION("a bad lang is refused, naming it, and nothing changes") {
+        const auto approvals = [&f] {
+            auto r = f.dispatcher.get("/api/v1/reports/statements?month=2022-03");
+            REQUIRE(r.status == 200);
+            std::string out;
+            for (const auto& st : r.obj().at("statements").as_array())
+                out += json::serialize(st.at("approval")) + ";";
+            return out;
+        };
+        const std::string before = approvals();
+        for (const std::string& path : f.paths)
+            for (const char* lang : {"fr", "zh", "EN", ""}) {
+                auto r = f.dispatcher.get(path + "&lang=" + lang);
+                INFO(path << " lang=" << lang << "\n" << r.text);
+                CHECK(r.status == 400);
+                CHECK(r.raw.header("Content-Type").value_or("") == "application/problem+json");
+                CHECK(r.error_fields() == std::vector<std::string>{"lang"});
+                CHECK(r.obj().at("errors").at(0).at("code") == "print.lang");
+            }
+        // Named with the other bad parameters, in one answer.
+        auto both = f.dispatcher.get("/api/v1/reports/monthly?month=2022-13&format=html&lang=de");
+        CHECK(both.error_fields() == std::vector<std::string>{"month", "lang"});
+        CHECK(f.admin.get("/api/v1/settings").obj().at("language") == "zh-CN");
+        CHECK(approvals() == before);
+    }
 }

@@ -186,5 +186,6 @@ TEST_CASE("run sheets are refused to drivers and name every bad parameter, chang
     // A refusal says what to do next, and nothing changed.
     auto lang = dispatcher.get(d.sheets + "?lang=fr");
     CHECK(lang.text.find("zh-CN or en") != std::string::npos);
+    CHECK(lang.obj().at("errors").at(0).at("code") == "print.lang");  // the printed reports' rule
     CHECK(d.f.dispatcher.get("/api/v1/days/" + d.day + "/routes").text == before);
 }

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "lifeline/core/errors.h"
+#include "lifeline/core/reports/print.h"
 #include "lifeline/core/reports/report_render.h"
 #include "lifeline/core/reports/reports.h"
 #include "lifeline/core/settings.h"
@@ -77,7 +78,19 @@ void write_out(const std::string& text, const po::variables_map& vm) {
     std::cerr << "wrote " << path << " (" << text.size() << " bytes)\n";
 }
 
-std::string render(const std::string& kind, const po::variables_map& vm, Reports& reports) {
+// --lang, else the organisation's language.
+Language language_option(const po::variables_map& vm, SettingsService& settings) {
+    const std::string tag =
+        vm.count("lang") ? vm["lang"].as<std::string>() : settings.get().language;
+    if (auto lang = print_language_from(tag))
+        return *lang;
+    if (vm.count("lang"))
+        throw Failure("--lang must be zh-CN or en; leave it out for the organisation's language");
+    return Language::zh_CN;
+}
+
+std::string render(const std::string& kind, const po::variables_map& vm, Reports& reports,
+                   Language lang) {
     const Actor operator_actor{0, "lifeline-cli", Role::admin, std::nullopt};
     const std::string format = vm["format"].as<std::string>();
     if (format != "json" && format != "csv" && format != "html")
@@ -92,14 +105,14 @@ std::string render(const std::string& kind, const po::variables_map& vm, Reports
         auto r = reports.monthly(operator_actor, month_option(vm, "month"), system_clock().now());
         if (format == "csv")
             return monthly_csv(r, table(monthly_csv_tables()));
-        return format == "html" ? monthly_html(r) : net::monthly_json_text(r) + "\n";
+        return format == "html" ? monthly_html(r, lang) : net::monthly_json_text(r) + "\n";
     }
     if (kind == "totals") {
         auto r = reports.totals(operator_actor, month_option(vm, "from"), month_option(vm, "to"),
                                 system_clock().now());
         if (format == "csv")
             return totals_csv(r, table(totals_csv_tables()));
-        return format == "html" ? totals_html(r) : net::totals_json_text(r) + "\n";
+        return format == "html" ? totals_html(r, lang) : net::totals_json_text(r) + "\n";
     }
     std::optional<DriverId> driver;
     if (vm.count("driver-id"))
@@ -108,7 +121,7 @@ std::string render(const std::string& kind, const po::variables_map& vm, Reports
         reports.statements(operator_actor, month_option(vm, "month"), driver, system_clock().now());
     if (format == "csv")
         return statements_csv(r, table(statements_csv_tables()));
-    return format == "html" ? statements_html(r) : net::statements_json_text(r) + "\n";
+    return format == "html" ? statements_html(r, lang) : net::statements_json_text(r) + "\n";
 }
 
 }  // namespace
@@ -123,6 +136,8 @@ int run_report(int argc, char** argv) {
         "driver-id", po::value<std::int64_t>(), "one driver's statement (statements)")(
         "format", po::value<std::string>()->default_value("json"), "json, csv or html")(
         "table", po::value<std::string>(), "the CSV table (see above)")(
+        "lang", po::value<std::string>(),
+        "html in zh-CN or en (default: the organisation's language setting)")(
         "out", po::value<std::string>(), "write to this file instead of stdout");
 
     if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
@@ -154,7 +169,7 @@ int run_report(int argc, char** argv) {
         SettingsService settings(settings_store, system_clock());
         storage::SqliteReportStore report_store(db);
         Reports reports(report_store, settings);
-        const std::string text = render(kind, vm, reports);
+        const std::string text = render(kind, vm, reports, language_option(vm, settings));
         db.close();
         write_out(text, vm);
         return 0;

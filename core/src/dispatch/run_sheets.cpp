@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 
+#include "lifeline/core/reports/print.h"
 #include "lifeline/core/time.h"
 
 namespace lifeline {
@@ -115,11 +116,7 @@ RunSheet sheet_of(const Route& r, const Index& ix, const RunSheetInputs& in,
 }  // namespace
 
 std::optional<SheetLanguage> sheet_language_from(std::string_view s) {
-    if (s == "zh-CN")
-        return SheetLanguage::zh_CN;
-    if (s == "en")
-        return SheetLanguage::en;
-    return std::nullopt;
+    return print_language_from(s);
 }
 
 const char* to_string(SheetLanguage l) {

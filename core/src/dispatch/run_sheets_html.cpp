@@ -1,10 +1,9 @@
 // The run sheets as one printable page: a sheet per route on A4, in the organisation's
 // language, with empty boxes for what the driver writes by hand. Built with the reports'
-// page and table (reports/html_page.h): XHTML-style, inline CSS, no script, every stored
-// string escaped.
-#include <array>
-
+// page and table (reports/html_page.h) and the printed documents' words and dates
+// (reports/print.h): XHTML-style, inline CSS, no script, every stored string escaped.
 #include "lifeline/core/dispatch/run_sheets.h"
+#include "lifeline/core/reports/print.h"
 #include "lifeline/core/time.h"
 #include "reports/html_page.h"
 
@@ -14,93 +13,6 @@ namespace {
 using html::e;
 using html::HtmlPage;
 using html::Table;
-
-// What a sheet says, in each language.
-struct Labels {
-    const char* lang;
-    const char* title;  // of the page and of each sheet
-    const char* route;
-    const char* driver;
-    const char* vehicle;
-    const char* planned;  // the route's planned span
-    std::array<const char*, 9> columns;
-    const char* pickup;
-    const char* dropoff;
-    const char* wheelchair;
-    const char* walks;
-    const char* escort;
-    const char* passengers;  // "%d" is replaced by the count
-    const char* odometer_start;
-    const char* odometer_end;
-    const char* signature;
-    const char* times_local;  // "%s" is replaced by the zone
-    const char* no_stops;
-    const char* no_routes;
-    std::array<const char*, 7> weekdays;  // Monday first
-    std::array<const char*, 12> months;
-};
-
-constexpr Labels zh{
-    "zh-CN",
-    "路单",
-    "路线",
-    "司机",
-    "车辆",
-    "计划",
-    {"序号", "计划时间", "上/下车", "患者", "电话", "轮椅/陪同", "地点", "备注", "实际时间"},
-    "上车",
-    "下车",
-    "轮椅",
-    "可步行",
-    "有陪同",
-    "共%d人",
-    "出车里程 (km)",
-    "收车里程 (km)",
-    "司机签名",
-    "时间均为当地时间（%s）。请在方框内手写实际时间和里程表读数。",
-    "这条路线没有站点。",
-    "这一天没有路线。",
-    {"星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"},
-    {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"},
-};
-
-constexpr Labels en{
-    "en",
-    "Run sheet",
-    "Route",
-    "Driver",
-    "Vehicle",
-    "Planned",
-    {"#", "Planned", "Stop", "Patient", "Phone", "Wheelchair / escort", "Place", "Notes",
-     "Actual time"},
-    "Pick up",
-    "Drop off",
-    "wheelchair",
-    "walks",
-    "escort",
-    "%d people",
-    "Odometer at start (km)",
-    "Odometer at end (km)",
-    "Driver's signature",
-    "Times are local (%s). Write the actual times and odometer readings in the boxes.",
-    "This route has no stops.",
-    "No routes on this day.",
-    {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"},
-    {"January", "February", "March", "April", "May", "June", "July", "August", "September",
-     "October", "November", "December"},
-};
-
-const Labels& labels(SheetLanguage lang) {
-    return lang == SheetLanguage::en ? en : zh;
-}
-
-std::string replaced(const char* pattern, const std::string& value) {
-    std::string s = pattern;
-    for (const char* token : {"%d", "%s"})
-        if (auto at = s.find(token); at != std::string::npos)
-            s.replace(at, 2, value);
-    return s;
-}
 
 constexpr const char* style = R"css(
 @page { size: A4 portrait; margin: 10mm; }
@@ -144,51 +56,59 @@ std::string multiline(const std::string& text) {
     return out;
 }
 
-std::string needs(const RunSheetStop& s, const Labels& l) {
-    std::string out = s.wheelchair ? l.wheelchair : l.walks;
+std::string needs(const RunSheetStop& s, Language l) {
+    std::string out =
+        s.wheelchair ? print_text(l, "sheet.wheelchair") : print_text(l, "sheet.walks");
     if (s.escort)
-        out += std::string(" · ") + l.escort;
+        out += " · " + print_text(l, "sheet.escort");
     if (s.passengers > 1)
-        out += " · " + replaced(l.passengers, std::to_string(s.passengers));
+        out += " · " + print_text(l, "sheet.passengers", {{"n", std::to_string(s.passengers)}});
     return out;
 }
 
-std::string stops_table(const RunSheet& sheet, const Labels& l) {
-    std::vector<std::string> heads(l.columns.begin(), l.columns.end());
-    Table t(heads, {true, false, false, false, false, false, false, false, false});
+std::string stops_table(const RunSheet& sheet, Language l) {
+    Table t({print_text(l, "sheet.col.seq"), print_text(l, "sheet.col.planned"),
+             print_text(l, "sheet.col.stop"), print_text(l, "sheet.col.patient"),
+             print_text(l, "sheet.col.phone"), print_text(l, "sheet.col.needs"),
+             print_text(l, "sheet.col.place"), print_text(l, "sheet.col.notes"),
+             print_text(l, "sheet.col.actual")},
+            {true, false, false, false, false, false, false, false, false});
     for (const RunSheetStop& s : sheet.stops) {
         const std::string place =
             (s.place.empty() ? "" : "<span class=\"place\">" + e(s.place) + "</span><br/>") +
             e(s.address);
+        const std::string kind = s.kind == StopKind::pickup ? print_text(l, "sheet.pickup")
+                                                            : print_text(l, "sheet.dropoff");
         t.row_markup({std::to_string(s.seq), "<span class=\"time\">" + e(s.time) + "</span>",
-                      std::string("<span class=\"kind\">") +
-                          (s.kind == StopKind::pickup ? l.pickup : l.dropoff) + "</span>",
+                      "<span class=\"kind\">" + kind + "</span>",
                       "<span class=\"who\">" + e(s.patient_name) + "</span>",
                       "<span class=\"who\">" + e(s.phone) + "</span>", e(needs(s, l)), place,
                       multiline(s.notes), "<span class=\"box\"></span>"});
     }
-    return t.str(l.no_stops);
+    return t.str(print_text(l, "sheet.no_stops"));
 }
 
-std::string sheet_html(const RunSheetDay& day, const RunSheet& sheet, SheetLanguage lang) {
-    const Labels& l = labels(lang);
+std::string sheet_html(const RunSheetDay& day, const RunSheet& sheet, Language l) {
+    // Our own words, free of markup characters: written as they are.
+    const auto w = [l](PrintKey key) { return print_text(l, key); };
     std::string b = "<section class=\"sheet\" data-route=\"" + std::to_string(sheet.route_id) +
                     "\">\n<header>\n";
-    b += "<h1>" + e(day.organisation) + " — " + l.title + "</h1>\n";
-    b += "<p class=\"meta\"><b>" + e(sheet_date(day.date, lang)) + "</b> · " + l.route + " #" +
-         std::to_string(sheet.route_id);
+    b += "<h1>" + e(day.organisation) + " — " + w("sheet.title") + "</h1>\n";
+    b += "<p class=\"meta\"><b>" + e(sheet_date(day.date, l)) + "</b> · " + w("sheet.route") +
+         " #" + std::to_string(sheet.route_id);
     if (!sheet.starts.empty())
-        b += std::string(" · ") + l.planned + " " + e(sheet.starts) + "–" + e(sheet.ends);
-    b += "</p>\n<p class=\"meta\">" + std::string(l.driver) + ": <b>" + e(sheet.driver_name) +
-         "</b>" + (sheet.driver_phone.empty() ? "" : " (" + e(sheet.driver_phone) + ")") + " · " +
-         l.vehicle + ": <b>" + e(sheet.plate) + "</b>" +
+        b += " · " + w("sheet.planned") + " " + e(sheet.starts) + "–" + e(sheet.ends);
+    b += "</p>\n<p class=\"meta\">" + w("sheet.driver") + ": <b>" + e(sheet.driver_name) + "</b>" +
+         (sheet.driver_phone.empty() ? "" : " (" + e(sheet.driver_phone) + ")") + " · " +
+         w("sheet.vehicle") + ": <b>" + e(sheet.plate) + "</b>" +
          (sheet.vehicle.empty() ? "" : " (" + e(sheet.vehicle) + ")") + "</p>\n</header>\n";
     b += stops_table(sheet, l);
-    b += "<div class=\"hand\"><div>" + std::string(l.odometer_start) +
-         "<span class=\"box wide\"></span></div><div>" + l.odometer_end +
-         "<span class=\"box wide\"></span></div><div class=\"sign\">" + l.signature +
+    b += "<div class=\"hand\"><div>" + w("sheet.odometer_start") +
+         "<span class=\"box wide\"></span></div><div>" + w("sheet.odometer_end") +
+         "<span class=\"box wide\"></span></div><div class=\"sign\">" + w("sheet.signature") +
          "<span></span></div></div>\n";
-    b += "<p class=\"note\">" + e(replaced(l.times_local, day.time_zone)) + "</p>\n";
+    b += "<p class=\"note\">" + e(print_text(l, "sheet.times_local", {{"zone", day.time_zone}})) +
+         "</p>\n";
     return b + "</section>\n";
 }
 
@@ -199,27 +119,21 @@ const char* run_sheets_style() {
 }
 
 std::string sheet_date(LocalDate d, SheetLanguage lang) {
-    const Labels& l = labels(lang);
-    const unsigned weekday = iso_weekday(d);
-    const unsigned month = unsigned(d.month());
-    const std::string year = std::to_string(int(d.year())), day = std::to_string(unsigned(d.day()));
-    if (lang == SheetLanguage::en)
-        return std::string(l.weekdays[weekday - 1]) + " " + day + " " + l.months[month - 1] + " " +
-               year;
-    return year + "年" + l.months[month - 1] + "月" + day + "日 " + l.weekdays[weekday - 1];
+    return print_date_weekday(d, lang);
 }
 
 std::string run_sheets_html(const RunSheetDay& day, SheetLanguage lang) {
-    const Labels& l = labels(lang);
-    HtmlPage page(day.organisation + " — " + l.title + " " + sheet_date(day.date, lang), style,
-                  l.lang);
+    const std::string title = print_text(lang, "sheet.title");
+    HtmlPage page(day.organisation + " — " + print_text(lang, "sheet.title") + " " +
+                      sheet_date(day.date, lang),
+                  style, lang == Language::en ? "en" : "zh-CN");
     std::string b;
     for (const RunSheet& sheet : day.sheets)
         b += sheet_html(day, sheet, lang);
     if (day.sheets.empty())
-        b += "<section class=\"sheet\">\n<header>\n<h1>" + e(day.organisation) + " — " + l.title +
+        b += "<section class=\"sheet\">\n<header>\n<h1>" + e(day.organisation) + " — " + title +
              "</h1>\n<p class=\"meta\"><b>" + e(sheet_date(day.date, lang)) + "</b></p>\n" +
-             "</header>\n<p>" + l.no_routes + "</p>\n</section>\n";
+             "</header>\n<p>" + print_text(lang, "sheet.no_routes") + "</p>\n</section>\n";
     return std::move(page.raw(b)).finish();
 }
 

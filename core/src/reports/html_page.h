@@ -46,7 +46,7 @@ class Table {
   public:
     Table(std::vector<std::string> heads, std::vector<bool> numeric)
         : numeric_(std::move(numeric)) {
-        out_ = "<table>\n<thead><tr>";
+        out_ = "\n<thead><tr>";
         for (std::size_t i = 0; i < heads.size(); ++i)
             out_ += cell("th", i, e(heads[i]));
         out_ += "</tr></thead>\n<tbody>\n";
@@ -66,19 +66,38 @@ class Table {
         ++rows_;
         return *this;
     }
+    // The table element's class (e.g. for a print rule).
+    Table& table_class(std::string cls) {
+        table_class_ = std::move(cls);
+        return *this;
+    }
+    // Column i's data cells get `cls` too; set before the rows.
+    Table& cell_class(std::size_t i, std::string cls) {
+        if (cell_classes_.size() <= i)
+            cell_classes_.resize(i + 1);
+        cell_classes_[i] = std::move(cls);
+        return *this;
+    }
+    // The table, or `empty_note` when it has no rows (nothing at all when that is empty).
     std::string str(const std::string& empty_note) const {
         if (rows_ == 0)
-            return "<p class=\"note\">" + e(empty_note) + "</p>\n";
-        return out_ + "</tbody>\n</table>\n";
+            return empty_note.empty() ? "" : "<p class=\"note\">" + e(empty_note) + "</p>\n";
+        const std::string open =
+            table_class_.empty() ? "<table>" : "<table class=\"" + e(table_class_) + "\">";
+        return open + out_ + "</tbody>\n</table>\n";
     }
 
   private:
     std::string cell(const char* tag, std::size_t i, const std::string& markup) const {
-        const bool num = i < numeric_.size() && numeric_[i];
-        return std::string("<") + tag + (num ? " class=\"num\"" : "") + ">" + markup + "</" + tag +
-               ">";
+        std::string cls = i < numeric_.size() && numeric_[i] ? "num" : "";
+        if (tag[1] == 'd' && i < cell_classes_.size() && !cell_classes_[i].empty())
+            cls += (cls.empty() ? "" : " ") + cell_classes_[i];
+        return std::string("<") + tag + (cls.empty() ? "" : " class=\"" + cls + "\"") + ">" +
+               markup + "</" + tag + ">";
     }
     std::vector<bool> numeric_;
+    std::vector<std::string> cell_classes_;
+    std::string table_class_;
     std::string out_;
     int rows_ = 0;
 };

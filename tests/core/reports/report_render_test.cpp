@@ -35,8 +35,8 @@ bool has_cell(const std::string& html, const std::string& text) {
 }  // namespace
 
 TEST_CASE("printed km are rounded to the tenth and grouped by thousands", "[core][report]") {
-    const std::string html =
-        totals_html(year_with_months({382'246'200, 999'950, 12'350, 12'349, 49, 50, 0}));
+    const std::string html = totals_html(
+        year_with_months({382'246'200, 999'950, 12'350, 12'349, 49, 50, 0}), Language::en);
     CHECK(has_cell(html, "382,246.2"));
     CHECK(has_cell(html, "1,000.0"));  // 999.95 rounds up across the separator
     CHECK(has_cell(html, "12.4"));     // half a tenth rounds away from zero
@@ -64,7 +64,7 @@ TEST_CASE("the printed odometer check sums the gaps per vehicle before listing t
                   gap("吉B·A1000", OdometerIssue::backwards, -36.0),
                   gap("吉B·A1000", OdometerIssue::unlogged, 1200.05),
                   gap("吉B·C1074", OdometerIssue::unlogged, 0.3)};
-    const std::string html = monthly_html(r);
+    const std::string html = monthly_html(r, Language::en);
     CHECK(html.find("4 gaps on 2 vehicles: 3 with unlogged km (1,224.6 km), 1 going backwards "
                     "(36.0 km).") != std::string::npos);
     CHECK(html.find("<td>吉B·A1000</td><td class=\"num\">2</td><td class=\"num\">1,224.3</td>"

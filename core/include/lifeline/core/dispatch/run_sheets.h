@@ -11,11 +11,13 @@
 #include <vector>
 
 #include "lifeline/core/dispatch/dispatch_model.h"
+#include "lifeline/core/messages.h"
 #include "lifeline/core/model.h"
 
 namespace lifeline {
 
-enum class SheetLanguage { zh_CN, en };
+// The language of a printed sheet: that of every printed document (reports/print.h).
+using SheetLanguage = Language;
 // "zh-CN", "en"
 std::optional<SheetLanguage> sheet_language_from(std::string_view s);
 const char* to_string(SheetLanguage l);

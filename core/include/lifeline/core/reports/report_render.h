@@ -4,13 +4,14 @@
 //
 // CSV: UTF-8 with a byte-order mark (spreadsheet programs then show Chinese names
 // correctly), CRLF line ends and RFC 4180 quoting; one table per call.
-// HTML: one self-contained printable A4 page, inline CSS and inline SVG charts, no
+// HTML: one self-contained printable document for A4, inline CSS and inline SVG charts, no
 // external resources; every stored string is escaped.
 
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "lifeline/core/messages.h"
 #include "lifeline/core/reports/reports.h"
 
 namespace lifeline {
@@ -25,9 +26,10 @@ std::string monthly_csv(const MonthlyReport& r, std::string_view table);
 std::string totals_csv(const TotalsReport& r, std::string_view table);
 std::string statements_csv(const StatementsReport& r, std::string_view table);
 
-std::string monthly_html(const MonthlyReport& r);
-std::string totals_html(const TotalsReport& r);
-std::string statements_html(const StatementsReport& r);
+// In `lang` (docs/reports.md, "Languages"): words, dates, local times and numbers.
+std::string monthly_html(const MonthlyReport& r, Language lang);
+std::string totals_html(const TotalsReport& r, Language lang);
+std::string statements_html(const StatementsReport& r, Language lang);
 
 // RFC 4180: a field with a comma, quote, CR or LF is quoted, quotes doubled.
 std::string csv_field(std::string_view s);
