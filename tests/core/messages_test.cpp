@@ -104,7 +104,12 @@ bool allowed_in_chinese(const std::string& word) {
                                               "places",     "json",
                                               "csv",        "html",
                                               "format",     "admin",
-                                              "dispatcher", "driver"};
+                                              "dispatcher", "driver",
+                                              "place",      "vehicle",
+                                              "open",       "finished",
+                                              "distance",   "HTTP",
+                                              "HTTPS",      "https",
+                                              "chunked"};
     return word.find('_') != std::string::npos || tokens.count(word) > 0;
 }
 
