@@ -1,0 +1,329 @@
+// The walk of the refusals added with run sheets, pins, absences, trips/close,
+// positions, calibration, phones, search, settings and the HTTP layer: each in both
+// languages, with its code and each field error's, and nothing written by any of them.
+// A day plan's reasons and a stored unserved reason come with their codes too.
+
+#include <set>
+
+#include "messages_check.h"
+
+using namespace lifeline::test;
+using namespace lifeline::test::messages;
+
+namespace {
+
+const std::string v1 = "/api/v1";
+
+std::string str_id(std::int64_t id) {
+    return std::to_string(id);
+}
+
+// An open trip of driver 1 in the sedan this morning.
+std::int64_t open_trip(SeededFleet& f) {
+    auto open = f.driver1.post(v1 + "/trips",
+                               json::object{{"vehicle_id", f.sedan_id},
+                                            {"started_at", today_in_shanghai() + "T07:00:00+08:00"},
+                                            {"odometer_start", 1000.0}});
+    INFO(open.text);
+    REQUIRE(open.status == 201);
+    return open.id();
+}
+
+json::object position(double lat, const std::string& at) {
+    return json::object{{"lat", lat}, {"lon", 126.55}, {"at", at}};
+}
+
+// A raw request on a fresh connection, and its answer.
+HttpResult raw(const LiveServer& server, const std::string& bytes) {
+    HttpClient c("127.0.0.1", server.port());
+    c.connect();
+    REQUIRE(c.send_raw(bytes));
+    return c.read_response();
+}
+
+// A raw answer read as problem+json in `language`: its code, its words in that language.
+json::object raw_problem(const HttpResult& r, int status, const std::string& code,
+                         const char* language) {
+    INFO(r.body);
+    REQUIRE(r.status == status);
+    CHECK(r.header("Content-Type") == "application/problem+json");
+    CHECK(r.header("Content-Language") == language);
+    json::object o = json::parse(r.body).as_object();
+    CHECK(str(o.at("code")) == code);
+    CHECK(lifeline::find_message(code) != nullptr);
+    codes_seen().insert(code);
+    const bool en = std::string(language) == "en";
+    en ? check_english(str(o.at("detail"))) : check_chinese(str(o.at("detail")));
+    for (const auto& e : o.at("errors").as_array()) {
+        CHECK(lifeline::find_message(str(e.at("code"))) != nullptr);
+        codes_seen().insert(str(e.at("code")));
+        en ? check_english(str(e.at("message"))) : check_chinese(str(e.at("message")));
+    }
+    return o;
+}
+
+}  // namespace
+
+TEST_CASE("run sheet, pin, absence and plan refusals read in both languages", "[api][messages]") {
+    SeededFleet f;
+    const std::string day = shanghai_date(1);
+
+    // Run sheets: every malformed parameter at once (400), a route of another day (422).
+    auto sheets = both(f.dispatcher, 400, "request.invalid_fields", [&] {
+        return f.dispatcher.get(v1 + "/days/2026-02-30/runsheets?format=pdf&lang=fr&route_id=x");
+    });
+    CHECK(code_of(sheets, "date") == "field.not_date");
+    CHECK(code_of(sheets, "format") == "runsheets.format");
+    CHECK(code_of(sheets, "lang") == "runsheets.lang");
+    CHECK(code_of(sheets, "route_id") == "runsheets.route_id");
+    f.put_on_route(f.sedan_id, f.walker_id, day);
+    auto routes = f.dispatcher.get(v1 + "/days/" + day + "/routes");
+    REQUIRE(routes.status == 200);
+    const auto route = routes.body.at("routes").as_array().at(0).at("id").as_int64();
+    auto other_day = both(f.dispatcher, 422, "runsheets.no_route", [&] {
+        return f.dispatcher.get(v1 + "/days/" + shanghai_date(2) +
+                                "/runsheets?route_id=" + str_id(route));
+    });
+    CHECK(other_day.obj().at("params").at("route").as_int64() == route);
+    CHECK(code_of(other_day, "route_id") == "runsheets.route_not_on_day");
+
+    // Unpinning a request that is not pinned.
+    const auto home = require_created(f.dispatcher.post(
+                                          v1 + "/requests",
+                                          json::object{{"patient_id", f.walker_id},
+                                                       {"direction", "other"},
+                                                       {"dropoff",
+                                                        {{"lat", 43.95},
+                                                         {"lon", 126.45},
+                                                         {"address", "北华大学附属医院"}}},
+                                                       {"arrive_by", day + "T11:00:00+08:00"}}))
+                          .id();
+    both(f.dispatcher, 409, "request.not_pinned",
+         [&] { return f.dispatcher.post(v1 + "/requests/" + str_id(home) + "/unpin", {}); });
+    CHECK(f.dispatcher.get(v1 + "/requests/" + str_id(home)).obj().at("pinned") == false);
+
+    // An absence that does not exist, edited or removed.
+    const std::string absences = v1 + "/drivers/" + str_id(f.driver_id1) + "/absences/";
+    auto missing = both(f.dispatcher, 404, "absence.not_found", [&] {
+        return f.dispatcher.patch(absences + "987", json::object{{"to", day}});
+    });
+    CHECK(missing.obj().at("params").at("id").as_int64() == 987);
+    both(f.dispatcher, 404, "absence.not_found",
+         [&] { return f.dispatcher.send("DELETE", absences + "987", ""); });
+
+    // A driver's absence over a planned stop: the request's reason comes with its code.
+    auto added = f.dispatcher.post(v1 + "/drivers/" + str_id(f.driver_id1) + "/absences",
+                                   json::object{{"from", day}, {"to", day}});
+    INFO(added.text);
+    REQUIRE(added.status == 201);
+    const auto& off = added.obj().at("unassigned").as_array();
+    REQUIRE_FALSE(off.empty());
+    CHECK(off[0].at("reason_code") == "unserved.driver_absent_day");
+    CHECK(off[0].at("reason_params").at("date") == day.c_str());
+    const auto taken_off = off[0].at("request_id").as_int64();
+    auto stored = f.dispatcher.get(v1 + "/requests/" + str_id(taken_off)).obj();
+    CHECK(stored.at("unserved_code") == "unserved.driver_absent_day");
+    CHECK(stored.at("unserved_params").at("date") == day.c_str());
+}
+
+TEST_CASE("a day plan's reasons carry catalogued codes", "[api][messages]") {
+    SeededFleet f;
+    const std::string today = shanghai_date(0);  // now: 10:00
+    auto soon = require_created(f.dispatcher.post(
+        v1 + "/requests", json::object{{"patient_id", f.walker_id},
+                                       {"direction", "to_center"},
+                                       {"arrive_by", today + "T10:40:00+08:00"}}));
+    auto plan = f.dispatcher.post(v1 + "/days/" + today + "/plan", json::object{});
+    INFO(plan.text);
+    REQUIRE(plan.status == 200);
+    bool found = false;
+    for (const auto& u : plan.obj().at("unassigned").as_array()) {
+        const std::string code = str(u.at("reason_code"));
+        INFO(code);
+        CHECK(lifeline::find_message(code) != nullptr);
+        if (u.at("request_id").as_int64() != soon.id())
+            continue;
+        found = true;
+        CHECK(code == "unserved.too_soon");
+        CHECK(u.at("reason_params").at("lead").as_int64() == 30);
+        CHECK(u.at("reason_params").at("time") == "10:30");
+    }
+    CHECK(found);
+}
+
+TEST_CASE("trip close, position and calibration refusals read in both languages",
+          "[api][messages]") {
+    SeededFleet f;
+    const auto trip = open_trip(f);
+    const std::string path = v1 + "/trips/" + str_id(trip);
+    const std::string morning = today_in_shanghai();
+
+    // Closing: a driver may not; every missing field at once (400); a blank reason; an
+    // unknown trip.
+    const json::object whole{{"ended_at", morning + "T09:00:00+08:00"},
+                             {"odometer_end", 1030.0},
+                             {"reason", "the phone died; readings from the paper log"}};
+    both(f.driver1, 403, "auth.dispatcher_only",
+         [&] { return f.driver1.post(path + "/close", whole); });
+    auto empty = both(f.dispatcher, 400, "trip.close_needs",
+                      [&] { return f.dispatcher.post(path + "/close", json::object{}); });
+    CHECK(empty.obj().at("errors").as_array().size() == 3);
+    json::object blank = whole;
+    blank["reason"] = "   ";
+    auto blank_reason = both(f.dispatcher, 400, "trip.close_needs",
+                             [&] { return f.dispatcher.post(path + "/close", blank); });
+    CHECK(code_of(blank_reason, "reason") == "trip.close_reason");
+    both(f.dispatcher, 404, "trip.not_found",
+         [&] { return f.dispatcher.post(v1 + "/trips/987654/close", whole); });
+    CHECK(f.dispatcher.get(path).obj().at("status") == "open");
+
+    // Positions: a batch with bad values (422), too large a batch, the wrong sender.
+    auto bad = both(f.driver1, 422, "position.batch_refused", [&] {
+        json::array batch{position(95, morning + "T07:10:00+08:00"),
+                          position(43.8, morning + "T23:00:00+08:00"),
+                          position(43.8, morning + "T06:00:00+08:00")};
+        batch.push_back(json::object{{"lat", 43.8},
+                                     {"lon", 126.55},
+                                     {"at", morning + "T07:20:00+08:00"},
+                                     {"accuracy_m", -1.0}});
+        return f.driver1.post(path + "/positions", json::object{{"positions", batch}});
+    });
+    CHECK(code_of(bad, "positions[0].lat") == "field.latitude");
+    CHECK(code_of(bad, "positions[1].at") == "position.in_future");
+    CHECK(code_of(bad, "positions[2].at") == "time.before_trip_start");
+    CHECK(code_of(bad, "positions[3].accuracy_m") == "position.accuracy");
+    auto none = both(f.driver1, 422, "position.batch_refused", [&] {
+        return f.driver1.post(path + "/positions", json::object{{"positions", json::array{}}});
+    });
+    CHECK(code_of(none, "positions") == "position.empty");
+    json::array many;
+    for (int i = 0; i < 501; ++i)
+        many.push_back(position(43.8, morning + "T07:10:00+08:00"));
+    auto large = both(f.driver1, 422, "position.batch_too_large", [&] {
+        return f.driver1.post(path + "/positions", json::object{{"positions", many}});
+    });
+    CHECK(code_of(large, "positions") == "position.too_many");
+    CHECK(first_error(large).at("params").at("max").as_int64() == 500);
+    both(f.dispatcher, 403, "position.driver_only", [&] {
+        return f.dispatcher.post(
+            path + "/positions",
+            json::object{{"positions", json::array{position(43.8, morning + "T07:10:00+08:00")}}});
+    });
+    both(f.driver2, 404, "trip.not_found", [&] { return f.driver2.get(path + "/positions"); });
+    both(f.driver1, 403, "position.dispatchers_only",
+         [&] { return f.driver1.get(v1 + "/vehicles/positions/latest"); });
+    CHECK(f.dispatcher.get(path + "/positions").body.at("items").as_array().empty());
+
+    // Calibration: drivers may not; with no finished trip there is nothing to learn from.
+    both(f.driver1, 403, "calibration.dispatcher_only",
+         [&] { return f.driver1.get(v1 + "/calibration"); });
+    auto nothing = both(f.dispatcher, 422, "calibration.no_data", [&] {
+        return f.dispatcher.post(v1 + "/calibration/apply", json::object{});
+    });
+    CHECK(code_of(nothing, "trips") == "calibration.no_trips");
+
+    // Odometer checks are read only by dispatchers (trip lists with anomalies).
+    both(f.driver1, 400, "request.invalid_fields",
+         [&] { return f.driver1.get(v1 + "/trips?date=today&status=closed"); });
+    auto list = f.driver1.get(v1 + "/trips?date=today&status=closed");
+    CHECK(code_of(list, "date") == "field.not_date");
+    CHECK(code_of(list, "status") == "trip.status_filter");
+}
+
+TEST_CASE("phone, import, search and settings refusals read in both languages",
+          "[api][messages]") {
+    SeededFleet f;
+    const auto patients_before = f.dispatcher.get(v1 + "/patients?limit=500").text;
+
+    // A phone that cannot be dialled is 422, naming the country it was read in.
+    const json::object patient{{"name", "王秀兰"},
+                               {"phone", "12"},
+                               {"lat", 43.84},
+                               {"lon", 126.55},
+                               {"address", "船营区"}};
+    auto phone = both(f.dispatcher, 422, "phone.not_dialable_detail",
+                      [&] { return f.dispatcher.post(v1 + "/patients", patient); });
+    CHECK(code_of(phone, "phone") == "phone.not_dialable");
+    CHECK(first_error(phone).at("params").at("region") == "CN");
+    CHECK(f.dispatcher.get(v1 + "/patients?limit=500").text == patients_before);
+
+    // An import whose row breaks a rule in the database names its line.
+    auto import = both(f.dispatcher, 409, "import.row_refused", [&] {
+        return f.dispatcher.send("POST", v1 + "/import/vehicles",
+                                 "plate,seats\nJL-100,4\njl-100,4\n",
+                                 {{"Content-Type", "text/csv; charset=utf-8"}});
+    });
+    CHECK(import.obj().at("params").at("line").as_int64() == 3);
+    CHECK(f.dispatcher.get(v1 + "/vehicles?q=JL-100").obj().at("items").as_array().empty());
+
+    // Search: its parameters, and a driver searching anything but patients.
+    auto search = both(f.dispatcher, 400, "request.invalid_fields",
+                       [&] { return f.dispatcher.get(v1 + "/search?kind=car&limit=lots"); });
+    CHECK(code_of(search, "kind") == "search.kind");
+    CHECK(code_of(search, "limit") == "field.int_between");
+    auto no_q = both(f.dispatcher, 400, "request.invalid_fields",
+                     [&] { return f.dispatcher.get(v1 + "/search?kind=patient&limit=500"); });
+    CHECK(code_of(no_q, "q") == "search.q_required");
+    CHECK(code_of(no_q, "limit") == "field.out_of_range");
+    both(f.driver1, 403, "search.driver_patients_only",
+         [&] { return f.driver1.get(v1 + "/search?kind=driver&q=wang"); });
+
+    // Settings and the account's own language.
+    const auto settings_before = f.admin.get(v1 + "/settings").text;
+    auto settings = both(f.admin, 400, "request.invalid_fields", [&] {
+        return f.admin.put(v1 + "/settings",
+                           json::object{{"phone_region", "cn"},
+                                        {"matcher", {{"objective", "fast"}, {"speed_kmh", 0}}}});
+    });
+    CHECK(code_of(settings, "phone_region") == "settings.phone_region");
+    CHECK(code_of(settings, "matcher.objective") == "settings.objective");
+    CHECK(code_of(settings, "matcher.speed_kmh") == "field.out_of_range");
+    CHECK(f.admin.get(v1 + "/settings").text == settings_before);
+    both(f.driver1, 400, "account.language",
+         [&] { return f.driver1.patch(v1 + "/auth/me", json::object{{"language", "fr"}}); });
+}
+
+TEST_CASE("the HTTP layer's own refusals read in the request's language", "[api][messages]") {
+    SeededFleet f;
+    const std::string target = v1 + "/patients";
+    for (const char* language : {"en", "zh-CN"}) {
+        INFO(language);
+        const std::string accept = std::string("Accept-Language: ") + language + "\r\n";
+        // A head without Host, two Authorization headers, a coding we do not speak.
+        raw_problem(raw(f.server, "GET /healthz HTTP/1.1\r\n" + accept + "\r\n"), 400,
+                    "http.bad_header", language);
+        raw_problem(raw(f.server, "GET /api/v1/trips HTTP/1.1\r\nHost: x\r\n" + accept +
+                                      "Authorization: Bearer a\r\nAuthorization: Bearer b\r\n\r\n"),
+                    400, "http.bad_header", language);
+        raw_problem(raw(f.server, "POST " + target + " HTTP/1.1\r\nHost: x\r\n" + accept +
+                                      "Transfer-Encoding: gzip\r\n\r\n"),
+                    501, "http.bad_header", language);
+        // A target that is no path.
+        raw_problem(raw(f.server, "GET /a%zz HTTP/1.1\r\nHost: x\r\n" + accept + "\r\n"), 400,
+                    "http.bad_target", language);
+    }
+    // Before a head is read whole there is no Accept-Language: Chinese, the default.
+    raw_problem(raw(f.server, "NOT HTTP AT ALL\r\n\r\n"), 400, "http.malformed", "zh-CN");
+    raw_problem(raw(f.server, "POST " + target +
+                                  " HTTP/1.1\r\nHost: x\r\nAccept-Language: en\r\n"
+                                  "Content-Length: 1x\r\n\r\n"),
+                400, "http.bad_header", "zh-CN");
+    // A head or body larger than the server reads is refused while the head is read.
+    raw_problem(raw(f.server, "POST " + target +
+                                  " HTTP/1.1\r\nHost: x\r\nAccept-Language: en\r\n"
+                                  "Content-Length: 2000000\r\n\r\n"),
+                413, "http.body_too_large", "zh-CN");
+    raw_problem(raw(f.server, "GET / HTTP/1.1\r\nHost: x\r\nX-Long: " +
+                                  std::string(20000, 'a') + "\r\n\r\n"),
+                431, "http.head_too_large", "zh-CN");
+
+    // The router's and the JSON reader's refusals, in both languages.
+    both(f.dispatcher, 404, "problem.unknown_resource",
+         [&] { return f.dispatcher.get(v1 + "/nowhere"); });
+    both(f.dispatcher, 405, "problem.method_not_allowed",
+         [&] { return f.dispatcher.send("DELETE", target, ""); });
+    both(f.dispatcher, 400, "body.not_json",
+         [&] { return f.dispatcher.send("POST", target, "{\"name\": "); });
+    Api anonymous(f.server);
+    both(anonymous, 401, "auth.sign_in_first", [&] { return anonymous.get(target); });
+}
