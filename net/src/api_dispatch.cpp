@@ -37,39 +37,57 @@ json::object endpoint_json(const Endpoint& e) {
     return o;
 }
 
-}  // namespace
+// A catalogued "unserved.…" template with parameters, as a pattern that reads them back.
+struct ReasonPattern {
+    std::string_view code;
+    std::regex words;
+    std::vector<std::string> names;
+};
+
+// Built once: a request list may hold hundreds of unserved reasons.
+const std::vector<ReasonPattern>& reason_patterns() {
+    static const std::vector<ReasonPattern> patterns = [] {
+        const std::regex placeholder(R"(\\\{(\w+)\\\})");
+        const std::regex special(R"([.^$|()\[\]{}*+?\\])");
+        std::vector<ReasonPattern> out;
+        for (const CatalogEntry& e : message_catalog()) {
+            if (!e.code.starts_with("unserved.") || e.en.find('{') == std::string_view::npos)
+                continue;
+            const std::string escaped = std::regex_replace(std::string(e.en), special, "\\$&");
+            ReasonPattern p{e.code, {}, {}};
+            for (std::sregex_iterator it(escaped.begin(), escaped.end(), placeholder), end;
+                 it != end; ++it)
+                p.names.push_back((*it)[1].str());
+            p.words = std::regex(std::regex_replace(escaped, placeholder, "([\\s\\S]+?)"));
+            out.push_back(std::move(p));
+        }
+        return out;
+    }();
+    return patterns;
+}
 
 // A stored reason worded by a catalogued "unserved.…" template with parameters ("driver
 // absent 2022-03-14 – 2022-03-16; …"): its code and the parameters read back from the words.
 void put_unserved_params(const std::string& reason, json::object& o) {
-    static const std::regex placeholder(R"(\\\{(\w+)\\\})");
-    static const std::regex special(R"([.^$|()\[\]{}*+?\\])");
-    for (const CatalogEntry& e : message_catalog()) {
-        if (!e.code.starts_with("unserved.") || e.en.find('{') == std::string_view::npos)
-            continue;
-        const std::string escaped = std::regex_replace(std::string(e.en), special, "\\$&");
-        std::vector<std::string> names;
-        const std::string pattern =
-            std::regex_replace(escaped, placeholder, std::string("([\\s\\S]+?)"));
-        for (std::sregex_iterator it(escaped.begin(), escaped.end(), placeholder), end; it != end;
-             ++it)
-            names.push_back((*it)[1].str());
+    for (const ReasonPattern& p : reason_patterns()) {
         std::smatch m;
-        if (!std::regex_match(reason, m, std::regex("^" + pattern + "$")))
+        if (!std::regex_match(reason, m, p.words))
             continue;
         json::object params;
-        for (std::size_t i = 0; i < names.size(); ++i)
-            params[names[i]] = m[i + 1].str();
+        for (std::size_t i = 0; i < p.names.size(); ++i)
+            params[p.names[i]] = m[i + 1].str();
         // A quoted reason ("…cannot take it: {why}") goes back to its own code.
         if (auto* why = params.if_contains("why"))
             for (const CatalogEntry& inner : message_catalog())
                 if (inner.code.starts_with("unserved.") && inner.en == why->as_string())
                     *why = json::string(inner.code);
-        o["unserved_code"] = json::string(e.code);
+        o["unserved_code"] = json::string(p.code);
         o["unserved_params"] = std::move(params);
         return;
     }
 }
+
+}  // namespace
 
 // The code and parameters of a stored unserved reason (stored in English words), for
 // clients that word it in their own language: an engine's reason, or "left by <driver> at
