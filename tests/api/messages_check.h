@@ -24,16 +24,33 @@ inline bool has_cjk(const std::string& s) {
 // Latin words a Chinese answer may keep: field names (snake_case or listed), units,
 // formats, protocol names, values a client sends and ids a client sent.
 inline bool allowed_in_chinese(const std::string& w) {
-    static const std::set<std::string> tokens{
-        "km",     "min",      "s",        "YYYY",      "MM",       "DD",      "HH",
-        "JSON",   "Authorization", "Bearer", "to",     "from",     "at",      "odometer",
-        "id",     "rides",    "date",     "api",       "v",        "nowhere", "T",
-        "Z",      "CN",       "zh",       "en",        "html",     "patient", "driver",
-        "place",  "vehicle",  "vehicles", "open",      "finished", "distance", "HTTP",
-        "HTTPS",  "https",    "chunked",  "true",      "false",    "Host",    "Content",
-        "Length", "Transfer", "Encoding", "Idempotency", "Key",    "UTF",     "CSV",
-        "csv",    "json",     "format",   "lat",       "lon",      "search",  "positions",
-        "patients", "DELETE"};
+    static const std::set<std::string> tokens{"km",          "min",        "s",
+                                              "YYYY",        "MM",         "DD",
+                                              "HH",          "JSON",       "Authorization",
+                                              "Bearer",      "to",         "from",
+                                              "at",          "odometer",   "id",
+                                              "rides",       "date",       "api",
+                                              "v",           "nowhere",    "T",
+                                              "Z",           "CN",         "zh",
+                                              "en",          "html",       "patient",
+                                              "driver",      "place",      "vehicle",
+                                              "vehicles",    "open",       "finished",
+                                              "distance",    "HTTP",       "HTTPS",
+                                              "https",       "chunked",    "true",
+                                              "false",       "Host",       "Content",
+                                              "Length",      "Transfer",   "Encoding",
+                                              "Idempotency", "Key",        "UTF",
+                                              "CSV",         "csv",        "json",
+                                              "format",      "lat",        "lon",
+                                              "search",      "positions",  "patients",
+                                              "DELETE",      "pickup",     "dropoff",
+                                              "home",        "other",      "holiday",
+                                              "weather",     "kept",       "schedule",
+                                              "goals",       "completed",  "cancelled",
+                                              "drivers",     "places",     "admin",
+                                              "dispatcher",  "ambulatory", "wheelchair",
+                                              "Asia",        "Shanghai",   "CNY",
+                                              "wgs",         "gcj",        "bd"};
     return w.find('_') != std::string::npos || tokens.count(w) > 0;
 }
 
@@ -106,8 +123,9 @@ ApiResult both(Api& api, int status, const std::string& code, Send send) {
     REQUIRE(en.status == status);
     REQUIRE(zh.status == status);
     CHECK(en.raw.header("Content-Type") == "application/problem+json");
-    CHECK(str(en.obj().at("code")) == code);
-    CHECK(str(zh.obj().at("code")) == code);
+    if (!code.empty())  // empty: any catalogued code, the same in both languages
+        CHECK(str(en.obj().at("code")) == code);
+    CHECK(str(zh.obj().at("code")) == str(en.obj().at("code")));
     CHECK(en.obj().at("params") == zh.obj().at("params"));
     CHECK(en.raw.header("Content-Language") == "en");
     CHECK(zh.raw.header("Content-Language") == "zh-CN");

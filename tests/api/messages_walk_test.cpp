@@ -88,16 +88,16 @@ TEST_CASE("run sheet, pin, absence and plan refusals read in both languages", "[
     CHECK(code_of(other_day, "route_id") == "runsheets.route_not_on_day");
 
     // Unpinning a request that is not pinned.
-    const auto home = require_created(f.dispatcher.post(
-                                          v1 + "/requests",
-                                          json::object{{"patient_id", f.walker_id},
-                                                       {"direction", "other"},
-                                                       {"dropoff",
-                                                        {{"lat", 43.95},
-                                                         {"lon", 126.45},
-                                                         {"address", "北华大学附属医院"}}},
-                                                       {"arrive_by", day + "T11:00:00+08:00"}}))
-                          .id();
+    const auto home =
+        require_created(
+            f.dispatcher.post(
+                v1 + "/requests",
+                json::object{
+                    {"patient_id", f.walker_id},
+                    {"direction", "other"},
+                    {"dropoff", {{"lat", 43.95}, {"lon", 126.45}, {"address", "北华大学附属医院"}}},
+                    {"arrive_by", day + "T11:00:00+08:00"}}))
+            .id();
     both(f.dispatcher, 409, "request.not_pinned",
          [&] { return f.dispatcher.post(v1 + "/requests/" + str_id(home) + "/unpin", {}); });
     CHECK(f.dispatcher.get(v1 + "/requests/" + str_id(home)).obj().at("pinned") == false);
@@ -230,8 +230,7 @@ TEST_CASE("trip close, position and calibration refusals read in both languages"
     CHECK(code_of(list, "status") == "trip.status_filter");
 }
 
-TEST_CASE("phone, import, search and settings refusals read in both languages",
-          "[api][messages]") {
+TEST_CASE("phone, import, search and settings refusals read in both languages", "[api][messages]") {
     SeededFleet f;
     const auto patients_before = f.dispatcher.get(v1 + "/patients?limit=500").text;
 
@@ -279,8 +278,9 @@ TEST_CASE("phone, import, search and settings refusals read in both languages",
     CHECK(code_of(settings, "matcher.objective") == "settings.objective");
     CHECK(code_of(settings, "matcher.speed_kmh") == "field.out_of_range");
     CHECK(f.admin.get(v1 + "/settings").text == settings_before);
-    both(f.driver1, 400, "account.language",
-         [&] { return f.driver1.patch(v1 + "/auth/me", json::object{{"language", "fr"}}); });
+    both(f.driver1, 400, "account.language", [&] {
+        return f.driver1.patch(v1 + "/auth/me", json::object{{"language", "fr"}});
+    });
 }
 
 TEST_CASE("the HTTP layer's own refusals read in the request's language", "[api][messages]") {
@@ -313,8 +313,8 @@ TEST_CASE("the HTTP layer's own refusals read in the request's language", "[api]
                                   " HTTP/1.1\r\nHost: x\r\nAccept-Language: en\r\n"
                                   "Content-Length: 2000000\r\n\r\n"),
                 413, "http.body_too_large", "zh-CN");
-    raw_problem(raw(f.server, "GET / HTTP/1.1\r\nHost: x\r\nX-Long: " +
-                                  std::string(20000, 'a') + "\r\n\r\n"),
+    raw_problem(raw(f.server,
+                    "GET / HTTP/1.1\r\nHost: x\r\nX-Long: " + std::string(20000, 'a') + "\r\n\r\n"),
                 431, "http.head_too_large", "zh-CN");
 
     // The router's and the JSON reader's refusals, in both languages.
@@ -326,4 +326,49 @@ TEST_CASE("the HTTP layer's own refusals read in the request's language", "[api]
          [&] { return f.dispatcher.send("POST", target, "{\"name\": "); });
     Api anonymous(f.server);
     both(anonymous, 401, "auth.sign_in_first", [&] { return anonymous.get(target); });
+}
+
+TEST_CASE("a sweep of the routes' common refusals reads in both languages", "[api][messages]") {
+    SeededFleet f;
+    const auto walker = str_id(f.walker_id);
+    // Unknown ids: each record's own not_found code with the id.
+    const std::vector<std::pair<std::string, std::string>> unknown{
+        {"/users/987654", "user.not_found"},       {"/requests/987654", "request.not_found"},
+        {"/patients/987654", "patient.not_found"}, {"/drivers/987654", "driver.not_found"},
+        {"/vehicles/987654", "vehicle.not_found"}, {"/places/987654", "place.not_found"},
+        {"/trips/987654", "trip.not_found"}};
+    for (const auto& [target, code] : unknown) {
+        INFO(target);
+        auto r = both(f.admin, 404, code, [&] { return f.admin.get(v1 + target); });
+        CHECK(r.obj().at("params").at("id").as_int64() == 987654);
+    }
+
+    // Bodies of the wrong shape: every bad field named, each with its code.
+    const std::vector<std::tuple<std::string, std::string, json::object>> bodies{
+        {"POST", "/places", {{"name", 5}, {"lat", "north"}, {"nickname", 1}}},
+        {"POST", "/drivers", {{"name", json::array{}}, {"wheelchair_trained", "yes"}, {"x", 1}}},
+        {"POST", "/vehicles", {{"plate", 5}, {"seats", "four"}, {"x", 1}}},
+        {"POST", "/patients", {{"name", ""}, {"mobility", "flying"}, {"x", 1}}},
+        {"POST", "/requests", {{"patient_id", "x"}, {"direction", "up"}, {"x", 1}}},
+        {"POST", "/trips", {{"vehicle_id", "x"}, {"odometer_start", "lots"}, {"x", 1}}},
+        {"POST", "/users", {{"username", 5}, {"role", "captain"}, {"x", 1}}},
+        {"PATCH", "/patients/" + walker, {{"lat", 95.0}, {"escort", "maybe"}}},
+        {"PUT", "/settings", {{"time_zone", 5}, {"currency", 1}}},
+        {"POST", "/schedule/generate", {{"from", "soon"}, {"to", 5}}},
+        {"POST", "/days/" + shanghai_date(1) + "/plan", {{"time_limit_ms", -1}, {"x", 1}}}};
+    for (const auto& [method, target, body] : bodies) {
+        INFO(method << " " << target);
+        both(f.admin, 400, "request.invalid_fields", [&] {
+            return f.admin.send(method, v1 + target, json::serialize(body),
+                                {{"Content-Type", "application/json"}});
+        });
+    }
+
+    // A driver on the dispatchers' routes: each refusal its own catalogued code.
+    for (const char* target :
+         {"/patients", "/drivers", "/vehicles", "/places", "/requests", "/users", "/audit",
+          "/reports/monthly?month=2026-11", "/vehicles/positions/latest", "/cancel-batches"}) {
+        INFO(target);
+        both(f.driver1, 403, "", [&] { return f.driver1.get(v1 + target); });
+    }
 }
