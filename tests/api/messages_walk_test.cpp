@@ -3,9 +3,12 @@
 // languages, with its code and each field error's, and nothing written by any of them.
 // A day plan's reasons and a stored unserved reason come with their codes too.
 
+#include <memory>
 #include <set>
+#include <vector>
 
 #include "messages_check.h"
+#include "sse_client.h"
 
 using namespace lifeline::test;
 using namespace lifeline::test::messages;
@@ -371,4 +374,19 @@ TEST_CASE("a sweep of the routes' common refusals reads in both languages", "[ap
         INFO(target);
         both(f.driver1, 403, "", [&] { return f.driver1.get(v1 + target); });
     }
+}
+
+TEST_CASE("a fifth live stream of an account is refused in both languages", "[api][messages]") {
+    SeededFleet f;
+    const std::vector<std::pair<std::string, std::string>> token{
+        {"Authorization", "Bearer " + f.dispatcher.token()}};
+    std::vector<std::unique_ptr<SseClient>> tabs;
+    for (int i = 0; i < 4; ++i) {
+        tabs.push_back(std::make_unique<SseClient>(f.server.port(), v1 + "/events", token));
+        REQUIRE(tabs.back()->status() == 200);
+    }
+    auto fifth = both(f.dispatcher, 429, "events.too_many_streams",
+                      [&] { return f.dispatcher.get(v1 + "/events"); });
+    CHECK(fifth.obj().at("params").at("max").as_int64() == 4);
+    CHECK(fifth.raw.header("Retry-After"));
 }
