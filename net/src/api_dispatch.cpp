@@ -213,6 +213,8 @@ json::object assignment_json(const Assignment& a) {
     o["request"] = request_json(a.request);
     o["route"] = a.route ? json::value(route_json(*a.route)) : json::value(nullptr);
     o["reason"] = a.assigned ? json::value(nullptr) : json::value(a.reason);
+    o["reason_code"] = a.assigned ? json::value(nullptr) : json::value(a.why.code);
+    o["reason_params"] = message_params_json(a.why.params);
     return o;
 }
 

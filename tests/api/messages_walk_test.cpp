@@ -390,3 +390,25 @@ TEST_CASE("a fifth live stream of an account is refused in both languages", "[ap
     CHECK(fifth.obj().at("params").at("max").as_int64() == 4);
     CHECK(fifth.raw.header("Retry-After"));
 }
+
+TEST_CASE("a ride that fits nowhere says why by code", "[api][messages]") {
+    SeededFleet f;
+    // A wheelchair user's will-call return today, ready now: no driver on shift is
+    // wheelchair-trained, so it stays unserved, and the answer says why by code.
+    auto home =
+        f.dispatcher.post(v1 + "/requests", json::object{{"patient_id", f.wheelchair_id},
+                                                         {"direction", "home"},
+                                                         {"service_date", shanghai_date(0)}});
+    INFO(home.text);
+    REQUIRE(home.status == 201);
+    auto ready =
+        f.dispatcher.post(v1 + "/requests/" + str_id(home.id()) + "/ready", json::object{});
+    INFO(ready.text);
+    REQUIRE(ready.status == 200);
+    CHECK(ready.obj().at("assigned") == false);
+    const std::string code = str(ready.obj().at("reason_code"));
+    CHECK(code.rfind("unserved.", 0) == 0);
+    CHECK(lifeline::find_message(code) != nullptr);
+    CHECK(ready.obj().at("reason_params").is_object());
+    CHECK(ready.obj().at("request").at("unserved_code") == code.c_str());
+}

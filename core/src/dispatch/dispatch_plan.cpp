@@ -856,6 +856,8 @@ Assignment insert_live(DispatchTx& tx, const Settings& settings, RideRequest req
     if (!out.assigned && refuse_unplaced)
         throw_conflict(wrap("dispatch.no_route_fits", "why", why), {{"id", why}});
     out.reason = out.assigned ? "" : why.text;
+    if (!out.assigned)
+        out.why = why;
     req.status = out.assigned ? RequestStatus::scheduled : RequestStatus::unserved;
     req.unserved_reason = out.assigned ? "" : out.reason;
     req.updated_at = now;

@@ -277,7 +277,8 @@ struct Assignment {
     RideRequest request;
     std::optional<Route> route;  // the route it joined
     bool assigned = false;
-    std::string reason;  // why not, when not assigned
+    std::string reason;  // why not, when not assigned (English)
+    Message why;         // the same as a message: "unserved.<…>" with its parameters
 };
 
 struct ManifestStop {
