@@ -412,3 +412,96 @@ TEST_CASE("a ride that fits nowhere says why by code", "[api][messages]") {
     CHECK(ready.obj().at("reason_params").is_object());
     CHECK(ready.obj().at("request").at("unserved_code") == code.c_str());
 }
+
+TEST_CASE("refusals of the ledger, accounts, dispatch and reports read in both languages",
+          "[api][messages]") {
+    SeededFleet f;
+    const std::string morning = today_in_shanghai();
+    const std::string tomorrow = shanghai_date(1);
+    struct Step {
+        Api* api;
+        std::string method, target, body;
+        int status;
+        std::string code;  // empty: any catalogued code
+        std::vector<std::pair<std::string, std::string>> headers = {};
+    };
+    const std::string sedan = str_id(f.sedan_id);
+    const std::vector<Step> steps{
+        // The ledger: a trip's shape, and a correction without a reason.
+        {&f.driver1, "POST", "/trips",
+         json::serialize(json::object{{"vehicle_id", f.sedan_id},
+                                      {"started_at", morning + "T08:00:00+08:00"},
+                                      {"ended_at", morning + "T07:00:00+08:00"},
+                                      {"odometer_start", 100.0},
+                                      {"odometer_end", 50.0}}),
+         400, "request.invalid_fields"},
+        {&f.driver1, "POST", "/trips",
+         json::serialize(json::object{{"vehicle_id", f.sedan_id},
+                                      {"started_at", morning + "T08:00:00"},
+                                      {"odometer_start", 100.0}}),
+         400, ""},
+        // Accounts: a short name and password; a wrong password; a bad token.
+        {&f.admin, "POST", "/users",
+         json::serialize(
+             json::object{{"username", "a"}, {"password", "short"}, {"role", "dispatcher"}}),
+         400, ""},
+        {&f.admin, "POST", "/users",
+         json::serialize(json::object{{"username", "DISPATCHER"},
+                                      {"password", "long-enough-pass-1"},
+                                      {"role", "dispatcher"}}),
+         409, ""},
+        {&f.admin, "POST", "/auth/login",
+         json::serialize(json::object{{"username", "driver1"}, {"password", "not-the-password"}}),
+         401, "auth.wrong_password"},
+        // Dispatch: a request's passengers, a holiday with neither choice, a period to cancel.
+        {&f.dispatcher, "POST", "/requests",
+         json::serialize(json::object{{"patient_id", f.walker_id},
+                                      {"direction", "to_center"},
+                                      {"passengers", 0},
+                                      {"arrive_by", tomorrow + "T08:00:00+08:00"}}),
+         400, ""},
+        {&f.dispatcher, "PUT", "/holidays/" + tomorrow, "{}", 400, ""},
+        {&f.dispatcher, "POST", "/cancel-batches",
+         json::serialize(json::object{
+             {"date", tomorrow}, {"from", "18:00"}, {"to", "13:00"}, {"reason", "weather"}}),
+         422, "cancel.period_invalid"},
+        {&f.dispatcher, "GET", "/requests?limit=0&cursor=zz", "", 400, ""},
+        {&f.dispatcher, "GET", "/requests?date=" + tomorrow + "&status=flying", "", 400, ""},
+        // Reports: a month that is none, a format we do not write.
+        {&f.dispatcher, "GET", "/reports/monthly?month=2026-13", "", 400, ""},
+        {&f.dispatcher, "GET", "/reports/monthly?month=2026-11&format=pdf", "", 400, ""},
+        // Settings: a zone that does not exist, a currency and a datum we do not know.
+        {&f.admin, "PUT", "/settings",
+         json::serialize(json::object{
+             {"time_zone", "Mars/Olympus"}, {"currency", "dollars"}, {"map_datum", "osgb"}}),
+         400, "request.invalid_fields"},
+        // A driver reading another driver's manifest.
+        {&f.driver1, "GET", "/drivers/" + str_id(f.driver_id2) + "/manifest?date=" + tomorrow, "",
+         403, ""},
+        // An import whose header names no column we know.
+        {&f.dispatcher,
+         "POST",
+         "/import/places",
+         "colour,taste\nred,sweet\n",
+         400,
+         "",
+         {{"Content-Type", "text/csv; charset=utf-8"}}},
+        // An Idempotency-Key too long.
+        {&f.dispatcher,
+         "POST",
+         "/places",
+         json::serialize(
+             json::object{{"name", "x"}, {"lat", 43.8}, {"lon", 126.5}, {"kind", "other"}}),
+         400,
+         "",
+         {{"Idempotency-Key", std::string(300, 'k')}}},
+    };
+    for (const Step& s : steps) {
+        INFO(s.method << " " << s.target);
+        auto headers = s.headers;
+        if (!s.body.empty() && headers.empty())
+            headers.emplace_back("Content-Type", "application/json");
+        both(*s.api, s.status, s.code,
+             [&] { return s.api->send(s.method, v1 + s.target, s.body, headers); });
+    }
+}
