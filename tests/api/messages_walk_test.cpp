@@ -505,3 +505,59 @@ TEST_CASE("refusals of the ledger, accounts, dispatch and reports read in both l
              [&] { return s.api->send(s.method, v1 + s.target, s.body, headers); });
     }
 }
+
+TEST_CASE("refusals of a trip's events and a request's state read in both languages",
+          "[api][messages]") {
+    SeededFleet f;
+    const auto trip = open_trip(f);
+    const std::string events = v1 + "/trips/" + str_id(trip) + "/events";
+    const std::string at = today_in_shanghai() + "T07:10:00+08:00";
+    const auto walker = f.walker_id;
+    auto event = [&](const char* type, std::int64_t patient) {
+        return json::serialize(json::object{{"type", type}, {"patient_id", patient}, {"at", at}});
+    };
+    // A request to cancel, then to refuse changing.
+    const auto request = require_created(f.dispatcher.post(
+        v1 + "/requests",
+        json::object{
+            {"patient_id", walker},
+            {"direction", "other"},
+            {"dropoff", {{"lat", 43.95}, {"lon", 126.45}, {"address", "北华大学附属医院"}}},
+            {"arrive_by", shanghai_date(2) + "T11:00:00+08:00"}}));
+    const std::string req = v1 + "/requests/" + str_id(request.id());
+    REQUIRE(f.dispatcher.post(req + "/cancel", json::object{{"reason", "patient"}}).status == 200);
+
+    struct Step {
+        Api* api;
+        std::string method, target, body;
+        int status;
+        std::string code;  // empty: any catalogued code
+    };
+    const std::vector<Step> steps{
+        {&f.driver1, "POST", events, R"({"type":"pickup","at":")" + at + "\"}", 400, ""},
+        {&f.driver1, "POST", events, event("teleport", walker), 400, ""},
+        {&f.driver1, "POST", events, event("dropoff", walker), 422, "privacy.not_on_routes"},
+        {&f.dispatcher, "POST", events, event("pickup", walker), 403, ""},
+        {&f.driver2, "POST", events, event("pickup", walker), 404, "trip.not_found"},
+        {&f.dispatcher, "PATCH", v1 + "/trips/" + str_id(trip),
+         json::serialize(json::object{{"odometer_start", 990.0}}), 400, ""},
+        {&f.dispatcher, "POST", req + "/cancel", R"({"reason":"boredom"})", 400, ""},
+        {&f.dispatcher, "POST", req + "/cancel", R"({"reason":"patient"})", 409, ""},
+        {&f.dispatcher, "PATCH", req, json::serialize(json::object{{"passengers", 2}}), 409, ""},
+        {&f.dispatcher, "GET", v1 + "/holidays/" + shanghai_date(3), "", 404, ""},
+        {&f.dispatcher, "POST", v1 + "/patients/" + str_id(walker) + "/suspensions", "{}", 400, ""},
+        {&f.dispatcher, "DELETE", v1 + "/patients/" + str_id(walker) + "/suspensions/987", "", 404,
+         ""},
+        {&f.dispatcher, "POST", v1 + "/cancel-batches/987/restore", "{}", 404, ""},
+        {&f.admin, "PATCH", v1 + "/users/1", json::serialize(json::object{{"active", false}}), 409,
+         ""},
+    };
+    for (const Step& s : steps) {
+        INFO(s.method << " " << s.target);
+        std::vector<std::pair<std::string, std::string>> headers;
+        if (!s.body.empty())
+            headers.emplace_back("Content-Type", "application/json");
+        both(*s.api, s.status, s.code,
+             [&] { return s.api->send(s.method, s.target, s.body, headers); });
+    }
+}
