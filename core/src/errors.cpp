@@ -13,34 +13,19 @@ Error Error::about_field(ErrorKind kind, FieldError error) {
 void throw_invalid(Message detail, std::vector<FieldError> errors) {
     throw Error(ErrorKind::invalid, std::move(detail), std::move(errors));
 }
-void throw_invalid(std::string detail, std::vector<FieldError> errors) {
-    throw Error(ErrorKind::invalid, std::move(detail), std::move(errors));
-}
 void throw_invalid_field(std::string field, Message message) {
-    throw Error::about_field(ErrorKind::invalid, FieldError(std::move(field), std::move(message)));
-}
-void throw_invalid_field(std::string field, std::string message) {
     throw Error::about_field(ErrorKind::invalid, FieldError(std::move(field), std::move(message)));
 }
 void throw_not_found(Message detail) {
     throw Error(ErrorKind::not_found, std::move(detail));
 }
-void throw_not_found(std::string detail) {
-    throw Error(ErrorKind::not_found, std::move(detail));
-}
 void throw_conflict(Message detail, std::vector<FieldError> errors) {
-    throw Error(ErrorKind::conflict, std::move(detail), std::move(errors));
-}
-void throw_conflict(std::string detail, std::vector<FieldError> errors) {
     throw Error(ErrorKind::conflict, std::move(detail), std::move(errors));
 }
 void throw_conflict_field(std::string field, Message message) {
     throw Error::about_field(ErrorKind::conflict, FieldError(std::move(field), std::move(message)));
 }
 void throw_unprocessable(Message detail, std::vector<FieldError> errors) {
-    throw Error(ErrorKind::unprocessable, std::move(detail), std::move(errors));
-}
-void throw_unprocessable(std::string detail, std::vector<FieldError> errors) {
     throw Error(ErrorKind::unprocessable, std::move(detail), std::move(errors));
 }
 void throw_unprocessable_field(std::string field, Message message) {
@@ -50,13 +35,7 @@ void throw_unprocessable_field(std::string field, Message message) {
 void throw_forbidden(Message detail) {
     throw Error(ErrorKind::forbidden, std::move(detail));
 }
-void throw_forbidden(std::string detail) {
-    throw Error(ErrorKind::forbidden, std::move(detail));
-}
 void throw_unauthorized(Message detail) {
-    throw Error(ErrorKind::unauthorized, std::move(detail));
-}
-void throw_unauthorized(std::string detail) {
     throw Error(ErrorKind::unauthorized, std::move(detail));
 }
 
@@ -68,10 +47,6 @@ void FieldErrors::throw_if_any(ErrorKind kind) const {
     throw Error(kind, msg("request.invalid_fields"), errors_);
 }
 void FieldErrors::throw_if_any(Message detail, ErrorKind kind) const {
-    if (!errors_.empty())
-        throw Error(kind, std::move(detail), errors_);
-}
-void FieldErrors::throw_if_any(std::string detail, ErrorKind kind) const {
     if (!errors_.empty())
         throw Error(kind, std::move(detail), errors_);
 }

@@ -22,7 +22,7 @@ GreatCircleTravel::GreatCircleTravel(std::vector<GeoPoint> points, double detour
                                      double speed_kmh)
     : points_(std::move(points)) {
     if (!(detour_factor >= 1.0) || !(speed_kmh > 0.0))
-        throw_invalid("the travel model needs a detour factor ≥ 1 and a positive speed");
+        throw_invalid(msg("calibration.bad_model"));
     const std::size_t n = points_.size();
     times_.resize(n * n);
     distances_.resize(n * n);

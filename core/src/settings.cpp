@@ -127,9 +127,7 @@ Settings SettingsService::update(const Actor& actor, const SettingsPatch& p) {
     FieldErrors errs;
     auto in_range = [&](const char* field, double v, double lo, double hi) {
         if (!std::isfinite(v) || v < lo || v > hi) {
-            char buf[96];
-            std::snprintf(buf, sizeof buf, "must be between %g and %g", lo, hi);
-            errs.add(field, buf);
+            errs.add(field, msg("field.out_of_range", {{"min", lo}, {"max", hi}}));
             return false;
         }
         return true;
@@ -150,7 +148,7 @@ Settings SettingsService::update(const Actor& actor, const SettingsPatch& p) {
         const std::string& r = *p.phone_region;
         if (r.size() != 2 || !std::isupper(static_cast<unsigned char>(r[0])) ||
             !std::isupper(static_cast<unsigned char>(r[1])))
-            errs.add("phone_region", "must be a two-letter country code in capitals, e.g. CN");
+            errs.add("phone_region", msg("settings.phone_region"));
         else
             s.phone_region = r;
     }
@@ -207,7 +205,7 @@ Settings SettingsService::update(const Actor& actor, const SettingsPatch& p) {
         m.plan_lead_minutes = *p.plan_lead_minutes;
     if (p.objective) {
         if (*p.objective != "distance" && *p.objective != "vehicles")
-            errs.add("matcher.objective", "must be distance or vehicles");
+            errs.add("matcher.objective", msg("settings.objective"));
         else
             m.objective = *p.objective;
     }
@@ -222,9 +220,9 @@ Settings SettingsService::update(const Actor& actor, const SettingsPatch& p) {
 Settings SettingsService::apply_travel_model(const Actor& actor, double detour_factor,
                                              double speed_kmh) {
     if (!actor.is_dispatcher())
-        throw_forbidden("only dispatchers change the travel model");
+        throw_forbidden(msg("calibration.dispatcher_only"));
     if (!std::isfinite(detour_factor) || !std::isfinite(speed_kmh))
-        throw_unprocessable("the travel model is not a number");
+        throw_unprocessable(msg("calibration.not_a_number"));
     const Settings before = get();
     Settings s = before;
     s.matcher.detour_factor = std::round(std::clamp(detour_factor, 1.0, 3.0) * 1000) / 1000;

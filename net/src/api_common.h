@@ -25,6 +25,10 @@ json::object parse_object(const Request& req);
 
 Response json_response(unsigned status, const json::value& body);
 
+// A message's parameters as a problem+json `params` object (problem.cpp): numbers as
+// JSON numbers, the rest as text.
+json::object message_params_json(const std::vector<MessageParam>& params);
+
 // A Content-Security-Policy source that allows exactly one inline <style> element with
 // this text: "'sha256-<base64>'".
 std::string csp_hash_source(std::string_view css);

@@ -37,6 +37,56 @@ json::object endpoint_json(const Endpoint& e) {
     return o;
 }
 
+// A catalogued "unserved.…" template with parameters, as a pattern that reads them back.
+struct ReasonPattern {
+    std::string_view code;
+    std::regex words;
+    std::vector<std::string> names;
+};
+
+// Built once: a request list may hold hundreds of unserved reasons.
+const std::vector<ReasonPattern>& reason_patterns() {
+    static const std::vector<ReasonPattern> patterns = [] {
+        const std::regex placeholder(R"(\\\{(\w+)\\\})");
+        const std::regex special(R"([.^$|()\[\]{}*+?\\])");
+        std::vector<ReasonPattern> out;
+        for (const CatalogEntry& e : message_catalog()) {
+            if (!e.code.starts_with("unserved.") || e.en.find('{') == std::string_view::npos)
+                continue;
+            const std::string escaped = std::regex_replace(std::string(e.en), special, "\\$&");
+            ReasonPattern p{e.code, {}, {}};
+            for (std::sregex_iterator it(escaped.begin(), escaped.end(), placeholder), end;
+                 it != end; ++it)
+                p.names.push_back((*it)[1].str());
+            p.words = std::regex(std::regex_replace(escaped, placeholder, "([\\s\\S]+?)"));
+            out.push_back(std::move(p));
+        }
+        return out;
+    }();
+    return patterns;
+}
+
+// A stored reason worded by a catalogued "unserved.…" template with parameters ("driver
+// absent 2022-03-14 – 2022-03-16; …"): its code and the parameters read back from the words.
+void put_unserved_params(const std::string& reason, json::object& o) {
+    for (const ReasonPattern& p : reason_patterns()) {
+        std::smatch m;
+        if (!std::regex_match(reason, m, p.words))
+            continue;
+        json::object params;
+        for (std::size_t i = 0; i < p.names.size(); ++i)
+            params[p.names[i]] = m[i + 1].str();
+        // A quoted reason ("…cannot take it: {why}") goes back to its own code.
+        if (auto* why = params.if_contains("why"))
+            for (const CatalogEntry& inner : message_catalog())
+                if (inner.code.starts_with("unserved.") && inner.en == why->as_string())
+                    *why = json::string(inner.code);
+        o["unserved_code"] = json::string(p.code);
+        o["unserved_params"] = std::move(params);
+        return;
+    }
+}
+
 }  // namespace
 
 // The code and parameters of a stored unserved reason (stored in English words), for
@@ -61,7 +111,9 @@ void put_unserved_code(const std::string& reason, json::object& o) {
             params["note"] = m[3].str();
         o["unserved_code"] = m[3].matched ? "unserved.left_by_note" : "unserved.left_by";
         o["unserved_params"] = std::move(params);
+        return;
     }
+    put_unserved_params(reason, o);
 }
 
 json::object request_json(const RideRequest& r) {
@@ -161,6 +213,8 @@ json::object assignment_json(const Assignment& a) {
     o["request"] = request_json(a.request);
     o["route"] = a.route ? json::value(route_json(*a.route)) : json::value(nullptr);
     o["reason"] = a.assigned ? json::value(nullptr) : json::value(a.reason);
+    o["reason_code"] = a.assigned ? json::value(nullptr) : json::value(a.why.code);
+    o["reason_params"] = message_params_json(a.why.params);
     return o;
 }
 

@@ -44,7 +44,7 @@ Actor authenticate_stream(Services& s, Request& req) {
 Response open_stream(Services& s, Request& req) {
     Actor actor = authenticate_stream(s, req);
     if (!actor.is_dispatcher() && !actor.driver_id)
-        throw_forbidden("this account is not linked to a driver: it has no changes to follow");
+        throw_forbidden(msg("events.not_linked"));
     // A reconnecting EventSource sends the header; a page that reloads passes its last id.
     std::optional<std::string_view> last = req.header("Last-Event-ID");
     if (!last)

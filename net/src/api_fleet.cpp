@@ -251,13 +251,13 @@ SearchQuery search_query(const Request& q) {
     else if (kind == "vehicle")
         query.kind = SearchKind::vehicle;
     else
-        errs.add("kind", "must be patient, driver, place or vehicle");
+        errs.add("kind", msg("search.kind"));
     query.q = query_text(q, "q").value_or("");
     if (auto limit = q.query_param("limit"); limit && !limit->empty()) {
         int n = 0;
         auto [end, ec] = std::from_chars(limit->data(), limit->data() + limit->size(), n);
         if (ec != std::errc{} || end != limit->data() + limit->size())
-            errs.add("limit", "must be a whole number between 1 and 100");
+            errs.add("limit", msg("field.int_between", {{"min", 1}, {"max", 100}}));
         else
             query.limit = n;
     }

@@ -49,9 +49,9 @@ Response post_positions(Services& s, Request& req) {
         // Refused before reading the rest: a batch this large is never read.
         if (arr->size() > max_positions_per_batch)
             throw_unprocessable(
-                "the batch is too large",
-                {{"positions", "holds more than " + std::to_string(max_positions_per_batch) +
-                                   " positions: send them in smaller batches"}});
+                msg("position.batch_too_large"),
+                {{"positions",
+                  msg("position.too_many", {{"max", std::int64_t(max_positions_per_batch)}})}});
         batch = read_positions(*arr, errs);
     }
     f.finish();

@@ -16,17 +16,18 @@ struct SheetQuery {
     std::optional<RouteId> route;
 };
 
-// Every bad parameter is named at once (422), so the board or a bookmark is fixed in one go.
+// Every bad parameter is named at once (400, as every malformed parameter), so the board or a
+// bookmark is fixed in one go.
 SheetQuery read_query(const Request& q, const Settings& settings) {
     SheetQuery out;
     FieldErrors errs;
     auto date = parse_date(q.param("date").value_or(""));
     if (!date)
-        errs.add("date", "must be a date YYYY-MM-DD");
+        errs.add("date", msg("field.not_date"));
     else
         out.date = *date;
     if (auto f = q.query_param("format"); f && *f != "html")
-        errs.add("format", "must be html (run sheets are printed)");
+        errs.add("format", msg("runsheets.format"));
     out.lang = sheet_language_from(settings.language).value_or(SheetLanguage::zh_CN);
     if (auto l = q.query_param("lang")) {
         if (auto lang = sheet_language_from(*l))
@@ -38,11 +39,11 @@ SheetQuery read_query(const Request& q, const Settings& settings) {
         std::int64_t id = 0;
         auto [end, ec] = std::from_chars(r->data(), r->data() + r->size(), id);
         if (ec != std::errc{} || end != r->data() + r->size() || id < 1)
-            errs.add("route_id", "must be a positive integer id; leave it out for every route");
+            errs.add("route_id", msg("runsheets.route_id"));
         else
             out.route = id;
     }
-    errs.throw_if_any("the request has invalid fields", ErrorKind::unprocessable);
+    errs.throw_if_any();
     return out;
 }
 

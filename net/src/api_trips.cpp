@@ -261,10 +261,9 @@ Response close_trip(Services& s, Request& req) {
     auto reason = f.text("reason", Need::required, 1000);
     f.finish();
     if (reason && reason->find_first_not_of(" \t\r\n") == std::string::npos)
-        errs.add("reason", "is required to close a trip: say why it is closed by dispatch");
+        errs.add("reason", msg("trip.close_reason"));
     c.reason = reason.value_or("");
-    errs.throw_if_any("closing a trip needs its end time, its end reading and a reason",
-                      ErrorKind::unprocessable);
+    errs.throw_if_any(msg("trip.close_needs"));
     Trip t = s.ledger.close(actor, id, c);
     publish_trip(s, "trip.finished", t);
     return json_response(200, checked_trip_json(s, actor, t));
@@ -286,13 +285,13 @@ Response list_trips(Services& s, Request& req) {
     if (auto d = req.query_param("date")) {
         filter.date = parse_date(*d);
         if (!filter.date)
-            errs.add("date", "must be a date YYYY-MM-DD");
+            errs.add("date", msg("field.not_date"));
     }
     if (auto st = req.query_param("status")) {
         if (*st == "open" || *st == "finished")
             filter.open = *st == "open";
         else
-            errs.add("status", "must be open or finished");
+            errs.add("status", msg("trip.status_filter"));
     }
     errs.throw_if_any();
     auto page = s.ledger.list(actor, filter, page_of(req));

@@ -45,11 +45,15 @@ inline json::object generate_json(const GenerateResult& g) {
                         {"past", g.past},       {"kept_assigned", std::move(kept)}};
 }
 
+// Each with its reason's message code and parameters, for a client to word it.
 inline json::array unassigned_json(const std::vector<Unassigned>& list) {
     json::array un;
     for (const Unassigned& u : list)
-        un.push_back(
-            json::object{{"request_id", u.request_id}, {"code", u.code}, {"reason", u.reason}});
+        un.push_back(json::object{{"request_id", u.request_id},
+                                  {"code", u.code},
+                                  {"reason", u.reason},
+                                  {"reason_code", u.message.code},
+                                  {"reason_params", message_params_json(u.message.params)}});
     return un;
 }
 

@@ -171,14 +171,11 @@ std::shared_ptr<BodyStream> EventHub::subscribe(const Actor& actor,
     std::lock_guard lock(state_->mutex);
     State& st = *state_;
     if (int(st.subscribers.size()) >= st.limits.streams_total)
-        throw Error(ErrorKind::unavailable,
-                    "the server has as many live streams open as it serves; try again shortly",
-                    std::chrono::seconds{10});
+        throw Error(ErrorKind::unavailable, msg("events.server_full"), std::chrono::seconds{10});
     auto used = st.per_user.find(actor.user_id);
     if (used != st.per_user.end() && used->second >= st.limits.streams_per_user)
         throw Error(ErrorKind::rate_limited,
-                    "this account has " + std::to_string(st.limits.streams_per_user) +
-                        " live streams open already; close a board tab or wait for one to end",
+                    msg("events.too_many_streams", {{"max", st.limits.streams_per_user}}),
                     std::chrono::seconds{10});
     const std::uint64_t key = st.next_key++;
     State::Subscriber& sub = st.subscribers[key];

@@ -39,7 +39,7 @@ std::optional<T> read_enum(Fields& f, std::string_view key, Need need, From from
         return std::nullopt;
     auto e = from(*text);
     if (!e)
-        f.errors().add(f.field(key), std::string("must be one of ") + allowed);
+        f.errors().add(f.field(key), msg("field.one_of_list", {{"list", allowed}}));
     return e;
 }
 

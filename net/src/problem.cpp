@@ -1,5 +1,7 @@
 #include "lifeline/net/problem.h"
 
+#include "api_common.h"
+
 #include <boost/json.hpp>
 
 #include <charconv>
@@ -9,7 +11,6 @@
 #include <mutex>
 
 namespace lifeline::net {
-namespace json = boost::json;
 namespace {
 
 struct StatusInfo {
@@ -78,7 +79,9 @@ std::string generic_code(unsigned status) {
     return "problem." + slug;
 }
 
-json::object params_json(const std::vector<MessageParam>& params) {
+}  // namespace
+
+json::object message_params_json(const std::vector<MessageParam>& params) {
     json::object o;
     for (const auto& p : params) {
         if (p.kind == MessageParam::Kind::number) {
@@ -103,6 +106,10 @@ json::object params_json(const std::vector<MessageParam>& params) {
     return o;
 }
 
+namespace {
+json::object params_json(const std::vector<MessageParam>& params) {
+    return message_params_json(params);
+}
 }  // namespace
 
 unsigned status_for(ErrorKind kind) noexcept {
@@ -141,10 +148,6 @@ std::string problem_type(unsigned status) {
     if (!info || info->slug.empty())
         return "about:blank";
     return std::string(problem_base) + std::string(info->slug);
-}
-
-Response problem_response(unsigned status, std::string detail, std::vector<FieldError> errors) {
-    return problem_response(status, uncatalogued(std::move(detail)), errors, Language::en);
 }
 
 Response problem_response(unsigned status, const Message& detail,
@@ -207,7 +210,9 @@ Response invoke_handler(const Handler& handler, Request& request, Language fallb
     try {
         try {
             if (!handler)
-                return problem_response(404, "no handler");
+                return problem_response(404,
+                                        msg("problem.unknown_resource", {{"path", request.path}}),
+                                        {}, language_of(request, fallback));
             return handler(request);
         } catch (const Error& e) {
             if (e.kind() == ErrorKind::internal) {

@@ -113,8 +113,8 @@ constexpr std::string_view hsts_value = "max-age=31536000";
 // A request head that RFC 9112 asks a server to refuse, or that we cannot answer safely.
 struct HeadProblem {
     unsigned status;
-    std::string field;    // the header at fault
-    std::string message;  // what is wrong with it
+    std::string field;  // the header at fault
+    Message message;    // what is wrong with it
 };
 
 // Checked once the head is read, before any body byte: an HTTP/1.1 request names its
@@ -124,18 +124,33 @@ struct HeadProblem {
 std::optional<HeadProblem> strict_head_problem(const http::request_header<>& head) {
     const std::size_t hosts = head.count(http::field::host);
     if (hosts == 0 && head.version() >= 11)
-        return HeadProblem{400, "Host", "is required in HTTP/1.1"};
+        return HeadProblem{400, "Host", msg("http.header_required")};
     if (hosts > 1)
-        return HeadProblem{400, "Host", "must appear once"};
+        return HeadProblem{400, "Host", msg("http.header_once")};
     const std::size_t codings = head.count(http::field::transfer_encoding);
     if (codings > 0) {
         const auto te = head[http::field::transfer_encoding];
         if (codings > 1 || !iequals(std::string_view(te.data(), te.size()), "chunked"))
-            return HeadProblem{501, "Transfer-Encoding", "must be exactly chunked"};
+            return HeadProblem{501, "Transfer-Encoding", msg("http.chunked_only")};
     }
     if (head.count(http::field::authorization) > 1)
-        return HeadProblem{400, "Authorization", "must appear once"};
+        return HeadProblem{400, "Authorization", msg("http.header_once")};
     return std::nullopt;
+}
+
+// The language of an answer given before the router sees the request: its
+// Accept-Language, else Chinese (the organisation's setting is the router's to read).
+Language head_language(const http::request_header<>& head) {
+    const auto accept = head[http::field::accept_language];
+    return negotiate_language(std::string_view(accept.data(), accept.size()))
+        .value_or(Language::zh_CN);
+}
+
+// "Host: must appear once", in any language.
+Message header_problem(const std::string& header, const Message& why) {
+    Message with = why;
+    with.params.push_back(Arg("header", header).param);
+    return wrap("http.bad_header", "why", with);
 }
 
 }  // namespace
@@ -313,8 +328,9 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
             close_now();
             return;
         }
-        Response res = problem_response(400, "this port speaks HTTPS: use https:// in the address",
-                                        {{"scheme", "must be https"}});
+        // Nothing of the request is read yet: the organisation's default language.
+        Response res = problem_response(400, msg("http.https_only"),
+                                        {{"scheme", msg("http.scheme")}}, Language::zh_CN);
         auto wire = std::make_shared<std::string>(
             "HTTP/1.1 400 Bad Request\r\nServer: lifeline\r\nContent-Type: " + res.content_type +
             "\r\nContent-Length: " + std::to_string(res.body.size()) +
@@ -434,7 +450,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
         first_request_ = false;
         if (auto problem = strict_head_problem(parser_->get())) {
             phase_ = Phase::none;
-            queue_error(problem->status, problem->field + " " + problem->message,
+            queue_error(problem->status, header_problem(problem->field, problem->message),
                         {{problem->field, problem->message}});
             return;
         }
@@ -490,36 +506,39 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
             closing_ = true;
             maybe_finish();
         } else if (ec == http::error::header_limit) {
-            queue_error(431, "the request head is larger than " +
-                                 std::to_string(opts().header_limit) + " bytes");
+            queue_error(431,
+                        msg("http.head_too_large", {{"max", std::int64_t(opts().header_limit)}}));
         } else if (ec == http::error::body_limit) {
-            queue_error(413, "the request body is larger than " +
-                                 std::to_string(opts().body_limit) + " bytes");
+            queue_error(413,
+                        msg("http.body_too_large", {{"max", std::int64_t(opts().body_limit)}}));
         } else if (ec == http::error::bad_transfer_encoding) {
             // Beast's own refusal (e.g. two Transfer-Encoding headers): name the header.
-            queue_error(400, "Transfer-Encoding must be exactly chunked",
-                        {{"Transfer-Encoding", "must be exactly chunked"}});
+            queue_error(400, header_problem("Transfer-Encoding", msg("http.chunked_only")),
+                        {{"Transfer-Encoding", msg("http.chunked_only")}});
         } else if (ec == http::error::bad_content_length ||
                    ec == http::error::multiple_content_length) {
-            queue_error(400, "Content-Length must be one decimal length",
-                        {{"Content-Length", "must be one decimal length"}});
+            queue_error(400, header_problem("Content-Length", msg("http.content_length")),
+                        {{"Content-Length", msg("http.content_length")}});
         } else if (ec == asio::error::operation_aborted) {
             maybe_finish();  // cancelled by drain()
         } else if (ec.category() == http::make_error_code(http::error::bad_target).category() &&
                    ec != http::error::partial_message) {
-            queue_error(400, "malformed HTTP request: " + ec.message());
+            queue_error(400, msg("http.malformed", {{"what", ec.message()}}));
         } else {
             close_now();  // timeout (the stream already closed the socket), reset, …
         }
     }
 
     // Answers a request that could not be read and stops reading this connection.
-    void queue_error(unsigned status, std::string detail, std::vector<FieldError> errors = {}) {
+    // In the request's Accept-Language when its head was read, else the default (zh-CN).
+    void queue_error(unsigned status, Message detail, std::vector<FieldError> errors = {}) {
         closing_ = true;
         auto p = std::make_shared<Pending>();
         p->keep_alive = false;
+        Language language = Language::zh_CN;
         if (parser_ && parser_->is_header_done()) {
             const auto& req = parser_->get();
+            language = head_language(req);
             p->method = to_string(req.method_string());
             p->path = to_string(req.target());
             p->head = req.method() == http::verb::head;
@@ -527,8 +546,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
         }
         parser_.reset();
         queue_.push_back(p);
-        complete(*p, problem_response(status, std::move(detail), std::move(errors)),
-                 unmatched_route);
+        complete(*p, problem_response(status, detail, errors, language), unmatched_route);
     }
 
     void on_request() {
@@ -552,7 +570,8 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
         auto parsed = boost::urls::parse_origin_form(r.target);
         if (!parsed) {
             p->path = r.target;
-            complete(*p, problem_response(400, "malformed request target"), unmatched_route);
+            complete(*p, problem_response(400, msg("http.bad_target"), {}, head_language(req)),
+                     unmatched_route);
             do_read();
             return;
         }

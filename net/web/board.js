@@ -384,7 +384,7 @@ export async function boardView(ctx, root) {
     unassignedEl.append(h('ul', {}, open.map((r) => {
       const u = byId.get(r.id);
       const reason = (r.unserved_reason && messageText(r.unserved_code, r.unserved_params, r.unserved_reason)) ||
-        (u && messageText(`unserved.${u.code}`, {}, u.reason || u.code)) || (!r.arrive_by && !r.ready_at ? t('board.will_call') : t('board.not_planned'));
+        (u && messageText(u.reason_code || `unserved.${u.code}`, u.reason_params || {}, u.reason || u.code)) || (!r.arrive_by && !r.ready_at ? t('board.will_call') : t('board.not_planned'));
       return h('li', { 'data-unassigned': r.id },
         h('strong', {}, `#${r.id} ${patientName(r.patient_id)}`), ' · ', requestTime(r), ' — ', h('span', { class: 'reason' }, reason), ' ',
         overdue.has(r.id) ? h('span', { class: 'badge overdue' }, `⏰ ${t('board.overdue')} `) : '',

@@ -408,13 +408,12 @@ void check_before(Connection& conn, int version) {
     }
     if (clashes.empty())
         return;
-    throw Error(
-        ErrorKind::internal,
+    throw Error::internal(
         "cannot upgrade the database to schema version 3: usernames must differ by more "
         "than case, and these do not: " +
-            clashes +
-            ". Rename one of each (e.g. sqlite3 FILE \"UPDATE users SET username = "
-            "'admin-2' WHERE id = N\") and start again; the file stays at schema version 2");
+        clashes +
+        ". Rename one of each (e.g. sqlite3 FILE \"UPDATE users SET username = "
+        "'admin-2' WHERE id = N\") and start again; the file stays at schema version 2");
 }
 
 }  // namespace
@@ -430,10 +429,9 @@ void migrate(Connection& conn) {
 void migrate(Connection& conn, int target) {
     const int version = conn.user_version();
     if (version > latest_schema_version())
-        throw Error(ErrorKind::internal, "database schema version " + std::to_string(version) +
-                                             " is newer than this build (" +
-                                             std::to_string(latest_schema_version()) +
-                                             "); upgrade Lifeline");
+        throw Error::internal("database schema version " + std::to_string(version) +
+                              " is newer than this build (" +
+                              std::to_string(latest_schema_version()) + "); upgrade Lifeline");
     for (int v = version; v < std::min(target, latest_schema_version()); ++v) {
         check_before(conn, v);
         Transaction tx(conn);

@@ -3,96 +3,12 @@
 // organisation's language setting. No Chinese answer carries an English sentence, no
 // English answer Chinese.
 
-#include <regex>
 #include <set>
 
-#include "fixture.h"
+#include "messages_check.h"
 
 using namespace lifeline::test;
-
-namespace {
-
-bool has_cjk(const std::string& s) {
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        if (c >= 0xE3 && c <= 0xE9)
-            return true;
-    }
-    return false;
-}
-
-// Latin words a Chinese answer may keep: field names (snake_case or listed), units,
-// formats, ids a client sent.
-bool allowed_in_chinese(const std::string& w) {
-    static const std::set<std::string> tokens{
-        "km",     "min",     "s",    "YYYY", "MM",       "DD", "HH",    "JSON", "Authorization",
-        "Bearer", "to",      "from", "at",   "odometer", "id", "rides", "date", "api",
-        "v",      "nowhere", "T",    "Z"};
-    return w.find('_') != std::string::npos || tokens.count(w) > 0;
-}
-
-void check_chinese(const std::string& text) {
-    INFO("zh: " << text);
-    CHECK(has_cjk(text));
-    static const std::regex word(R"([A-Za-z_]+)");
-    for (auto it = std::sregex_iterator(text.begin(), text.end(), word);
-         it != std::sregex_iterator(); ++it) {
-        INFO("latin word: " << it->str());
-        CHECK(allowed_in_chinese(it->str()));
-    }
-}
-
-void check_english(const std::string& text) {
-    INFO("en: " << text);
-    CHECK_FALSE(text.empty());
-    CHECK_FALSE(has_cjk(text));
-}
-
-std::string str(const json::value& v) {
-    return std::string(v.as_string());
-}
-
-// Sends the same request in both languages: the same status and codes, each language's
-// words. Returns the Chinese answer.
-template <class Send>
-ApiResult both(Api& api, int status, const std::string& code, Send send) {
-    api.set_language("en");
-    ApiResult en = send();
-    api.set_language("zh-CN");
-    ApiResult zh = send();
-    api.set_language("en");
-    INFO(en.text << "\n" << zh.text);
-    REQUIRE(en.status == status);
-    REQUIRE(zh.status == status);
-    CHECK(en.raw.header("Content-Type") == "application/problem+json");
-    CHECK(str(en.obj().at("code")) == code);
-    CHECK(str(zh.obj().at("code")) == code);
-    CHECK(en.obj().at("params") == zh.obj().at("params"));
-    CHECK(en.raw.header("Content-Language") == "en");
-    CHECK(zh.raw.header("Content-Language") == "zh-CN");
-    check_english(str(en.obj().at("detail")));
-    check_chinese(str(zh.obj().at("detail")));
-    const auto& en_errors = en.obj().at("errors").as_array();
-    const auto& zh_errors = zh.obj().at("errors").as_array();
-    REQUIRE(en_errors.size() == zh_errors.size());
-    for (std::size_t i = 0; i < en_errors.size(); ++i) {
-        const auto& e = en_errors[i].as_object();
-        const auto& z = zh_errors[i].as_object();
-        CHECK(e.at("field") == z.at("field"));
-        CHECK(e.at("code") == z.at("code"));
-        CHECK(str(e.at("code")) != "field.invalid");  // every field error is catalogued
-        CHECK(e.at("params").is_object());
-        check_english(str(e.at("message")));
-        check_chinese(str(z.at("message")));
-    }
-    return zh;
-}
-
-const json::object& first_error(const ApiResult& r) {
-    return r.obj().at("errors").as_array().at(0).as_object();
-}
-
-}  // namespace
+using namespace lifeline::test::messages;
 
 TEST_CASE("documented refusals carry codes and read in Chinese or English", "[api][messages]") {
     SeededFleet f;

@@ -148,6 +148,9 @@ TEST_CASE("serve --tls-cert --tls-key answers HTTPS only, TLS 1.2 or later, with
         CHECK(res.status == 400);
         CHECK(res.header("Content-Type") == "application/problem+json");
         CHECK(contains(res.body, "https"));
+        // By code, in Chinese: nothing of the request was read, so no Accept-Language.
+        CHECK(contains(res.body, R"("code":"http.https_only")"));
+        CHECK(contains(res.body, "此端口只接受 HTTPS"));
         CHECK(plain.wait_for_close(std::chrono::seconds(2)));
         // The server goes on serving HTTPS.
         auto x = tls_exchange(server.port(), k.cert, get_health);

@@ -173,13 +173,13 @@ TEST_CASE("a dispatcher closes a trip left open, with a required reason, audited
     };
 
     SECTION("every refusal names its field and writes nothing") {
-        require_problem(f.dispatcher.post(path + "/close", without("reason")), 422, "reason");
-        require_problem(f.dispatcher.post(path + "/close", with("reason", "   ")), 422, "reason");
-        require_problem(f.dispatcher.post(path + "/close", without("odometer_end")), 422,
+        require_problem(f.dispatcher.post(path + "/close", without("reason")), 400, "reason");
+        require_problem(f.dispatcher.post(path + "/close", with("reason", "   ")), 400, "reason");
+        require_problem(f.dispatcher.post(path + "/close", without("odometer_end")), 400,
                         "odometer_end");
-        require_problem(f.dispatcher.post(path + "/close", without("ended_at")), 422, "ended_at");
+        require_problem(f.dispatcher.post(path + "/close", without("ended_at")), 400, "ended_at");
         auto all = f.dispatcher.post(path + "/close", json::object{});
-        require_problem(all, 422, "reason");
+        require_problem(all, 400, "reason");
         CHECK(names(all, "odometer_end"));
         CHECK(names(all, "ended_at"));
         require_problem(f.dispatcher.post(path + "/close", with("odometer_end", 990.0)), 400,

@@ -2,13 +2,15 @@
 // passengers than seats); on the phone at 360 px, a start below the vehicle's last
 // odometer reading. Each shows the UI's own Chinese words for the server's code, next to
 // the field, with no English sentence; the typed value stays. Switching to English
-// re-reads the kept refusal in English.
+// re-reads the kept refusal in English. Then, on the board in Chinese: closing a trip with
+// a blank reason is refused next to the reason, the typed values kept; and a ride taken
+// off by the driver's absence shows why in Chinese.
 import path from 'node:path';
 import { run, check, equal, artifacts, signInDispatcher } from './harness.mjs';
 import { driverDay, rideOnVehicle, openDriverPage } from './driver_common.mjs';
 
 // Latin words a Chinese message may keep: field names (snake_case or these), units.
-const allowed = new Set(['km', 'min', 'id', 'vehicle_id', 'odometer_start']);
+const allowed = new Set(['km', 'min', 'id', 'vehicle_id', 'odometer_start', 'reason']);
 function checkChinese(text, what) {
   check(/[\u4e00-\u9fff]/.test(text), `${what} is in Chinese: ${text}`);
   const latin = (text.match(/[A-Za-z_]+/g) || []).filter((w) => !allowed.has(w) && !w.includes('_'));
@@ -50,7 +52,7 @@ await run('refusals read in Chinese on the board and the phone', async ({ server
   const last = day.vehicle.odometer_km;
   check(last > 100, `the vehicle has logged kilometres (${last})`);
   const typed = String(Math.floor(last) - 100);
-  await rideOnVehicle(server, day, day.patients[1], 30);  // the phone shows the day's route
+  const ride = await rideOnVehicle(server, day, day.patients[1], 30);  // the phone shows the day's route
   const phone = await openDriverPage(server, browser, problems);
   await phone.getByTestId('lang').selectOption('zh-CN');
   const vehicleInput = phone.getByTestId('vehicle');
@@ -73,4 +75,43 @@ await run('refusals read in Chinese on the board and the phone', async ({ server
   // The kept refusal reads in English after a switch.
   await phone.getByTestId('lang').selectOption('en');
   await phone.locator('[data-error-for=odometer_start]').filter({ hasText: 'last logged odometer' }).waitFor({ timeout: 10000 });
+
+  // The trips screen in Chinese: closing an open trip with a blank reason.
+  const hhmm = (at) => new Intl.DateTimeFormat('en-GB', { timeZone: day.zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
+  const opened = await day.dispatcher.post('/api/v1/trips', {
+    driver_id: day.me.driver_id, vehicle_id: day.vehicle.id,
+    started_at: new Date(server.now().getTime() - 60 * 60000).toISOString(), odometer_start: last,
+  });
+  equal(opened.status, 201, `an open trip of the driver (${opened.text})`);
+  await board.getByTestId('nav-trips').click();
+  await board.getByTestId('view-trips').waitFor();
+  await board.getByTestId('trips-vehicle').selectOption(String(day.vehicle.id));
+  await board.getByTestId(`trip-close-${opened.json.id}`).click();
+  const closeForm = board.getByTestId(`trip-form-${opened.json.id}`);
+  const ended = hhmm(new Date(server.now().getTime() - 10 * 60000));
+  await closeForm.getByTestId('trip-ended_at').fill(ended);
+  await closeForm.getByTestId('trip-odometer_end').fill(String(Math.floor(last) + 12));
+  await closeForm.getByTestId('trip-reason').fill('   ');
+  await closeForm.getByTestId('trip-save').click();
+  const reasonNote = closeForm.locator('[data-error-for="reason"]');
+  await reasonNote.waitFor({ timeout: 30000 });
+  checkChinese(await reasonNote.textContent(), 'the note next to the reason');
+  check((await reasonNote.textContent()).includes('原因'), `the note asks for the reason: ${await reasonNote.textContent()}`);
+  checkChinese(await closeForm.getByTestId('trip-form-error').textContent(), 'the refused close');
+  equal(await closeForm.getByTestId('trip-ended_at').inputValue(), ended, 'the end time typed is kept');
+  equal(await closeForm.getByTestId('trip-odometer_end').inputValue(), String(Math.floor(last) + 12), 'the reading typed is kept');
+  equal((await day.dispatcher.get(`/api/v1/trips/${opened.json.id}`)).json.status, 'open', 'nothing was closed');
+
+  // The driver is off today: the ride on their route goes back to dispatch, and the board
+  // says why in Chinese.
+  const off = await day.dispatcher.post(`/api/v1/drivers/${day.me.driver_id}/absences`, { from: day.today, to: day.today });
+  equal(off.status, 201, `the driver's absence (${off.text})`);
+  check(off.json.unassigned.some((u) => u.request_id === ride.id), 'the ride was taken off the route');
+  await board.goto(`${server.url}/#board?date=${day.today}`);
+  const why = board.locator(`[data-unassigned="${ride.id}"] .reason`);
+  await why.waitFor({ timeout: 30000 });
+  const whyText = await why.textContent();
+  checkChinese(whyText.replace(day.today, ''), 'the reason the ride is unassigned');
+  check(whyText.includes('请假'), `the reason names the absence: ${whyText}`);
+  await board.screenshot({ path: path.join(artifacts, 'messages-zh-trips-absence.png'), fullPage: true });
 });

@@ -7,8 +7,8 @@ using namespace lifeline;
 TEST_CASE("field errors are collected before failing", "[core][errors]") {
     FieldErrors errs;
     REQUIRE_NOTHROW(errs.throw_if_any());
-    errs.add("odometer_end", "must not be below odometer_start");
-    errs.add("ended_at", "must not be before started_at");
+    errs.add("odometer_end", msg("odometer.end_below_start"));
+    errs.add("ended_at", msg("time.ended_before_started"));
     try {
         errs.throw_if_any();
         FAIL("expected an error");

@@ -23,7 +23,9 @@ TEST_CASE("every error kind has one HTTP status", "[net][problem]") {
 }
 
 TEST_CASE("problem responses follow RFC 9457", "[net][problem]") {
-    auto res = problem_response(422, "odometer went \"back\"", {{"odometer_start", "below 1200"}});
+    auto res = problem_response(422, lifeline::uncatalogued("odometer went \"back\""),
+                                {{"odometer_start", lifeline::uncatalogued("below 1200")}},
+                                lifeline::Language::en);
     CHECK(res.status == 422);
     CHECK(res.content_type == "application/problem+json");
     CHECK(res.body == R"({"type":"https://lifeline.invalid/problems/unprocessable",)"
@@ -33,13 +35,14 @@ TEST_CASE("problem responses follow RFC 9457", "[net][problem]") {
                       R"("errors":[{"field":"odometer_start","message":"below 1200",)"
                       R"("code":"field.invalid","params":{}}]})");
 
-    auto plain = problem_response(418, "teapot");
+    auto plain =
+        problem_response(418, lifeline::uncatalogued("teapot"), {}, lifeline::Language::en);
     CHECK(plain.body.find(R"("type":"about:blank")") != std::string::npos);
     CHECK(plain.body.find(R"("errors":[])") != std::string::npos);
 
     lifeline::FieldErrors errors;
-    errors.add("a", "x");
-    errors.add("b", "y");
+    errors.add("a", lifeline::uncatalogued("x"));
+    errors.add("b", lifeline::uncatalogued("y"));
     try {
         errors.throw_if_any();
         FAIL("expected a throw");
@@ -59,7 +62,11 @@ TEST_CASE("invoke_handler turns every exception into a response", "[net][problem
     req.method = "GET";
     req.path = "/x";
     CHECK(invoke_handler([](Request&) { return Response{}; }, req).status == 200);
-    CHECK(invoke_handler([](Request&) -> Response { lifeline::throw_not_found("no trip 9"); }, req)
+    CHECK(invoke_handler(
+              [](Request&) -> Response {
+                  lifeline::throw_not_found(lifeline::msg("trip.not_found", {{"id", 9}}));
+              },
+              req)
               .status == 404);
     auto internal = invoke_handler(
         [](Request&) -> Response { throw std::runtime_error("sqlite: disk I/O error"); }, req);

@@ -132,7 +132,7 @@ TEST_CASE("HEAD falls back to GET", "[net][router]") {
 TEST_CASE("handler errors become problem responses in the router", "[net][router]") {
     Router router;
     router.add("GET", "/bad", [](Request&) -> Response {
-        lifeline::throw_invalid_field("limit", "must be at most 500");
+        lifeline::throw_invalid_field("limit", lifeline::uncatalogued("must be at most 500"));
     });
     router.add("GET", "/boom", [](Request&) -> Response { throw std::logic_error("bug"); });
 

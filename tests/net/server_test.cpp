@@ -71,24 +71,26 @@ Router make_router() {
     router.add("GET", "/fail/{kind}", [](Request& req) -> Response {
         const auto kind = std::string(*req.param("kind"));
         if (kind == "invalid")
-            throw lifeline::Error(ErrorKind::invalid, "bad trip",
-                                  {{"odometer_end", "must be at least odometer_start"},
-                                   {"rides[0].picked_up_at", "needs an offset"}});
+            throw lifeline::Error(
+                ErrorKind::invalid, lifeline::uncatalogued("bad trip"),
+                {{"odometer_end", lifeline::uncatalogued("must be at least odometer_start")},
+                 {"rides[0].picked_up_at", lifeline::uncatalogued("needs an offset")}});
         if (kind == "unauthorized")
-            throw lifeline::Error(ErrorKind::unauthorized, "sign in");
+            throw lifeline::Error(ErrorKind::unauthorized, lifeline::uncatalogued("sign in"));
         if (kind == "forbidden")
-            throw lifeline::Error(ErrorKind::forbidden, "not yours");
+            throw lifeline::Error(ErrorKind::forbidden, lifeline::uncatalogued("not yours"));
         if (kind == "not_found")
-            throw lifeline::Error(ErrorKind::not_found, "no trip 7");
+            throw lifeline::Error(ErrorKind::not_found, lifeline::uncatalogued("no trip 7"));
         if (kind == "conflict")
-            throw lifeline::Error(ErrorKind::conflict, "trip open");
+            throw lifeline::Error(ErrorKind::conflict, lifeline::uncatalogued("trip open"));
         if (kind == "unprocessable")
-            throw lifeline::Error(ErrorKind::unprocessable, "odometer went back");
+            throw lifeline::Error(ErrorKind::unprocessable,
+                                  lifeline::uncatalogued("odometer went back"));
         if (kind == "rate_limited")
-            throw lifeline::Error(ErrorKind::rate_limited, "slow down");
+            throw lifeline::Error(ErrorKind::rate_limited, lifeline::uncatalogued("slow down"));
         if (kind == "unavailable")
-            throw lifeline::Error(ErrorKind::unavailable, "draining");
-        throw lifeline::Error(ErrorKind::internal, "disk full");
+            throw lifeline::Error(ErrorKind::unavailable, lifeline::uncatalogued("draining"));
+        throw lifeline::Error::internal("disk full");
     });
     router.add("GET", "/headers", [](Request&) {
         Response r = text("with headers");

@@ -134,7 +134,7 @@ TEST_CASE("a keyed write commits its key, its writes and its answer together, on
                                    [&]() -> StoredAnswer {
                                        db.write([](Connection& c) { put_setting(c, "c"); });
                                        throw lifeline::Error(lifeline::ErrorKind::conflict,
-                                                             "refused after its write");
+                                                             lifeline::msg("problem.conflict"));
                                    }),
                     lifeline::Error);
     CHECK(count_settings(db) == 1);

@@ -233,13 +233,13 @@ Actor Accounts::authenticate(std::string_view token) {
 User Accounts::me(const Actor& actor) {
     auto u = store_.find(actor.user_id);
     if (!u)
-        throw_not_found("no user with id " + std::to_string(actor.user_id));
+        throw_not_found(msg("user.not_found", {{"id", actor.user_id}}));
     return *u;
 }
 
 User Accounts::set_language(const Actor& actor, const std::optional<std::string>& language) {
     if (language && !is_ui_language(*language))
-        throw_invalid_field("language", "must be zh-CN or en (or null for the organisation's)");
+        throw_invalid_field("language", msg("account.language"));
     store_.set_language(actor.user_id, language);
     return me(actor);
 }
@@ -329,7 +329,7 @@ bool Accounts::ensure_admin(std::string_view password) {
         return false;
     FieldErrors errs;
     check_password(password, errs);
-    errs.throw_if_any("LIFELINE_ADMIN_PASSWORD must be 8 to 128 characters");
+    errs.throw_if_any(msg("account.admin_password_length"));
     check_strength(password, "admin", errs);
     throw_if_weak(errs, "LIFELINE_ADMIN_PASSWORD ");
     std::string hash = this->hash(password);

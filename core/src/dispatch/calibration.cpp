@@ -111,7 +111,7 @@ TravelFit calibrate(const std::vector<FinishedTrip>& trips, const CalibrationOpt
 
 TravelFit Calibration::fit(const Actor& actor) {
     if (!actor.is_dispatcher())
-        throw_forbidden("only dispatchers calibrate the travel model");
+        throw_forbidden(msg("calibration.dispatcher_only"));
     const Settings s = settings_.get();
     CalibrationOptions o;
     o.zone = find_zone(s.time_zone);
@@ -123,9 +123,7 @@ TravelFit Calibration::fit(const Actor& actor) {
 std::pair<TravelFit, Settings> Calibration::apply(const Actor& actor) {
     TravelFit f = fit(actor);
     if (!f.detour_factor || !f.speed_kmh)
-        throw_unprocessable(
-            "the finished trips do not yet support a travel model: log trips with their stops",
-            {{"trips", "no finished trip with completed, dispatched rides to learn from"}});
+        throw_unprocessable(msg("calibration.no_data"), {{"trips", msg("calibration.no_trips")}});
     Settings s = settings_.apply_travel_model(actor, *f.detour_factor, *f.speed_kmh);
     return {f, s};
 }

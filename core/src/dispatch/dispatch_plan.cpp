@@ -31,7 +31,7 @@ auto engine(Call&& call) -> decltype(call()) {
             std::string("the matching engine refused dispatch's problem: ") + e.what();
         for (const std::string& reason : e.reasons())
             what += "; " + reason;
-        throw Error(ErrorKind::internal, what);
+        throw Error::internal(what);
     }
 }
 
@@ -188,23 +188,7 @@ Message describe_message(match::UnservedReason reason) {
 }
 
 std::string describe(match::UnservedReason reason) {
-    using R = match::UnservedReason;
-    switch (reason) {
-        case R::invalid_request:
-            return "the request's times make no sense on that day";
-        case R::no_wheelchair_vehicle:
-            return "no wheelchair space: no driver on shift has a vehicle with a wheelchair space "
-                   "and wheelchair training";
-        case R::exceeds_capacity:
-            return "more passengers than any vehicle on shift has seats";
-        case R::ride_time_too_short:
-            return "the direct ride takes longer than the longest ride allowed";
-        case R::window_unreachable:
-            return "no driver on shift can be there in time, even driving only this ride";
-        case R::fleet_full:
-            return "every driver on shift is busy at that time";
-    }
-    return "not served";
+    return describe_message(reason).text;
 }
 
 namespace {
@@ -267,7 +251,7 @@ void require_checked(const match::Problem& problem, const match::Solution& solut
     std::string what = "the matching engine's plan failed its independent check: ";
     what += std::string(match::to_string(report.violations.front().kind)) + " (" +
             report.violations.front().detail + ")";
-    throw Error(ErrorKind::internal, what);
+    throw Error::internal(what);
 }
 
 struct DayData {
@@ -393,20 +377,19 @@ void place_fixed(const DayProblem& dp, const std::map<RequestId, VehicleId>& fix
         const VehicleId vehicle = fixed.at(id);
         auto k = std::find_if(dp.vehicles.begin(), dp.vehicles.end(),
                               [&](const DayVehicle& v) { return v.vehicle_id == vehicle; });
-        const std::string pinned = "pinned to vehicle " + std::to_string(vehicle) + ", which ";
         if (k == dp.vehicles.end()) {
-            out.broken.push_back({id, "pin_not_honoured",
-                                  pinned + "has no driver on shift that day; unpin it or "
-                                           "assign it again"});
+            out.broken.emplace_back(id, "pin_not_honoured",
+                                    msg("unserved.pin_no_driver", {{"vehicle", vehicle}}));
             continue;
         }
         match::UnservedReason why = match::UnservedReason::fleet_full;
         if (insert_into(only, out.solution.routes[std::size_t(k - dp.vehicles.begin())], r, &why))
             placed.insert(r);
         else
-            out.broken.push_back(
-                {id, "pin_not_honoured",
-                 pinned + "cannot take it: " + describe(why) + "; unpin it or assign it again"});
+            out.broken.emplace_back(id, "pin_not_honoured",
+                                    wrap("unserved.pin_refused", "why",
+                                         msg("unserved." + std::string(match::to_string(why)),
+                                             {{"vehicle", vehicle}})));
     }
 }
 
@@ -454,10 +437,9 @@ FixedOutcome solve_around(const DayProblem& dp, const std::map<RequestId, Vehicl
     return out;
 }
 
-std::string too_soon_reason(Instant not_before, const date::time_zone* zone, int lead) {
-    return "too soon to plan: the pickup would be before " +
-           format_clock(local_clock(not_before, zone)) + " (now + " + std::to_string(lead) +
-           " min); assign it by hand";
+Message too_soon_reason(Instant not_before, const date::time_zone* zone, int lead) {
+    return msg("unserved.too_soon",
+               {{"time", format_clock(local_clock(not_before, zone))}, {"lead", lead}});
 }
 
 // Searches the day's plan (one turn of the planner pool) around the pinned requests.
@@ -470,11 +452,8 @@ void solve_day(const DayProblem& dp, const std::map<RequestId, VehicleId>& fixed
         for (RequestId id : dp.request_ids)
             plan.unassigned.push_back(
                 fixed.count(id)
-                    ? Unassigned{id, "pin_not_honoured",
-                                 "pinned to a vehicle, but no driver with a vehicle is on shift "
-                                 "that day; unpin it or assign it again"}
-                    : Unassigned{id, "no_vehicle_on_shift",
-                                 msg("unserved.no_vehicle_on_shift").text});
+                    ? Unassigned{id, "pin_not_honoured", msg("unserved.pin_no_vehicle")}
+                    : Unassigned{id, "no_vehicle_on_shift", msg("unserved.no_vehicle_on_shift")});
     } else if (!dp.problem.requests.empty()) {
         match::SolveOptions so;
         so.time_limit_ms = limit;
@@ -505,9 +484,9 @@ void solve_day(const DayProblem& dp, const std::map<RequestId, VehicleId>& fixed
         plan.stats.checked = true;
         for (const auto& u : solution.unserved)
             if (!broken.count(dp.request_ids[std::size_t(u.request)]))
-                plan.unassigned.push_back({dp.request_ids[std::size_t(u.request)],
-                                           std::string(match::to_string(u.reason)),
-                                           describe(u.reason)});
+                plan.unassigned.emplace_back(dp.request_ids[std::size_t(u.request)],
+                                             std::string(match::to_string(u.reason)),
+                                             describe_message(u.reason));
     } else {
         plan.stats.checked = true;  // nothing to plan: the empty plan is trivially valid
     }
@@ -566,7 +545,7 @@ DayPlanDraft Dispatch::draft_day(const Actor& actor, LocalDate date, const PlanO
             continue;
         if (r.will_call()) {
             ++plan.stats.will_call;
-            plan.unassigned.push_back({r.id, "will_call", msg("unserved.will_call").text});
+            plan.unassigned.emplace_back(r.id, "will_call", msg("unserved.will_call"));
             continue;
         }
         if (r.pinned_vehicle) {
@@ -585,7 +564,7 @@ DayPlanDraft Dispatch::draft_day(const Actor& actor, LocalDate date, const PlanO
     plan.stats.requests = int(dp.problem.requests.size());
     for (RequestId id : dp.invalid)
         plan.unassigned.push_back(
-            {id, "invalid_request", describe(match::UnservedReason::invalid_request)});
+            {id, "invalid_request", describe_message(match::UnservedReason::invalid_request)});
     for (RequestId id : dp.too_soon)
         plan.unassigned.push_back(
             {id, "too_soon",
@@ -877,6 +856,8 @@ Assignment insert_live(DispatchTx& tx, const Settings& settings, RideRequest req
     if (!out.assigned && refuse_unplaced)
         throw_conflict(wrap("dispatch.no_route_fits", "why", why), {{"id", why}});
     out.reason = out.assigned ? "" : why.text;
+    if (!out.assigned)
+        out.why = why;
     req.status = out.assigned ? RequestStatus::scheduled : RequestStatus::unserved;
     req.unserved_reason = out.assigned ? "" : out.reason;
     req.updated_at = now;
@@ -918,8 +899,8 @@ RideRequest Dispatch::unpin(const Actor& actor, RequestId id) {
         if (!req)
             throw_not_found(request_text(id));
         if (!req->pinned_vehicle)
-            throw_conflict("the request is not pinned; nothing to unpin",
-                           {{"pinned", "is false: the next plan may move it already"}});
+            throw_conflict(msg("request.not_pinned"),
+                           {{"pinned", msg("request.not_pinned_field")}});
         req->pinned_vehicle.reset();
         req->updated_at = clock_.now();
         tx.update_request(*req);
@@ -929,10 +910,11 @@ RideRequest Dispatch::unpin(const Actor& actor, RequestId id) {
 
 namespace {
 
-std::string absence_text(const Absence& a) {
-    return "driver absent " + format_date(a.from) +
-           (a.to == a.from ? std::string() : " – " + format_date(a.to)) +
-           "; assign it again or plan the day";
+Message absence_text(const Absence& a) {
+    if (a.to == a.from)
+        return msg("unserved.driver_absent_day", {{"date", format_date(a.from)}});
+    return msg("unserved.driver_absent",
+               {{"from", format_date(a.from)}, {"to", format_date(a.to)}});
 }
 
 }  // namespace
@@ -941,7 +923,7 @@ std::vector<Unassigned> Dispatch::driver_absent(const Actor& actor, DriverId dri
                                                 const Absence& absence) {
     require_dispatcher(actor);
     const LocalDate first = std::max(absence.from, today());
-    const std::string reason = absence_text(absence);
+    const Message reason = absence_text(absence);
     return store_.transact([&](DispatchTx& tx) {
         std::vector<Unassigned> off;
         for (LocalDate d = first; d <= absence.to; d = add_days(d, 1)) {
@@ -956,10 +938,10 @@ std::vector<Unassigned> Dispatch::driver_absent(const Actor& actor, DriverId dri
                     continue;
                 detach(tx, *req);
                 req->status = RequestStatus::unserved;
-                req->unserved_reason = reason;
+                req->unserved_reason = reason.text;
                 req->updated_at = clock_.now();
                 tx.update_request(*req);
-                off.push_back({id, "driver_absent", reason});
+                off.emplace_back(id, "driver_absent", reason);
             }
         }
         return off;

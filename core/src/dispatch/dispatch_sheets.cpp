@@ -20,9 +20,9 @@ RunSheetDay Dispatch::run_sheets(const Actor& actor, LocalDate date, std::option
             if (!route || r.id == *route)
                 in.routes.push_back(std::move(r));
         if (route && in.routes.empty())
-            throw_unprocessable("no route " + std::to_string(*route) + " on " + format_date(date),
-                                {{"route_id", "is not a route of " + format_date(date) +
-                                                  "; leave it out to print every route"}});
+            throw_unprocessable(
+                msg("runsheets.no_route", {{"route", *route}, {"date", format_date(date)}}),
+                {{"route_id", msg("runsheets.route_not_on_day", {{"date", format_date(date)}})}});
         for (const Route& r : in.routes) {
             if (auto d = tx.driver(r.driver_id))
                 in.drivers.push_back(std::move(*d));

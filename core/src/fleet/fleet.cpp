@@ -271,8 +271,9 @@ void normalize_query(FieldErrors& errs, std::optional<std::string>& q, const Fle
 
 using detail::assign_if;
 
-std::string not_found_text(const char* kind, std::int64_t id) {
-    return std::string("no ") + kind + " with id " + std::to_string(id);
+// "driver.not_found" {id}: the catalog has one per kind of record.
+Message not_found(const char* kind, std::int64_t id) {
+    return msg(std::string(kind) + ".not_found", {{"id", id}});
 }
 
 // ---- the field tables (fleet_fields.h), walked -----------------------------------------
@@ -573,9 +574,9 @@ void check_whole(FieldErrors& errs, const Patient& patient) {
         check_schedule_has_center(patient, false);
     } catch (const Error& e) {
         for (const FieldError& fe : e.errors())
-            errs.add(fe.field, fe.message);
+            errs.add(fe.field, fe.as_message());
         if (e.errors().empty())
-            errs.add("center_id", e.what());
+            errs.add("center_id", e.detail());
     }
 }
 
@@ -650,9 +651,7 @@ void normalize_phone(FieldErrors& errs, std::string& phone, const PhoneRule& rul
         return;
     auto e164 = rule.phones->to_e164(phone, rule.region);
     if (!e164) {
-        errs.add("phone", "is not a phone number that can be dialled in " + rule.region +
-                              "; write it as you would dial it, e.g. 13812345678 or "
-                              "0432-62345678, or with + and the country code");
+        errs.add("phone", msg("phone.not_dialable", {{"region", rule.region}}));
         return;
     }
     phone = *e164;
@@ -680,12 +679,11 @@ void normalize_phones(FieldErrors& errs, PatientPatch& p, const PhoneRule& rule)
 void throw_field_errors(FieldErrors& errs, const FieldErrors& phone_errs,
                         Message detail = msg("request.invalid_fields")) {
     if (errs.empty()) {
-        phone_errs.throw_if_any("the phone number cannot be dialled; nothing was saved",
-                                ErrorKind::unprocessable);
+        phone_errs.throw_if_any(msg("phone.not_dialable_detail"), ErrorKind::unprocessable);
         return;
     }
     for (const FieldError& fe : phone_errs.list())
-        errs.add(fe.field, fe.message);
+        errs.add(fe.field, fe.as_message());
     errs.throw_if_any(std::move(detail));
 }
 
@@ -731,9 +729,9 @@ std::vector<T> import_all(FleetStore& store, const Actor& actor, Instant at,
         FieldErrors row_phone_errs;
         prepare(row.item, row_errs, row_phone_errs, limits, phones);
         for (const FieldError& fe : row_errs.list())
-            errs.add(line_prefix(row.line) + fe.field, fe.message);
+            errs.add(line_prefix(row.line) + fe.field, fe.as_message());
         for (const FieldError& fe : row_phone_errs.list())
-            phone_errs.add(line_prefix(row.line) + fe.field, fe.message);
+            phone_errs.add(line_prefix(row.line) + fe.field, fe.as_message());
     }
     throw_field_errors(errs, phone_errs, msg("import.invalid_rows"));
     return store.transact([&](FleetTx& tx) {
@@ -745,11 +743,12 @@ std::vector<T> import_all(FleetStore& store, const Actor& actor, Instant at,
             } catch (const Error& e) {
                 std::vector<FieldError> named;
                 for (const FieldError& fe : e.errors())
-                    named.push_back({line_prefix(row.line) + fe.field, fe.message});
+                    named.emplace_back(line_prefix(row.line) + fe.field, fe.as_message());
                 if (named.empty())
-                    named.push_back({"line " + std::to_string(row.line), e.what()});
-                throw Error(e.kind(), line_prefix(row.line) + e.what() + "; nothing was imported",
-                            std::move(named));
+                    named.emplace_back("line " + std::to_string(row.line), e.detail());
+                Message why = e.detail();
+                why.params.push_back(Arg("line", std::int64_t(row.line)).param);
+                throw Error(e.kind(), wrap("import.row_refused", "why", why), std::move(named));
             }
         }
         return out;
@@ -770,7 +769,7 @@ E create_record(FleetStore& store, const Actor& actor, Instant at, E record,
 template <class T>
 T found_or_not_found(std::optional<T> record, const char* kind, std::int64_t id) {
     if (!record)
-        throw_not_found(not_found_text(kind, id));
+        throw_not_found(not_found(kind, id));
     return std::move(*record);
 }
 
@@ -876,7 +875,7 @@ Driver Fleet::add_absence(const Actor& actor, DriverId id, const Absence& absenc
     return store_.transact([&](FleetTx& tx) {
         auto before = tx.driver(id);
         if (!before)
-            throw_not_found(not_found_text("driver", id));
+            throw_not_found(not_found("driver", id));
         Absence stored = absence;
         stored.id = tx.add_absence(id, absence);
         if (added)
@@ -894,8 +893,7 @@ const Absence& absence_of(const Driver& d, AbsenceId absence) {
     for (const Absence& a : d.absences)
         if (a.id == absence)
             return a;
-    throw_not_found("driver " + std::to_string(d.id) + " has no absence with id " +
-                    std::to_string(absence));
+    throw_not_found(msg("absence.not_found", {{"driver", d.id}, {"id", absence}}));
 }
 
 }  // namespace
@@ -907,7 +905,7 @@ Driver Fleet::update_absence(const Actor& actor, DriverId id, AbsenceId absence,
     return store_.transact([&](FleetTx& tx) {
         auto before = tx.driver(id);
         if (!before)
-            throw_not_found(not_found_text("driver", id));
+            throw_not_found(not_found("driver", id));
         Absence a = absence_of(*before, absence);
         if (from)
             a.from = *from;
@@ -931,7 +929,7 @@ Driver Fleet::remove_absence(const Actor& actor, DriverId id, AbsenceId absence)
     return store_.transact([&](FleetTx& tx) {
         auto before = tx.driver(id);
         if (!before)
-            throw_not_found(not_found_text("driver", id));
+            throw_not_found(not_found("driver", id));
         absence_of(*before, absence);
         tx.remove_absence(id, absence);
         Driver after = *tx.driver(id);
@@ -991,7 +989,7 @@ Patient Fleet::patient_for(const Actor& actor, PatientId id) {
         store_.find_patient_of_driver(id, *actor.driver_id, driver_patient_days(today, today));
     // Not "forbidden": whether some other patient exists is not the driver's to know.
     if (!patient)
-        throw_not_found(not_found_text("patient", id));
+        throw_not_found(not_found("patient", id));
     return *patient;
 }
 
@@ -1001,9 +999,9 @@ std::vector<SearchHit> Fleet::search(const Actor& actor, SearchQuery query) {
     SearchScope scope;
     if (!actor.is_dispatcher()) {
         if (!actor.driver_id)
-            throw_forbidden("this account is not linked to a driver");
+            throw_forbidden(msg("auth.not_linked"));
         if (query.kind != SearchKind::patient)
-            throw_forbidden("a driver searches only the patients on the driver's routes");
+            throw_forbidden(msg("search.driver_patients_only"));
         const LocalDate today = local_date(clock_.now(), find_zone(settings_.get().time_zone));
         scope = {actor.driver_id, driver_patient_days(today, today)};
     }
@@ -1011,11 +1009,9 @@ std::vector<SearchHit> Fleet::search(const Actor& actor, SearchQuery query) {
     std::optional<std::string> q = query.q;
     normalize_query(errs, q, limits_);
     if (!q)
-        errs.add("q",
-                 "is required: type part of a name (characters, pinyin or initials) or "
-                 "of a phone number");
+        errs.add("q", msg("search.q_required"));
     if (query.limit < 1 || query.limit > 100)
-        errs.add("limit", "must be between 1 and 100");
+        errs.add("limit", msg("field.out_of_range", {{"min", 1}, {"max", 100}}));
     errs.throw_if_any();
     query.q = *q;
     return store_.search(query, scope);

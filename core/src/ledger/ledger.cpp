@@ -617,25 +617,25 @@ Trip Ledger::correct(const Actor& actor, TripId id, const TripCorrection& c) {
 
 Trip Ledger::close(const Actor& actor, TripId id, const TripClose& c) {
     if (!actor.is_dispatcher())
-        throw_forbidden("only a dispatcher closes a trip; a driver finishes their own");
+        throw_forbidden(msg("trip.dispatcher_closes"));
     FieldErrors errs;
     if (!c.ended_at)
-        errs.add("ended_at", "is required to close a trip");
+        errs.add("ended_at", msg("trip.close_required"));
     if (!c.odometer_end)
-        errs.add("odometer_end", "is required to close a trip");
+        errs.add("odometer_end", msg("trip.close_required"));
     if (c.reason.empty())
-        errs.add("reason", "is required to close a trip");
+        errs.add("reason", msg("trip.close_required"));
     else if (!fits(c.reason, limits_.max_reason))
-        errs.add("reason", "is too long");
+        errs.add("reason",
+                 msg("field.too_long_chars", {{"max", std::int64_t(limits_.max_reason)}}));
     errs.throw_if_any();
 
     return store_.transact([&](LedgerTx& tx) {
         auto found = tx.trip(id);
         if (!found)
-            throw_not_found("no trip with id " + std::to_string(id));
+            throw_not_found(msg("trip.not_found", {{"id", id}}));
         if (!found->open())
-            throw_conflict("the trip is finished; correct it instead",
-                           {{"id", "the trip is finished"}});
+            throw_conflict(msg("trip.closed_correct_instead"), {{"id", msg("trip.finished")}});
         const Trip before = *found;
         Trip t = before;
         t.ended_at = c.ended_at;
@@ -699,7 +699,7 @@ MonthTrip checked_trip(const Trip& t) {
 std::map<TripId, OdometerAnomaly> Ledger::odometer_anomalies(const Actor& actor,
                                                              const std::vector<Trip>& trips) {
     if (!actor.is_dispatcher())
-        throw_forbidden("odometer checks are for dispatchers");
+        throw_forbidden(msg("odometer.dispatchers_only"));
     std::map<TripId, OdometerAnomaly> out;
     for (const Trip& t : trips) {
         auto previous = store_.previous_on_vehicle(t);

@@ -15,8 +15,6 @@ namespace lifeline {
 // One bad field of an input, named by its JSON path ("rides[2].picked_up_at"), with its
 // message's code and parameters (core/messages.h) and the English words.
 struct FieldError {
-    FieldError(std::string f, std::string english)
-        : field(std::move(f)), message(std::move(english)) {}
     FieldError(std::string f, Message m)
         : field(std::move(f)),
           message(std::move(m.text)),
@@ -45,8 +43,6 @@ enum class ErrorKind {
 
 class Error : public std::runtime_error {
   public:
-    Error(ErrorKind kind, std::string detail, std::vector<FieldError> errors = {})
-        : Error(kind, uncatalogued(std::move(detail)), std::move(errors)) {}
     Error(ErrorKind kind, Message detail, std::vector<FieldError> errors = {})
         : std::runtime_error(detail.text),
           kind_(kind),
@@ -54,13 +50,17 @@ class Error : public std::runtime_error {
           errors_(std::move(errors)) {}
 
     // A refusal that passes with time (rate_limited, unavailable) says when to try again.
-    Error(ErrorKind kind, std::string detail, std::chrono::seconds retry_after)
-        : Error(kind, uncatalogued(std::move(detail)), retry_after) {}
     Error(ErrorKind kind, Message detail, std::chrono::seconds retry_after)
         : std::runtime_error(detail.text),
           kind_(kind),
           detail_(std::move(detail)),
           retry_after_(retry_after) {}
+
+    // An internal error (500): its words go only to the log and the command line, never to
+    // a client (who is told "problem.internal"), so they are English text, not a message.
+    static Error internal(std::string what) {
+        return Error(ErrorKind::internal, uncatalogued(std::move(what)));
+    }
 
     // The detail is "<field>: <its message>" of the one field error (rendered so in
     // every language).
@@ -84,22 +84,15 @@ class Error : public std::runtime_error {
 // Shorthands so call sites read as what happened.
 // Each takes a catalogued Message or, for a refusal not catalogued yet, English text.
 [[noreturn]] void throw_invalid(Message detail, std::vector<FieldError> errors = {});
-[[noreturn]] void throw_invalid(std::string detail, std::vector<FieldError> errors = {});
 [[noreturn]] void throw_invalid_field(std::string field, Message message);
-[[noreturn]] void throw_invalid_field(std::string field, std::string message);
 [[noreturn]] void throw_not_found(Message detail);
-[[noreturn]] void throw_not_found(std::string detail);
 [[noreturn]] void throw_conflict(Message detail, std::vector<FieldError> errors = {});
-[[noreturn]] void throw_conflict(std::string detail, std::vector<FieldError> errors = {});
 // A conflict about one field: the detail is the field's message.
 [[noreturn]] void throw_conflict_field(std::string field, Message message);
 [[noreturn]] void throw_unprocessable(Message detail, std::vector<FieldError> errors = {});
-[[noreturn]] void throw_unprocessable(std::string detail, std::vector<FieldError> errors = {});
 [[noreturn]] void throw_unprocessable_field(std::string field, Message message);
 [[noreturn]] void throw_forbidden(Message detail);
-[[noreturn]] void throw_forbidden(std::string detail);
 [[noreturn]] void throw_unauthorized(Message detail);
-[[noreturn]] void throw_unauthorized(std::string detail);
 
 // Collects every bad field of an input before failing, so a client can fix its
 // request in one round trip.
@@ -108,16 +101,12 @@ class FieldErrors {
     void add(std::string field, Message message) {
         errors_.emplace_back(std::move(field), std::move(message));
     }
-    void add(std::string field, std::string message) {
-        errors_.emplace_back(std::move(field), std::move(message));
-    }
     bool empty() const noexcept { return errors_.empty(); }
     const std::vector<FieldError>& list() const noexcept { return errors_; }
     // Throws ErrorKind::invalid (or `kind`) naming every collected field, if any.
     // One error: the detail is that field's message; several: "request.invalid_fields".
     void throw_if_any(ErrorKind kind = ErrorKind::invalid) const;
     void throw_if_any(Message detail, ErrorKind kind = ErrorKind::invalid) const;
-    void throw_if_any(std::string detail, ErrorKind kind = ErrorKind::invalid) const;
 
   private:
     std::vector<FieldError> errors_;

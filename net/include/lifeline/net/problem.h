@@ -32,7 +32,6 @@ std::string problem_type(unsigned status);
 // the catalog keeps its English words, with the code "problem.<type>" or "field.invalid".
 // A 401 also carries `WWW-Authenticate: Bearer`; an Error with a retry_after carries
 // `Retry-After` in seconds.
-Response problem_response(unsigned status, std::string detail, std::vector<FieldError> errors = {});
 Response problem_response(unsigned status, const Message& detail,
                           const std::vector<FieldError>& errors, Language language,
                           bool detail_is_field = false);

@@ -229,11 +229,14 @@ struct PlanOptions {
 };
 
 struct Unassigned {
+    Unassigned(RequestId id, std::string c, Message why)
+        : request_id(id), code(std::move(c)), reason(why.text), message(std::move(why)) {}
     RequestId request_id = 0;
     // The engine's reason, or "will_call", "no_vehicle_on_shift", "too_soon" (today's
     // pickup before now + the lead time), "pin_not_honoured", "driver_absent".
     std::string code;
-    std::string reason;  // in a dispatcher's words
+    std::string reason;  // in a dispatcher's words (English; `message` in any language)
+    Message message;     // "unserved.<…>" with its parameters
 };
 
 struct PlanStats {
@@ -274,7 +277,8 @@ struct Assignment {
     RideRequest request;
     std::optional<Route> route;  // the route it joined
     bool assigned = false;
-    std::string reason;  // why not, when not assigned
+    std::string reason;  // why not, when not assigned (English)
+    Message why;         // the same as a message: "unserved.<…>" with its parameters
 };
 
 struct ManifestStop {
