@@ -8,7 +8,9 @@
 #include "api_routes.h"
 #include "dispatch_json.h"
 #include "lifeline/core/dispatch/live_lateness.h"
+#include "lifeline/core/fleet/fleet.h"
 #include "lifeline/core/geo/datum.h"
+#include "lifeline/core/ledger/ledger.h"
 #include "lifeline/core/ledger/positions.h"
 #include "lifeline/core/settings.h"
 #include "lifeline/net/router.h"
@@ -119,7 +121,14 @@ json::array unassigned_json(DayMap& m) {
 json::array vehicles_json(DayMap& m) {
     json::array out;
     for (const auto& [id, v] : m.latest) {
+        std::string plate;
+        try {
+            plate = m.s.fleet.get_vehicle(m.actor, id).plate;
+        } catch (const Error&) {
+            // a vehicle gone from the fleet still shows where it was, by its number
+        }
         json::object o{{"vehicle_id", id},
+                       {"plate", plate},
                        {"driver_id", v.driver_id},
                        {"trip_id", v.trip_id},
                        {"trip_open", v.trip_open},

@@ -2,6 +2,7 @@
 // timeline, unassigned requests with the engine's reason, and assigning by hand.
 import { t, tv, h, clear, picker, showError, flash, fmtTime, fmtNumber, todayInZone, zonedToInstant, uuid, messageText } from './common.js';
 import { periodForm, batchesSection } from './cancel.js';
+import { boardMap } from './map.js';
 
 const CANCEL_REASONS = ['patient', 'late_cancel', 'holiday', 'weather', 'other'];
 
@@ -69,6 +70,7 @@ export async function boardView(ctx, root) {
   const requestsEl = h('section', { class: 'requests', 'data-testid': 'requests' });
   const batchesEl = h('section', { class: 'batches card', hidden: true, 'data-testid': 'batches' });
   const periodDone = (message) => { flash(status, message); reload(true); };
+  const dayMap = boardMap(api, date, routesEl, unassignedEl);
   root.append(
     h('div', { class: 'toolbar' },
       h('label', { class: 'inline' }, t('board.date'), picker),
@@ -80,7 +82,7 @@ export async function boardView(ctx, root) {
       h('button', { type: 'button', onclick: reload }, t('common.refresh')),
       liveEl),
     status, box, panel,
-    h('div', { class: 'board' }, h('div', { class: 'board-main' }, routesEl, unassignedEl), h('div', {}, batchesEl, requestsEl)));
+    h('div', { class: 'board' }, h('div', { class: 'board-main' }, routesEl, unassignedEl), h('div', {}, dayMap.element, batchesEl, requestsEl)));
 
   const planKey = `lifeline.plan.${date}`;
   let requests = [];
@@ -135,6 +137,7 @@ export async function boardView(ctx, root) {
     await Promise.all([loadVehicles(), loadRequests(), batchesSection(ctx, date, batchesEl, periodDone)]);
     await loadRoutes();
     renderUnassigned();
+    dayMap.refresh();
     window.scrollTo(0, scroll);
   }
 
@@ -398,6 +401,7 @@ export async function boardView(ctx, root) {
   let refetch = null;
   function changed(data) {
     if (data.service_date && data.service_date !== date) return;
+    if (data.type === 'position') { dayMap.refresh(); return; }  // the map and live lateness only
     if (data.type === 'reset' || data.type === 'day.planned' || data.type === 'requests.generated'
         || data.type === 'request.changed' || data.type === 'trip.finished') {
       due.requests = true;
@@ -410,6 +414,7 @@ export async function boardView(ctx, root) {
       if (what.requests) await Promise.all([loadVehicles(), loadRequests()]);
       await loadRoutes();
       if (what.requests) renderUnassigned();
+      dayMap.refresh();
     }, 150);
   }
 

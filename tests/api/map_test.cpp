@@ -234,6 +234,8 @@ TEST_CASE("a route's lateness follows its vehicle's live position, announced on 
           json::value(json::string(m.at("vehicles").as_array().at(0).at("at").as_string())));
     const auto& vehicle = m.at("vehicles").as_array().at(0);
     CHECK(vehicle.at("vehicle_id") == f.sedan_id);
+    CHECK(vehicle.at("plate") ==
+          f.dispatcher.get("/api/v1/vehicles/" + std::to_string(f.sedan_id)).obj().at("plate"));
     CHECK(vehicle.at("trip_open") == true);
     CHECK(vehicle.at("age_seconds").as_int64() >= 20 * 60);  // 09:40, and it is past 10:00
 
