@@ -145,21 +145,23 @@ export async function boardView(ctx, root) {
     try { vehicles = (await api.get('/api/v1/vehicles', { query: { active: 'true', limit: 500 } })).items; } catch { vehicles = []; }
   }
 
+  // Loads run concurrently (a reload and the live stream's re-fetch): each fetches into its
+  // own list and replaces the section whole once it has everything, so two never add up.
   async function loadRequests() {
-    clear(requestsEl).append(h('h3', {}, t('board.requests')));
     try {
-      requests = [];
+      const got = [];
       let cursor;
       do {
         const page = await api.get('/api/v1/requests', { query: { date, limit: 500, cursor } });
-        requests.push(...page.items);
+        got.push(...page.items);
         cursor = page.next_cursor;
       } while (cursor);
-      await loadPatients(requests.map((r) => r.patient_id));
-      requestsEl.append(requestsTable());
+      await loadPatients(got.map((r) => r.patient_id));
+      requests = got;
+      clear(requestsEl).append(h('h3', {}, t('board.requests')), requestsTable());
     } catch (err) {
       requests = [];
-      requestsEl.append(unavailable(err, 'board.requests_unavailable'));
+      clear(requestsEl).append(h('h3', {}, t('board.requests')), unavailable(err, 'board.requests_unavailable'));
     }
   }
 
@@ -196,7 +198,7 @@ export async function boardView(ctx, root) {
         h('td', {}, requestTime(r)),
         h('td', {}, h('span', { class: `badge ${r.status}` }, tv('status', r.status)), r.cancel_reason ? ` (${tv('cancel', r.cancel_reason)})` : '',
           r.pinned ? h('span', { class: 'badge pinned', 'data-testid': `pinned-${r.id}`, title: t('board.pinned_hint') }, `📌 ${t('board.pinned')}`) : '',
-          h('span', { class: 'badge overdue', 'data-testid': `overdue-${r.id}`, hidden: true }, `⏰ ${t('board.overdue')}`)),
+          h('span', { class: 'badge overdue', 'data-testid': `overdue-${r.id}`, hidden: !overdue.has(r.id) }, `⏰ ${t('board.overdue')}`)),
         h('td', { class: 'actions' }, requestActions(r)))))));
   }
 
@@ -315,10 +317,10 @@ export async function boardView(ctx, root) {
   }
 
   async function loadRoutes() {
-    clear(routesEl).append(h('h3', {}, t('board.routes')));
     let routes;
     try {
       const answer = await api.get(`/api/v1/days/${date}/routes`);
+      clear(routesEl).append(h('h3', {}, t('board.routes')));
       routes = Array.isArray(answer) ? answer : (answer.routes || answer.items || []);
       overdue = new Set(answer.overdue || []);
       for (const id of overdue) {
@@ -326,7 +328,7 @@ export async function boardView(ctx, root) {
         if (mark) mark.hidden = false;
       }
     } catch (err) {
-      routesEl.append(unavailable(err, 'board.routes_unavailable'));
+      clear(routesEl).append(h('h3', {}, t('board.routes')), unavailable(err, 'board.routes_unavailable'));
       return;
     }
     if (!routes.length) { routesEl.append(h('p', { class: 'empty' }, t('board.no_routes'))); return; }

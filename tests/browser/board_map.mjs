@@ -4,7 +4,8 @@
 // 2. the map draws a line per route with stops, a numbered marker per planned stop and
 //    a marker per unassigned request, as many as the API's plan has;
 // 3. a stop clicked on the map is highlighted in its timeline, and the reverse;
-// 4. a driver's live position shows as the vehicle with its age, brought by the stream;
+// 4. a driver's live position, brought by the stream, shows as the vehicle with its
+//    age, and the card of the route being driven says how late it runs by it;
 // 5. at 768 px the board does not overflow sideways and the map folds away;
 // 6. on a place's form, a click on the small map sets the location, shown read-only,
 //    and saving stores it (read back through the API);
@@ -12,6 +13,7 @@
 import http from 'node:http';
 import path from 'node:path';
 import { run, check, equal, apiClient, watchPage, artifacts, DEMO_PASSWORD, ADMIN_PASSWORD, signInDispatcher, todayIn } from './harness.mjs';
+import { driverDay, rideOnVehicle } from './driver_common.mjs';
 
 // A 1×1 grey PNG.
 const TILE = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGO4BwAA3ADbMcW2NQAAAABJRU5ErkJggg==', 'base64');
@@ -125,20 +127,31 @@ await run('board map: lines and markers against the plan, selection, live vehicl
     await page.locator(`.stop-marker.selected[data-stop="${otherKey}"]`).waitFor();
     equal(await page.locator('li.map-selected').count(), 1, 'one stop is highlighted at a time');
 
-    // 4. A driver's position: the vehicle appears with its age, brought by the live stream.
-    const driverApi = await apiClient(server.url, 'driver', DEMO_PASSWORD);
-    const me = (await driverApi.get('/api/v1/auth/me')).json;
-    const vehicle = (await api.get('/api/v1/vehicles?active=true&limit=500')).json.items.find((v) => v.driver_id === me.driver_id);
-    check(vehicle, 'the demo driver has a vehicle');
+    // 4. A driver on a route of today sends a position far from the next stop: over the
+    //    live stream the vehicle appears with its plate and age, and the route's card says
+    //    how late it runs by that position.
+    const day = await driverDay(server);
+    const ride = await rideOnVehicle(server, day, day.patients[0], 90);
     const started = new Date(server.now().getTime() - 20 * 60000).toISOString();
-    const trip = await driverApi.post('/api/v1/trips', { vehicle_id: vehicle.id, started_at: started, odometer_start: Math.ceil(vehicle.odometer_km) + 1 });
-    equal(trip.status, 201, `a trip is opened: ${trip.text.slice(0, 200)}`);
+    const trip = await day.driverApi.post('/api/v1/trips', { vehicle_id: day.vehicle.id, route_id: ride.route.id, started_at: started, odometer_start: Math.ceil(day.vehicle.odometer_km) + 1 });
+    equal(trip.status, 201, `the driver starts the route: ${trip.text.slice(0, 200)}`);
+    await page.goto(`${server.url}/#board?date=${day.today}`);
+    await page.reload();
+    await page.getByTestId(`route-${ride.route.id}`).waitFor();
+    await page.locator('[data-testid="live"][data-state="live"]').waitFor();
+    equal(await page.getByTestId(`live-late-${ride.route.id}`).count(), 0, 'no live lateness before a position');
     const at = new Date(server.now().getTime() - 3 * 60000 - 5000).toISOString();
-    equal((await driverApi.post(`/api/v1/trips/${trip.json.id}/positions`, { positions: [{ at, lat: 43.85, lon: 126.56 }] })).status, 201, 'a position is sent');
-    const car = page.locator(`.vehicle-marker[data-vehicle="${vehicle.id}"]`);
+    const far = { lat: day.patients[0].lat - 4, lon: day.patients[0].lon };
+    equal((await day.driverApi.post(`/api/v1/trips/${trip.json.id}/positions`, { positions: [{ at, ...far }] })).status, 201, 'a position is sent');
+    const car = page.locator(`.vehicle-marker[data-vehicle="${day.vehicle.id}"]`);
     await car.waitFor({ timeout: 10000 });
     const label = await car.textContent();
-    check(label.includes(vehicle.plate) && /3 min ago/.test(label), `the vehicle shows its plate and age: ${label}`);
+    check(label.includes(day.vehicle.plate) && /3 min ago/.test(label), `the vehicle shows its plate and age: ${label}`);
+    const late = await page.getByTestId(`live-late-${ride.route.id}`).textContent();
+    check(/^By live position: \d+ min late \(next stop about \d\d:\d\d\)$/.test(late), `the route card says how late it runs by the live position: ${late}`);
+    await page.screenshot({ path: path.join(artifacts, 'board-map-live.png'), fullPage: true });
+    await page.goto(`${server.url}/#board?date=${date}`);
+    await page.reload();
 
     // 5. At 768 px: no sideways scrolling; the map can be folded.
     await page.setViewportSize({ width: 768, height: 900 });
