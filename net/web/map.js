@@ -41,6 +41,9 @@ function newMap(L, el, tiles) {
   // A view from the start: Leaflet adds a layer's elements only to a map that has one.
   const map = L.map(el, { attributionControl: false, zoomControl: true }).setView([HOME_VIEW.lat, HOME_VIEW.lon], HOME_VIEW.zoom);
   L.control.attribution({ prefix: false }).addTo(map);
+  // The form or panel may still be laying out (or fold and unfold): Leaflet must know the
+  // size it is drawn at, or clicks land elsewhere than they look.
+  new ResizeObserver(() => map.invalidateSize()).observe(el);
   tileLayer(L, tiles).addTo(map);
   return map;
 }
@@ -83,7 +86,6 @@ export function boardMap(api, date, routesEl, unassignedEl) {
   let fitted = false;
   const markers = new Map();  // "<request>-<kind>" → marker
 
-  element.addEventListener('toggle', () => { if (map && element.open) map.invalidateSize(); });
   routesEl.addEventListener('click', (e) => {
     const li = e.target.closest('li[data-testid^="stop-"]');
     if (li) select(li.dataset.testid.slice(5), true);
@@ -164,7 +166,7 @@ export function boardMap(api, date, routesEl, unassignedEl) {
     drawUnassigned(bounds);
     drawVehicles();
     if (!fitted && bounds.length) {
-      map.fitBounds(bounds, { padding: [20, 20], maxZoom: 15 });
+      map.fitBounds(bounds, { padding: [20, 20], maxZoom: 15, animate: false });
       fitted = true;
     }
   }
@@ -247,7 +249,8 @@ export function attachLocationPicker(api, form, latName, lonName) {
         const [p] = await convert(api, 'wgs84', datum, [{ lat: Number(lat.value), lon: Number(lon.value) }]);
         pin.setLatLng([p.lat, p.lon]);
         if (!map.hasLayer(pin)) pin.addTo(map);
-        if (zoomTo) map.setView([p.lat, p.lon], 15); else map.panTo([p.lat, p.lon]);
+        map.invalidateSize();
+        if (zoomTo) map.setView([p.lat, p.lon], 15, { animate: false }); else map.panTo([p.lat, p.lon]);
       };
       // From a point of the map back to the inputs.
       const pick = async (latlng) => {

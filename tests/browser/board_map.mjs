@@ -8,7 +8,8 @@
 //    age, and the card of the route being driven says how late it runs by it;
 // 5. at 768 px the board does not overflow sideways and the map folds away;
 // 6. on a place's form, a click on the small map sets the location, shown read-only,
-//    and saving stores it (read back through the API);
+//    and saving stores it (read back through the API); with GCJ-02 tiles the click is
+//    converted back to WGS-84 by the server before it is stored;
 // 7. with an unreachable tile host the lines and markers are all still drawn.
 import http from 'node:http';
 import path from 'node:path';
@@ -187,6 +188,28 @@ await run('board map: lines and markers against the plan, selection, live vehicl
     await form.waitFor({ state: 'detached' });
     const saved = (await api.get(`/api/v1/places/${place.id}`)).json;
     check(Math.abs(saved.lat - Number(after[0])) < 1e-6 && Math.abs(saved.lon - Number(after[1])) < 1e-6, `the saved location is the one pointed at: ${saved.lat}, ${saved.lon}`);
+
+    // 6b. With GCJ-02 tiles the picker shows the stored point converted and converts a
+    //     click back: a click straight below the marker keeps the stored longitude (a
+    //     picker that did not convert would store the GCJ-02 one, hundreds of metres off).
+    equal((await admin.put('/api/v1/settings', { map_datum: 'gcj02' })).status, 200, 'GCJ-02 tiles');
+    const shown = (await api.post('/api/v1/geo/convert', { from: 'wgs84', to: 'gcj02', points: [{ lat: saved.lat, lon: saved.lon }] })).json.points[0];
+    check(Math.abs(shown.lon - saved.lon) > 1e-3, `GCJ-02 moves the place's longitude: ${saved.lon} → ${shown.lon}`);
+    await page.goto(`${server.url}/#places?q=${encodeURIComponent(place.name)}`);
+    await page.reload();
+    await page.getByTestId('list-places').locator('tr', { hasText: place.name }).first().getByRole('button', { name: 'Edit' }).click();
+    await form.locator('[data-testid="picker-map"][data-ready="true"]').waitFor();
+    const box2 = await form.getByTestId('picker-map').boundingBox();
+    await page.mouse.click(box2.x + box2.width / 2, box2.y + box2.height / 2 + 50);
+    await waitFor('the inputs to follow the click', async () => Number(await form.locator('[name=lat]').inputValue()) < saved.lat - 1e-4);
+    const gcj = [Number(await form.locator('[name=lat]').inputValue()), Number(await form.locator('[name=lon]').inputValue())];
+    check(Math.abs(gcj[1] - saved.lon) < 1e-4, `the click is converted back to WGS-84: longitude ${gcj[1]} stays ${saved.lon}`);
+    check(saved.lat - gcj[0] < 0.01, `and the latitude moves by the click only: ${saved.lat} → ${gcj[0]}`);
+    await form.getByTestId('save').click();
+    await form.waitFor({ state: 'detached' });
+    const resaved = (await api.get(`/api/v1/places/${place.id}`)).json;
+    check(Math.abs(resaved.lon - saved.lon) < 1e-4 && Math.abs(resaved.lat - gcj[0]) < 1e-6, `WGS-84 is stored: ${resaved.lat}, ${resaved.lon}`);
+    equal((await admin.put('/api/v1/settings', { map_datum: 'wgs84' })).status, 200, 'WGS-84 tiles again');
 
     // 7. Tiles unreachable: lines and markers are all still drawn.
     equal((await admin.put('/api/v1/settings', { map_tile_url: 'http://127.0.0.1:9/t/{z}/{x}/{y}.png' })).status, 200, 'an unreachable tile host');
