@@ -103,7 +103,6 @@ await run('board map: lines and markers against the plan, selection, live vehicl
 
     const page = await browser.context.newPage();
     watchPage(page, problems);
-    if (process.env.LIFELINE_DEBUG) page.on('console', (m) => console.log(`console: ${m.text()}`));
     await signInDispatcher(page, server);
     await page.goto(`${server.url}/#board?date=${date}`);
     await page.getByTestId('view-board').waitFor();
