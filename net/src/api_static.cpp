@@ -23,8 +23,13 @@ namespace {
 std::string content_security_policy(Services& s) {
     static const std::string style_hash = csp_hash_source(run_sheets_style());
     std::string tiles;
-    if (auto source = tile_source(s.settings.get().map_tile_url))
-        tiles = " " + *source;
+    try {
+        if (auto source = tile_source(s.settings.get().map_tile_url))
+            tiles = " " + *source;
+    } catch (const std::exception&) {
+        // The settings cannot be read (the database is closing): the page is still served,
+        // its map without tiles.
+    }
     return "default-src 'self'; script-src 'self'; style-src 'self' " + style_hash +
            "; img-src 'self' data:" + tiles +
            "; connect-src 'self'; worker-src 'self'; frame-ancestors 'none'; "
