@@ -54,6 +54,8 @@ SettingsMap to_map(const Settings& s) {
         {"matcher.plan_lead_minutes", std::to_string(s.matcher.plan_lead_minutes)},
         {"matcher.objective", s.matcher.objective},
         {"position_retention_days", std::to_string(s.position_retention_days)},
+        {"map_tile_url", s.map_tile_url},
+        {"map_tile_attribution", s.map_tile_attribution},
     };
 }
 
@@ -107,8 +109,71 @@ Settings from_map(const SettingsMap& values) {
             read_num(value, s.matcher.plan_lead_minutes);
         else if (key == "matcher.objective")
             s.matcher.objective = value;
+        else if (key == "map_tile_url")
+            s.map_tile_url = value;
+        else if (key == "map_tile_attribution")
+            s.map_tile_attribution = value;
     }
     return s;
+}
+
+namespace {
+
+bool host_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.';
+}
+
+// Scheme and authority of the template: "https://host[:port]", with "{s}." allowed at
+// the host's start; empty when it is not that.
+std::string tile_origin(std::string_view url) {
+    std::string_view scheme;
+    for (std::string_view s : {"https://", "http://"})
+        if (url.substr(0, s.size()) == s)
+            scheme = s;
+    if (scheme.empty())
+        return {};
+    std::string_view rest = url.substr(scheme.size());
+    std::string_view authority = rest.substr(0, rest.find('/'));
+    std::string out(scheme);
+    if (authority.substr(0, 4) == "{s}.") {
+        out += "*.";
+        authority.remove_prefix(4);
+    }
+    const auto colon = authority.find(':');
+    const std::string_view host = authority.substr(0, colon);
+    if (host.empty() || host.front() == '.' || host.front() == '-' ||
+        !std::all_of(host.begin(), host.end(), host_char))
+        return {};
+    if (colon != std::string_view::npos) {
+        const std::string_view port = authority.substr(colon + 1);
+        if (port.empty() || port.size() > 5 ||
+            !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }))
+            return {};
+    }
+    for (char c : authority)
+        out += char(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+}  // namespace
+
+std::optional<std::string> tile_source(std::string_view url) {
+    if (url.empty() || url.size() > 500)
+        return std::nullopt;
+    for (char c : url) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u <= 0x20 || u >= 0x7f ||
+            std::string_view("\"'`;,<>\\^|").find(c) != std::string_view::npos)
+            return std::nullopt;
+    }
+    for (std::string_view part : {"{z}", "{x}", "{y}"})
+        if (url.find(part) == std::string_view::npos)
+            return std::nullopt;
+    std::string origin = tile_origin(url);
+    if (origin.empty())
+        return std::nullopt;
+    return origin;
 }
 
 bool is_ui_language(std::string_view tag) {
@@ -212,6 +277,22 @@ Settings SettingsService::update(const Actor& actor, const SettingsPatch& p) {
     if (p.position_retention_days &&
         in_range("position_retention_days", *p.position_retention_days, 1, 3650))
         s.position_retention_days = *p.position_retention_days;
+    if (p.map_tile_url) {
+        if (tile_source(*p.map_tile_url))
+            s.map_tile_url = *p.map_tile_url;
+        else
+            errs.add(
+                "map_tile_url",
+                msg("settings.map_tile_url",
+                    {{"example", std::string("https://tile.openstreetmap.org/{z}/{x}/{y}.png")}}));
+    }
+    if (p.map_tile_attribution) {
+        const std::string& a = *p.map_tile_attribution;
+        if (!fits(a, 200) || a.find_first_of("\r\n") != std::string::npos)
+            errs.add("map_tile_attribution", msg("settings.map_tile_attribution"));
+        else
+            s.map_tile_attribution = a;
+    }
     errs.throw_if_any();
     save(actor, before, s, "update");
     return s;

@@ -383,6 +383,8 @@ void publish_assignment(Services& s, const Assignment& a) {
         publish_route(s, *a.route);
 }
 
+}  // namespace
+
 // Every request of a day, all pages.
 std::vector<RideRequest> requests_of(Dispatch& dispatch, const Actor& a, LocalDate date) {
     std::vector<RideRequest> out;
@@ -422,6 +424,8 @@ std::vector<StopLog> stops_logged(Ledger& ledger, const Actor& a, LocalDate date
         page.after = got.next_cursor;
     }
 }
+
+namespace {
 
 json::object progress_json(const Route& route, const RouteProgress& p) {
     json::value next = nullptr;

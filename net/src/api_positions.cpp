@@ -57,6 +57,13 @@ Response post_positions(Services& s, Request& req) {
     f.finish();
     errs.throw_if_any();
     std::int64_t added = s.positions.record(actor, id, batch);
+    // The board's map moves the vehicle and re-estimates its route's lateness.
+    if (added > 0)
+        publish_after_commit(s, actor.driver_id,
+                             json::object{{"type", "position"},
+                                          {"trip_id", id},
+                                          {"driver_id", id_json(actor.driver_id)},
+                                          {"recorded", added}});
     return json_response(
         201, json::object{
                  {"trip_id", id}, {"received", std::int64_t(batch.size())}, {"recorded", added}});

@@ -19,5 +19,6 @@ void register_import_routes(Router& r, Services& s);
 void register_event_routes(Router& r, Services& s);
 void register_position_routes(Router& r, Services& s);
 void register_calibration_routes(Router& r, Services& s);
+void register_map_routes(Router& r, Services& s);
 
 }  // namespace lifeline::net

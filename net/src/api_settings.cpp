@@ -34,6 +34,8 @@ json::object settings_json(const Settings& s) {
           {"objective", m.objective}}},
         {"map_datum", to_string(s.map_datum)},
         {"position_retention_days", s.position_retention_days},
+        {"map_tile_url", s.map_tile_url},
+        {"map_tile_attribution", s.map_tile_attribution},
     };
 }
 
@@ -46,6 +48,8 @@ SettingsPatch read_patch(Fields& f) {
     p.per_km_rate = f.number("per_km_rate", Need::optional, -1e12, 1e12);
     p.currency = f.text("currency", Need::optional, 100);
     p.map_datum = f.text("map_datum", Need::optional, 100);
+    p.map_tile_url = f.text("map_tile_url", Need::optional, 1000);
+    p.map_tile_attribution = f.text("map_tile_attribution", Need::optional, 1000);
     if (auto v =
             f.integer("position_retention_days", Need::optional, -1'000'000'000, 1'000'000'000))
         p.position_retention_days = int(*v);

@@ -6,6 +6,7 @@
 #include "api_common.h"
 #include "api_routes.h"
 #include "lifeline/core/dispatch/run_sheets.h"
+#include "lifeline/core/settings.h"
 #include "lifeline/net/router.h"
 #include "web_assets.h"
 
@@ -16,14 +17,23 @@ namespace {
 // worker-src: the driver page registers its service worker, from this origin only.
 // style-src also allows the run sheets' one inline stylesheet, by its hash: the board
 // opens the printable sheets it fetched (with its token) as a blob: page, which keeps the
-// board's policy.
-const std::string& content_security_policy() {
-    static const std::string policy =
-        "default-src 'self'; script-src 'self'; style-src 'self' " +
-        csp_hash_source(run_sheets_style()) +
-        "; img-src 'self' data:; connect-src 'self'; worker-src 'self'; frame-ancestors 'none'; "
-        "base-uri 'none'; form-action 'self'";
-    return policy;
+// board's policy. img-src allows the map's tiles from exactly the host of the
+// map_tile_url setting (tile_source), read for each response, so a changed setting
+// applies at the next page load.
+std::string content_security_policy(Services& s) {
+    static const std::string style_hash = csp_hash_source(run_sheets_style());
+    std::string tiles;
+    try {
+        if (auto source = tile_source(s.settings.get().map_tile_url))
+            tiles = " " + *source;
+    } catch (const std::exception&) {
+        // The settings cannot be read (the database is closing): the page is still served,
+        // its map without tiles.
+    }
+    return "default-src 'self'; script-src 'self'; style-src 'self' " + style_hash +
+           "; img-src 'self' data:" + tiles +
+           "; connect-src 'self'; worker-src 'self'; frame-ancestors 'none'; "
+           "base-uri 'none'; form-action 'self'";
 }
 
 // The service worker is served at the root, not under /static/: a worker's default (and
@@ -63,7 +73,7 @@ bool none_match(std::string_view header, std::string_view etag) {
     return false;
 }
 
-Response serve(const Request& req, const WebAsset& asset) {
+Response serve(Services& s, const Request& req, const WebAsset& asset) {
     Response res;
     const std::string_view type = asset.content_type;
     const bool html = type.substr(0, 9) == "text/html";
@@ -73,7 +83,7 @@ Response serve(const Request& req, const WebAsset& asset) {
     res.set_header("Cache-Control", html ? "no-cache" : "no-cache, max-age=0");
     res.set_header("X-Content-Type-Options", "nosniff");
     res.set_header("Referrer-Policy", "no-referrer");
-    res.set_header("Content-Security-Policy", content_security_policy());
+    res.set_header("Content-Security-Policy", content_security_policy(s));
     if (auto inm = req.header("If-None-Match"); inm && none_match(*inm, asset.etag)) {
         res.status = 304;
         res.content_type.clear();
@@ -84,25 +94,25 @@ Response serve(const Request& req, const WebAsset& asset) {
     return res;
 }
 
-Handler page(const char* name) {
+Handler page(Services& s, const char* name) {
     const WebAsset* asset = find_asset(name);
     if (!asset)
         throw std::logic_error(std::string("web UI file missing from the build: ") + name);
-    return [asset](Request& req) { return serve(req, *asset); };
+    return [&s, asset](Request& req) { return serve(s, req, *asset); };
 }
 
 }  // namespace
 
-void register_static_routes(Router& r, Services&) {
-    r.add("GET", "/", page("index.html"));
-    r.add("GET", "/driver", page("driver.html"));
-    r.add("GET", "/driver-sw.js", page(service_worker));
-    r.add("GET", "/static/{file}", [](Request& req) {
+void register_static_routes(Router& r, Services& s) {
+    r.add("GET", "/", page(s, "index.html"));
+    r.add("GET", "/driver", page(s, "driver.html"));
+    r.add("GET", "/driver-sw.js", page(s, service_worker));
+    r.add("GET", "/static/{file}", [&s](Request& req) {
         const std::string_view name = req.param("file").value_or("");
         const WebAsset* asset = name == service_worker ? nullptr : find_asset(name);
         if (!asset)
             throw_not_found(msg("static.no_file"));
-        return serve(req, *asset);
+        return serve(s, req, *asset);
     });
 }
 

@@ -78,6 +78,7 @@ void register_api(Router& router, Services& services) {
     register_event_routes(router, services);
     register_position_routes(router, services);
     register_calibration_routes(router, services);
+    register_map_routes(router, services);
 }
 
 }  // namespace lifeline::net

@@ -8,10 +8,16 @@
 
 #include "api_common.h"
 #include "lifeline/core/dispatch/dispatch.h"
+#include "lifeline/core/ledger/ledger.h"
 
 namespace lifeline::net {
 
 json::object request_json(const RideRequest& r);
+
+// Every request of a day, all pages; and the pickups and drop-offs drivers logged on the
+// trips around the day (what route_progress reads). The day view and the day's map.
+std::vector<RideRequest> requests_of(Dispatch& dispatch, const Actor& a, LocalDate date);
+std::vector<StopLog> stops_logged(Ledger& ledger, const Actor& a, LocalDate date);
 
 template <class Read>
 auto read_body(const Request& req, Read read) {

@@ -62,6 +62,7 @@ const SETTINGS_FIELDS = [
   ['matcher.late_tolerance_minutes', 'number'], ['matcher.min_ride_minutes', 'number'], ['matcher.ride_time_factor', 'number'],
   ['matcher.service_minutes', 'number'], ['matcher.time_limit_ms', 'number'],
   ['matcher.objective', 'select', ['distance', 'vehicles']], ['position_retention_days', 'number'],
+  ['map_datum', 'select', ['wgs84', 'gcj02', 'bd09']], ['map_tile_url', 'text'], ['map_tile_attribution', 'text'],
 ];
 
 async function settingsSection(ctx, root) {

@@ -2,6 +2,7 @@
 // timeline, unassigned requests with the engine's reason, and assigning by hand.
 import { t, tv, h, clear, picker, showError, flash, fmtTime, fmtNumber, todayInZone, zonedToInstant, uuid, messageText } from './common.js';
 import { periodForm, batchesSection } from './cancel.js';
+import { boardMap } from './map.js';
 
 const CANCEL_REASONS = ['patient', 'late_cancel', 'holiday', 'weather', 'other'];
 
@@ -69,6 +70,7 @@ export async function boardView(ctx, root) {
   const requestsEl = h('section', { class: 'requests', 'data-testid': 'requests' });
   const batchesEl = h('section', { class: 'batches card', hidden: true, 'data-testid': 'batches' });
   const periodDone = (message) => { flash(status, message); reload(true); };
+  const dayMap = boardMap(api, date, routesEl, unassignedEl);
   root.append(
     h('div', { class: 'toolbar' },
       h('label', { class: 'inline' }, t('board.date'), picker),
@@ -80,7 +82,7 @@ export async function boardView(ctx, root) {
       h('button', { type: 'button', onclick: reload }, t('common.refresh')),
       liveEl),
     status, box, panel,
-    h('div', { class: 'board' }, h('div', { class: 'board-main' }, routesEl, unassignedEl), h('div', {}, batchesEl, requestsEl)));
+    h('div', { class: 'board' }, h('div', { class: 'board-main' }, routesEl, unassignedEl), h('div', {}, dayMap.element, batchesEl, requestsEl)));
 
   const planKey = `lifeline.plan.${date}`;
   let requests = [];
@@ -135,6 +137,7 @@ export async function boardView(ctx, root) {
     await Promise.all([loadVehicles(), loadRequests(), batchesSection(ctx, date, batchesEl, periodDone)]);
     await loadRoutes();
     renderUnassigned();
+    dayMap.refresh();
     window.scrollTo(0, scroll);
   }
 
@@ -142,21 +145,23 @@ export async function boardView(ctx, root) {
     try { vehicles = (await api.get('/api/v1/vehicles', { query: { active: 'true', limit: 500 } })).items; } catch { vehicles = []; }
   }
 
+  // Loads run concurrently (a reload and the live stream's re-fetch): each fetches into its
+  // own list and replaces the section whole once it has everything, so two never add up.
   async function loadRequests() {
-    clear(requestsEl).append(h('h3', {}, t('board.requests')));
     try {
-      requests = [];
+      const got = [];
       let cursor;
       do {
         const page = await api.get('/api/v1/requests', { query: { date, limit: 500, cursor } });
-        requests.push(...page.items);
+        got.push(...page.items);
         cursor = page.next_cursor;
       } while (cursor);
-      await loadPatients(requests.map((r) => r.patient_id));
-      requestsEl.append(requestsTable());
+      await loadPatients(got.map((r) => r.patient_id));
+      requests = got;
+      clear(requestsEl).append(h('h3', {}, t('board.requests')), requestsTable());
     } catch (err) {
       requests = [];
-      requestsEl.append(unavailable(err, 'board.requests_unavailable'));
+      clear(requestsEl).append(h('h3', {}, t('board.requests')), unavailable(err, 'board.requests_unavailable'));
     }
   }
 
@@ -193,7 +198,7 @@ export async function boardView(ctx, root) {
         h('td', {}, requestTime(r)),
         h('td', {}, h('span', { class: `badge ${r.status}` }, tv('status', r.status)), r.cancel_reason ? ` (${tv('cancel', r.cancel_reason)})` : '',
           r.pinned ? h('span', { class: 'badge pinned', 'data-testid': `pinned-${r.id}`, title: t('board.pinned_hint') }, `📌 ${t('board.pinned')}`) : '',
-          h('span', { class: 'badge overdue', 'data-testid': `overdue-${r.id}`, hidden: true }, `⏰ ${t('board.overdue')}`)),
+          h('span', { class: 'badge overdue', 'data-testid': `overdue-${r.id}`, hidden: !overdue.has(r.id) }, `⏰ ${t('board.overdue')}`)),
         h('td', { class: 'actions' }, requestActions(r)))))));
   }
 
@@ -312,10 +317,10 @@ export async function boardView(ctx, root) {
   }
 
   async function loadRoutes() {
-    clear(routesEl).append(h('h3', {}, t('board.routes')));
     let routes;
     try {
       const answer = await api.get(`/api/v1/days/${date}/routes`);
+      clear(routesEl).append(h('h3', {}, t('board.routes')));
       routes = Array.isArray(answer) ? answer : (answer.routes || answer.items || []);
       overdue = new Set(answer.overdue || []);
       for (const id of overdue) {
@@ -323,7 +328,7 @@ export async function boardView(ctx, root) {
         if (mark) mark.hidden = false;
       }
     } catch (err) {
-      routesEl.append(unavailable(err, 'board.routes_unavailable'));
+      clear(routesEl).append(h('h3', {}, t('board.routes')), unavailable(err, 'board.routes_unavailable'));
       return;
     }
     if (!routes.length) { routesEl.append(h('p', { class: 'empty' }, t('board.no_routes'))); return; }
@@ -398,6 +403,7 @@ export async function boardView(ctx, root) {
   let refetch = null;
   function changed(data) {
     if (data.service_date && data.service_date !== date) return;
+    if (data.type === 'position') { dayMap.refresh(); return; }  // the map and live lateness only
     if (data.type === 'reset' || data.type === 'day.planned' || data.type === 'requests.generated'
         || data.type === 'request.changed' || data.type === 'trip.finished') {
       due.requests = true;
@@ -410,6 +416,7 @@ export async function boardView(ctx, root) {
       if (what.requests) await Promise.all([loadVehicles(), loadRequests()]);
       await loadRoutes();
       if (what.requests) renderUnassigned();
+      dayMap.refresh();
     }, 150);
   }
 

@@ -2,10 +2,14 @@
 // CSV import. One description per kind drives the table and the form.
 import { t, tv, h, clear, picker, showError, flash, fmtNumber, uuid } from './common.js';
 import { suspensionsCard } from './suspensions.js';
+import { attachLocationPicker } from './map.js';
 
 export const FLEET_KINDS = ['patients', 'drivers', 'vehicles', 'places'];
 
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7];
+
+// The forms whose location is pointed at on a map: the names of its two inputs.
+const LOCATIONS = { places: ['lat', 'lon'], patients: ['lat', 'lon'], drivers: ['home.lat', 'home.lon'] };
 
 // Form fields: `field` is the JSON path the API names in errors[].field.
 const SPECS = {
@@ -165,6 +169,7 @@ function formFor(kind, item, onSaved, api) {
     }
     form.append(h('label', { class: f.type === 'bool' ? 'inline' : '' }, t(`field.${f.field}`), c));
   }
+  if (LOCATIONS[kind]) attachLocationPicker(api, form, ...LOCATIONS[kind]);
   form.append(box, h('div', { class: 'buttons' },
     h('button', { type: 'submit', class: 'primary', 'data-testid': 'save' }, t('common.save')),
     h('button', { type: 'button', onclick: () => form.remove() }, t('common.close'))));

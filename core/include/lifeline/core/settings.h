@@ -53,6 +53,11 @@ struct Settings {
     // Tencent tiles, BD-09 for Baidu's): the map and the location pickers convert the
     // stored WGS-84 to it and back (geo/datum.h).
     Datum map_datum = Datum::wgs84;
+    // The map's tiles: a URL template with {z}, {x}, {y} (and optionally {s}, a subdomain
+    // a, b or c, as the host's first label), and the words that credit their source. The
+    // pages' Content-Security-Policy allows images from exactly this host (tile_source).
+    std::string map_tile_url = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+    std::string map_tile_attribution = "© OpenStreetMap contributors";
     // Live positions of trips are deleted this many days after they were taken.
     int position_retention_days = 90;
 };
@@ -92,7 +97,16 @@ struct SettingsPatch {
     std::optional<int> plan_lead_minutes;
     std::optional<std::string> objective;
     std::optional<int> position_retention_days;
+    std::optional<std::string> map_tile_url;
+    std::optional<std::string> map_tile_attribution;
 };
+
+// The Content-Security-Policy source that allows a tile URL template's images: its scheme,
+// host and port ("https://tile.openstreetmap.org", "http://127.0.0.1:8081"), with a
+// leading {s}. label as "*." ("https://*.tile.example.org"). Nothing when the template is
+// not an http or https URL with {z}, {x} and {y}, or has a character a policy or a URL
+// cannot carry (space, quote, comma, semicolon, …), or {s} elsewhere in the host.
+std::optional<std::string> tile_source(std::string_view url_template);
 
 // The languages of the UI.
 bool is_ui_language(std::string_view tag);
