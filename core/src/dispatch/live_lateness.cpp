@@ -11,7 +11,7 @@ namespace lifeline {
 LiveLateness live_lateness(const LiveFix& fix, GeoPoint next_stop, Instant next_stop_eta,
                            Instant now, double detour_factor, double speed_kmh) {
     if (!(detour_factor >= 1) || !(speed_kmh > 0))
-        throw_invalid("the travel model needs a detour factor of at least 1 and a positive speed");
+        throw_invalid(msg("calibration.bad_model"));
     const double road_m = haversine_m(fix.at_point, next_stop) * detour_factor;
     const auto travel = std::chrono::seconds(std::int64_t(std::ceil(road_m / (speed_kmh / 3.6))));
     LiveLateness out;
