@@ -443,6 +443,13 @@ export default {
   'trips.reason_hint': 'e.g. readings from the paper log',
   'trips.closed': 'Trip #{id} closed.',
   'trips.corrected': 'Trip #{id} corrected.',
+  'trips.aboard.title': 'Still aboard ({n})',
+  'trips.aboard.hint': 'The driver\'s phone never logged these drop-offs. Say what became of each patient; the time is the close time unless you change it.',
+  'trips.aboard.outcome': 'What happened',
+  'trips.aboard.completed': 'Delivered to the destination',
+  'trips.aboard.cancelled': 'Taken off before the destination (back to dispatch)',
+  'trips.aboard.at': 'At',
+  'trips.aboard.picked': 'picked up {time}',
   // ---- the server's messages, by code (problem+json `code`; {name} is a parameter) ----
   'msg.request.invalid_fields': 'the request has invalid fields',
   'msg.problem.bad_request': 'the request is not valid',

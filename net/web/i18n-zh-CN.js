@@ -443,6 +443,13 @@ export default {
   'trips.reason_hint': '例如：按纸质记录填写',
   'trips.closed': '行程 #{id} 已结束。',
   'trips.corrected': '行程 #{id} 已更正。',
+  'trips.aboard.title': '仍在车上（{n} 人）',
+  'trips.aboard.hint': '司机的手机没有记录这些病人的下车。请逐一说明病人的去向；时间默认为结束行程的时间，可以修改。',
+  'trips.aboard.outcome': '结果',
+  'trips.aboard.completed': '已送达目的地',
+  'trips.aboard.cancelled': '未到目的地就下车（交回调度）',
+  'trips.aboard.at': '时间',
+  'trips.aboard.picked': '{time} 上车',
   // ---- the server's messages, by code (problem+json `code`; {name} is a parameter) ----
   'msg.request.invalid_fields': '请求中有字段不正确，请按各字段的提示修改后再提交',
   'msg.problem.bad_request': '请求无效',

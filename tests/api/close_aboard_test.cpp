@@ -38,12 +38,12 @@ struct AboardTrip {
     std::string path;
 
     AboardTrip() {
-        request = require_created(f.dispatcher.post(
-                                      "/api/v1/requests",
-                                      json::object{{"patient_id", f.walker_id},
-                                                   {"direction", "to_center"},
-                                                   {"arrive_by", day + "T08:30:00+08:00"}}))
-                      .id();
+        request =
+            require_created(f.dispatcher.post("/api/v1/requests",
+                                              json::object{{"patient_id", f.walker_id},
+                                                           {"direction", "to_center"},
+                                                           {"arrive_by", day + "T08:30:00+08:00"}}))
+                .id();
         auto a = f.dispatcher.post("/api/v1/requests/" + std::to_string(request) + "/assign",
                                    json::object{{"vehicle_id", f.sedan_id}});
         INFO(a.text);
@@ -101,8 +101,7 @@ TEST_CASE("closing a trip with a patient aboard answers for each, or names what 
         // Nobody answered for the patient aboard.
         auto silent = f.dispatcher.post(s.path + "/close", s.close({}));
         require_problem(silent, 422, "rides");
-        CHECK(silent.obj().at("errors").as_array()[0].at("code") ==
-              "trip.close_aboard_unanswered");
+        CHECK(silent.obj().at("errors").as_array()[0].at("code") == "trip.close_aboard_unanswered");
         json::object no_rides = s.close({});
         no_rides.erase("rides");
         require_problem(f.dispatcher.post(s.path + "/close", no_rides), 422, "rides");
@@ -110,22 +109,22 @@ TEST_CASE("closing a trip with a patient aboard answers for each, or names what 
         require_problem(
             f.dispatcher.post(s.path + "/close", s.close({s.answer(s.ride + 1000, "completed")})),
             422, "rides[0].ride_id");
-        require_problem(f.dispatcher.post(s.path + "/close",
-                                          s.close({json::object{{"outcome", "completed"}}})),
-                        422, "rides[0].ride_id");
+        require_problem(
+            f.dispatcher.post(s.path + "/close", s.close({json::object{{"outcome", "completed"}}})),
+            422, "rides[0].ride_id");
         // The same ride twice.
-        require_problem(f.dispatcher.post(s.path + "/close",
-                                          s.close({s.answer(s.ride, "completed"),
-                                                   s.answer(s.ride, "cancelled")})),
-                        422, "rides[1].ride_id");
+        require_problem(
+            f.dispatcher.post(s.path + "/close", s.close({s.answer(s.ride, "completed"),
+                                                          s.answer(s.ride, "cancelled")})),
+            422, "rides[1].ride_id");
         // Outcomes a patient who was picked up cannot have, or none at all.
         for (const char* outcome : {"no_show", "aboard", "flew"})
             require_problem(
                 f.dispatcher.post(s.path + "/close", s.close({s.answer(s.ride, outcome)})), 422,
                 "rides[0].outcome");
         require_problem(
-            f.dispatcher.post(s.path + "/close", s.close({json::object{{"ride_id", s.ride}}})),
-            422, "rides[0].outcome");
+            f.dispatcher.post(s.path + "/close", s.close({json::object{{"ride_id", s.ride}}})), 422,
+            "rides[0].outcome");
         // Times outside the pickup..end span, or not a time.
         require_problem(
             f.dispatcher.post(s.path + "/close", s.close({delivered_at(s.at("07:30"))})), 422,
@@ -133,8 +132,8 @@ TEST_CASE("closing a trip with a patient aboard answers for each, or names what 
         require_problem(
             f.dispatcher.post(s.path + "/close", s.close({delivered_at(s.at("08:45"))})), 422,
             "rides[0].at");
-        require_problem(f.dispatcher.post(s.path + "/close", s.close({delivered_at("soon")})),
-                        422, "rides[0].at");
+        require_problem(f.dispatcher.post(s.path + "/close", s.close({delivered_at("soon")})), 422,
+                        "rides[0].at");
         // The trip's own end before the pickup names the end, not the answer.
         json::object early = s.close({s.answer(s.ride, "completed")});
         early["ended_at"] = s.at("07:35");
@@ -154,8 +153,7 @@ TEST_CASE("closing a trip with a patient aboard answers for each, or names what 
     }
 
     SECTION("delivered: the ride is completed at the time given, and the month counts it") {
-        auto closed =
-            f.dispatcher.post(s.path + "/close", s.close({delivered_at(s.at("08:10"))}));
+        auto closed = f.dispatcher.post(s.path + "/close", s.close({delivered_at(s.at("08:10"))}));
         INFO(closed.text);
         REQUIRE(closed.status == 200);
         CHECK(closed.obj().at("status") == "finished");
@@ -206,15 +204,15 @@ TEST_CASE("a close answers only for patients aboard, not for rides already done"
     const std::string day = "2022-03-14";
     f.put_on_route(f.van_id, f.walker_id, day);
     f.put_on_route(f.van_id, f.wheelchair_id, day);
-    auto trip = require_created(f.driver2.post(
-        "/api/v1/trips", json::object{{"vehicle_id", f.van_id},
-                                      {"started_at", day + "T07:00:00+08:00"},
-                                      {"odometer_start", 5000.0}}));
+    auto trip = require_created(
+        f.driver2.post("/api/v1/trips", json::object{{"vehicle_id", f.van_id},
+                                                     {"started_at", day + "T07:00:00+08:00"},
+                                                     {"odometer_start", 5000.0}}));
     auto event = [&](const char* type, std::int64_t patient, const char* clock) {
-        auto r = f.driver2.post("/api/v1/trips/" + std::to_string(trip.id()) + "/events",
-                                json::object{{"type", type},
-                                             {"patient_id", patient},
-                                             {"at", day + "T" + clock + ":00+08:00"}});
+        auto r = f.driver2.post(
+            "/api/v1/trips/" + std::to_string(trip.id()) + "/events",
+            json::object{
+                {"type", type}, {"patient_id", patient}, {"at", day + "T" + clock + ":00+08:00"}});
         INFO(r.text);
         REQUIRE(r.status == 201);
         return r;
@@ -234,9 +232,8 @@ TEST_CASE("a close answers only for patients aboard, not for rides already done"
     };
 
     auto refused = f.dispatcher.post(
-        path + "/close",
-        close({json::object{{"ride_id", done}, {"outcome", "completed"}},
-               json::object{{"ride_id", aboard}, {"outcome", "completed"}}}));
+        path + "/close", close({json::object{{"ride_id", done}, {"outcome", "completed"}},
+                                json::object{{"ride_id", aboard}, {"outcome", "completed"}}}));
     require_problem(refused, 422, "rides[0].ride_id");
     CHECK(refused.obj().at("errors").as_array()[0].at("code") == "trip.close_ride_not_aboard");
     CHECK(f.dispatcher.get(path).obj().at("status") == "open");
