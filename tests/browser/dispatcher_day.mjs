@@ -9,6 +9,7 @@
 import path from 'node:path';
 import { run, check, equal, artifacts, launch, watchPage, signInDispatcher, apiClient, ADMIN_PASSWORD } from './harness.mjs';
 import { ALL_DAY, driverDay, rideOnVehicle, openDriverPage, startOnPhone, allSent, tripsOf, checkNoneStranded } from './driver_common.mjs';
+import { addPatientWithSchedule } from './plan_common.mjs';
 
 const DRIVER_B_PASSWORD = 'Songhua-river-ferry-47';
 
@@ -51,24 +52,6 @@ async function progressOf(board, routeId) {
   return { done: Number(m[1]), total: Number(m[2]) };
 }
 
-// The patients' page: a new patient whose schedule has today's weekday.
-async function addPatientWithSchedule(page, server, like, weekday, name) {
-  await page.goto(`${server.url}/#patients`);
-  await page.getByTestId('new').click();
-  const form = page.getByTestId('form-patients');
-  await form.locator('[name=name]').fill(name);
-  await form.locator('[name=phone]').fill('13904321234');
-  await form.locator('[name=address]').fill('吉林市船营区松江中路 18 号');
-  await form.locator('[name=lat]').fill(String(like.lat + 0.002));
-  await form.locator('[name=lon]').fill(String(like.lon + 0.002));
-  await form.getByTestId('pick-center_id').fill(`#${like.center_id}`);
-  await form.locator(`.weekdays input[value="${weekday}"]`).check();
-  await form.locator('[name=appointment]').fill('11:30');
-  await form.locator('[name=duration_minutes]').fill('60');
-  await form.getByTestId('save').click();
-  await form.waitFor({ state: 'detached' });
-}
-
 const hhmm = (zone, at) => new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
 
 await run("a dispatcher's day with two drivers on phones", async ({ server, browser, problems }) => {
@@ -92,7 +75,8 @@ await run("a dispatcher's day with two drivers on phones", async ({ server, brow
   check(like, 'a demo patient with a dialysis center');
   const weekday = new Date(`${today}T12:00:00Z`).getUTCDay() || 7;
   const name = '测试 林秀英';
-  await addPatientWithSchedule(board, server, like, weekday, name);
+  const center = (await api.get(`/api/v1/places/${like.center_id}`)).json;
+  await addPatientWithSchedule(board, server, { like, center, weekday, name });
   const patient = (await api.get('/api/v1/patients?active=true&limit=500')).json.items.find((p) => p.name === name);
   check(patient && patient.schedule && patient.schedule.weekdays.includes(weekday), 'the patient is saved with the schedule');
   const theirs = [...(await checkNoneStranded(api, today)).requests.values()].filter((r) => r.patient_id === patient.id);
