@@ -688,7 +688,12 @@ function manualRide() {
   const hidden = box.querySelector('input[type=hidden]');
   if (!drafts['manual-patient-id'] && drafts['manual-patient']) input.value = drafts['manual-patient'];
   // The name picked is the draft from now on, so a redraw shows it, not the letters typed.
-  hidden.addEventListener('change', () => { drafts['manual-patient'] = input.value; state.manualMissing = false; });
+  hidden.addEventListener('change', () => {
+    drafts['manual-patient'] = input.value;
+    state.manualMissing = false;
+    const missing = box.closest('details') && box.closest('details').querySelector('[data-testid=manual-missing]');
+    if (missing) missing.remove();
+  });
   input.addEventListener('input', () => { drafts['manual-patient-id'] = hidden.value; });
   const act = (type) => () => {
     const id = Number(hidden.value);

@@ -49,6 +49,7 @@ await run('driver manual ride: a picker over the driver\'s own patients', async 
   await box.pressSequentially(mine.name.slice(1));
   await list.locator(`li[data-id="${mine.id}"]`).click();
   equal(await box.inputValue(), mine.name, 'the name picked shows in the box');
+  equal(await page.getByTestId('manual-missing').count(), 0, 'and the reminder to pick is gone');
   await page.screenshot({ path: path.join(artifacts, 'driver-manual-ride.png'), fullPage: true });
   await page.getByTestId('manual-pickup').click();
   await allSent(page);
