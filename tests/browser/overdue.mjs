@@ -13,9 +13,13 @@ await run('day board: lead time and overdue rides today', async ({ server, brows
   await planOnBoard(page);
   const routes = await day.routesOf(today);
   check(routes.overdue.length > 0, 'the morning\'s rides not picked up are overdue');
-  for (const id of routes.overdue) await page.getByTestId(`overdue-${id}`).waitFor();
-  const marked = await page.locator('[data-testid^=overdue-]:not([hidden])').evaluateAll((els) => els.map((e) => Number(e.dataset.testid.slice(8))));
-  equal(marked.sort((a, b) => a - b), [...routes.overdue].sort((a, b) => a - b), 'exactly the API\'s overdue rides are marked');
+  // The board may still be redrawing after the plan's live events: wait (bounded) until
+  // the marks settle on the API's set, then compare.
+  const want = [...routes.overdue].sort((a, b) => a - b);
+  const shown = () => [...document.querySelectorAll('[data-testid^=overdue-]:not([hidden])')].map((e) => Number(e.dataset.testid.slice(8))).sort((a, b) => a - b);
+  await page.waitForFunction((w) => JSON.stringify([...document.querySelectorAll('[data-testid^=overdue-]:not([hidden])')]
+    .map((e) => Number(e.dataset.testid.slice(8))).sort((a, b) => a - b)) === JSON.stringify(w), want, { timeout: 10000 }).catch(() => {});
+  equal(await page.evaluate(shown), want, 'exactly the API\'s overdue rides are marked');
   check((await page.locator(`tr[data-request="${routes.overdue[0]}"]`).textContent()).includes('⏰ Overdue'), 'with a mark and text');
   const soon = (await day.requestsOf(today)).filter((r) => (r.unserved_reason || '').startsWith('too soon to plan'));
   check(soon.length > 0, 'rides before now + the lead time are left out as too soon to plan');
