@@ -193,7 +193,7 @@ export async function boardView(ctx, root) {
         h('td', {}, requestTime(r)),
         h('td', {}, h('span', { class: `badge ${r.status}` }, tv('status', r.status)), r.cancel_reason ? ` (${tv('cancel', r.cancel_reason)})` : '',
           r.pinned ? h('span', { class: 'badge pinned', 'data-testid': `pinned-${r.id}`, title: t('board.pinned_hint') }, `📌 ${t('board.pinned')}`) : '',
-          h('span', { class: 'badge overdue', 'data-testid': `overdue-${r.id}`, hidden: true }, `⏰ ${t('board.overdue')}`)),
+          h('span', { class: 'badge overdue', 'data-testid': `overdue-${r.id}`, hidden: !overdue.has(r.id) }, `⏰ ${t('board.overdue')}`)),
         h('td', { class: 'actions' }, requestActions(r)))))));
   }
 
