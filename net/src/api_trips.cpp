@@ -246,6 +246,32 @@ Response correct_trip(Services& s, Request& req) {
     return json_response(200, checked_trip_json(s, actor, t));
 }
 
+// A close's answers for the patients still aboard: rides[i] = {ride_id, outcome, at?}.
+std::vector<AboardOutcome> read_aboard_outcomes(const json::array& arr, FieldErrors& errs) {
+    std::vector<AboardOutcome> out;
+    for (std::size_t i = 0; i < arr.size(); ++i) {
+        const std::string prefix = "rides[" + std::to_string(i) + "].";
+        if (!arr[i].is_object()) {
+            errs.add("rides[" + std::to_string(i) + "]", msg("field.not_object"));
+            continue;
+        }
+        Fields f(arr[i].as_object(), errs, prefix);
+        AboardOutcome a;
+        a.ride_id = f.id("ride_id", Need::required).value_or(0);
+        if (auto o = f.text("outcome", Need::required, 20)) {
+            auto outcome = ride_outcome_from(*o);
+            if (!outcome)
+                errs.add(prefix + "outcome", msg("trip.close_outcome"));
+            else
+                a.outcome = *outcome;
+        }
+        a.at = f.instant("at", Need::optional);
+        f.finish();
+        out.push_back(a);
+    }
+    return out;
+}
+
 // A dispatcher closes a trip its driver left open; end time, end reading and reason are
 // all required and every missing one is named at once.
 Response close_trip(Services& s, Request& req) {
@@ -259,6 +285,8 @@ Response close_trip(Services& s, Request& req) {
     c.ended_at = f.instant("ended_at", Need::required);
     c.odometer_end = f.number("odometer_end", Need::required, 0, max_km);
     auto reason = f.text("reason", Need::required, 1000);
+    if (auto* rides = f.array("rides", Need::optional))
+        c.rides = read_aboard_outcomes(*rides, errs);
     f.finish();
     if (reason && reason->find_first_not_of(" \t\r\n") == std::string::npos)
         errs.add("reason", msg("trip.close_reason"));

@@ -336,6 +336,20 @@ export function resetPickers(form) {
 
 let pickerCount = 0;
 
+// An element's markup without what its pickers show while in use (the list of hits, and
+// the box's state of it): what a page that skips redrawing equal markup compares.
+export function settledMarkup(el) {
+  if (!el.querySelector('.picker')) return el.outerHTML;
+  const copy = el.cloneNode(true);
+  // Removed rather than reset, as resetting would move the attribute to the end.
+  for (const list of copy.querySelectorAll('.picker-list')) { clear(list); list.removeAttribute('hidden'); }
+  for (const input of copy.querySelectorAll('.picker-input')) {
+    input.removeAttribute('aria-expanded');
+    input.removeAttribute('aria-activedescendant');
+  }
+  return copy.outerHTML;
+}
+
 // The line under a hit that tells two of the same name apart: the phone's last four
 // digits and the address, group or vehicle description.
 function hitDetail(hit) {
@@ -347,10 +361,13 @@ function hitDetail(hit) {
 // (pinyin), characters or phone digits and picks from a short list (arrows and Enter, or
 // a tap). The chosen record's id goes into a hidden input named `name` that carries
 // `data-field` (so a server refusal shows next to the picker); "#12" or "12" typed and
-// not picked is taken as the id itself. `text` is what the box shows at first.
-export function picker({ api, kind, name, field, value, text, required, testid, active }) {
+// not picked is taken as the id itself (unless `typedIds` is false). `text` is what the
+// box shows at first. `search(q)`, when given, finds the hits instead of the server's
+// search, and `none` words an empty result; `listId` keeps the list's id the same each
+// time the picker is built (a page that compares its markup to skip a redraw).
+export function picker({ api, kind, name, field, value, text, required, testid, active, search: find, none, typedIds = true, listId: fixedId }) {
   const n = ++pickerCount;
-  const listId = `picker-${n}-list`;
+  const listId = fixedId || `picker-${n}-list`;
   const hidden = h('input', { type: 'hidden', name, 'data-field': field || name, value: value ?? '' });
   const input = h('input', {
     type: 'text', role: 'combobox', autocomplete: 'off', 'aria-autocomplete': 'list', 'aria-expanded': 'false',
@@ -359,7 +376,7 @@ export function picker({ api, kind, name, field, value, text, required, testid, 
     value: text || (value ? `#${value}` : ''),
   });
   const list = h('ul', { role: 'listbox', id: listId, class: 'picker-list', hidden: true, 'aria-label': t(`picker.${kind}`) });
-  const box = h('span', { class: 'picker', 'data-kind': kind }, input, hidden, list);
+  const box = h('span', { class: 'picker', 'data-kind': kind, 'data-chosen': value && text ? String(value) : null }, input, hidden, list);
   let hits = [];
   let current = -1;
   let seq = 0;
@@ -399,7 +416,7 @@ export function picker({ api, kind, name, field, value, text, required, testid, 
       li.addEventListener('click', () => choose(hit));
       list.append(li);
     });
-    if (!items.length) list.append(h('li', { class: 'picker-none', role: 'presentation' }, t('picker.none')));
+    if (!items.length) list.append(h('li', { class: 'picker-none', role: 'presentation' }, none || t('picker.none')));
     list.hidden = false;
     input.setAttribute('aria-expanded', 'true');
     highlight(items.length ? 0 : -1);
@@ -407,8 +424,8 @@ export function picker({ api, kind, name, field, value, text, required, testid, 
   const search = async (q) => {
     const mine = ++seq;
     try {
-      const answer = await api.get('/api/v1/search', { query: { q, kind, limit: 8, active: active } });
-      if (mine === seq && input.value.trim() === q) show(answer.items || []);
+      const items = find ? await find(q) : (await api.get('/api/v1/search', { query: { q, kind, limit: 8, active: active } })).items;
+      if (mine === seq && input.value.trim() === q) show(items || []);
     } catch {
       if (mine === seq) close();
     }
@@ -416,12 +433,12 @@ export function picker({ api, kind, name, field, value, text, required, testid, 
 
   input.addEventListener('input', () => {
     const q = input.value.trim();
-    const typedId = /^#?(\d+)$/.exec(q);
+    const typedId = typedIds && /^#?(\d+)$/.exec(q);
     hidden.value = typedId ? typedId[1] : '';
     delete box.dataset.chosen;
     clearTimeout(timer);
     seq++;
-    if (!q || q.startsWith('#')) { close(); return; }
+    if (!q || (typedIds && q.startsWith('#'))) { close(); return; }
     timer = setTimeout(() => search(q), 150);
   });
   input.addEventListener('keydown', (e) => {

@@ -7,7 +7,7 @@
 // answer gives the server's id.
 import {
   t, tv, h, clear, applyTranslations, adoptLanguage, languageSelect, onLanguageChange, makeClient, ApiError,
-  showError, fmtTime, fmtDateTime, setTimeZone, todayInZone, uuid, problemText, problemErrors,
+  showError, fmtTime, fmtDateTime, setTimeZone, todayInZone, uuid, problemText, problemErrors, picker, settledMarkup,
 } from './common.js';
 
 const K = {
@@ -426,7 +426,7 @@ function place(name, el) {
   const slot = slots[name];
   const old = slot.firstElementChild;
   if (!el) { if (old) clear(slot); return; }
-  if (old && old.outerHTML === el.outerHTML) return;
+  if (old && settledMarkup(old) === settledMarkup(el)) return;
   const focused = old && old.contains(document.activeElement) ? document.activeElement : null;
   const key = fieldKey(focused);
   let selection = null;
@@ -647,19 +647,69 @@ function stopsLeft(trip) {
   });
 }
 
-// A ride that is not on the manifest (or when the manifest cannot be had): by patient number.
+// The patients of the driver's manifests (today, and tomorrow when read), for finding a
+// patient with no network: by characters of the name or digits of the phone.
+function manifestPatients(q) {
+  const byId = new Map();
+  for (const m of [state.manifest, state.tomorrow]) {
+    for (const route of (m && m.routes) || []) {
+      for (const stop of route.stops || []) {
+        if (stop.patient_id && !byId.has(stop.patient_id)) byId.set(stop.patient_id, { id: stop.patient_id, name: stop.patient_name || '', phone: stop.phone || '' });
+      }
+    }
+  }
+  const text = q.toLowerCase();
+  const digits = q.replace(/\D/g, '');
+  return [...byId.values()].filter((p) => p.name.toLowerCase().includes(text)
+    || (digits.length >= 3 && digits === q.replace(/[\s-]/g, '') && p.phone.replace(/\D/g, '').includes(digits))).slice(0, 8);
+}
+
+// The driver's search: the server's (names, pinyin, initials, phone), which finds only
+// the patients on the driver's routes; without a network, the manifest's patients.
+async function findPatient(q) {
+  try {
+    return (await api.get('/api/v1/search', { query: { q, kind: 'patient', limit: 8 } })).items;
+  } catch (err) {
+    if (err instanceof ApiError && !err.offline && err.status < 500) throw err;
+    return manifestPatients(q);
+  }
+}
+
+// A ride that is not on the manifest (or when the manifest cannot be had): the patient is
+// picked by name, pinyin or phone among the patients dispatch has on the driver's routes;
+// anyone else is for dispatch to put on the route first (privacy by dispatch).
 function manualRide() {
-  const input = drafted(h('input', { type: 'number', min: 1, class: 'big-input', 'data-testid': 'manual-patient', 'data-i18n-placeholder': 'driver.patient_no', placeholder: t('driver.patient_no') }));
+  const box = picker({
+    api, kind: 'patient', name: 'manual_patient', field: 'manual-patient-id', testid: 'manual-patient',
+    listId: 'manual-patient-list', typedIds: false, search: findPatient, none: t('driver.patient_not_found'),
+    value: drafts['manual-patient-id'] || '', text: drafts['manual-patient-id'] ? drafts['manual-patient'] : '',
+  });
+  const input = box.querySelector('input[type=text]');
+  const hidden = box.querySelector('input[type=hidden]');
+  if (!drafts['manual-patient-id'] && drafts['manual-patient']) input.value = drafts['manual-patient'];
+  // The name picked is the draft from now on, so a redraw shows it, not the letters typed.
+  hidden.addEventListener('change', () => {
+    drafts['manual-patient'] = input.value;
+    state.manualMissing = false;
+    const missing = box.closest('details') && box.closest('details').querySelector('[data-testid=manual-missing]');
+    if (missing) missing.remove();
+  });
+  input.addEventListener('input', () => { drafts['manual-patient-id'] = hidden.value; });
   const act = (type) => () => {
-    const id = Number(input.value);
-    if (!(id > 0)) return;
+    const id = Number(hidden.value);
+    if (!(id > 0)) { state.manualMissing = true; render(); return; }
     state.manualOpen = false;
+    state.manualMissing = false;
+    const name = input.value;
     delete drafts['manual-patient'];
-    logEvent(type, { ref: `patient-${id}-${type}`, patient_id: id, name: t('driver.patient_n', { id }) });
+    delete drafts['manual-patient-id'];
+    logEvent(type, { ref: `patient-${id}-${type}`, patient_id: id, name });
   };
   const details = h('details', { class: 'manual', open: state.manualOpen },
     h('summary', {}, t('driver.manual_ride')),
-    input,
+    h('label', { class: 'picker-label' }, t('driver.manual_patient'), box),
+    state.manualMissing ? h('div', { class: 'field-error', role: 'alert', 'data-testid': 'manual-missing' }, t('driver.pick_patient')) : null,
+    h('p', { class: 'hint' }, t('driver.manual_hint')),
     h('div', { class: 'buttons' },
       h('button', { type: 'button', class: 'big', onclick: act('pickup'), 'data-testid': 'manual-pickup' }, t('driver.picked_up')),
       h('button', { type: 'button', class: 'big', onclick: act('no_show'), 'data-testid': 'manual-no-show' }, t('driver.no_show')),

@@ -72,6 +72,41 @@ function readingInput(field, value) {
   return h('input', { type: 'text', inputmode: 'decimal', value: value ?? '', 'data-field': field, 'data-testid': `trip-${field}` });
 }
 
+// For a trip closed with patients still aboard: a line per patient asking what became
+// of them, delivered (the default) or taken off before the destination, and when (the
+// close time unless changed). Each line's inputs name its `rides[i]` fields.
+function aboardAnswers(ctx, trip, ended) {
+  const aboard = trip.rides.filter((r) => r.outcome === 'aboard');
+  if (!aboard.length) return { node: null, value: () => undefined };
+  const lines = aboard.map((ride, i) => {
+    const name = h('strong', { 'data-testid': `aboard-name-${ride.id}` }, `#${ride.patient_id}`);
+    ctx.api.get(`/api/v1/patients/${ride.patient_id}`).then((p) => { name.textContent = p.name; }, () => {});
+    const outcome = h('select', { 'data-field': `rides[${i}].outcome`, 'data-testid': `aboard-outcome-${ride.id}` },
+      h('option', { value: 'completed' }, t('trips.aboard.completed')),
+      h('option', { value: 'cancelled' }, t('trips.aboard.cancelled')));
+    const time = h('input', { type: 'time', value: ended.time.value, 'data-field': `rides[${i}].at`, 'data-testid': `aboard-at-${ride.id}` });
+    // Until the dispatcher sets a time of its own, the ride follows the close time.
+    let own = false;
+    time.addEventListener('input', () => { own = true; });
+    ended.time.addEventListener('input', () => { if (!own) time.value = ended.time.value; });
+    const picked = ride.picked_up_at ? t('trips.aboard.picked', { time: fmtTime(ride.picked_up_at) }) : '';
+    const row = h('li', { 'data-field': `rides[${i}].ride_id`, 'data-aboard': ride.id },
+      name, ' ', h('span', { class: 'hint' }, picked), ' ',
+      h('label', { class: 'inline' }, t('trips.aboard.outcome'), outcome),
+      h('label', { class: 'inline' }, t('trips.aboard.at'), time));
+    const value = () => {
+      const at = ended.date.value && time.value ? zonedToInstant(ended.date.value, time.value) : undefined;
+      return { ride_id: ride.id, outcome: outcome.value, ...(at ? { at } : {}) };
+    };
+    return { row, value };
+  });
+  const node = h('fieldset', { class: 'aboard', 'data-field': 'rides', 'data-testid': 'trip-aboard' },
+    h('legend', {}, t('trips.aboard.title', { n: aboard.length })),
+    h('p', { class: 'hint' }, t('trips.aboard.hint')),
+    h('ul', {}, lines.map((l) => l.row)));
+  return { node, value: () => lines.map((l) => l.value()) };
+}
+
 // The form under a row: close (an open trip) or correct (a finished one).
 function tripForm(ctx, trip, day, done) {
   const closing = trip.status === 'open';
@@ -86,6 +121,8 @@ function tripForm(ctx, trip, day, done) {
   fields.push(h('label', { class: 'inline' }, t('trips.ended_at'), ended.date, ended.time));
   if (!closing) fields.push(h('label', { class: 'inline' }, t('trips.odometer_start'), odoStart));
   fields.push(h('label', { class: 'inline' }, t('trips.odometer_end'), odoEnd));
+  const answers = closing ? aboardAnswers(ctx, trip, ended) : { node: null, value: () => undefined };
+  if (answers.node) fields.push(answers.node);
   const form = h('form', { class: 'trip-form', novalidate: true, 'data-testid': `trip-form-${trip.id}` },
     h('strong', {}, closing ? t('trips.close_title', { id: trip.id }) : t('trips.correct_title', { id: trip.id })),
     h('p', { class: 'hint' }, closing ? t('trips.close_hint') : t('trips.correct_hint')),
@@ -99,6 +136,7 @@ function tripForm(ctx, trip, day, done) {
     const put = (k, v, was) => { if (v !== undefined && (closing || v !== was)) body[k] = v; };
     put('ended_at', ended.value(), trip.ended_at);
     put('odometer_end', reading(odoEnd), trip.odometer_end);
+    put('rides', answers.value());
     if (!closing) {
       put('started_at', started.value(), trip.started_at);
       put('odometer_start', reading(odoStart), trip.odometer_start);

@@ -3,12 +3,14 @@
 // rides assigned by hand stays on its vehicle through *Plan the day*; driver A's start,
 // pickup and drop-off each show on the board within 2 s without a reload; the afternoon
 // is cancelled for snow after its count and one ride restored; driver B's trip, left
-// open when the phone went dark, is closed on the trips screen. Then no ride is
-// stranded, every request of the day has an end or a reason, and the month's report
-// grew by exactly the two trips and their km.
+// open with a patient aboard when the phone went dark, is closed on the trips screen,
+// the patient delivered. Then no ride is stranded, every request of the day has an end
+// or a reason, and the month's report grew by exactly the two trips, their two rides and
+// their km.
 import path from 'node:path';
 import { run, check, equal, artifacts, launch, watchPage, signInDispatcher, apiClient, ADMIN_PASSWORD } from './harness.mjs';
 import { ALL_DAY, driverDay, rideOnVehicle, openDriverPage, startOnPhone, allSent, tripsOf, checkNoneStranded } from './driver_common.mjs';
+import { addPatientWithSchedule } from './plan_common.mjs';
 
 const DRIVER_B_PASSWORD = 'Songhua-river-ferry-47';
 
@@ -51,24 +53,6 @@ async function progressOf(board, routeId) {
   return { done: Number(m[1]), total: Number(m[2]) };
 }
 
-// The patients' page: a new patient whose schedule has today's weekday.
-async function addPatientWithSchedule(page, server, like, weekday, name) {
-  await page.goto(`${server.url}/#patients`);
-  await page.getByTestId('new').click();
-  const form = page.getByTestId('form-patients');
-  await form.locator('[name=name]').fill(name);
-  await form.locator('[name=phone]').fill('13904321234');
-  await form.locator('[name=address]').fill('吉林市船营区松江中路 18 号');
-  await form.locator('[name=lat]').fill(String(like.lat + 0.002));
-  await form.locator('[name=lon]').fill(String(like.lon + 0.002));
-  await form.getByTestId('pick-center_id').fill(`#${like.center_id}`);
-  await form.locator(`.weekdays input[value="${weekday}"]`).check();
-  await form.locator('[name=appointment]').fill('11:30');
-  await form.locator('[name=duration_minutes]').fill('60');
-  await form.getByTestId('save').click();
-  await form.waitFor({ state: 'detached' });
-}
-
 const hhmm = (zone, at) => new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
 
 await run("a dispatcher's day with two drivers on phones", async ({ server, browser, problems }) => {
@@ -92,7 +76,8 @@ await run("a dispatcher's day with two drivers on phones", async ({ server, brow
   check(like, 'a demo patient with a dialysis center');
   const weekday = new Date(`${today}T12:00:00Z`).getUTCDay() || 7;
   const name = '测试 林秀英';
-  await addPatientWithSchedule(board, server, like, weekday, name);
+  const center = (await api.get(`/api/v1/places/${like.center_id}`)).json;
+  await addPatientWithSchedule(board, server, { like, center, weekday, name });
   const patient = (await api.get('/api/v1/patients?active=true&limit=500')).json.items.find((p) => p.name === name);
   check(patient && patient.schedule && patient.schedule.weekdays.includes(weekday), 'the patient is saved with the schedule');
   const theirs = [...(await checkNoneStranded(api, today)).requests.values()].filter((r) => r.patient_id === patient.id);
@@ -153,9 +138,10 @@ await run("a dispatcher's day with two drivers on phones", async ({ server, brow
     await pageA.getByTestId('finish').click();
     await allSent(pageA);
 
-    // 5 (first half). Driver B starts a trip, then the phone goes dark.
+    // 5 (first half). Driver B starts a trip and picks a patient up, then the phone goes dark.
     const pageB = await openDriverPage(server, phoneB, problems, dayB.username, DRIVER_B_PASSWORD);
     await startOnPhone(pageB, dayB.vehicle.id, oB);
+    await pageB.getByTestId(`pickup-${rideB.id}`).click();
     await allSent(pageB);
     await pageB.screenshot({ path: path.join(artifacts, 'dispatcher-day-driver-b.png'), fullPage: true });
   } finally {
@@ -164,6 +150,7 @@ await run("a dispatcher's day with two drivers on phones", async ({ server, brow
   }
   tripB = (await tripsOf(dayB)).find((x) => x.status === 'open');
   check(tripB && tripB.odometer_start === oB, 'driver B\'s trip is open');
+  equal(tripB.rides.map((r) => [r.request_id, r.outcome]), [[rideB.id, 'aboard']], 'with B\'s patient aboard');
 
   // 4. Snow: the afternoon cancelled after its count; one ride restored.
   await board.getByTestId('cancel-period').click();
@@ -196,9 +183,11 @@ await run("a dispatcher's day with two drivers on phones", async ({ server, brow
     dayB.vehicle.id, 'the pinned ride is still on its vehicle');
   await board.screenshot({ path: path.join(artifacts, 'dispatcher-day-snow.png'), fullPage: true });
 
-  // 5 (second half). The dispatcher closes B's trip with a reading and a reason.
-  const startMinute = hhmm(dayA.zone, new Date(tripB.started_at));
-  while (hhmm(dayA.zone, server.now()) === startMinute) await board.waitForTimeout(1000);
+  // 5 (second half). The dispatcher closes B's trip with a reading and a reason, the
+  // patient still aboard delivered at the close time. The close time is typed to the
+  // minute: it must come after the pickup's.
+  const pickupMinute = hhmm(dayA.zone, new Date(tripB.rides[0].picked_up_at));
+  while (hhmm(dayA.zone, server.now()) === pickupMinute) await board.waitForTimeout(1000);
   await board.getByTestId('nav-trips').click();
   await board.getByTestId('view-trips').waitFor();
   await board.getByTestId('trips-vehicle').selectOption({ label: dayB.vehicle.plate });
@@ -206,7 +195,10 @@ await run("a dispatcher's day with two drivers on phones", async ({ server, brow
   const close = board.getByTestId(`trip-form-${tripB.id}`);
   await close.getByTestId('trip-ended_at').fill(hhmm(dayA.zone, server.now()));
   await close.getByTestId('trip-odometer_end').fill(String(oB + 7));
-  await close.getByTestId('trip-reason').fill('司机手机没电；里程按纸质记录');
+  const aboard = tripB.rides[0].id;
+  await close.getByTestId(`aboard-name-${aboard}`).filter({ hasText: dayA.patients[1].name }).waitFor();
+  equal(await close.getByTestId(`aboard-outcome-${aboard}`).inputValue(), 'completed', 'the patient aboard is delivered by default');
+  await close.getByTestId('trip-reason').fill('司机手机没电；里程按纸质记录；病人已送达');
   await close.getByTestId('trip-save').click();
   await board.getByTestId('trips-status').filter({ hasText: `Trip #${tripB.id} closed.` }).waitFor();
   await board.screenshot({ path: path.join(artifacts, 'dispatcher-day-trips.png'), fullPage: true });
@@ -221,8 +213,9 @@ await run("a dispatcher's day with two drivers on phones", async ({ server, brow
       || (r.status === 'scheduled' && endRoutes.some((x) => x.status !== 'finished' && x.stops.some((s) => s.request_id === r.id)));
     check(ok, `request ${r.id} is ${r.status} (${r.cancel_reason || r.unserved_reason || 'no reason'})`);
   }
-  equal([requests.get(rideA.id).status, requests.get(there.id).status], ['completed', 'scheduled'], 'A\'s ride is done, the pinned ride still to drive');
+  equal([requests.get(rideA.id).status, requests.get(rideB.id).status, requests.get(there.id).status], ['completed', 'completed', 'scheduled'],
+    'A\'s ride and the ride B\'s trip was closed with are done, the pinned ride still to drive');
   const after = await report();
   equal([after.trips - before.trips, after.rides - before.rides, Math.round((after.km - before.km) * 10) / 10],
-    [2, 1, 12 + 7], "the month's report: two trips, one ride, 19 km");
+    [2, 2, 12 + 7], "the month's report: two trips, two rides, 19 km");
 });

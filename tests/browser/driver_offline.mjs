@@ -1,7 +1,8 @@
-// A driver goes offline, logs a whole trip (start, pickup, drop-off, finish), comes
-// back online, and the ledger holds exactly one trip with the right odometer readings.
-// The first answer to the start is lost on the way back, so the page must retry with
-// the same Idempotency-Key and the server must not log it twice.
+// A driver goes offline, logs a whole trip (start, pickup, drop-off, finish; the patient
+// picked by name from the manifest kept on the phone), comes back online, and the ledger
+// holds exactly one trip with the right odometer readings. The first answer to the start
+// is lost on the way back, so the page must retry with the same Idempotency-Key and the
+// server must not log it twice.
 import { run, check, equal, apiClient, watchPage, artifacts, todayIn, DEMO_PASSWORD } from './harness.mjs';
 import path from 'node:path';
 
@@ -63,12 +64,13 @@ await run('driver logs a whole trip offline', async ({ server, browser, problems
   await page.getByTestId('odometer_start').fill(String(odoStart));
   await page.getByTestId('start').click();
   await page.getByTestId('trip-info').waitFor();
-  await page.locator('details.manual summary').click();
-  await page.getByTestId('manual-patient').fill(String(patient.id));
-  await page.getByTestId('manual-pickup').click();
-  await page.locator('details.manual summary').click();
-  await page.getByTestId('manual-patient').fill(String(patient.id));
-  await page.getByTestId('manual-dropoff').click();
+  // With no network the manual ride's picker finds the patient among the manifest's.
+  for (const type of ['pickup', 'dropoff']) {
+    await page.locator('details.manual summary').click();
+    await page.getByTestId('manual-patient').fill(patient.name);
+    await page.locator(`#manual-patient-list li[data-id="${patient.id}"]`).click();
+    await page.getByTestId(`manual-${type}`).click();
+  }
   await page.getByTestId('odometer_end').fill(String(odoEnd));
   await page.getByTestId('finish').click();
   await page.getByTestId('outbox-count').waitFor();

@@ -319,6 +319,85 @@ void check_route_drivable(LedgerTx& tx, RouteId id, bool whole) {
                                     {term("status", std::string(to_string(route->status)))})}});
 }
 
+std::string close_field(std::size_t i, const char* name) {
+    return "rides[" + std::to_string(i) + "]." + name;
+}
+
+// The answers of a close that need nothing but themselves: each ride named once, and an
+// outcome a patient who was picked up can have.
+void check_aboard_answers(const std::vector<AboardOutcome>& answers, const LedgerLimits& limits,
+                          FieldErrors& errs) {
+    if (answers.size() > limits.max_rides)
+        errs.add("rides", msg("trip.too_many_rides", {{"max", std::int64_t(limits.max_rides)}}));
+    for (std::size_t i = 0; i < answers.size(); ++i) {
+        for (std::size_t j = 0; j < i; ++j)
+            if (answers[j].ride_id == answers[i].ride_id)
+                errs.add(close_field(i, "ride_id"), msg("field.listed_twice"));
+        if (answers[i].outcome != RideOutcome::completed &&
+            answers[i].outcome != RideOutcome::cancelled)
+            errs.add(close_field(i, "outcome"), msg("trip.close_outcome"));
+    }
+}
+
+// Applies the dispatcher's answer for each patient still aboard the trip being closed
+// (whose ended_at is set): delivered at `at`, or taken off at `at`. Every ride aboard
+// must be answered, and only those; each time lies between the pickup and the end.
+void answer_aboard(Trip& t, const std::vector<AboardOutcome>& answers) {
+    FieldErrors errs;
+    for (std::size_t i = 0; i < answers.size(); ++i) {
+        const AboardOutcome& a = answers[i];
+        auto ride = std::find_if(t.rides.begin(), t.rides.end(),
+                                 [&](const Ride& r) { return r.id == a.ride_id; });
+        if (ride == t.rides.end()) {
+            errs.add(close_field(i, "ride_id"),
+                     msg("trip.close_ride_unknown", {{"id", a.ride_id}}));
+            continue;
+        }
+        if (ride->outcome != RideOutcome::aboard) {
+            errs.add(close_field(i, "ride_id"),
+                     msg("trip.close_ride_not_aboard", {{"id", a.ride_id}}));
+            continue;
+        }
+        const Instant at = a.at.value_or(*t.ended_at);
+        if (ride->picked_up_at && at < *ride->picked_up_at)
+            errs.add(a.at ? close_field(i, "at") : "ended_at", msg("trip.close_before_pickup"));
+        else if (at > *t.ended_at)
+            errs.add(close_field(i, "at"), msg("trip.close_after_end"));
+    }
+    errs.throw_if_any(msg("trip.close_rides_detail"), ErrorKind::unprocessable);
+    for (const AboardOutcome& a : answers) {
+        Ride& r = *std::find_if(t.rides.begin(), t.rides.end(),
+                                [&](const Ride& x) { return x.id == a.ride_id; });
+        r.outcome = a.outcome;
+        (a.outcome == RideOutcome::completed ? r.dropped_off_at : r.recorded_at) =
+            a.at.value_or(*t.ended_at);
+    }
+    std::string left;
+    for (const Ride& r : t.rides)
+        if (r.outcome == RideOutcome::aboard)
+            left += (left.empty() ? "" : ", ") + std::to_string(r.id);
+    if (!left.empty())
+        throw_unprocessable(msg("trip.close_rides_detail"),
+                            {{"rides", msg("trip.close_aboard_unanswered", {{"ids", left}})}});
+}
+
+// A request whose patient was taken off a trip before the destination goes back to
+// dispatch, with the dispatcher's reason, rather than stay "in progress" on a closed trip.
+void hand_back_taken_off(LedgerTx& tx, const Trip& before, const Trip& after,
+                         const std::string& reason) {
+    for (const Ride& r : after.rides) {
+        if (!r.request_id || r.outcome != RideOutcome::cancelled)
+            continue;
+        const bool was_aboard = std::any_of(
+            before.rides.begin(), before.rides.end(),
+            [&](const Ride& b) { return b.id == r.id && b.outcome == RideOutcome::aboard; });
+        if (was_aboard)
+            tx.hand_back(
+                *r.request_id, before.route_id.value_or(0),
+                msg("unserved.taken_off_at_close", {{"trip", before.id}, {"reason", reason}}).text);
+    }
+}
+
 }  // namespace
 
 std::optional<LeftStopOutcome> left_stop_outcome_from(std::string_view s) {
@@ -629,6 +708,8 @@ Trip Ledger::close(const Actor& actor, TripId id, const TripClose& c) {
         errs.add("reason",
                  msg("field.too_long_chars", {{"max", std::int64_t(limits_.max_reason)}}));
     errs.throw_if_any();
+    check_aboard_answers(c.rides, limits_, errs);
+    errs.throw_if_any(msg("trip.close_rides_detail"), ErrorKind::unprocessable);
 
     return store_.transact([&](LedgerTx& tx) {
         auto found = tx.trip(id);
@@ -640,6 +721,14 @@ Trip Ledger::close(const Actor& actor, TripId id, const TripClose& c) {
         Trip t = before;
         t.ended_at = c.ended_at;
         t.odometer_end = c.odometer_end;
+        {
+            // The trip's own end first: the answers' times are measured against it.
+            Trip ends = t;
+            ends.rides.clear();
+            check_trip_shape(ends, limits_, clock_.now(), errs);
+            errs.throw_if_any();
+        }
+        answer_aboard(t, c.rides);
         check_trip_shape(t, limits_, clock_.now(), errs);
         errs.throw_if_any();
         // Requests still waiting on the route stay there for the driver's next trip or
@@ -647,6 +736,7 @@ Trip Ledger::close(const Actor& actor, TripId id, const TripClose& c) {
         tx.update_trip(t);
         tx.refresh_vehicle_odometer(t.vehicle_id);
         move_requests(tx, t);
+        hand_back_taken_off(tx, before, t, c.reason);
         Trip after = *tx.trip(id);
         tx.audit(
             audit_entry(clock_.now(), actor, after, "close", audit_snapshot(before), c.reason));

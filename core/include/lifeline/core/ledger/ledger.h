@@ -135,12 +135,23 @@ struct TripCorrection {
     std::string reason;
 };
 
-// A dispatcher closing a trip left open (the driver forgot, the phone died): all three
-// are required; the closing is audited with its reason.
+// What became of a patient still aboard a trip the dispatcher closes: delivered to the
+// ride's destination (completed) or taken off before it (cancelled), at `at` (the trip's
+// end when not given).
+struct AboardOutcome {
+    RideId ride_id = 0;
+    RideOutcome outcome = RideOutcome::completed;
+    std::optional<Instant> at;
+};
+
+// A dispatcher closing a trip left open (the driver forgot, the phone died): end time,
+// end reading and reason are required, and every ride still aboard is answered in
+// `rides`; the closing is audited with its reason.
 struct TripClose {
     std::optional<Instant> ended_at;
     std::optional<Kilometers> odometer_end;
     std::string reason;
+    std::vector<AboardOutcome> rides;
 };
 
 // Limits of what one trip may carry; beyond them input is refused.
