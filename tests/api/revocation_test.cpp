@@ -40,8 +40,7 @@ void check_refused_at_once(Api& api) {
 
 }  // namespace
 
-TEST_CASE("a used token is refused on the very next request once its session ends",
-          "[api][auth]") {
+TEST_CASE("a used token is refused on the very next request once its session ends", "[api][auth]") {
     LiveServer server(std::nullopt, {"--clock-start", rehearsal});
     Api admin = Api::login(server, "admin", admin_password);
     SECTION("logout") {

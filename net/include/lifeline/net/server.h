@@ -77,6 +77,12 @@ struct ServerOptions {
     // saving the hand-off to a worker and back (about seven futex calls per request): only
     // for handlers that never wait long (Router::quick). Null: every request on a worker.
     std::function<bool(const Request&)> answer_on_io_thread;
+
+    // Called on the I/O thread for each other request; when it returns true it has taken the
+    // request (it may move from it) and calls the Respond once, from any thread, with the
+    // answer: no worker runs or waits for it (Router::answer_after_commit: a write answered
+    // from the database writer's commit). It must not block. Null: none is taken.
+    std::function<bool(Request&, const Respond&)> answer_later;
 };
 
 class Server {
