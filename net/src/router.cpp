@@ -122,6 +122,18 @@ Language Router::language(const Request& request) const {
     return language_of(request, default_language_ ? default_language_() : Language::zh_CN);
 }
 
+// The organisation's language is a read of the settings: asked for only when a problem is
+// answered, not for every request.
+Response Router::guarded(const Handler& handler, Request& request) const {
+    try {
+        return handler(request);
+    } catch (...) {
+        const std::exception_ptr error = std::current_exception();
+        return invoke_handler([error](Request&) -> Response { std::rethrow_exception(error); },
+                              request, language(request));
+    }
+}
+
 namespace {
 
 // Thrown inside a write job whose handler answered without applying anything (not 2xx):
@@ -176,8 +188,7 @@ bool Router::answer_after_commit(Request& request, const Respond& respond) const
         write_queue_(
             [this, later] {
                 const auto write = std::move(later->response.write_later);
-                later->response = invoke_handler([&write](Request&) { return write(); },
-                                                 later->request, language(later->request));
+                later->response = guarded([&write](Request&) { return write(); }, later->request);
                 if (!applied(later->response))
                     throw NotApplied{};
             },
@@ -224,9 +235,8 @@ Response Router::operator()(Request& request) const {
     if (!best)
         best = get_fallback;
 
-    const Language language =
-        language_of(request, default_language_ ? default_language_() : Language::zh_CN);
     if (!best) {
+        const Language language = this->language(request);
         request.route = unmatched_route;
         if (allowed.empty())
             return problem_response(404, msg("problem.unknown_resource", {{"path", request.path}}),
@@ -254,7 +264,7 @@ Response Router::operator()(Request& request) const {
         if (is_placeholder(s))
             request.params.emplace_back(s.substr(1, s.size() - 2), segments[i]);
     }
-    return invoke_handler(best->handler, request, language);
+    return guarded(best->handler, request);
 }
 
 std::vector<std::string> Router::patterns() const {

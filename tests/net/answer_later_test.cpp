@@ -93,8 +93,9 @@ Router make_router(SlowWriter& writer) {
             return later;
         },
         lifeline::net::Pace::write);
-    router.add("POST", "/refuse-first", [](Request&) { return text(401, "sign in first"); },
-               lifeline::net::Pace::write);
+    router.add(
+        "POST", "/refuse-first", [](Request&) { return text(401, "sign in first"); },
+        lifeline::net::Pace::write);
     router.add("GET", "/fast", [](Request&) { return text(200, "fast"); });
     router.add("GET", "/slow", [](Request&) {
         std::this_thread::sleep_for(1500ms);
@@ -130,10 +131,11 @@ TEST_CASE("a write answered later keeps its place and needs no worker", "[net][s
     HttpClient client("127.0.0.1", server.port());
     client.connect();
     const auto t0 = std::chrono::steady_clock::now();
-    REQUIRE(client.send_raw("POST /write/201 HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\none"
-                            "POST /refuse-first HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n"
-                            "POST /write/409 HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\ntwo"
-                            "POST /write/0 HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nthree"));
+    REQUIRE(
+        client.send_raw("POST /write/201 HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\none"
+                        "POST /refuse-first HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n"
+                        "POST /write/409 HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\ntwo"
+                        "POST /write/0 HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nthree"));
     auto first = client.read_response();
     auto refused = client.read_response();
     auto conflict = client.read_response();

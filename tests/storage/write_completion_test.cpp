@@ -50,8 +50,8 @@ bool eventually(const std::function<bool()>& done) {
 
 struct Outcomes {
     std::mutex mutex;
-    std::vector<std::string> ok;      // keys whose completion saw no error
-    std::vector<std::string> failed;  // keys whose completion got an error
+    std::vector<std::string> ok;           // keys whose completion saw no error
+    std::vector<std::string> failed;       // keys whose completion got an error
     std::vector<std::string> not_visible;  // completed without error, yet not readable
     std::atomic<int> settled{0};
 };

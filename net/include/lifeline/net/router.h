@@ -72,6 +72,8 @@ class Router {
     // The route of `request`'s own method (HEAD does not fall back to GET here), if any.
     const Route* exact_route(const Request& request) const;
     Language language(const Request& request) const;
+    // invoke_handler, but the language of a problem is looked up only for a problem.
+    Response guarded(const Handler& handler, Request& request) const;
 
     struct Route {
         std::string method;
