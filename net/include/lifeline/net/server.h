@@ -38,7 +38,7 @@ struct ServerOptions {
     std::string host = "127.0.0.1";  // an IP address or a name to resolve
     unsigned short port = 8080;      // 0: an ephemeral port, see Server::port()
     int io_threads = 2;
-    int worker_threads = 32;  // handler threads (all handlers but answer_on_io_thread's)
+    int worker_threads = 32;  // handler threads (all but answer_on_io_thread's, answer_later's)
 
     std::size_t body_limit = 1024 * 1024;  // larger bodies: 413
     std::size_t header_limit = 16 * 1024;  // larger request heads: 431
