@@ -469,11 +469,51 @@ Handler idempotent(Services& s, Handler inner) {
     });
 }
 
+namespace {
+
+// A step run where the request allows: left to the writer as the answer's write_later, or
+// run here and now.
+Response now_or_later(Request& req, std::function<Response()> step) {
+    if (!req.may_write_later)
+        return step();
+    Response later;
+    later.write_later = std::move(step);
+    return later;
+}
+
+// The keyed write: one job holding the key, the handler's writes and its answer.
+Response keyed_write(Services& s, const UserId user, const std::string& key,
+                     const std::string& fingerprint, const WriteStep& write) {
+    try {
+        storage::StoredAnswer a = storage::write_with_key(s.db, {user, key, fingerprint}, [&] {
+            Response res = write();
+            if (res.status < 200 || res.status >= 300)
+                throw NotApplied{std::move(res)};
+            return stored(res);
+        });
+        Response res;
+        res.status = unsigned(*a.status);
+        res.content_type = std::move(a.content_type);
+        res.body = std::move(a.body);
+        if (!a.location.empty())
+            res.set_header("Location", a.location);
+        return res;
+    } catch (const storage::DuplicateRequest&) {
+        // A concurrent request with the same key committed first (or, inside a job, an
+        // earlier job of the same commit holds it: find_answer reads it there).
+        return answer_of(s, user, key, fingerprint);
+    } catch (NotApplied& n) {
+        return std::move(n.response);
+    }
+}
+
+}  // namespace
+
 Handler idempotent(Services& s, std::function<WriteStep(Request&)> prepare) {
     return [&s, prepare = std::move(prepare)](Request& req) -> Response {
         auto key_header = req.header("Idempotency-Key");
         if (!key_header)
-            return prepare(req)();
+            return now_or_later(req, prepare(req));
         std::string key(*key_header);
         if (key.empty() || key.size() > 200)
             throw_invalid_field("Idempotency-Key", msg("field.length_1_200"));
@@ -484,27 +524,9 @@ Handler idempotent(Services& s, std::function<WriteStep(Request&)> prepare) {
             return answer_of(s, actor.user_id, key, fingerprint);
 
         WriteStep write = prepare(req);
-        try {
-            storage::StoredAnswer a =
-                storage::write_with_key(s.db, {actor.user_id, key, fingerprint}, [&] {
-                    Response res = write();
-                    if (res.status < 200 || res.status >= 300)
-                        throw NotApplied{std::move(res)};
-                    return stored(res);
-                });
-            Response res;
-            res.status = unsigned(*a.status);
-            res.content_type = std::move(a.content_type);
-            res.body = std::move(a.body);
-            if (!a.location.empty())
-                res.set_header("Location", a.location);
-            return res;
-        } catch (const storage::DuplicateRequest&) {
-            // A concurrent request with the same key committed first.
-            return answer_of(s, actor.user_id, key, fingerprint);
-        } catch (NotApplied& n) {
-            return std::move(n.response);
-        }
+        return now_or_later(req, [&s, user = actor.user_id, key, fingerprint, write] {
+            return keyed_write(s, user, key, fingerprint, write);
+        });
     };
 }
 

@@ -98,7 +98,7 @@ Response latest_positions(Services& s, Request& req) {
 
 void register_position_routes(Router& r, Services& s) {
     r.add("POST", "/api/v1/trips/{id}/positions",
-          idempotent(s, [&s](Request& q) { return post_positions(s, q); }));
+          idempotent(s, [&s](Request& q) { return post_positions(s, q); }), Pace::write);
     r.add("GET", "/api/v1/trips/{id}/positions", [&s](Request& q) { return get_positions(s, q); });
     r.add("GET", "/api/v1/vehicles/positions/latest",
           [&s](Request& q) { return latest_positions(s, q); });

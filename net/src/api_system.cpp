@@ -64,6 +64,11 @@ void register_api(Router& router, Services& services) {
         }
         return Language::zh_CN;
     });
+    // Pace::write routes run as jobs of the database writer, answered from their commit.
+    router.set_write_queue([&db = services.db](std::function<void()> job,
+                                               std::function<void(std::exception_ptr)> done) {
+        db.submit([job = std::move(job)](storage::Connection&) { job(); }, std::move(done));
+    });
     register_system_routes(router, services);
     register_account_routes(router, services);
     register_fleet_routes(router, services);

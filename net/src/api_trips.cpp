@@ -337,13 +337,15 @@ Response list_trips(Services& s, Request& req) {
 
 void register_trip_routes(Router& r, Services& s) {
     r.add("GET", "/api/v1/trips", [&s](Request& q) { return list_trips(s, q); });
-    r.add("POST", "/api/v1/trips", idempotent(s, [&s](Request& q) { return create_trip(s, q); }));
+    // The driver's writes are short: answered from the writer's commit (Pace::write).
+    r.add("POST", "/api/v1/trips", idempotent(s, [&s](Request& q) { return create_trip(s, q); }),
+          Pace::write);
     r.add("GET", "/api/v1/trips/{id}", [&s](Request& q) { return get_trip(s, q); });
     r.add("PATCH", "/api/v1/trips/{id}", [&s](Request& q) { return correct_trip(s, q); });
     r.add("POST", "/api/v1/trips/{id}/events",
-          idempotent(s, [&s](Request& q) { return add_event(s, q); }));
+          idempotent(s, [&s](Request& q) { return add_event(s, q); }), Pace::write);
     r.add("POST", "/api/v1/trips/{id}/finish",
-          idempotent(s, [&s](Request& q) { return finish_trip(s, q); }));
+          idempotent(s, [&s](Request& q) { return finish_trip(s, q); }), Pace::write);
     r.add("POST", "/api/v1/trips/{id}/close",
           idempotent(s, [&s](Request& q) { return close_trip(s, q); }));
 }

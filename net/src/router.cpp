@@ -4,6 +4,7 @@
 #include <boost/url/url_view.hpp>
 
 #include <algorithm>
+#include <memory>
 #include <set>
 #include <stdexcept>
 
@@ -96,7 +97,7 @@ void Router::add(std::string method, std::string pattern, Handler handler, Pace 
         {std::move(method), std::move(pattern), std::move(segments), std::move(handler), pace});
 }
 
-bool Router::quick(const Request& request) const {
+const Router::Route* Router::exact_route(const Request& request) const {
     const auto segments = request_segments(request);
     const Route* best = nullptr;
     for (const auto& r : routes_) {
@@ -109,7 +110,93 @@ bool Router::quick(const Request& request) const {
         if (match && (!best || more_specific(r.segments, best->segments)))
             best = &r;
     }
-    return best && best->pace == Pace::quick;
+    return best;
+}
+
+bool Router::quick(const Request& request) const {
+    const Route* route = exact_route(request);
+    return route && route->pace == Pace::quick;
+}
+
+Language Router::language(const Request& request) const {
+    return language_of(request, default_language_ ? default_language_() : Language::zh_CN);
+}
+
+// The organisation's language is a read of the settings: asked for only when a problem is
+// answered, not for every request.
+Response Router::guarded(const Handler& handler, Request& request) const {
+    try {
+        return handler(request);
+    } catch (...) {
+        const std::exception_ptr error = std::current_exception();
+        return invoke_handler([error](Request&) -> Response { std::rethrow_exception(error); },
+                              request, language(request));
+    }
+}
+
+namespace {
+
+// Thrown inside a write job whose handler answered without applying anything (not 2xx):
+// the job rolls back, and the answer it got is given as it is.
+struct NotApplied {};
+
+// A request answered after its commit: kept alive from the I/O thread to the writer's
+// completion.
+struct LaterAnswer {
+    Request request;
+    Response response;
+    Respond respond;
+};
+
+bool applied(const Response& res) {
+    return res.status >= 200 && res.status < 300;
+}
+
+}  // namespace
+
+bool Router::answer_after_commit(Request& request, const Respond& respond) const {
+    if (!write_queue_)
+        return false;
+    const Route* route = exact_route(request);
+    if (!route || route->pace != Pace::write)
+        return false;
+    auto later = std::make_shared<LaterAnswer>(LaterAnswer{std::move(request), {}, respond});
+    later->request.may_write_later = true;
+    // Here, up to the write: the token, an Idempotency-Key's replay, refusals made before
+    // anything is written.
+    later->response = (*this)(later->request);
+    if (!later->response.write_later) {
+        later->respond(std::move(later->response), later->request.route);
+        return true;
+    }
+    // Gives the write's answer, or the problem of what failed (the COMMIT, the queue).
+    auto settle = [this, later](std::exception_ptr error) {
+        if (error) {
+            try {
+                std::rethrow_exception(error);
+            } catch (const NotApplied&) {
+                // later->response is the write's own refusal.
+            } catch (...) {
+                later->response =
+                    invoke_handler([error](Request&) -> Response { std::rethrow_exception(error); },
+                                   later->request, language(later->request));
+            }
+        }
+        later->respond(std::move(later->response), later->request.route);
+    };
+    try {
+        write_queue_(
+            [this, later] {
+                const auto write = std::move(later->response.write_later);
+                later->response = guarded([&write](Request&) { return write(); }, later->request);
+                if (!applied(later->response))
+                    throw NotApplied{};
+            },
+            settle);
+    } catch (...) {
+        settle(std::current_exception());
+    }
+    return true;
 }
 
 Response Router::operator()(Request& request) const {
@@ -148,9 +235,8 @@ Response Router::operator()(Request& request) const {
     if (!best)
         best = get_fallback;
 
-    const Language language =
-        language_of(request, default_language_ ? default_language_() : Language::zh_CN);
     if (!best) {
+        const Language language = this->language(request);
         request.route = unmatched_route;
         if (allowed.empty())
             return problem_response(404, msg("problem.unknown_resource", {{"path", request.path}}),
@@ -178,7 +264,7 @@ Response Router::operator()(Request& request) const {
         if (is_placeholder(s))
             request.params.emplace_back(s.substr(1, s.size() - 2), segments[i]);
     }
-    return invoke_handler(best->handler, request, language);
+    return guarded(best->handler, request);
 }
 
 std::vector<std::string> Router::patterns() const {

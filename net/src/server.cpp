@@ -219,6 +219,9 @@ class ServerImpl {
 
     std::atomic<bool> stopping{false};
     std::atomic<unsigned short> bound_port{0};
+    // Requests taken by options.answer_later whose Respond has not been released yet: run()
+    // waits for them, so that no answer arrives once the server is gone.
+    std::atomic<int> answers_pending{0};
     bool listening = false;
     bool shutdown_started = false;  // on `strand`
     Clock::time_point drain_deadline;
@@ -592,6 +595,10 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
             answer_here(*p, r);
             return;
         }
+        if (opts().answer_later && answer_later(p, r)) {
+            do_read();  // read ahead while the answer is prepared (bounded by max_pipelined)
+            return;
+        }
         // The handler may block (database, matcher): run it on the worker pool and
         // come back to this connection's strand with the answer. The work guard keeps
         // the io_context running until the answer has been posted.
@@ -615,6 +622,26 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
         std::string route = r.route.empty() ? std::string(unmatched_route) : r.route;
         complete(p, std::move(res), std::move(route));
         do_read();
+    }
+
+    // Offers the request to options.answer_later with a Respond that brings the answer back
+    // to this connection's strand. The work guard keeps the io_context running until then.
+    bool answer_later(const std::shared_ptr<Pending>& p, Request& r) {
+        struct Ticket {
+            explicit Ticket(std::atomic<int>& n) : pending(n) { ++pending; }
+            ~Ticket() { --pending; }
+            std::atomic<int>& pending;
+        };
+        auto ex = stream_.get_executor();
+        const Respond respond = [self = shared_from_this(), p, ex,
+                                 guard = asio::make_work_guard(ex),
+                                 ticket = std::make_shared<Ticket>(server_.answers_pending)](
+                                    Response res, std::string route) {
+            asio::post(ex, [self, p, res = std::move(res), route = std::move(route)]() mutable {
+                self->complete(*p, std::move(res), std::move(route));
+            });
+        };
+        return opts().answer_later(r, respond);
     }
 
     // ---- writing ----
@@ -1146,6 +1173,10 @@ void ServerImpl::run() {
     if (!remaining.empty())
         workers.stop();
     workers.join();  // waits for handlers still running
+    // And for answers still being prepared elsewhere (writes waiting for their commit):
+    // the writer settles each, and what it posts to the stopped io_context is dropped.
+    while (answers_pending.load() > 0)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
     if (options.handle_signals) {
         boost::system::error_code ec;
         signals.clear(ec);

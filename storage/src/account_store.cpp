@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include "lifeline/storage/trip_store.h"
+#include "session_cache.h"
 
 namespace lifeline::storage {
 namespace {
@@ -33,7 +34,8 @@ std::optional<StoredUser> user_where(Connection& c, const char* where, auto valu
 
 class Tx : public AccountTx {
   public:
-    Tx(Connection& c, const Clock& clock) : c_(c), clock_(clock) {}
+    Tx(Connection& c, Database& db, SessionCache& sessions)
+        : c_(c), db_(db), clock_(db.clock()), sessions_(sessions) {}
 
     std::optional<StoredUser> user(UserId id) override { return user_where(c_, "id = ?", id); }
     std::optional<StoredUser> user_by_name(std::string_view name) override {
@@ -76,11 +78,13 @@ class Tx : public AccountTx {
         st.bind_all(u.password_hash, to_string(u.user.role), u.user.driver_id, u.user.active,
                     u.user.id);
         st.run();
+        drop_after_commit(u.user.id);  // a cached session carries the role and driver
     }
     void revoke_sessions(UserId id) override {
         Statement st(c_, "UPDATE sessions SET revoked = 1 WHERE user_id = ?");
         st.bind_all(id);
         st.run();
+        drop_after_commit(id);
     }
     int count_active_admins() override {
         Statement st(c_, "SELECT count(*) FROM users WHERE role = 'admin' AND active = 1");
@@ -90,15 +94,27 @@ class Tx : public AccountTx {
     void audit(const AuditEntry& e) override { insert_audit(c_, e); }
 
   private:
+    void drop_after_commit(UserId id) {
+        SessionCache& sessions = sessions_;
+        db_.after_commit([&sessions, id] { sessions.drop_user(id); });
+    }
+
     Connection& c_;
+    Database& db_;
     const Clock& clock_;
+    SessionCache& sessions_;
 };
 
 }  // namespace
 
+SqliteAccountStore::SqliteAccountStore(Database& db)
+    : db_(db), sessions_(std::make_unique<SessionCache>()) {}
+
+SqliteAccountStore::~SqliteAccountStore() = default;
+
 User SqliteAccountStore::transact(const std::function<User(AccountTx&)>& work) {
     return db_.write([&](Connection& c) {
-        Tx tx(c, db_.clock());
+        Tx tx(c, db_, *sessions_);
         return work(tx);
     });
 }
@@ -148,17 +164,28 @@ void SqliteAccountStore::create_session(const std::string& digest, UserId user, 
 }
 
 std::optional<User> SqliteAccountStore::session_user(const std::string& digest, Instant at) {
-    return db_.read([&](Connection& c) -> std::optional<User> {
+    if (auto cached = sessions_->find(digest, at))
+        return cached;
+    const std::uint64_t epoch = sessions_->epoch();
+    struct Found {
+        User user;
+        Instant expires;
+    };
+    auto found = db_.read([&](Connection& c) -> std::optional<Found> {
         Statement st(c,
-                     "SELECT u.id, u.username, u.role, u.driver_id, u.active, '', u.language "
-                     "FROM sessions s JOIN users u ON u.id = s.user_id "
+                     "SELECT u.id, u.username, u.role, u.driver_id, u.active, '', u.language, "
+                     "s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id "
                      "WHERE s.token_hash = ? AND s.revoked = 0 AND s.expires_at > ? "
                      "AND u.active = 1");
         st.bind_all(digest, std::int64_t(at.time_since_epoch().count()));
         if (!st.step())
             return std::nullopt;
-        return read_user(st).user;
+        return Found{read_user(st).user, Instant{Instant::duration{st.get_int(7)}}};
     });
+    if (!found)
+        return std::nullopt;
+    sessions_->put(epoch, digest, found->user, found->expires);
+    return found->user;
 }
 
 void SqliteAccountStore::set_language(UserId id, const std::optional<std::string>& language) {
@@ -166,6 +193,8 @@ void SqliteAccountStore::set_language(UserId id, const std::optional<std::string
         Statement st(c, "UPDATE users SET language = ? WHERE id = ?");
         st.bind_all(language, id);
         st.run();
+        SessionCache& sessions = *sessions_;
+        db_.after_commit([&sessions, id] { sessions.drop_user(id); });
     });
 }
 
@@ -174,6 +203,8 @@ void SqliteAccountStore::revoke_session(const std::string& digest) {
         Statement st(c, "UPDATE sessions SET revoked = 1 WHERE token_hash = ?");
         st.bind_all(digest);
         st.run();
+        SessionCache& sessions = *sessions_;
+        db_.after_commit([&sessions, digest] { sessions.drop_session(digest); });
     });
 }
 

@@ -40,22 +40,35 @@ WriterStats Database::stats() const {
     return stats_;
 }
 
-void Database::submit_and_wait(std::function<void(Connection&)> run) {
-    Job job;
-    job.run = std::move(run);
+void Database::enqueue(Job* job) {
     {
         std::lock_guard lock(mutex_);
         if (closing_)
             throw Error(ErrorKind::unavailable, msg("database.closing"));
-        queue_.push_back(&job);
+        queue_.push_back(job);
     }
     work_cv_.notify_one();
+}
+
+void Database::submit_and_wait(std::function<void(Connection&)> run) {
+    Job job;
+    job.run = std::move(run);
+    enqueue(&job);
     {
         std::unique_lock lock(job.mutex);
         job.cv.wait(lock, [&] { return job.done; });
     }
     if (job.error)
         std::rethrow_exception(job.error);
+}
+
+void Database::submit(std::function<void(Connection&)> run,
+                      std::function<void(std::exception_ptr)> done) {
+    auto job = std::make_unique<Job>();
+    job->run = std::move(run);
+    job->done_fn = std::move(done);
+    enqueue(job.get());
+    job.release();  // the writer owns it now: settle() deletes it
 }
 
 void Database::writer_loop() {
@@ -72,27 +85,42 @@ void Database::writer_loop() {
             }
         }
         commit_batch(batch);
-        {
-            std::lock_guard lock(mutex_);
-            std::size_t b = 0;
-            while (b < WriterStats::bucket_bounds.size() &&
-                   int(batch.size()) > WriterStats::bucket_bounds[b])
-                ++b;
-            ++stats_.buckets[b];
-            ++stats_.commits;
-            stats_.jobs += batch.size();
-            for (Job* j : batch)
-                if (j->error)
-                    ++stats_.failed_jobs;
-        }
+        count_batch(batch);
         // After this a waiter may return and destroy its job: touch nothing of it later.
-        for (Job* j : batch) {
-            std::lock_guard lock(j->mutex);
-            j->done = true;
-            j->cv.notify_one();
-        }
+        for (Job* j : batch)
+            settle(j);
         batch.clear();
     }
+}
+
+void Database::count_batch(const std::vector<Job*>& batch) {
+    std::lock_guard lock(mutex_);
+    std::size_t b = 0;
+    while (b < WriterStats::bucket_bounds.size() &&
+           int(batch.size()) > WriterStats::bucket_bounds[b])
+        ++b;
+    ++stats_.buckets[b];
+    ++stats_.commits;
+    stats_.jobs += batch.size();
+    for (const Job* j : batch)
+        if (j->error)
+            ++stats_.failed_jobs;
+}
+
+// Hands a settled job back: to its completion (submit) or to its waiting thread.
+void Database::settle(Job* j) {
+    if (j->done_fn) {
+        std::unique_ptr<Job> owned(j);
+        try {
+            owned->done_fn(owned->error);
+        } catch (...) {
+            // Like after_commit: the write is settled whatever its completion does.
+        }
+        return;
+    }
+    std::lock_guard lock(j->mutex);
+    j->done = true;
+    j->cv.notify_one();
 }
 
 void Database::after_commit(std::function<void()> fn) {

@@ -214,6 +214,9 @@ net::ServerOptions server_options(const ServeOptions& o, net::Metrics& metrics,
     options.worker_threads = o.workers;
     options.metrics = &metrics;
     options.answer_on_io_thread = [&router](const net::Request& r) { return router.quick(r); };
+    options.answer_later = [&router](net::Request& r, const net::Respond& respond) {
+        return router.answer_after_commit(r, respond);
+    };
     options.tls_cert_file = o.tls_cert;
     options.tls_key_file = o.tls_key;
     options.trusted_proxies = o.proxies;

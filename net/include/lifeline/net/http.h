@@ -40,6 +40,11 @@ struct Request {
     // authenticate): a request is authenticated once, however many layers ask.
     std::optional<Actor> actor;
 
+    // Set by the router for a Pace::write route it answers from the writer's commit
+    // (Router::answer_after_commit): the handler may leave its write to the writer by
+    // answering with Response::write_later instead of waiting for the write itself.
+    bool may_write_later = false;
+
     // Case-insensitive header lookup.
     std::optional<std::string_view> header(std::string_view name) const;
     std::optional<std::string_view> query_param(std::string_view name) const;
@@ -70,11 +75,20 @@ struct Response {
     // Set for a streamed answer: `body` is sent first, then the stream (the connection
     // is closed when it ends, so nothing else is read from it).
     std::shared_ptr<BodyStream> stream;
+    // Only when the request allowed it (Request::may_write_later): the write still to do.
+    // The router runs it as one job on the database writer; its answer replaces this one.
+    std::function<Response()> write_later;
 
     void set_header(std::string name, std::string value);
 };
 
-// Called on a worker thread (never an I/O thread); may block on the database.
+// Called on a worker thread and may block on the database; a Pace::quick route's on an I/O
+// thread, a Pace::write route's on the database writer inside its write job (router.h).
 using Handler = std::function<Response(Request&)>;
+
+// Gives the answer to a request taken to be answered later (ServerOptions::answer_later),
+// with the matched route pattern (for the access log and metrics). Called once, from any
+// thread.
+using Respond = std::function<void(Response response, std::string route)>;
 
 }  // namespace lifeline::net

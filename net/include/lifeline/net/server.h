@@ -38,7 +38,7 @@ struct ServerOptions {
     std::string host = "127.0.0.1";  // an IP address or a name to resolve
     unsigned short port = 8080;      // 0: an ephemeral port, see Server::port()
     int io_threads = 2;
-    int worker_threads = 32;  // handler threads (all handlers but answer_on_io_thread's)
+    int worker_threads = 32;  // handler threads (all but answer_on_io_thread's, answer_later's)
 
     std::size_t body_limit = 1024 * 1024;  // larger bodies: 413
     std::size_t header_limit = 16 * 1024;  // larger request heads: 431
@@ -77,6 +77,12 @@ struct ServerOptions {
     // saving the hand-off to a worker and back (about seven futex calls per request): only
     // for handlers that never wait long (Router::quick). Null: every request on a worker.
     std::function<bool(const Request&)> answer_on_io_thread;
+
+    // Called on the I/O thread for each other request; when it returns true it has taken the
+    // request (it may move from it) and calls the Respond once, from any thread, with the
+    // answer: no worker runs or waits for it (Router::answer_after_commit: a write answered
+    // from the database writer's commit). It must not block. Null: none is taken.
+    std::function<bool(Request&, const Respond&)> answer_later;
 };
 
 class Server {

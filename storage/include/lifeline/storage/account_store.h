@@ -7,9 +7,15 @@
 
 namespace lifeline::storage {
 
+class SessionCache;
+
+// Sessions are checked from memory once read (session_cache.h): the cache is dropped for a
+// session or a user after the commit of each write here that changes them, so only this
+// store may change users and sessions while it is in use.
 class SqliteAccountStore : public AccountStore {
   public:
-    explicit SqliteAccountStore(Database& db) : db_(db) {}
+    explicit SqliteAccountStore(Database& db);
+    ~SqliteAccountStore() override;
 
     User transact(const std::function<User(AccountTx&)>& work) override;
     std::optional<StoredUser> find_by_name(std::string_view username) override;
@@ -24,6 +30,7 @@ class SqliteAccountStore : public AccountStore {
 
   private:
     Database& db_;
+    std::unique_ptr<SessionCache> sessions_;
 };
 
 // Argon2id password hashes, random tokens and SHA-256 digests from libsodium.

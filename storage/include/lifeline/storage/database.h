@@ -10,6 +10,7 @@
 #include <deque>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -69,6 +70,20 @@ class Database {
         }
     }
 
+    // The same without a waiting thread: queues `run` as a job of the next group commit and
+    // returns at once. `done` runs on the writer thread once the job is settled: with no
+    // error after its batch's COMMIT returned (the job's writes are durable), else with
+    // what `run` threw (the job alone rolled back) or what failed the COMMIT (nothing of
+    // the batch is durable). It runs after the batch's after_commit functions; keep it
+    // short (hand the rest to another thread); what it throws is dropped. Throws
+    // `unavailable` when the database is closing, without calling `done`.
+    void submit(std::function<void(Connection&)> run, std::function<void(std::exception_ptr)> done);
+
+    // True on the writer thread while it runs a job: a write made here nests in that job.
+    bool in_write_job() const {
+        return std::this_thread::get_id() == writer_id_ && current_job_ != nullptr;
+    }
+
     // Runs `fn` once everything the caller has written is durable. Inside a write job (on
     // the writer thread) that is after the COMMIT of the job's batch, and never if the job
     // or the nested write that asked is rolled back; anywhere else it runs at once, since
@@ -97,6 +112,8 @@ class Database {
         std::function<void(Connection&)> run;
         std::exception_ptr error;
         std::vector<std::function<void()>> after_commit;  // see after_commit()
+        // Set for a job queued by submit(): called when settled, and the job deleted.
+        std::function<void(std::exception_ptr)> done_fn;
         // Signalled once the job's batch is committed: each waiter is woken alone, never
         // the whole crowd of threads waiting on other batches. (A mutex and condition
         // variable rather than std::binary_semaphore, whose acquire spins on
@@ -135,8 +152,11 @@ class Database {
     }
 
     void submit_and_wait(std::function<void(Connection&)> run);
+    void enqueue(Job* job);
     void writer_loop();
     void commit_batch(std::vector<Job*>& batch);
+    void count_batch(const std::vector<Job*>& batch);
+    static void settle(Job* job);
 
     Options options_;
     const Clock& clock_;

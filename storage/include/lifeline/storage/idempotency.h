@@ -44,6 +44,8 @@ struct StoredAnswer {
 StoredAnswer write_with_key(Database& db, const IdempotencyClaim& claim,
                             const std::function<StoredAnswer()>& work);
 
+// The answer recorded for (user, key): committed ones, and inside a write job also those of
+// the jobs before it in the same group commit.
 std::optional<StoredAnswer> find_answer(Database& db, UserId user, const std::string& key);
 
 }  // namespace lifeline::storage
