@@ -60,7 +60,7 @@ class SlowWriter {
                 }
                 if (fail_commit_)
                     error = std::make_exception_ptr(
-                        lifeline::Error(lifeline::ErrorKind::unavailable, "the commit failed"));
+                        lifeline::Error(lifeline::ErrorKind::unavailable, lifeline::msg("problem.unavailable")));
                 done(error);
             });
         };
@@ -83,7 +83,7 @@ Router make_router(SlowWriter& writer) {
             const int status = std::stoi(std::string(*req.param("status")));
             auto write = [status, body = req.body, on_worker = !req.may_write_later] {
                 if (status == 0)
-                    throw lifeline::Error(lifeline::ErrorKind::conflict, "refused in the write");
+                    throw lifeline::Error(lifeline::ErrorKind::conflict, lifeline::msg("problem.conflict"));
                 return text(unsigned(status), (on_worker ? "worker " : "written ") + body);
             };
             if (!req.may_write_later)

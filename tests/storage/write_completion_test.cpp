@@ -61,7 +61,7 @@ void submit_put(Database& db, Outcomes& out, const std::string& key, bool fail =
         [key, fail](Connection& c) {
             put_setting(c, key);
             if (fail)
-                throw Error(ErrorKind::conflict, "refused after its write");
+                throw Error(ErrorKind::conflict, msg("problem.conflict"));
         },
         [&db, &out, key](std::exception_ptr error) {
             // A read connection sees only what is committed: the write must be there.
