@@ -59,8 +59,8 @@ class SlowWriter {
                     error = std::current_exception();
                 }
                 if (fail_commit_)
-                    error = std::make_exception_ptr(
-                        lifeline::Error(lifeline::ErrorKind::unavailable, lifeline::msg("problem.unavailable")));
+                    error = std::make_exception_ptr(lifeline::Error(
+                        lifeline::ErrorKind::unavailable, lifeline::msg("problem.unavailable")));
                 done(error);
             });
         };
@@ -83,7 +83,8 @@ Router make_router(SlowWriter& writer) {
             const int status = std::stoi(std::string(*req.param("status")));
             auto write = [status, body = req.body, on_worker = !req.may_write_later] {
                 if (status == 0)
-                    throw lifeline::Error(lifeline::ErrorKind::conflict, lifeline::msg("problem.conflict"));
+                    throw lifeline::Error(lifeline::ErrorKind::conflict,
+                                          lifeline::msg("problem.conflict"));
                 return text(unsigned(status), (on_worker ? "worker " : "written ") + body);
             };
             if (!req.may_write_later)
