@@ -143,7 +143,7 @@ export function boardMap(api, date, routesEl, unassignedEl) {
       const m = marker(u.map_lat, u.map_lon, 'unassigned-marker', '<span>?</span>', t('map.unassigned', { id: u.request_id }));
       m.on('click', () => selectUnassigned(u.request_id));
       m.addTo(layers);
-      m.getElement().dataset.unassigned = String(u.request_id);
+      m.getElement().dataset.mapUnassigned = String(u.request_id);
       bounds.push([u.map_lat, u.map_lon]);
     }
   }

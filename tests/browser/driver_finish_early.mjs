@@ -40,7 +40,7 @@ await run('driver finishes early with stops left', async ({ server, browser, pro
   // The board lists it as needing action, with the reason.
   const board = await browser.context.newPage();
   await signInDispatcher(board, server);
-  const row = board.locator(`[data-unassigned="${back.id}"]`);
+  const row = board.locator(`li[data-unassigned="${back.id}"]`);
   await row.waitFor();
   check((await row.textContent()).includes(handed.unserved_reason), 'the board shows the reason');
   await board.screenshot({ path: path.join(artifacts, 'board-handed-back.png'), fullPage: true });

@@ -108,7 +108,7 @@ await run('refusals read in Chinese on the board and the phone', async ({ server
   equal(off.status, 201, `the driver's absence (${off.text})`);
   check(off.json.unassigned.some((u) => u.request_id === ride.id), 'the ride was taken off the route');
   await board.goto(`${server.url}/#board?date=${day.today}`);
-  const why = board.locator(`[data-unassigned="${ride.id}"] .reason`);
+  const why = board.locator(`li[data-unassigned="${ride.id}"] .reason`);
   await why.waitFor({ timeout: 30000 });
   const whyText = await why.textContent();
   checkChinese(whyText.replace(day.today, ''), 'the reason the ride is unassigned');
