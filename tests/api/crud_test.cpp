@@ -110,19 +110,6 @@ std::string q(const std::string& text) {
     return out;
 }
 
-bool names(const ApiResult& r, const std::string& field) {
-    auto f = r.error_fields();
-    return std::find(f.begin(), f.end(), field) != f.end();
-}
-
-void require_problem(const ApiResult& r, int status, const std::string& field) {
-    INFO(r.text);
-    REQUIRE(r.status == status);
-    CHECK(r.raw.header("Content-Type").value_or("") == "application/problem+json");
-    CHECK(r.obj().at("status").as_int64() == status);
-    CHECK(names(r, field));
-}
-
 // Everything the API can show of the database, as text: equal before and after a
 // refused request proves it wrote nothing.
 std::string everything(SeededFleet& f) {

@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <set>
@@ -53,6 +54,21 @@ inline ApiResult require_created(ApiResult r) {
     INFO(r.text);
     REQUIRE(r.status == 201);
     return r;
+}
+
+// Whether a problem names `field` among its field errors.
+inline bool names(const ApiResult& r, const std::string& field) {
+    const auto fields = r.error_fields();
+    return std::find(fields.begin(), fields.end(), field) != fields.end();
+}
+
+// A problem+json answer of `status` that names `field`.
+inline void require_problem(const ApiResult& r, int status, const std::string& field) {
+    INFO(r.text);
+    REQUIRE(r.status == status);
+    CHECK(r.raw.header("Content-Type").value_or("") == "application/problem+json");
+    CHECK(r.obj().at("status").as_int64() == status);
+    CHECK(names(r, field));
 }
 
 // Every SeededFleet server plays the same morning, whatever the hour the tests run: its

@@ -38,11 +38,6 @@ bool replayed(const ApiResult& r) {
     return r.raw.header("Idempotent-Replayed") == std::optional<std::string>("true");
 }
 
-bool names(const ApiResult& r, const std::string& field) {
-    auto f = r.error_fields();
-    return std::find(f.begin(), f.end(), field) != f.end();
-}
-
 void require_key_reused(const ApiResult& r) {
     INFO(r.text);
     REQUIRE(r.status == 422);

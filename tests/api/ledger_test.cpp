@@ -22,19 +22,6 @@ double vehicle_odometer(Api& api, std::int64_t vehicle) {
     return r.obj().at("odometer_km").to_number<double>();
 }
 
-bool names(const ApiResult& r, const std::string& field) {
-    auto f = r.error_fields();
-    return std::find(f.begin(), f.end(), field) != f.end();
-}
-
-void require_problem(const ApiResult& r, int status, const std::string& field) {
-    INFO(r.text);
-    REQUIRE(r.status == status);
-    CHECK(r.raw.header("Content-Type").value_or("") == "application/problem+json");
-    CHECK(r.obj().at("status").as_int64() == status);
-    CHECK(names(r, field));
-}
-
 }  // namespace
 
 TEST_CASE("a driver opens a trip, logs pickup and drop-off, and finishes it", "[api][ledger]") {

@@ -340,9 +340,10 @@ TEST_CASE("a sweep of the routes' common refusals reads in both languages", "[ap
         {"/patients/987654", "patient.not_found"}, {"/drivers/987654", "driver.not_found"},
         {"/vehicles/987654", "vehicle.not_found"}, {"/places/987654", "place.not_found"},
         {"/trips/987654", "trip.not_found"}};
-    for (const auto& [target, code] : unknown) {
+    for (const auto& record : unknown) {
+        const std::string& target = record.first;
         INFO(target);
-        auto r = both(f.admin, 404, code, [&] { return f.admin.get(v1 + target); });
+        auto r = both(f.admin, 404, record.second, [&] { return f.admin.get(v1 + target); });
         CHECK(r.obj().at("params").at("id").as_int64() == 987654);
     }
 
@@ -359,7 +360,11 @@ TEST_CASE("a sweep of the routes' common refusals reads in both languages", "[ap
         {"PUT", "/settings", {{"time_zone", 5}, {"currency", 1}}},
         {"POST", "/schedule/generate", {{"from", "soon"}, {"to", 5}}},
         {"POST", "/days/" + shanghai_date(1) + "/plan", {{"time_limit_ms", -1}, {"x", 1}}}};
-    for (const auto& [method, target, body] : bodies) {
+    for (const auto& sent : bodies) {
+        // Named, not bound: a lambda may capture these (structured bindings it may not).
+        const std::string& method = std::get<0>(sent);
+        const std::string& target = std::get<1>(sent);
+        const json::object& body = std::get<2>(sent);
         INFO(method << " " << target);
         both(f.admin, 400, "request.invalid_fields", [&] {
             return f.admin.send(method, v1 + target, json::serialize(body),

@@ -24,18 +24,6 @@ std::vector<std::int64_t> ids_of(const ApiResult& r) {
     return out;
 }
 
-bool names(const ApiResult& r, const std::string& field) {
-    auto f = r.error_fields();
-    return std::find(f.begin(), f.end(), field) != f.end();
-}
-
-void require_problem(const ApiResult& r, int status, const std::string& field) {
-    INFO(r.text);
-    REQUIRE(r.status == status);
-    CHECK(r.raw.header("Content-Type").value_or("") == "application/problem+json");
-    CHECK(names(r, field));
-}
-
 std::size_t audit_count(SeededFleet& f, std::int64_t trip) {
     auto a = f.admin.get("/api/v1/audit?entity=trip&id=" + std::to_string(trip));
     REQUIRE(a.status == 200);

@@ -12,11 +12,6 @@ namespace {
 
 const std::string vehicles = "/api/v1/vehicles";
 
-bool names(const ApiResult& r, const std::string& field) {
-    const auto fields = r.error_fields();
-    return std::find(fields.begin(), fields.end(), field) != fields.end();
-}
-
 std::string vehicle_path(std::int64_t id) {
     return vehicles + "/" + std::to_string(id);
 }
