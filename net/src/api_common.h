@@ -72,6 +72,23 @@ class Fields {
     std::vector<std::string> seen_;
 };
 
+// Reads each element of `arr`, a list named `name` in the body, as an object with its own
+// Fields (errors named "name[i].key"): `read(fields)` takes what it needs, then unknown
+// keys are named. An element that is not an object is named and skipped.
+template <class Read>
+void each_object(const json::array& arr, std::string_view name, FieldErrors& errs, Read read) {
+    for (std::size_t i = 0; i < arr.size(); ++i) {
+        const std::string item = std::string(name) + "[" + std::to_string(i) + "]";
+        if (!arr[i].is_object()) {
+            errs.add(item, msg("field.not_object"));
+            continue;
+        }
+        Fields f(arr[i].as_object(), errs, item + ".");
+        read(f);
+        f.finish();
+    }
+}
+
 // The signed-in actor of a request (Authorization: Bearer …); 401 otherwise.
 Actor authenticate(Services& s, Request& req);
 void require_dispatcher(const Actor& actor);

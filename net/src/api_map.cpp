@@ -186,18 +186,11 @@ Response convert_points(Services& s, Request& req) {
         if (arr->size() > max_points)
             throw_invalid_field("points",
                                 msg("geo.too_many_points", {{"max", std::int64_t(max_points)}}));
-        for (std::size_t i = 0; i < arr->size(); ++i) {
-            const std::string prefix = "points[" + std::to_string(i) + "].";
-            if (!(*arr)[i].is_object()) {
-                errs.add("points[" + std::to_string(i) + "]", msg("field.not_object"));
-                continue;
-            }
-            Fields pf((*arr)[i].as_object(), errs, prefix);
+        each_object(*arr, "points", errs, [&](Fields& pf) {
             const auto lat = pf.number("lat", Need::required, -90, 90);
             const auto lon = pf.number("lon", Need::required, -180, 180);
-            pf.finish();
             points.push_back(GeoPoint{lat.value_or(0), lon.value_or(0)});
-        }
+        });
     }
     f.finish();
     errs.throw_if_any();

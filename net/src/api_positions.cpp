@@ -20,21 +20,14 @@ json::object position_json(const Position& p) {
 // coordinate (422) together with the other bad positions of the batch.
 std::vector<Position> read_positions(const json::array& arr, FieldErrors& errs) {
     std::vector<Position> out;
-    for (std::size_t i = 0; i < arr.size(); ++i) {
-        std::string prefix = "positions[" + std::to_string(i) + "].";
-        if (!arr[i].is_object()) {
-            errs.add("positions[" + std::to_string(i) + "]", msg("field.not_object"));
-            continue;
-        }
-        Fields f(arr[i].as_object(), errs, prefix);
+    each_object(arr, "positions", errs, [&](Fields& f) {
         Position p;
         p.at = f.instant("at", Need::required).value_or(Instant{});
         p.lat = f.number("lat", Need::required, -1e12, 1e12).value_or(0);
         p.lon = f.number("lon", Need::required, -1e12, 1e12).value_or(0);
         p.accuracy_m = f.number("accuracy_m", Need::optional, -1e12, 1e12);
-        f.finish();
         out.push_back(p);
-    }
+    });
     return out;
 }
 

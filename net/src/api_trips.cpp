@@ -65,13 +65,7 @@ json::object checked_trip_json(Services& s, const Actor& actor, const Trip& t) {
 
 std::vector<Ride> read_rides(const json::array& arr, FieldErrors& errs) {
     std::vector<Ride> rides;
-    for (std::size_t i = 0; i < arr.size(); ++i) {
-        std::string prefix = "rides[" + std::to_string(i) + "].";
-        if (!arr[i].is_object()) {
-            errs.add("rides[" + std::to_string(i) + "]", msg("field.not_object"));
-            continue;
-        }
-        Fields f(arr[i].as_object(), errs, prefix);
+    each_object(arr, "rides", errs, [&](Fields& f) {
         Ride r;
         r.id = f.id("id", Need::optional).value_or(0);
         r.request_id = f.id("request_id", Need::optional);
@@ -85,38 +79,30 @@ std::vector<Ride> read_rides(const json::array& arr, FieldErrors& errs) {
         if (auto o = f.text("outcome", Need::optional, 20)) {
             auto outcome = ride_outcome_from(*o);
             if (!outcome)
-                errs.add(prefix + "outcome", msg("ride.outcome"));
+                errs.add(f.field("outcome"), msg("ride.outcome"));
             else
                 r.outcome = *outcome;
         }
-        f.finish();
         rides.push_back(r);
-    }
+    });
     return rides;
 }
 
 std::vector<LeftStop> read_stops_left(const json::array& arr, FieldErrors& errs) {
     std::vector<LeftStop> out;
-    for (std::size_t i = 0; i < arr.size(); ++i) {
-        std::string prefix = "stops_left[" + std::to_string(i) + "].";
-        if (!arr[i].is_object()) {
-            errs.add("stops_left[" + std::to_string(i) + "]", msg("field.not_object"));
-            continue;
-        }
-        Fields f(arr[i].as_object(), errs, prefix);
+    each_object(arr, "stops_left", errs, [&](Fields& f) {
         LeftStop stop;
         stop.request_id = f.id("request_id", Need::required).value_or(0);
         if (auto o = f.text("outcome", Need::required, 20)) {
             auto outcome = left_stop_outcome_from(*o);
             if (!outcome)
-                errs.add(prefix + "outcome", msg("stop.outcome"));
+                errs.add(f.field("outcome"), msg("stop.outcome"));
             else
                 stop.outcome = *outcome;
         }
         stop.note = f.text("note", Need::optional, 1000).value_or("");
-        f.finish();
         out.push_back(std::move(stop));
-    }
+    });
     return out;
 }
 
@@ -249,26 +235,19 @@ Response correct_trip(Services& s, Request& req) {
 // A close's answers for the patients still aboard: rides[i] = {ride_id, outcome, at?}.
 std::vector<AboardOutcome> read_aboard_outcomes(const json::array& arr, FieldErrors& errs) {
     std::vector<AboardOutcome> out;
-    for (std::size_t i = 0; i < arr.size(); ++i) {
-        const std::string prefix = "rides[" + std::to_string(i) + "].";
-        if (!arr[i].is_object()) {
-            errs.add("rides[" + std::to_string(i) + "]", msg("field.not_object"));
-            continue;
-        }
-        Fields f(arr[i].as_object(), errs, prefix);
+    each_object(arr, "rides", errs, [&](Fields& f) {
         AboardOutcome a;
         a.ride_id = f.id("ride_id", Need::required).value_or(0);
         if (auto o = f.text("outcome", Need::required, 20)) {
             auto outcome = ride_outcome_from(*o);
             if (!outcome)
-                errs.add(prefix + "outcome", msg("trip.close_outcome"));
+                errs.add(f.field("outcome"), msg("trip.close_outcome"));
             else
                 a.outcome = *outcome;
         }
         a.at = f.instant("at", Need::optional);
-        f.finish();
         out.push_back(a);
-    }
+    });
     return out;
 }
 
