@@ -285,6 +285,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
         }
         if (phase_ == Phase::waiting) {
             idle_timer_.cancel();
+            idle_waiting_ = false;
             boost::system::error_code ec;
             tcp_layer().socket().cancel(ec);
         }
@@ -391,28 +392,45 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
             });
     }
 
+    // The idle deadline moves with every request, but the timer is not re-armed nor
+    // cancelled each time (each would cost a completion through the strand): one wait
+    // at a time runs, and when it fires before the current deadline it waits again.
     void arm_idle() {
         if (closed_ || phase_ != Phase::waiting || !queue_.empty() || writing_)
             return;
-        if (first_request_) {
-            idle_timer_.expires_at(accepted_ + opts().header_timeout);
-        } else {
-            idle_timer_.expires_after(opts().idle_timeout);
-        }
+        idle_deadline_ = first_request_ ? accepted_ + opts().header_timeout
+                                        : Clock::now() + opts().idle_timeout;
+        idle_armed_ = true;
+        if (idle_waiting_ && idle_timer_.expiry() <= idle_deadline_)
+            return;  // the running wait comes back for the new deadline
+        idle_waiting_ = true;
+        idle_timer_.expires_at(idle_deadline_);
         idle_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
-            if (ec)
-                return;
-            // A completion may have been queued before the timer was re-armed.
-            if (self->idle_timer_.expiry() > Clock::now())
-                return;
-            if (self->phase_ == Phase::waiting && self->queue_.empty() && !self->writing_) {
-                self->close_now();
-            }
+            self->on_idle_timer(ec);
         });
     }
 
+    void on_idle_timer(const boost::system::error_code& ec) {
+        // Cancelled: re-armed for an earlier deadline (that wait is pending), drained or
+        // closed.
+        if (ec == asio::error::operation_aborted)
+            return;
+        idle_waiting_ = false;
+        if (ec || closed_ || !idle_armed_)
+            return;
+        if (idle_deadline_ > Clock::now()) {  // the connection was busy since: wait on
+            idle_waiting_ = true;
+            idle_timer_.expires_at(idle_deadline_);
+            idle_timer_.async_wait([self = shared_from_this()](
+                                       const boost::system::error_code& e) { self->on_idle_timer(e); });
+            return;
+        }
+        if (phase_ == Phase::waiting && queue_.empty() && !writing_)
+            close_now();
+    }
+
     void on_first_bytes(const boost::system::error_code& ec, std::size_t n) {
-        idle_timer_.cancel();
+        idle_armed_ = false;
         if (streaming_) {
             phase_ = Phase::none;
             watch_peer(ec, n);
@@ -434,6 +452,16 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
 
     void read_header() {
         phase_ = Phase::header;
+        // A head already read whole (nearly always, and every pipelined one) is parsed
+        // here rather than by another asynchronous read and a trip round the strand.
+        if (buffer_.size() > 0) {
+            boost::system::error_code ec;
+            buffer_.consume(parser_->put(buffer_.data(), ec));
+            if (ec != http::error::need_more) {
+                on_header(ec);
+                return;
+            }
+        }
         if (first_request_) {
             tcp_layer().expires_at(accepted_ + opts().header_timeout);
         } else {
@@ -895,6 +923,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
             return;
         closed_ = true;
         idle_timer_.cancel();
+        idle_waiting_ = false;
         heartbeat_timer_.cancel();
         if (streaming_)
             streaming_->stream->stop();
@@ -909,6 +938,9 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     std::optional<http::request_parser<http::string_body>> parser_;
     std::deque<std::shared_ptr<Pending>> queue_;
     asio::steady_timer idle_timer_;
+    Clock::time_point idle_deadline_;
+    bool idle_armed_ = false;    // waiting for a request: idle_deadline_ applies
+    bool idle_waiting_ = false;  // a wait of idle_timer_ is pending
     asio::steady_timer heartbeat_timer_;  // while streaming
     std::shared_ptr<Pending> streaming_;  // the streamed answer being written, if any
     std::string remote_;

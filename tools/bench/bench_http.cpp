@@ -209,7 +209,10 @@ void usage() {
         "  --seconds S      duration of each phase (default 5)\n"
         "  --server PATH    the lifeline binary (default: next to lifeline-bench)\n"
         "  --threads N      the server's I/O threads (default 2)\n"
-        "  --workers N      the server's handler threads (default: the server's own)\n");
+        "  --workers N      the server's handler threads (default: the server's own)\n"
+        "  --only PHASE     one phase alone, no ratios: read, health, write, ref-read or\n"
+        "                   ref-health (for a profiler: the measured server's pid is\n"
+        "                   printed on stderr before the phase starts)\n");
 }
 
 struct HttpOptions {
@@ -218,6 +221,7 @@ struct HttpOptions {
     int workers = 0;  // 0: the server's own default
     double seconds = 5;
     std::string server;
+    std::string only;  // one phase against lifeline alone (for a profiler), or all
 };
 
 // Reads the options into `o`; returns an exit status when there is nothing to run.
@@ -243,6 +247,15 @@ std::optional<int> parse_http_options(int argc, char** argv, HttpOptions& o) {
             o.io_threads = std::stoi(value());
         } else if (a == "--workers") {
             o.workers = std::stoi(value());
+        } else if (a == "--only") {
+            o.only = value();
+            if (o.only != "read" && o.only != "health" && o.only != "write" &&
+                o.only != "ref-read" && o.only != "ref-health") {
+                std::fprintf(stderr,
+                             "lifeline-bench http: --only takes read, health, write, ref-read or "
+                             "ref-health\n");
+                return 2;
+            }
         } else {
             std::fprintf(stderr, "lifeline-bench http: unknown option %s\n", a.c_str());
             return 2;
@@ -384,13 +397,20 @@ struct HttpResults {
     double mean_batch = 0;
 };
 
+const char* const phase_header =
+    "phase,connections,requests,errors,per_second,p50_ms,p99_ms,server_cpu_us\n";
+
+void print_phase(const char* name, int connections, const Phase& p) {
+    std::printf("%s,%d,%ld,%ld,%.0f,%.2f,%.2f,%.0f\n", name, connections, p.requests, p.errors,
+                p.per_second, p.p50_ms, p.p99_ms, p.server_cpu_us);
+}
+
 void print_http_results(int connections, const HttpResults& r) {
-    std::printf("phase,connections,requests,errors,per_second,p50_ms,p99_ms,server_cpu_us\n");
+    std::printf("%s", phase_header);
     for (const auto& [name, p] : {std::pair{"ref-read", r.ref_read}, std::pair{"read", r.read},
                                   std::pair{"ref-health", r.ref_health},
                                   std::pair{"health", r.health}, std::pair{"write", r.write}})
-        std::printf("%s,%d,%ld,%ld,%.0f,%.2f,%.2f,%.0f\n", name, connections, p.requests, p.errors,
-                    p.per_second, p.p50_ms, p.p99_ms, p.server_cpu_us);
+        print_phase(name, connections, p);
     auto ratio = [](const Phase& a, const Phase& b) {
         return a.per_second / std::max(1.0, b.per_second);
     };
@@ -431,12 +451,35 @@ pid_t start_reference(const HttpOptions& o, Connection& lifeline, const HttpFixt
     return pid;
 }
 
+// The one phase `o.only`, against lifeline or the reference alone; the exit status.
+int measure_only(pid_t pid, unsigned short port, const HttpOptions& o, Connection& setup,
+                 const HttpFixture& f) {
+    const bool ref = o.only.rfind("ref-", 0) == 0;
+    unsigned short ref_port = 0;
+    const pid_t ref_pid = ref ? start_reference(o, setup, f, &ref_port) : -1;
+    const pid_t measured = ref ? ref_pid : pid;
+    const unsigned short measured_port = ref ? ref_port : port;
+    std::fprintf(stderr, "lifeline-bench http: server pid %d, phase %s starts\n", int(measured),
+                 o.only.c_str());
+    const std::string what = ref ? o.only.substr(4) : o.only;
+    const Phase p = what == "read"     ? measure_reads(measured, measured_port, o, f)
+                    : what == "health" ? measure_health(measured, measured_port, o)
+                                       : measure_writes(measured, measured_port, o, f);
+    if (ref)
+        stop_process(ref_pid);
+    std::printf("%s", phase_header);
+    print_phase(o.only.c_str(), o.connections, p);
+    return p.errors ? 1 : 0;
+}
+
 // The phases against both running servers; the exit status.
 int measure(pid_t pid, unsigned short port, const HttpOptions& o) {
     pid_t ref = -1;
     try {
         Connection setup(port);
         const HttpFixture f = set_up_fixture(setup, o.connections);
+        if (!o.only.empty())
+            return measure_only(pid, port, o, setup, f);
         unsigned short ref_port = 0;
         ref = start_reference(o, setup, f, &ref_port);
         HttpResults r;
