@@ -1,5 +1,7 @@
 #include "lifeline/net/server.h"
 
+#include <unistd.h>
+
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -25,6 +27,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -51,12 +54,10 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-// Percent-escapes bytes that would break a `key=value` log line (spaces, quotes,
-// control characters): a decoded path is client input.
-std::string log_safe(std::string_view s) {
+// Appends `s`, percent-escaping bytes that would break a `key=value` log line (spaces,
+// quotes, control characters): a decoded path is client input.
+void append_log_safe(std::string& out, std::string_view s) {
     static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(s.size());
     for (unsigned char c : s) {
         if (c <= 0x20 || c == 0x7f || c == '"' || c == '%') {
             out += '%';
@@ -66,7 +67,14 @@ std::string log_safe(std::string_view s) {
             out += static_cast<char>(c);
         }
     }
-    return out;
+}
+
+// Appends a number as std::to_chars writes it (no locale, no allocation).
+template <class Number, class... Format>
+void append_number(std::string& out, Number n, Format... format) {
+    char digits[32];
+    const auto end = std::to_chars(digits, digits + sizeof digits, n, format...).ptr;
+    out.append(digits, end);
 }
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -156,14 +164,33 @@ Message header_problem(const std::string& header, const Message& why) {
 }  // namespace
 
 void log_access_to_stderr(const AccessLogEntry& e) {
-    char ms[32];
-    std::snprintf(ms, sizeof ms, "%.3f", e.duration_ms);
-    std::string line = "access method=" + log_safe(e.method) + " path=" + log_safe(e.path) +
-                       " route=" + log_safe(e.route) + " status=" + std::to_string(e.status) +
-                       " ms=" + ms + " bytes=" + std::to_string(e.response_bytes) +
-                       " remote=" + log_safe(e.remote) + "\n";
-    // One fwrite per line on unbuffered stderr: lines from several threads stay whole.
-    std::fwrite(line.data(), 1, line.size(), stderr);
+    std::string line;
+    line.reserve(160 + e.path.size());
+    line += "access method=";
+    append_log_safe(line, e.method);
+    line += " path=";
+    append_log_safe(line, e.path);
+    line += " route=";
+    append_log_safe(line, e.route);
+    line += " status=";
+    append_number(line, e.status);
+    line += " ms=";
+    append_number(line, e.duration_ms, std::chars_format::fixed, 3);
+    line += " bytes=";
+    append_number(line, e.response_bytes);
+    line += " remote=";
+    append_log_safe(line, e.remote);
+    line += '\n';
+    // One write(2) per line, past stdio and its lock: lines from several threads stay
+    // whole.
+    for (std::string_view rest = line; !rest.empty();) {
+        const ssize_t n = ::write(STDERR_FILENO, rest.data(), rest.size());
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return;  // a log that cannot be written must not stop the answer
+        rest.remove_prefix(static_cast<std::size_t>(n));
+    }
 }
 
 namespace detail {

@@ -1,5 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -610,6 +615,28 @@ TEST_CASE("listen reports an address in use", "[net][server]") {
     } catch (const std::system_error& e) {
         CHECK(contains(e.what(), "cannot listen on 127.0.0.1:" + std::to_string(first.port())));
     }
+}
+
+TEST_CASE("the access log line is one write of escaped key=value pairs", "[net][server]") {
+    char name[] = "/tmp/lifeline-access-XXXXXX";
+    const int file = ::mkstemp(name);
+    REQUIRE(file >= 0);
+    ::unlink(name);
+    const int saved = ::dup(STDERR_FILENO);
+    ::dup2(file, STDERR_FILENO);
+    lifeline::net::log_access_to_stderr(
+        {"GET", "/api/v1/a b\"%", "/api/v1/{x}", 200, 1.23456, 15, "127.0.0.1"});
+    lifeline::net::log_access_to_stderr({"HEAD", "/", "unmatched", 404, 0.0, 0, "::1"});
+    ::dup2(saved, STDERR_FILENO);
+    ::close(saved);
+    std::string text(512, '\0');
+    const auto n = ::pread(file, text.data(), text.size(), 0);
+    ::close(file);
+    text.resize(static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
+    CHECK(text ==
+          "access method=GET path=/api/v1/a%20b%22%25 route=/api/v1/{x} status=200 ms=1.235 "
+          "bytes=15 remote=127.0.0.1\n"
+          "access method=HEAD path=/ route=unmatched status=404 ms=0.000 bytes=0 remote=::1\n");
 }
 
 TEST_CASE("each answered request is logged and counted", "[net][server]") {
