@@ -97,7 +97,26 @@ std::optional<Instant> parse_instant(std::string_view s) {
 }
 
 std::string format_instant(Instant t) {
-    return date::format("%FT%TZ", t);
+    // Every answer and row carries instants: written by hand rather than through
+    // date::format's stream (about 1 µs each), with the same result.
+    const auto day = std::chrono::floor<date::days>(t);
+    const date::year_month_day ymd{day};
+    const int year = int(ymd.year());
+    if (year < 0 || year > 9999)
+        return date::format("%FT%TZ", t);
+    const auto second = static_cast<unsigned>((t - day).count());
+    char text[] = "YYYY-MM-DDTHH:MM:SSZ";
+    auto put = [&text](std::size_t at, unsigned value, std::size_t width) {
+        for (std::size_t i = width; i-- > 0; value /= 10)
+            text[at + i] = static_cast<char>('0' + value % 10);
+    };
+    put(0, static_cast<unsigned>(year), 4);
+    put(5, unsigned(ymd.month()), 2);
+    put(8, unsigned(ymd.day()), 2);
+    put(11, second / 3600, 2);
+    put(14, second / 60 % 60, 2);
+    put(17, second % 60, 2);
+    return std::string(text, sizeof text - 1);
 }
 
 std::optional<LocalDate> parse_date(std::string_view s) {

@@ -245,7 +245,7 @@ void Transaction::commit() {
 }
 
 Savepoint::Savepoint(Connection& conn) : conn_(conn) {
-    conn_.exec("SAVEPOINT job");
+    run_cached(conn_, "SAVEPOINT job");
 }
 
 Savepoint::~Savepoint() {
