@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -210,6 +211,8 @@ void usage() {
         "  --server PATH    the lifeline binary (default: next to lifeline-bench)\n"
         "  --threads N      the server's I/O threads (default 2)\n"
         "  --workers N      the server's handler threads (default: the server's own)\n"
+        "  --rounds N       run the five phases N times over, each round's ratios from\n"
+        "                   phases seconds apart, then the median of each ratio\n"
         "  --only PHASE     one phase alone, no ratios: read, health, write, ref-read or\n"
         "                   ref-health (for a profiler: the measured server's pid is\n"
         "                   printed on stderr before the phase starts)\n");
@@ -222,6 +225,7 @@ struct HttpOptions {
     double seconds = 5;
     std::string server;
     std::string only;  // one phase against lifeline alone (for a profiler), or all
+    int rounds = 1;    // the five phases, this many times over
 };
 
 // Reads the options into `o`; returns an exit status when there is nothing to run.
@@ -247,6 +251,8 @@ std::optional<int> parse_http_options(int argc, char** argv, HttpOptions& o) {
             o.io_threads = std::stoi(value());
         } else if (a == "--workers") {
             o.workers = std::stoi(value());
+        } else if (a == "--rounds") {
+            o.rounds = std::max(1, std::stoi(value()));
         } else if (a == "--only") {
             o.only = value();
             if (o.only != "read" && o.only != "health" && o.only != "write" &&
@@ -364,9 +370,14 @@ Phase measure_health(pid_t pid, unsigned short port, const HttpOptions& o) {
     });
 }
 
-Phase measure_writes(pid_t pid, unsigned short port, const HttpOptions& o, const HttpFixture& f) {
-    return run_phase(pid, port, o.connections, o.seconds, [&](Connection& c, int w, long n) {
-        long km = n * 40;
+// `odometer[w]`: where connection w's vehicle stands, carried from round to round (a
+// trip's odometer continues from the vehicle's last one).
+Phase measure_writes(pid_t pid, unsigned short port, const HttpOptions& o, const HttpFixture& f,
+                     std::vector<long>& odometer) {
+    odometer.resize(std::size_t(o.connections), 0);
+    return run_phase(pid, port, o.connections, o.seconds, [&](Connection& c, int w, long) {
+        const long km = odometer[std::size_t(w)];
+        odometer[std::size_t(w)] += 40;
         char body[768];
         std::snprintf(
             body, sizeof body,
@@ -405,15 +416,22 @@ void print_phase(const char* name, int connections, const Phase& p) {
                 p.per_second, p.p50_ms, p.p99_ms, p.server_cpu_us);
 }
 
+double ratio(const Phase& a, const Phase& b) {
+    return a.per_second / std::max(1.0, b.per_second);
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    const std::size_t n = v.size();
+    return n == 0 ? 0 : n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 void print_http_results(int connections, const HttpResults& r) {
     std::printf("%s", phase_header);
     for (const auto& [name, p] : {std::pair{"ref-read", r.ref_read}, std::pair{"read", r.read},
                                   std::pair{"ref-health", r.ref_health},
                                   std::pair{"health", r.health}, std::pair{"write", r.write}})
         print_phase(name, connections, p);
-    auto ratio = [](const Phase& a, const Phase& b) {
-        return a.per_second / std::max(1.0, b.per_second);
-    };
     std::printf("read/ref-read ratio: %.2f\n", ratio(r.read, r.ref_read));
     std::printf("health/ref-health ratio: %.2f\n", ratio(r.health, r.ref_health));
     std::printf("write/read ratio: %.2f  (mean commit batch: %.1f writes)\n",
@@ -462,9 +480,10 @@ int measure_only(pid_t pid, unsigned short port, const HttpOptions& o, Connectio
     std::fprintf(stderr, "lifeline-bench http: server pid %d, phase %s starts\n", int(measured),
                  o.only.c_str());
     const std::string what = ref ? o.only.substr(4) : o.only;
+    std::vector<long> odometer;
     const Phase p = what == "read"     ? measure_reads(measured, measured_port, o, f)
                     : what == "health" ? measure_health(measured, measured_port, o)
-                                       : measure_writes(measured, measured_port, o, f);
+                                       : measure_writes(measured, measured_port, o, f, odometer);
     if (ref)
         stop_process(ref_pid);
     std::printf("%s", phase_header);
@@ -482,17 +501,32 @@ int measure(pid_t pid, unsigned short port, const HttpOptions& o) {
             return measure_only(pid, port, o, setup, f);
         unsigned short ref_port = 0;
         ref = start_reference(o, setup, f, &ref_port);
-        HttpResults r;
-        r.ref_read = measure_reads(ref, ref_port, o, f);
-        r.read = measure_reads(pid, port, o, f);
-        r.ref_health = measure_health(ref, ref_port, o);
-        r.health = measure_health(pid, port, o);
-        r.write = measure_writes(pid, port, o, f);
-        r.mean_batch = mean_commit_batch(setup);
+        long errors = 0;
+        std::array<std::vector<double>, 3> ratios;  // read, health, write
+        std::vector<long> odometer;
+        for (int round = 1; round <= o.rounds; ++round) {
+            if (o.rounds > 1)
+                std::printf("round %d of %d\n", round, o.rounds);
+            HttpResults r;
+            r.ref_read = measure_reads(ref, ref_port, o, f);
+            r.read = measure_reads(pid, port, o, f);
+            r.ref_health = measure_health(ref, ref_port, o);
+            r.health = measure_health(pid, port, o);
+            r.write = measure_writes(pid, port, o, f, odometer);
+            r.mean_batch = mean_commit_batch(setup);
+            print_http_results(o.connections, r);
+            std::fflush(stdout);
+            errors += r.ref_read.errors + r.read.errors + r.ref_health.errors + r.health.errors +
+                      r.write.errors;
+            ratios[0].push_back(ratio(r.read, r.ref_read));
+            ratios[1].push_back(ratio(r.health, r.ref_health));
+            ratios[2].push_back(ratio(r.write, r.read));
+        }
         stop_process(ref);
-        print_http_results(o.connections, r);
-        const long errors = r.ref_read.errors + r.read.errors + r.ref_health.errors +
-                            r.health.errors + r.write.errors;
+        if (o.rounds > 1)
+            std::printf("median of %d rounds: read/ref-read %.2f, health/ref-health %.2f, "
+                        "write/read %.2f\n",
+                        o.rounds, median(ratios[0]), median(ratios[1]), median(ratios[2]));
         return errors ? 1 : 0;
     } catch (const std::exception& e) {
         if (ref > 0)
