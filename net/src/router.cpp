@@ -49,6 +49,15 @@ std::vector<std::string> request_segments(const Request& request) {
     return split_path(request.path);
 }
 
+// The request's segments: those the server split, else split here into `own`.
+const std::vector<std::string>& segments_of(const Request& request,
+                                            std::vector<std::string>& own) {
+    if (!request.segments.empty())
+        return request.segments;
+    own = request_segments(request);
+    return own;
+}
+
 // Literal segments beat placeholders, from the left: "/trips/active" wins over
 // "/trips/{id}" for "/trips/active".
 bool more_specific(const std::vector<std::string>& a, const std::vector<std::string>& b) {
@@ -98,7 +107,8 @@ void Router::add(std::string method, std::string pattern, Handler handler, Pace 
 }
 
 const Router::Route* Router::exact_route(const Request& request) const {
-    const auto segments = request_segments(request);
+    std::vector<std::string> own;
+    const auto& segments = segments_of(request, own);
     const Route* best = nullptr;
     for (const auto& r : routes_) {
         if (r.method != request.method || r.segments.size() != segments.size())
@@ -200,7 +210,8 @@ bool Router::answer_after_commit(Request& request, const Respond& respond) const
 }
 
 Response Router::operator()(Request& request) const {
-    const auto segments = request_segments(request);
+    std::vector<std::string> own;
+    const auto& segments = segments_of(request, own);
     const Route* best = nullptr;
     const Route* get_fallback = nullptr;
     std::set<std::string> allowed;

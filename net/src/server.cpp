@@ -634,6 +634,8 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
             return;
         }
         r.path = parsed->path();
+        for (auto segment : parsed->segments())
+            r.segments.push_back(std::move(segment));
         for (auto param : parsed->params()) {
             r.query.emplace_back(std::move(param.key),
                                  param.has_value ? std::move(param.value) : std::string());

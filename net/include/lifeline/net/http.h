@@ -24,6 +24,9 @@ struct Request {
     std::string method;  // "GET", "POST", …
     std::string target;  // as received: "/api/v1/trips?limit=10"
     std::string path;    // percent-decoded path: "/api/v1/trips"
+    // The path's segments, each percent-decoded on its own ({"api", "v1", "trips"}): set by
+    // the server as it reads the target; when empty the router splits `target` itself.
+    std::vector<std::string> segments;
     std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
     std::vector<Header> headers;
     std::string body;
