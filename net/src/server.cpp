@@ -645,7 +645,8 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
             r.headers.push_back({to_string(field.name_string()), to_string(field.value())});
         }
         r.body = std::move(req.body());
-        r.remote = opts().trusted_proxies.client_address(remote_, r.headers);
+        if (!opts().trusted_proxies.empty())  // else the peer, named once at the accept
+            r.remote = opts().trusted_proxies.client_address(remote_, r.headers);
         p->path = r.path;
 
         if (opts().answer_on_io_thread && opts().answer_on_io_thread(r)) {
@@ -1118,7 +1119,12 @@ void ServerImpl::on_accept(const boost::system::error_code& ec, tcp::socket sock
     }
     boost::system::error_code endpoint_ec;
     const auto peer = socket.remote_endpoint(endpoint_ec);
-    std::string remote = endpoint_ec ? std::string("unknown") : peer.address().to_string();
+    // An IPv4 client of a dual-stack socket ("::ffff:10.0.0.1") is named as IPv4, as the
+    // sign-in limits and the trusted proxies name it.
+    auto address = peer.address();
+    if (address.is_v6() && address.to_v6().is_v4_mapped())
+        address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+    std::string remote = endpoint_ec ? std::string("unknown") : address.to_string();
     if (tls) {
         auto session =
             std::make_shared<Session<TlsStream>>(*this, std::move(remote), std::move(socket), *tls);
