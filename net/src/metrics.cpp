@@ -97,7 +97,7 @@ void Histogram::render(std::string& out, std::string_view name, std::string_view
 
 struct Metrics::State {
     mutable std::mutex mutex;
-    std::map<std::tuple<std::string, std::string, unsigned>, std::uint64_t> requests;
+    std::map<std::tuple<std::string, std::string, unsigned>, std::uint64_t, std::less<>> requests;
     std::map<std::string, std::unique_ptr<Histogram>, std::less<>> latency;
     std::vector<std::function<void(std::string&)>> collectors;
 };
@@ -116,7 +116,13 @@ void Metrics::record_request(std::string_view method, std::string_view route, un
     Histogram* histogram = nullptr;
     {
         std::lock_guard lock(state_->mutex);
-        ++state_->requests[{std::string(method), std::string(route), status}];
+        // Found without building the key's strings: only a first request of its kind does.
+        auto counted = state_->requests.find(std::tuple{method, route, status});
+        if (counted == state_->requests.end())
+            counted = state_->requests
+                          .emplace(std::tuple{std::string(method), std::string(route), status}, 0)
+                          .first;
+        ++counted->second;
         auto it = state_->latency.find(route);
         if (it == state_->latency.end()) {
             it = state_->latency

@@ -50,8 +50,7 @@ std::vector<std::string> request_segments(const Request& request) {
 }
 
 // The request's segments: those the server split, else split here into `own`.
-const std::vector<std::string>& segments_of(const Request& request,
-                                            std::vector<std::string>& own) {
+const std::vector<std::string>& segments_of(const Request& request, std::vector<std::string>& own) {
     if (!request.segments.empty())
         return request.segments;
     own = request_segments(request);

@@ -27,8 +27,8 @@
 
 #include <algorithm>
 #include <atomic>
-#include <charconv>
 #include <cerrno>
+#include <charconv>
 #include <csignal>
 #include <cstdio>
 #include <deque>
@@ -425,11 +425,15 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     void arm_idle() {
         if (closed_ || phase_ != Phase::waiting || !queue_.empty() || writing_)
             return;
-        idle_deadline_ = first_request_ ? accepted_ + opts().header_timeout
-                                        : Clock::now() + opts().idle_timeout;
+        idle_deadline_ =
+            first_request_ ? accepted_ + opts().header_timeout : Clock::now() + opts().idle_timeout;
         idle_armed_ = true;
         if (idle_waiting_ && idle_timer_.expiry() <= idle_deadline_)
             return;  // the running wait comes back for the new deadline
+        wait_idle();
+    }
+
+    void wait_idle() {
         idle_waiting_ = true;
         idle_timer_.expires_at(idle_deadline_);
         idle_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
@@ -446,10 +450,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
         if (ec || closed_ || !idle_armed_)
             return;
         if (idle_deadline_ > Clock::now()) {  // the connection was busy since: wait on
-            idle_waiting_ = true;
-            idle_timer_.expires_at(idle_deadline_);
-            idle_timer_.async_wait([self = shared_from_this()](
-                                       const boost::system::error_code& e) { self->on_idle_timer(e); });
+            wait_idle();
             return;
         }
         if (phase_ == Phase::waiting && queue_.empty() && !writing_)
@@ -969,8 +970,8 @@ class Session : public Connection, public std::enable_shared_from_this<Session<S
     std::deque<std::shared_ptr<Pending>> queue_;
     asio::steady_timer idle_timer_;
     Clock::time_point idle_deadline_;
-    bool idle_armed_ = false;    // waiting for a request: idle_deadline_ applies
-    bool idle_waiting_ = false;  // a wait of idle_timer_ is pending
+    bool idle_armed_ = false;             // waiting for a request: idle_deadline_ applies
+    bool idle_waiting_ = false;           // a wait of idle_timer_ is pending
     asio::steady_timer heartbeat_timer_;  // while streaming
     std::shared_ptr<Pending> streaming_;  // the streamed answer being written, if any
     std::string remote_;

@@ -536,6 +536,20 @@ TEST_CASE("slow and idle clients are disconnected", "[net][server]") {
         // The client reconnects on its own.
         CHECK(client.request("GET", "/healthz").status == 200);
     }
+    SECTION("a connection kept busy past the idle timeout stays open, then closes when idle") {
+        // The idle deadline moves with each request; the timer is not re-armed each time.
+        client.connect();
+        for (int i = 0; i < 6; ++i) {  // 6 × 150 ms: twice the idle timeout, never idle for it
+            REQUIRE(client.send_raw("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"));
+            CHECK(client.read_response().status == 200);
+            std::this_thread::sleep_for(150ms);
+        }
+        const auto t0 = std::chrono::steady_clock::now();
+        CHECK(client.wait_for_close(3s));
+        const auto waited = std::chrono::steady_clock::now() - t0;
+        CHECK(waited >= 100ms);  // 300 ms after the last answer, 150 ms of which slept above
+        CHECK(waited < 1s);
+    }
     SECTION("a pending handler outlasts the idle timeout") {
         // The idle timer must not cut a connection whose answer is still being made.
         CHECK(client.request("GET", "/slow?ms=700&n=9").body == "slow 9");

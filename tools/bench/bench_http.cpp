@@ -524,9 +524,10 @@ int measure(pid_t pid, unsigned short port, const HttpOptions& o) {
         }
         stop_process(ref);
         if (o.rounds > 1)
-            std::printf("median of %d rounds: read/ref-read %.2f, health/ref-health %.2f, "
-                        "write/read %.2f\n",
-                        o.rounds, median(ratios[0]), median(ratios[1]), median(ratios[2]));
+            std::printf(
+                "median of %d rounds: read/ref-read %.2f, health/ref-health %.2f, "
+                "write/read %.2f\n",
+                o.rounds, median(ratios[0]), median(ratios[1]), median(ratios[2]));
         return errors ? 1 : 0;
     } catch (const std::exception& e) {
         if (ref > 0)
