@@ -289,10 +289,18 @@ Patient read_patient(const Statement& st) {
 
 namespace {
 
-template <class Read>
-auto load_by_id(Connection& c, const char* table, const std::string& columns, std::int64_t id,
-                Read read) -> std::optional<decltype(read(std::declval<const Statement&>()))> {
-    Statement st(c, "SELECT " + columns + " FROM " + table + " WHERE id = ?");
+// "SELECT <columns> FROM <table> WHERE id = ?", written once per record type.
+template <class Record>
+const std::string& select_by_id() {
+    static const std::string sql =
+        "SELECT " + column_list<Record>() + " FROM " + table_name<Record> + " WHERE id = ?";
+    return sql;
+}
+
+template <class Record, class Read>
+auto load_by_id(Connection& c, std::int64_t id, Read read)
+    -> std::optional<decltype(read(std::declval<const Statement&>()))> {
+    Statement st(c, select_by_id<Record>());
     st.bind_all(id);
     if (!st.step())
         return std::nullopt;
@@ -302,17 +310,16 @@ auto load_by_id(Connection& c, const char* table, const std::string& columns, st
 }  // namespace
 
 std::optional<Place> load_place(Connection& c, PlaceId id) {
-    return load_by_id(c, table_name<Place>, place_columns, id, read_place);
+    return load_by_id<Place>(c, id, read_place);
 }
 std::optional<Driver> load_driver(Connection& c, DriverId id) {
-    return load_by_id(c, table_name<Driver>, driver_columns, id,
-                      [&](const Statement& st) { return read_driver(c, st); });
+    return load_by_id<Driver>(c, id, [&](const Statement& st) { return read_driver(c, st); });
 }
 std::optional<Vehicle> load_vehicle(Connection& c, VehicleId id) {
-    return load_by_id(c, table_name<Vehicle>, vehicle_columns, id, read_vehicle);
+    return load_by_id<Vehicle>(c, id, read_vehicle);
 }
 std::optional<Patient> load_patient(Connection& c, PatientId id) {
-    return load_by_id(c, table_name<Patient>, patient_columns, id, read_patient);
+    return load_by_id<Patient>(c, id, read_patient);
 }
 
 bool patient_on_driver_routes(Connection& c, PatientId patient, DriverId driver, ServiceDays days) {

@@ -135,7 +135,7 @@ int Connection::user_version() {
 }
 
 Statement::Statement(Connection& conn, std::string_view sql) : db_(conn.handle()) {
-    auto it = conn.cache_.find(std::string(sql));
+    auto it = conn.cache_.find(sql);
     if (it != conn.cache_.end() && !it->second.in_use) {
         stmt_ = it->second.stmt;
         in_use_ = &it->second.in_use;

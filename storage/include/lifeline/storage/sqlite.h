@@ -3,7 +3,9 @@
 // in its constructor and finalized in its destructor, a transaction rolls back unless
 // committed. Every value is bound; no SQL is ever built from input.
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,9 +45,16 @@ class Connection {
         sqlite3_stmt* stmt = nullptr;
         bool in_use = false;
     };
+    // Looked up by the SQL's string_view, without copying it into a string first.
+    struct SqlHash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view sql) const {
+            return std::hash<std::string_view>{}(sql);
+        }
+    };
     std::unique_ptr<sqlite3, Closer> db_;
     std::string path_;
-    std::unordered_map<std::string, Cached> cache_;
+    std::unordered_map<std::string, Cached, SqlHash, std::equal_to<>> cache_;
 };
 
 class Statement {
