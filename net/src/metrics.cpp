@@ -95,9 +95,23 @@ void Histogram::render(std::string& out, std::string_view name, std::string_view
 
 // ---- Metrics ----------------------------------------------------------------------
 
+// Orders (method, route, status) keys held as strings and looked up as string_views.
+struct RequestKeyLess {
+    using is_transparent = void;
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+        return view(a) < view(b);
+    }
+    template <class Key>
+    static std::tuple<std::string_view, std::string_view, unsigned> view(const Key& k) {
+        return {std::get<0>(k), std::get<1>(k), std::get<2>(k)};
+    }
+};
+
 struct Metrics::State {
     mutable std::mutex mutex;
-    std::map<std::tuple<std::string, std::string, unsigned>, std::uint64_t, std::less<>> requests;
+    std::map<std::tuple<std::string, std::string, unsigned>, std::uint64_t, RequestKeyLess>
+        requests;
     std::map<std::string, std::unique_ptr<Histogram>, std::less<>> latency;
     std::vector<std::function<void(std::string&)>> collectors;
 };
