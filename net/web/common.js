@@ -102,6 +102,18 @@ export function h(tag, attrs, ...children) {
 
 export function clear(el) { while (el.firstChild) el.removeChild(el.firstChild); return el; }
 
+// For loads that may overlap (the page's first load, then a filter changed before it
+// answered): each call marks a new load and returns a check that is true while that load
+// is still the latest asked for, so an earlier answer arriving late is dropped rather
+// than shown over the newer one.
+export function latestLoad() {
+  let asked = 0;
+  return () => {
+    const mine = ++asked;
+    return () => mine === asked;
+  };
+}
+
 // ---- time in the organisation's zone ------------------------------------------------
 
 export let timeZone = 'Asia/Shanghai';

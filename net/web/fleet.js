@@ -1,6 +1,6 @@
 // Patients, drivers, vehicles and places: list, search, create, edit, deactivate, and
 // CSV import. One description per kind drives the table and the form.
-import { t, tv, h, clear, picker, showError, flash, fmtNumber, uuid } from './common.js';
+import { t, tv, h, clear, picker, showError, flash, fmtNumber, uuid, latestLoad } from './common.js';
 import { suspensionsCard } from './suspensions.js';
 import { attachLocationPicker } from './map.js';
 
@@ -305,16 +305,20 @@ export async function fleetView(ctx, kind, root) {
   search.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(update, 250); });
   inactive.addEventListener('change', update);
 
+  // A search typed on while an earlier one is answering: only the last one's answer shows.
+  const newLoad = latestLoad();
   async function load(cursor, append) {
+    const latest = newLoad();
     try {
       const page = await api.get(`/api/v1/${kind}`, { query: { q: search.value, active: inactive.checked ? undefined : 'true', limit: 100, cursor } });
       await learnNames(api, page.items);
+      if (!latest()) return;
       showError(null, box);
       if (!append) clear(table);
       renderRows(page.items, append);
       clear(more);
       if (page.next_cursor) more.append(h('button', { type: 'button', onclick: () => load(page.next_cursor, true) }, t('common.more')));
-    } catch (err) { showError(err, box); }
+    } catch (err) { if (latest()) showError(err, box); }
   }
 
   function renderRows(items, append) {

@@ -5,7 +5,7 @@
 // corrected, always with a reason; a refusal is shown next to its field and every value
 // typed stays in the form.
 import {
-  t, h, clear, showError, flash, fmtTime, fmtDateTime, fmtNumber, todayInZone, zonedToInstant,
+  t, h, clear, showError, flash, fmtTime, fmtDateTime, fmtNumber, todayInZone, zonedToInstant, latestLoad,
 } from './common.js';
 
 // Every page of a list.
@@ -223,15 +223,18 @@ export async function tripsView(ctx, root) {
     return frag;
   }
 
+  const newLoad = latestLoad();
   async function load() {
     const narrow = { driver_id: state.driver, vehicle_id: state.vehicle };
+    const latest = newLoad();
     try {
       const [open, finished] = await Promise.all([
         fetchAll(api, { ...narrow, status: 'open' }),
         fetchAll(api, { ...narrow, status: 'finished', date: state.date })]);
+      if (!latest()) return;
       showError(null, box);
       show([...open.sort(byStart), ...finished.sort(byStart)]);
-    } catch (err) { showError(err, box); }
+    } catch (err) { if (latest()) showError(err, box); }
   }
   await load();
 }

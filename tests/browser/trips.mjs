@@ -2,7 +2,8 @@
 // with the odometer flag (5 km nobody logged since its previous trip); closing it without
 // a reason is refused next to *Reason* with every typed value kept, then closing with a
 // reason finishes it; on another vehicle a finished trip's end reading is corrected. Both
-// are in the audit log, and the screen reads in Chinese too.
+// are in the audit log, and the screen reads in Chinese too. The screen's first load,
+// answering after the vehicle was chosen, does not replace the vehicle's trips.
 import path from 'node:path';
 import { run, check, equal, apiClient, watchPage, artifacts, DEMO_PASSWORD, ADMIN_PASSWORD, signInDispatcher, todayIn } from './harness.mjs';
 
@@ -33,6 +34,15 @@ await run('trips: open first, close with a reason, correct a reading, odometer f
   const page = await browser.context.newPage();
   watchPage(page, problems);
   await signInDispatcher(page, server);
+  // The screen's first load (every vehicle) answers late, after vehicle A is chosen: its
+  // answer must not replace A's trips when it comes.
+  let lateAnswers = 0;
+  const late = (url) => url.includes('/api/v1/trips?') && !new URL(url).searchParams.get('vehicle_id');
+  await page.route('**/api/v1/trips?**', async (route) => {
+    if (late(route.request().url())) await new Promise((r) => setTimeout(r, 1500));
+    await route.continue();
+  });
+  page.on('response', (r) => { if (late(r.url())) lateAnswers += 1; });
   await page.getByTestId('nav-trips').click();
   await page.getByTestId('view-trips').waitFor();
   equal(await page.getByTestId('trips-date').inputValue(), today, 'the day is today by default');
@@ -41,6 +51,10 @@ await run('trips: open first, close with a reason, correct a reading, odometer f
   await page.getByTestId('trips-vehicle').selectOption({ label: a.plate });
   const rows = page.locator('tr[data-trip]');
   await page.locator(`tr[data-trip="${earlier.id}"]`).waitFor();
+  for (let i = 0; lateAnswers < 2 && i < 100; i++) await page.waitForTimeout(100);
+  equal(lateAnswers, 2, 'the first load (open and finished trips of every vehicle) answered');
+  await page.waitForTimeout(300);  // and the page has had its turn with those answers
+  await page.unroute('**/api/v1/trips?**');
   equal(await rows.evaluateAll((rs) => rs.map((r) => Number(r.dataset.trip))), [left.id, earlier.id], 'open first, then by start');
   const leftRow = page.locator(`tr[data-trip="${left.id}"]`);
   check((await leftRow.textContent()).includes(d1.name), 'the driver is named');
