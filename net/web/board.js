@@ -1,6 +1,6 @@
 // The day board: the day's requests, "plan the day", each vehicle's route as a
 // timeline, unassigned requests with the engine's reason, and assigning by hand.
-import { t, tv, h, clear, picker, showError, flash, fmtTime, fmtNumber, todayInZone, zonedToInstant, uuid, messageText } from './common.js';
+import { t, tv, h, clear, picker, showError, flash, fmtTime, fmtNumber, todayInZone, zonedToInstant, uuid, messageText, latestLoad } from './common.js';
 import { periodForm, batchesSection } from './cancel.js';
 import { boardMap } from './map.js';
 
@@ -141,13 +141,23 @@ export async function boardView(ctx, root) {
     window.scrollTo(0, scroll);
   }
 
+  // Loads run concurrently (a reload and the live stream's re-fetch): each fetches into its
+  // own list and replaces the section whole once it has everything, so two never add up;
+  // and only the load asked for last is shown, so an earlier one answering late (a reload
+  // begun before a plan) cannot put back what the later one replaced.
+  const newVehicles = latestLoad();
+  const newRequests = latestLoad();
+  const newRoutes = latestLoad();
+
   async function loadVehicles() {
-    try { vehicles = (await api.get('/api/v1/vehicles', { query: { active: 'true', limit: 500 } })).items; } catch { vehicles = []; }
+    const latest = newVehicles();
+    let got;
+    try { got = (await api.get('/api/v1/vehicles', { query: { active: 'true', limit: 500 } })).items; } catch { got = []; }
+    if (latest()) vehicles = got;
   }
 
-  // Loads run concurrently (a reload and the live stream's re-fetch): each fetches into its
-  // own list and replaces the section whole once it has everything, so two never add up.
   async function loadRequests() {
+    const latest = newRequests();
     try {
       const got = [];
       let cursor;
@@ -157,9 +167,11 @@ export async function boardView(ctx, root) {
         cursor = page.next_cursor;
       } while (cursor);
       await loadPatients(got.map((r) => r.patient_id));
+      if (!latest()) return;
       requests = got;
       clear(requestsEl).append(h('h3', {}, t('board.requests')), requestsTable());
     } catch (err) {
+      if (!latest()) return;
       requests = [];
       clear(requestsEl).append(h('h3', {}, t('board.requests')), unavailable(err, 'board.requests_unavailable'));
     }
@@ -317,9 +329,11 @@ export async function boardView(ctx, root) {
   }
 
   async function loadRoutes() {
+    const latest = newRoutes();
     let routes;
     try {
       const answer = await api.get(`/api/v1/days/${date}/routes`);
+      if (!latest()) return;
       clear(routesEl).append(h('h3', {}, t('board.routes')));
       routes = Array.isArray(answer) ? answer : (answer.routes || answer.items || []);
       overdue = new Set(answer.overdue || []);
@@ -328,7 +342,7 @@ export async function boardView(ctx, root) {
         if (mark) mark.hidden = false;
       }
     } catch (err) {
-      clear(routesEl).append(h('h3', {}, t('board.routes')), unavailable(err, 'board.routes_unavailable'));
+      if (latest()) clear(routesEl).append(h('h3', {}, t('board.routes')), unavailable(err, 'board.routes_unavailable'));
       return;
     }
     if (!routes.length) { routesEl.append(h('p', { class: 'empty' }, t('board.no_routes'))); return; }
