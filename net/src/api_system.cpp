@@ -1,7 +1,6 @@
 // Health, metrics and the API description.
 #include <atomic>
 #include <chrono>
-#include <limits>
 #include <memory>
 
 #include "api_common.h"
@@ -48,18 +47,16 @@ class DatabaseProbe {
     explicit DatabaseProbe(storage::Database& db) : db_(db) {}
 
     void check() {
-        const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
-        const auto due = std::chrono::duration_cast<std::chrono::steady_clock::duration>(interval);
-        if (now - last_read_.load(std::memory_order_relaxed) < due.count())
+        const auto now = std::chrono::steady_clock::now();
+        if (now < next_read_.load(std::memory_order_relaxed))
             return;
         db_.read([](storage::Connection& c) { return c.user_version(); });
-        last_read_.store(now, std::memory_order_relaxed);
+        next_read_.store(now + interval, std::memory_order_relaxed);
     }
 
   private:
     storage::Database& db_;
-    std::atomic<std::chrono::steady_clock::rep> last_read_{
-        std::numeric_limits<std::chrono::steady_clock::rep>::min() / 2};
+    std::atomic<std::chrono::steady_clock::time_point> next_read_{};  // the clock's epoch: due at once
 };
 
 }  // namespace
