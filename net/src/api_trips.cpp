@@ -130,7 +130,10 @@ void publish_trip(Services& s, const char* type, const Trip& t) {
                                       {"status", t.open() ? "open" : "finished"}});
 }
 
-Response create_trip(Services& s, Request& req) {
+// The driver's writes (create, event, finish) check the token and the body where the
+// request was read and leave the writer only the ledger's transaction and the answer:
+// the writer thread is the one every write waits for.
+WriteStep create_trip(Services& s, Request& req) {
     Actor actor = authenticate(s, req);
     json::object body = parse_object(req);
     FieldErrors errs;
@@ -150,14 +153,16 @@ Response create_trip(Services& s, Request& req) {
     in.reason = f.text("reason", Need::optional, 1000).value_or("");
     f.finish();
     errs.throw_if_any();
-    Trip t = s.ledger.open_or_log(actor, in);
-    publish_trip(s, t.open() ? "trip.opened" : "trip.finished", t);
-    Response r = json_response(201, trip_json(t));
-    r.set_header("Location", "/api/v1/trips/" + std::to_string(t.id));
-    return r;
+    return [&s, actor = std::move(actor), in = std::move(in)] {
+        Trip t = s.ledger.open_or_log(actor, in);
+        publish_trip(s, t.open() ? "trip.opened" : "trip.finished", t);
+        Response r = json_response(201, trip_json(t));
+        r.set_header("Location", "/api/v1/trips/" + std::to_string(t.id));
+        return r;
+    };
 }
 
-Response add_event(Services& s, Request& req) {
+WriteStep add_event(Services& s, Request& req) {
     Actor actor = authenticate(s, req);
     TripId id = path_id(req);
     json::object body = parse_object(req);
@@ -179,18 +184,20 @@ Response add_event(Services& s, Request& req) {
     if (!ev.request_id && !ev.patient_id && !f.has("request_id") && !f.has("patient_id"))
         errs.add("patient_id", msg("event.names_patient_id"));
     errs.throw_if_any();
-    Trip t = s.ledger.add_event(actor, id, ev);
-    publish_after_commit(s, t.driver_id,
-                         json::object{{"type", "event.logged"},
-                                      {"trip_id", t.id},
-                                      {"route_id", id_json(t.route_id)},
-                                      {"driver_id", t.driver_id},
-                                      {"event", event_name(ev.type)},
-                                      {"request_id", id_json(ev.request_id)}});
-    return json_response(201, trip_json(t));
+    return [&s, actor = std::move(actor), id, ev] {
+        Trip t = s.ledger.add_event(actor, id, ev);
+        publish_after_commit(s, t.driver_id,
+                             json::object{{"type", "event.logged"},
+                                          {"trip_id", t.id},
+                                          {"route_id", id_json(t.route_id)},
+                                          {"driver_id", t.driver_id},
+                                          {"event", event_name(ev.type)},
+                                          {"request_id", id_json(ev.request_id)}});
+        return json_response(201, trip_json(t));
+    };
 }
 
-Response finish_trip(Services& s, Request& req) {
+WriteStep finish_trip(Services& s, Request& req) {
     Actor actor = authenticate(s, req);
     TripId id = path_id(req);
     json::object body = parse_object(req);
@@ -203,9 +210,11 @@ Response finish_trip(Services& s, Request& req) {
         fin.stops_left = read_stops_left(*left, errs);
     f.finish();
     errs.throw_if_any();
-    Trip t = s.ledger.finish(actor, id, fin);
-    publish_trip(s, "trip.finished", t);
-    return json_response(200, trip_json(t));
+    return [&s, actor = std::move(actor), id, fin = std::move(fin)] {
+        Trip t = s.ledger.finish(actor, id, fin);
+        publish_trip(s, "trip.finished", t);
+        return json_response(200, trip_json(t));
+    };
 }
 
 Response correct_trip(Services& s, Request& req) {
