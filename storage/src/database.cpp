@@ -1,5 +1,7 @@
 #include "lifeline/storage/database.h"
 
+#include <sqlite3.h>
+
 #include <chrono>
 
 #include "lifeline/core/errors.h"
@@ -8,19 +10,61 @@
 #include "search_index.h"
 
 namespace lifeline::storage {
+namespace {
+
+// SQLite's default for its automatic checkpoint.
+constexpr int wal_checkpoint_pages = 1000;
+
+}  // namespace
 
 Database::Database(Options options)
     : options_(std::move(options)),
       clock_(options_.clock ? *options_.clock : system_clock()),
-      writer_conn_(options_.path, Connection::Mode::read_write) {
+      writer_conn_(options_.path, Connection::Mode::read_write),
+      pin_conn_(options_.path, Connection::Mode::read_only) {
     migrate(writer_conn_);
     index_unindexed(writer_conn_);
+    // The pin never waits: a snapshot it cannot take at once is taken at the next commit.
+    sqlite3_busy_timeout(pin_conn_.handle(), 0);
+    if (sqlite3_prepare_v2(pin_conn_.handle(), "SELECT 1 FROM sqlite_schema", -1, &pin_stmt_,
+                           nullptr) != SQLITE_OK)
+        pin_stmt_ = nullptr;  // no pin: readers lock their mark themselves, as without it
+    pin_latest_snapshot();
+    // Replaces SQLite's automatic checkpoint with the same one, preceded by moving the pin.
+    sqlite3_wal_hook(writer_conn_.handle(), &Database::on_wal_commit, this);
     writer_ = std::thread([this] { writer_loop(); });
     writer_id_ = writer_.get_id();
 }
 
 Database::~Database() {
     close();
+    sqlite3_finalize(pin_stmt_);  // ends the pinned read transaction
+}
+
+// Ends the pin's read transaction and starts one at the latest commit. A statement that
+// has stepped to its first row and is not reset holds its transaction open.
+void Database::pin_latest_snapshot() {
+    if (!pin_stmt_)
+        return;
+    sqlite3_reset(pin_stmt_);
+    if (sqlite3_step(pin_stmt_) != SQLITE_ROW)
+        sqlite3_reset(pin_stmt_);  // unpinned until the next commit
+}
+
+// Called by SQLite on the writer thread after each COMMIT, with the WAL's length in pages.
+// The pin moves first: held at an older snapshot it would keep the checkpoint from
+// copying the newest frames, and the WAL from starting over once all is copied.
+int Database::on_wal_commit(void* self, sqlite3* db, const char* schema, int pages) {
+    auto* d = static_cast<Database*>(self);
+    d->pin_latest_snapshot();
+    if (pages >= wal_checkpoint_pages) {
+        // What SQLite's own automatic checkpoint does (PASSIVE, at 1000 pages).
+        sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+        // All copied: the pin now reads the database file itself (read mark 0), which
+        // lets the next write start the WAL over.
+        d->pin_latest_snapshot();
+    }
+    return SQLITE_OK;
 }
 
 void Database::close() {
@@ -76,7 +120,13 @@ void Database::writer_loop() {
     for (;;) {
         {
             std::unique_lock lock(mutex_);
-            work_cv_.wait(lock, [&] { return closing_ || !queue_.empty(); });
+            const auto ready = [&] { return closing_ || !queue_.empty(); };
+            if (!work_cv_.wait_for(lock, std::chrono::seconds(1), ready)) {
+                // Idle: another process (the command line) may have committed since.
+                lock.unlock();
+                pin_latest_snapshot();
+                continue;
+            }
             if (queue_.empty() && closing_)
                 return;
             while (!queue_.empty() && int(batch.size()) < options_.max_batch) {

@@ -151,6 +151,9 @@ class Database {
         }
     }
 
+    static int on_wal_commit(void* self, sqlite3* db, const char* schema, int pages);
+    void pin_latest_snapshot();
+
     void submit_and_wait(std::function<void(Connection&)> run);
     void enqueue(Job* job);
     void writer_loop();
@@ -161,6 +164,13 @@ class Database {
     Options options_;
     const Clock& clock_;
     Connection writer_conn_;
+    // A read transaction held open at the latest commit, moved on by the writer after each
+    // COMMIT (pin_latest_snapshot). SQLite locks a WAL read mark once per process: while
+    // this connection holds the mark of the latest snapshot, a reader starting there
+    // shares the lock instead of taking and dropping it with two fcntl(2) calls. Touched
+    // only on the writer thread.
+    Connection pin_conn_;
+    sqlite3_stmt* pin_stmt_ = nullptr;
 
     mutable std::mutex mutex_;
     std::condition_variable work_cv_;
