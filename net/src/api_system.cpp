@@ -1,5 +1,4 @@
 // Health, metrics and the API description.
-#include <atomic>
 #include <chrono>
 #include <memory>
 
@@ -7,6 +6,7 @@
 #include "api_routes.h"
 #include "lifeline/core/settings.h"
 #include "lifeline/net/metrics.h"
+#include "lifeline/net/read_probe.h"
 #include "lifeline/net/router.h"
 #include "lifeline/storage/database.h"
 
@@ -37,34 +37,14 @@ void collect_writer(const storage::Database& db, std::string& out) {
     out += "lifeline_db_failed_writes_total " + std::to_string(st.failed_jobs) + "\n";
 }
 
-// Proves the database answers a read, reading it at most once per `interval`: a
-// monitor's probes, or a flood of them, cost the readers nothing more than that. A
-// failed read throws (the probe answers 500) and is tried again on the next probe.
-class DatabaseProbe {
-  public:
-    static constexpr std::chrono::milliseconds interval{250};
-
-    explicit DatabaseProbe(storage::Database& db) : db_(db) {}
-
-    void check() {
-        const auto now = std::chrono::steady_clock::now();
-        if (now < next_read_.load(std::memory_order_relaxed))
-            return;
-        db_.read([](storage::Connection& c) { return c.user_version(); });
-        next_read_.store(now + interval, std::memory_order_relaxed);
-    }
-
-  private:
-    storage::Database& db_;
-    std::atomic<std::chrono::steady_clock::time_point> next_read_{};  // the clock's epoch: due at once
-};
-
 }  // namespace
 
 void register_system_routes(Router& r, Services& s) {
     r.add(
         "GET", "/healthz",
-        [probe = std::make_shared<DatabaseProbe>(s.db)](Request&) {
+        [probe = std::make_shared<ReadProbe>(
+             [&db = s.db] { db.read([](storage::Connection& c) { return c.user_version(); }); },
+             std::chrono::milliseconds(250))](Request&) {
             // Answering proves the I/O threads; a read at most 250 ms old the database.
             probe->check();
             return json_response(200, json::object{{"status", "ok"}});
