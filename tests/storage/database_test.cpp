@@ -294,8 +294,8 @@ TEST_CASE("an idle writer's read pin lets another connection's commits be checkp
         std::this_thread::sleep_for(std::chrono::milliseconds(1500));
         int log = -1;
         int copied = -1;
-        REQUIRE(sqlite3_wal_checkpoint_v2(other.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE,
-                                          &log, &copied) == SQLITE_OK);
+        REQUIRE(sqlite3_wal_checkpoint_v2(other.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log,
+                                          &copied) == SQLITE_OK);
         CHECK(log > 200);
         CHECK(copied == log);
     }
