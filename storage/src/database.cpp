@@ -26,9 +26,11 @@ Database::Database(Options options)
     index_unindexed(writer_conn_);
     // The pin never waits: a snapshot it cannot take at once is taken at the next commit.
     sqlite3_busy_timeout(pin_conn_.handle(), 0);
-    if (sqlite3_prepare_v2(pin_conn_.handle(), "SELECT 1 FROM sqlite_schema", -1, &pin_stmt_,
-                           nullptr) != SQLITE_OK)
-        pin_stmt_ = nullptr;  // no pin: readers lock their mark themselves, as without it
+    sqlite3_stmt* pin = nullptr;
+    // Without it (prepare failed, pin_stmt_ null) readers lock their mark themselves.
+    if (sqlite3_prepare_v2(pin_conn_.handle(), "SELECT 1 FROM sqlite_schema", -1, &pin,
+                           nullptr) == SQLITE_OK)
+        pin_stmt_.reset(pin);
     pin_latest_snapshot();
     // Replaces SQLite's automatic checkpoint with the same one, preceded by moving the pin.
     sqlite3_wal_hook(writer_conn_.handle(), &Database::on_wal_commit, this);
@@ -38,7 +40,11 @@ Database::Database(Options options)
 
 Database::~Database() {
     close();
-    sqlite3_finalize(pin_stmt_);  // ends the pinned read transaction
+}
+
+// Finalizing the pin's statement ends its read transaction.
+void Database::Finalizer::operator()(sqlite3_stmt* stmt) const {
+    sqlite3_finalize(stmt);
 }
 
 // Ends the pin's read transaction and starts one at the latest commit. A statement that
@@ -46,9 +52,9 @@ Database::~Database() {
 void Database::pin_latest_snapshot() {
     if (!pin_stmt_)
         return;
-    sqlite3_reset(pin_stmt_);
-    if (sqlite3_step(pin_stmt_) != SQLITE_ROW)
-        sqlite3_reset(pin_stmt_);  // unpinned until the next commit
+    sqlite3_reset(pin_stmt_.get());
+    if (sqlite3_step(pin_stmt_.get()) != SQLITE_ROW)
+        sqlite3_reset(pin_stmt_.get());  // unpinned until the next commit
 }
 
 // Called by SQLite on the writer thread after each COMMIT, with the WAL's length in pages.

@@ -170,7 +170,10 @@ class Database {
     // shares the lock instead of taking and dropping it with two fcntl(2) calls. Touched
     // only on the writer thread.
     Connection pin_conn_;
-    sqlite3_stmt* pin_stmt_ = nullptr;
+    struct Finalizer {
+        void operator()(sqlite3_stmt* stmt) const;
+    };
+    std::unique_ptr<sqlite3_stmt, Finalizer> pin_stmt_;  // null: no pin
 
     mutable std::mutex mutex_;
     std::condition_variable work_cv_;
