@@ -28,8 +28,8 @@ Database::Database(Options options)
     sqlite3_busy_timeout(pin_conn_.handle(), 0);
     sqlite3_stmt* pin = nullptr;
     // Without it (prepare failed, pin_stmt_ null) readers lock their mark themselves.
-    if (sqlite3_prepare_v2(pin_conn_.handle(), "SELECT 1 FROM sqlite_schema", -1, &pin,
-                           nullptr) == SQLITE_OK)
+    if (sqlite3_prepare_v2(pin_conn_.handle(), "SELECT 1 FROM sqlite_schema", -1, &pin, nullptr) ==
+        SQLITE_OK)
         pin_stmt_.reset(pin);
     pin_latest_snapshot();
     // Replaces SQLite's automatic checkpoint with the same one, preceded by moving the pin.
