@@ -12,7 +12,7 @@ namespace {
 // Forward-only: never edit a migration that has shipped; add the next one.
 // Instants are INTEGER seconds since the Unix epoch (UTC); local dates are TEXT
 // 'YYYY-MM-DD'; wall-clock times INTEGER minutes after local midnight.
-constexpr std::array<const char*, 9> migrations{
+constexpr std::array<const char*, 10> migrations{
     // 1: people, places, vehicles, accounts, requests and plans, the trip ledger and its
     // audit trail.
     R"sql(
@@ -389,6 +389,34 @@ ALTER TABLE search_keys_sorted RENAME TO search_keys;
 CREATE INDEX search_keys_by_entity ON search_keys (kind, entity_id);
 CREATE INDEX search_keys_by_initial ON search_keys (kind, substr(key, 1, 1), sort_key, entity_id);
 DROP INDEX search_entries_in_order;
+)sql",
+    // 10: a ride's outcome is checked by comparisons rather than `IN (...)`, the same rule:
+    // SQLite checks an `IN` list of more than two values by building a temporary index of
+    // it, for every row written (docs/architecture.md, "Where a write becomes durable").
+    // SQLite cannot change a constraint in place, so the table is copied into a new one.
+    R"sql(
+CREATE TABLE rides_new (
+    id               INTEGER PRIMARY KEY,
+    trip_id          INTEGER NOT NULL REFERENCES trips(id),
+    request_id       INTEGER REFERENCES requests(id),
+    patient_id       INTEGER NOT NULL REFERENCES patients(id),
+    picked_up_at     INTEGER,
+    dropped_off_at   INTEGER,
+    recorded_at      INTEGER,
+    odometer_pickup  REAL,
+    odometer_dropoff REAL,
+    outcome          TEXT NOT NULL CHECK (outcome = 'aboard' OR outcome = 'completed'
+                                          OR outcome = 'no_show' OR outcome = 'cancelled')
+) STRICT;
+INSERT INTO rides_new (id, trip_id, request_id, patient_id, picked_up_at, dropped_off_at,
+                       recorded_at, odometer_pickup, odometer_dropoff, outcome)
+    SELECT id, trip_id, request_id, patient_id, picked_up_at, dropped_off_at, recorded_at,
+           odometer_pickup, odometer_dropoff, outcome FROM rides;
+DROP TABLE rides;
+ALTER TABLE rides_new RENAME TO rides;
+CREATE INDEX rides_by_patient ON rides (patient_id);
+CREATE INDEX rides_for_reports ON rides
+    (trip_id, outcome, patient_id, odometer_pickup, odometer_dropoff, request_id);
 )sql",
 };
 
