@@ -174,8 +174,9 @@ INSERT INTO rides (id, trip_id, patient_id, picked_up_at, dropped_off_at, odomet
     CHECK(scalar(conn, "SELECT count(*) FROM rides WHERE outcome = 'aboard' AND id = 9") == 1);
     CHECK(miscounted_trips(conn) == 0);
     CHECK(scalar(conn, "SELECT count(*) FROM pragma_foreign_key_check") == 0);
-    CHECK(scalar(conn, "SELECT count(*) FROM sqlite_schema WHERE tbl_name = 'rides' "
-                       "AND name IN ('rides_by_patient', 'rides_for_reports')") == 2);
+    CHECK(scalar(conn,
+                 "SELECT count(*) FROM sqlite_schema WHERE tbl_name = 'rides' "
+                 "AND name IN ('rides_by_patient', 'rides_for_reports')") == 2);
 
     // The same rule: an outcome outside the four is refused.
     CHECK_THROWS_AS(conn.exec("INSERT INTO rides (trip_id, patient_id, outcome) "
