@@ -253,6 +253,13 @@ class ServerImpl {
     bool shutdown_started = false;  // on `strand`
     Clock::time_point drain_deadline;
 
+    // Server::post: what is posted, and whether a turn of run_posted() is queued for it.
+    void post(std::function<void()> fn);
+    void run_posted();
+    std::mutex posted_mutex;
+    std::vector<std::function<void()>> posted;
+    bool posted_queued = false;
+
   private:
     void do_accept();
     void on_accept(const boost::system::error_code& ec, tcp::socket socket);
@@ -1242,12 +1249,47 @@ void ServerImpl::run() {
         workers.stop();
     workers.join();  // waits for handlers still running
     // And for answers still being prepared elsewhere (writes waiting for their commit):
-    // the writer settles each, and what it posts to the stopped io_context is dropped.
-    while (answers_pending.load() > 0)
+    // the writer settles each, here if it was handed over with post(), and what is posted
+    // to the stopped io_context is dropped.
+    for (;;) {
+        run_posted();
+        if (answers_pending.load() == 0)
+            break;
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
     if (options.handle_signals) {
         boost::system::error_code ec;
         signals.clear(ec);
+    }
+}
+
+// One queued turn runs everything posted until it starts: a batch of completions posted
+// while the I/O threads are busy costs them one turn and the poster one wake-up at most.
+void ServerImpl::post(std::function<void()> fn) {
+    {
+        std::lock_guard lock(posted_mutex);
+        posted.push_back(std::move(fn));
+        if (posted_queued)
+            return;
+        posted_queued = true;
+    }
+    asio::post(ioc, [this] { run_posted(); });
+}
+
+void ServerImpl::run_posted() {
+    std::vector<std::function<void()>> now;
+    {
+        std::lock_guard lock(posted_mutex);
+        now.swap(posted);
+        posted_queued = false;
+    }
+    for (auto& fn : now) {
+        try {
+            fn();
+        } catch (const std::exception& e) {
+            std::string line = std::string("lifeline: posted work: ") + e.what() + "\n";
+            std::fwrite(line.data(), 1, line.size(), stderr);
+        }
     }
 }
 
@@ -1274,6 +1316,9 @@ void Server::stop() {
 }
 bool Server::stopping() const {
     return impl_->stopping;
+}
+void Server::post(std::function<void()> fn) {
+    impl_->post(std::move(fn));
 }
 
 }  // namespace lifeline::net

@@ -143,9 +143,53 @@ void Database::writer_loop() {
         commit_batch(batch);
         count_batch(batch);
         // After this a waiter may return and destroy its job: touch nothing of it later.
-        for (Job* j : batch)
-            settle(j);
+        hand_over(batch);
         batch.clear();
+    }
+}
+
+void Database::deliver_completions(Deliver deliver) {
+    std::lock_guard lock(mutex_);
+    deliver_ = deliver ? std::make_shared<const Deliver>(std::move(deliver)) : nullptr;
+}
+
+// Settles a committed batch: wakes the writes' waiting threads here, and hands submit()'s
+// completions to `deliver_` in one function when there is one (deliver_completions).
+void Database::hand_over(std::vector<Job*>& batch) {
+    std::shared_ptr<const Deliver> deliver;
+    {
+        std::lock_guard lock(mutex_);
+        deliver = deliver_;
+    }
+    // Owns the completions handed over; each is called once, when run or else when dropped.
+    struct Completions {
+        std::vector<Job*> jobs;
+        Completions() = default;
+        Completions(const Completions&) = delete;
+        Completions& operator=(const Completions&) = delete;
+        void run() {
+            for (Job* j : jobs)
+                settle(j);
+            jobs.clear();
+        }
+        ~Completions() { run(); }
+    };
+    std::shared_ptr<Completions> later;
+    for (Job* j : batch) {
+        if (!deliver || !j->done_fn) {
+            settle(j);
+            continue;
+        }
+        if (!later)
+            later = std::make_shared<Completions>();
+        later->jobs.push_back(j);
+    }
+    if (!later)
+        return;
+    try {
+        (*deliver)([later] { later->run(); });
+    } catch (...) {
+        later->run();  // not handed over: settled here
     }
 }
 

@@ -5,6 +5,7 @@
 // waits for it.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <future>
@@ -61,16 +62,44 @@ class SlowWriter {
                 if (fail_commit_)
                     error = std::make_exception_ptr(lifeline::Error(
                         lifeline::ErrorKind::unavailable, lifeline::msg("problem.unavailable")));
-                done(error);
+                lifeline::net::Server* server = hand_to_;
+                if (!server) {
+                    done(error);
+                    return;
+                }
+                // As the database does with deliver_completions: the completion runs where
+                // the server posts it.
+                server->post([this, done, error] {
+                    {
+                        std::lock_guard lock(mutex_);
+                        completed_on_.push_back(std::this_thread::get_id());
+                    }
+                    done(error);
+                });
             });
         };
     }
     void fail_commits() { fail_commit_ = true; }
+    void hand_completions_to(lifeline::net::Server& server) { hand_to_ = &server; }
+    // The threads the completions handed to the server ran on, and the writer's own.
+    std::vector<std::thread::id> completed_on() {
+        std::lock_guard lock(mutex_);
+        return completed_on_;
+    }
+    std::vector<std::thread::id> writer_threads() {
+        std::lock_guard lock(mutex_);
+        std::vector<std::thread::id> ids;
+        for (auto& t : threads_)
+            ids.push_back(t.get_id());
+        return ids;
+    }
 
   private:
     std::chrono::milliseconds delay_;
     std::atomic<bool> fail_commit_{false};
+    std::atomic<lifeline::net::Server*> hand_to_{nullptr};
     std::mutex mutex_;
+    std::vector<std::thread::id> completed_on_;
     std::vector<std::thread> threads_;
 };
 
@@ -192,4 +221,55 @@ TEST_CASE("stop waits for an answer still being written", "[net][server][write]"
     CHECK(res.status == 201);
     CHECK(res.body == "written late");
     CHECK(res.header("Connection") == "close");
+}
+
+TEST_CASE("a completion handed to the server runs on an I/O thread and answers in order",
+          "[net][server][write]") {
+    SlowWriter writer(100ms);
+    const Router router = make_router(writer);
+    TestServer server(later_options(router), [&router](Request& r) { return router(r); });
+    writer.hand_completions_to(server.server());
+    HttpClient client("127.0.0.1", server.port());
+    client.connect();
+    REQUIRE(
+        client.send_raw("POST /write/201 HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\none"
+                        "POST /write/409 HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\ntwo"));
+    auto first = client.read_response();
+    auto second = client.read_response();
+    CHECK(first.status == 201);
+    CHECK(first.body == "written one");
+    CHECK(second.status == 409);
+    CHECK(second.body == "written two");
+    const auto ran_on = writer.completed_on();
+    const auto writers = writer.writer_threads();
+    REQUIRE(ran_on.size() == 2);
+    for (const auto& id : ran_on) {
+        CHECK(std::find(writers.begin(), writers.end(), id) == writers.end());
+        CHECK(id != std::this_thread::get_id());
+    }
+}
+
+TEST_CASE("stop runs a completion handed over after the I/O threads stopped",
+          "[net][server][write]") {
+    SlowWriter writer(1200ms);
+    const Router router = make_router(writer);
+    auto options = later_options(router);
+    options.shutdown_grace = 100ms;  // the I/O threads stop long before the commit
+    TestServer server(options, [&router](Request& r) { return router(r); });
+    writer.hand_completions_to(server.server());
+    const auto port = server.port();
+    auto in_flight = std::async(std::launch::async, [port] {
+        HttpClient c("127.0.0.1", port);
+        try {
+            return int(c.request("POST", "/write/201", "late").status);
+        } catch (const std::exception&) {
+            return 0;  // closed at the end of the grace period
+        }
+    });
+    std::this_thread::sleep_for(200ms);  // the write is queued
+    auto stopped = std::async(std::launch::async, [&server] { server.stop(); });
+    // run() waits for the answer and, with no I/O thread left, runs its completion itself.
+    REQUIRE(stopped.wait_for(10s) == std::future_status::ready);
+    CHECK(writer.completed_on().size() == 1);
+    in_flight.get();
 }

@@ -116,6 +116,82 @@ TEST_CASE("submitted writes still queued at close complete, later ones are refus
     CHECK_FALSE(called);
 }
 
+TEST_CASE("a batch's completions are handed over in one function, in commit order",
+          "[storage][writer]") {
+    TempDir dir;
+    Database db({dir.file("h.db")});
+    std::mutex mutex;
+    std::vector<std::function<void()>> handed;
+    db.deliver_completions([&](std::function<void()> fn) {
+        std::lock_guard lock(mutex);
+        handed.push_back(std::move(fn));
+    });
+    const auto handed_count = [&] {
+        std::lock_guard lock(mutex);
+        return handed.size();
+    };
+
+    // The first job holds the writer until the rest are queued: they form one batch.
+    std::atomic<bool> started{false}, release{false};
+    std::vector<std::string> order;
+    std::vector<std::thread::id> threads;
+    const auto note = [&](const std::string& key) {
+        return [&, key](std::exception_ptr error) {
+            order.push_back(key + (error ? " failed" : ""));
+            threads.push_back(std::this_thread::get_id());
+        };
+    };
+    db.submit(
+        [&](Connection& c) {
+            started = true;
+            while (!release)
+                std::this_thread::yield();
+            put_setting(c, "first");
+        },
+        note("first"));
+    REQUIRE(eventually([&] { return started.load(); }));
+    for (int i = 0; i < 5; ++i)
+        db.submit(
+            [i](Connection& c) {
+                put_setting(c, "b" + std::to_string(i));
+                if (i == 2)
+                    throw Error(ErrorKind::conflict, msg("problem.conflict"));
+            },
+            note("b" + std::to_string(i)));
+    release = true;
+    REQUIRE(eventually([&] { return handed_count() == 2; }));
+    // Committed, but no completion has run: the writer handed them over and went on.
+    CHECK(has_setting(db, "b4"));
+    CHECK(order.empty());
+    // A write with a waiting thread is still settled by the writer itself.
+    db.write([](Connection& c) { put_setting(c, "waited"); });
+    CHECK(order.empty());
+
+    for (auto& fn : handed)
+        fn();
+    CHECK(order == std::vector<std::string>{"first", "b0", "b1", "b2 failed", "b3", "b4"});
+    for (const auto& t : threads)
+        CHECK(t == std::this_thread::get_id());
+
+    // A function dropped unrun still completes its writes, once.
+    order.clear();
+    handed.clear();
+    db.submit([](Connection& c) { put_setting(c, "dropped"); }, note("dropped"));
+    REQUIRE(eventually([&] { return handed_count() == 1; }));
+    {
+        std::lock_guard lock(mutex);
+        handed.clear();
+    }
+    CHECK(order == std::vector<std::string>{"dropped"});
+
+    // Without a deliver function the writer completes them itself again.
+    db.deliver_completions(nullptr);
+    Outcomes out;
+    submit_put(db, out, "direct");
+    REQUIRE(eventually([&] { return out.settled == 1; }));
+    CHECK(handed_count() == 0);
+}
+
 TEST_CASE("a submitted write whose fsync fails completes with the failure, never as done",
           "[storage][durability][disk-full]") {
     TempDir dir;

@@ -315,6 +315,9 @@ int run_serve(int argc, char** argv) {
                            app.audit,  app.settings, metrics,       app.dispatch,   app.reports,
                            db.clock(), events,       app.positions, app.calibration};
     net::register_api(router, services);
+    // A batch's answers go back from an I/O thread, not from the writer (docs/architecture.md,
+    // "The path of a request"). The server outlives the database's writer (declared first).
+    db.deliver_completions([&s = *server](std::function<void()> fn) { s.post(std::move(fn)); });
     // ICU builds its Han-Latin rules once per process (100-200 ms): before the first
     // search or save is waiting on it.
     storage::name_search_keys("张伟");

@@ -115,6 +115,13 @@ class Server {
     // True once a shutdown has started.
     bool stopping() const;
 
+    // Runs `fn` on an I/O thread, soon, and never waits: for work that ends in answers,
+    // such as a commit's completions (storage::Database::deliver_completions), whose posts
+    // to the connections then need no wake-up of another thread. Functions posted while
+    // one is pending run in the same turn, in order. Once the I/O threads have stopped,
+    // run() calls what is still posted while it waits for the last answers.
+    void post(std::function<void()> fn);
+
   private:
     std::unique_ptr<detail::ServerImpl> impl_;
 };

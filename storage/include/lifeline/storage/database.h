@@ -79,6 +79,17 @@ class Database {
     // `unavailable` when the database is closing, without calling `done`.
     void submit(std::function<void(Connection&)> run, std::function<void(std::exception_ptr)> done);
 
+    // Where submit()'s completions run. By default the writer thread calls each `done`
+    // itself, one after the other, before it starts the next batch. Given a `deliver`, it
+    // hands each batch's completions to it instead, as one function that calls them in
+    // commit order, and goes on at once: the server runs that function on an I/O thread,
+    // where the answers go, so the thread every write waits for neither wakes a connection
+    // per answer nor frees what the requests held. `deliver` must not block and must run
+    // what it is given once (destroying it unrun calls the completions then). Set it
+    // before the first submit(); null goes back to the default.
+    using Deliver = std::function<void(std::function<void()>)>;
+    void deliver_completions(Deliver deliver);
+
     // True on the writer thread while it runs a job: a write made here nests in that job.
     bool in_write_job() const {
         return std::this_thread::get_id() == writer_id_ && current_job_ != nullptr;
@@ -160,6 +171,7 @@ class Database {
     void commit_batch(std::vector<Job*>& batch);
     void count_batch(const std::vector<Job*>& batch);
     static void settle(Job* job);
+    void hand_over(std::vector<Job*>& batch);
 
     Options options_;
     const Clock& clock_;
@@ -179,6 +191,7 @@ class Database {
     std::condition_variable work_cv_;
     std::deque<Job*> queue_;
     bool closing_ = false;
+    std::shared_ptr<const Deliver> deliver_;  // see deliver_completions()
     WriterStats stats_;
     std::thread writer_;
     std::thread::id writer_id_;   // set before the first job runs
