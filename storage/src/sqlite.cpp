@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "lifeline/core/errors.h"
+#include "wal_buffer.h"
 
 namespace lifeline::storage {
 namespace {
@@ -90,7 +91,9 @@ Connection::Connection(const std::string& path, Mode mode) : path_(path) {
     flags |= mode == Mode::read_only ? SQLITE_OPEN_READONLY
                                      : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     sqlite3* raw = nullptr;
-    int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+    // A writer's log is written a commit at a time (storage/src/wal_buffer.cpp).
+    int rc = sqlite3_open_v2(path.c_str(), &raw, flags,
+                             mode == Mode::read_write ? wal_buffer_vfs() : nullptr);
     db_.reset(raw);
     if (rc != SQLITE_OK)
         fail(raw, rc, "cannot open database '" + path + "'");
@@ -100,7 +103,9 @@ Connection::Connection(const std::string& path, Mode mode) : path_(path) {
     exec("PRAGMA foreign_keys = ON");
     if (mode == Mode::read_write) {
         exec("PRAGMA journal_mode = WAL");
-        // FULL: a commit is on disk (the WAL is fsynced) before COMMIT returns.
+        // FULL: a commit is on disk (the WAL is fsynced) before COMMIT returns. The log's
+        // gathered writes (wal_buffer.cpp) rely on it: SQLite then shows a commit to other
+        // connections only after the sync, which writes what was gathered first.
         exec("PRAGMA synchronous = FULL");
     }
 }

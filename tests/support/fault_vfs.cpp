@@ -139,6 +139,7 @@ FaultVfs::~FaultVfs() {
 }
 
 bool FaultVfs::take_write(std::int64_t bytes) {
+    ++writes_;
     std::int64_t left = budget_.load();
     for (;;) {
         if (left < 0)

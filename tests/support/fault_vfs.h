@@ -24,6 +24,7 @@ class FaultVfs {
     // While set, every xSync fails with SQLITE_IOERR_FSYNC.
     void set_fail_sync(bool fail) { fail_sync_ = fail; }
 
+    std::int64_t writes() const { return writes_; }  // write calls, failed ones included
     std::int64_t failed_writes() const { return failed_writes_; }
     std::int64_t failed_syncs() const { return failed_syncs_; }
 
@@ -35,6 +36,7 @@ class FaultVfs {
   private:
     std::atomic<std::int64_t> budget_{-1};
     std::atomic<bool> fail_sync_{false};
+    std::atomic<std::int64_t> writes_{0};
     std::atomic<std::int64_t> failed_writes_{0};
     std::atomic<std::int64_t> failed_syncs_{0};
     sqlite3_vfs* vfs_ = nullptr;
