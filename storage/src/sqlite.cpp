@@ -107,6 +107,13 @@ Connection::Connection(const std::string& path, Mode mode) : path_(path) {
         // gathered writes (wal_buffer.cpp) rely on it: SQLite then shows a commit to other
         // connections only after the sync, which writes what was gathered first.
         exec("PRAGMA synchronous = FULL");
+        // Savepoint and statement journals in memory: a trip's job (a savepoint, nested
+        // ones for its Idempotency-Key and its ledger, a statement journal per insert)
+        // copies more than the 64 KiB after which SQLite would move them to a temporary
+        // file, and then wrote that file page by page (docs/architecture.md, "Where a
+        // write becomes durable").
+        exec("PRAGMA temp_store = MEMORY");
+        exec("PRAGMA temp_store = MEMORY");
     }
 }
 

@@ -199,7 +199,7 @@ TEST_CASE("a database newer than the build is refused", "[storage][migrations]")
     CHECK_THROWS_AS(migrate(conn), lifeline::Error);
 }
 
-TEST_CASE("connections use WAL, foreign keys and full sync", "[storage][sqlite]") {
+TEST_CASE("connections use WAL, foreign keys, full sync and journals in memory", "[storage][sqlite]") {
     TempDir dir;
     Connection conn(dir.file("p.db"));
     Statement mode(conn, "PRAGMA journal_mode");
@@ -211,6 +211,9 @@ TEST_CASE("connections use WAL, foreign keys and full sync", "[storage][sqlite]"
     Statement sync(conn, "PRAGMA synchronous");
     REQUIRE(sync.step());
     CHECK(sync.get_int(0) == 2);  // FULL
+    Statement temp(conn, "PRAGMA temp_store");
+    REQUIRE(temp.step());
+    CHECK(temp.get_int(0) == 2);  // MEMORY: a job's savepoint journals never go to a file
 }
 
 TEST_CASE("the transaction guard rolls back unless committed", "[storage][transaction]") {

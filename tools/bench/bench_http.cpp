@@ -55,11 +55,15 @@ class Connection {
     Connection& operator=(const Connection&) = delete;
 
     // Returns {status, body}.
+    // `key`, when given, is sent as the request's Idempotency-Key.
     std::pair<int, std::string> request(const std::string& method, const std::string& target,
-                                        const std::string& token, const std::string& body = {}) {
+                                        const std::string& token, const std::string& body = {},
+                                        const std::string& key = {}) {
         std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
         if (!token.empty())
             req += "Authorization: Bearer " + token + "\r\n";
+        if (!key.empty())
+            req += "Idempotency-Key: " + key + "\r\n";
         if (!body.empty())
             req += "Content-Type: application/json\r\n";
         req += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
@@ -203,7 +207,8 @@ void usage() {
         "  ref-read, read:     GET /api/v1/vehicles/{id} (authenticated on lifeline),\n"
         "  ref-health, health: GET /healthz,\n"
         "  write: POST /api/v1/trips on lifeline (a whole trip with one ride; answered\n"
-        "         after the commit is durable),\n"
+        "         after the commit is durable; with --keyed each carries its own\n"
+        "         Idempotency-Key, as the drivers' phones send it),\n"
         "each from N keep-alive connections with the same client, and prints the rates\n"
         "and the ratios read/ref-read, health/ref-health and write/read.\n\n"
         "  --connections N  concurrent connections (default 64)\n"
@@ -213,6 +218,7 @@ void usage() {
         "  --workers N      the server's handler threads (default: the server's own)\n"
         "  --rounds N       run the five phases N times over, each round's ratios from\n"
         "                   phases seconds apart, then the median of each ratio\n"
+        "  --keyed          each write with an Idempotency-Key (stored with the trip)\n"
         "  --only PHASE     one phase alone, no ratios: read, health, write, ref-read or\n"
         "                   ref-health (for a profiler: the measured server's pid is\n"
         "                   printed on stderr before the phase starts)\n");
@@ -226,6 +232,7 @@ struct HttpOptions {
     std::string server;
     std::string only;  // one phase against lifeline alone (for a profiler), or all
     int rounds = 1;    // the five phases, this many times over
+    bool keyed = false;  // writes carry an Idempotency-Key
 };
 
 // Reads the options into `o`; returns an exit status when there is nothing to run.
@@ -251,6 +258,8 @@ std::optional<int> parse_http_options(int argc, char** argv, HttpOptions& o) {
             o.io_threads = std::stoi(value());
         } else if (a == "--workers") {
             o.workers = std::stoi(value());
+        } else if (a == "--keyed") {
+            o.keyed = true;
         } else if (a == "--rounds") {
             o.rounds = std::max(1, std::stoi(value()));
         } else if (a == "--only") {
@@ -387,7 +396,11 @@ Phase measure_writes(pid_t pid, unsigned short port, const HttpOptions& o, const
             R"("picked_up_at":"2022-03-14T06:50:00+08:00","dropped_off_at":"2022-03-14T07:20:00+08:00"}]})",
             static_cast<long long>(f.vehicles[std::size_t(w)]), static_cast<long long>(f.driver),
             km, km + 40, static_cast<long long>(f.patient));
-        return c.request("POST", "/api/v1/trips", f.token, body).first == 201;
+        // A key of its own per trip, as a phone makes one per trip it logs; the odometer
+        // makes it unique across rounds.
+        const std::string key =
+            o.keyed ? "bench-" + std::to_string(w) + "-" + std::to_string(km) : std::string();
+        return c.request("POST", "/api/v1/trips", f.token, body, key).first == 201;
     });
 }
 
