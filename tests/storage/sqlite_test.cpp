@@ -199,7 +199,8 @@ TEST_CASE("a database newer than the build is refused", "[storage][migrations]")
     CHECK_THROWS_AS(migrate(conn), lifeline::Error);
 }
 
-TEST_CASE("connections use WAL, foreign keys, full sync and journals in memory", "[storage][sqlite]") {
+TEST_CASE("connections use WAL, foreign keys, full sync and journals in memory",
+          "[storage][sqlite]") {
     TempDir dir;
     Connection conn(dir.file("p.db"));
     Statement mode(conn, "PRAGMA journal_mode");

@@ -230,8 +230,8 @@ struct HttpOptions {
     int workers = 0;  // 0: the server's own default
     double seconds = 5;
     std::string server;
-    std::string only;  // one phase against lifeline alone (for a profiler), or all
-    int rounds = 1;    // the five phases, this many times over
+    std::string only;    // one phase against lifeline alone (for a profiler), or all
+    int rounds = 1;      // the five phases, this many times over
     bool keyed = false;  // writes carry an Idempotency-Key
 };
 
