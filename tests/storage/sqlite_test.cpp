@@ -38,6 +38,18 @@ std::int64_t miscounted_trips(Connection& conn) {
                   "FROM rides r WHERE r.trip_id = t.id AND r.outcome = 'completed')");
 }
 
+// Driver 1 (user 1 logs for them), vehicle 1 and patient 1: what a trip and its rides
+// refer to, in every schema version.
+void add_trip_parents(Connection& conn) {
+    conn.exec(R"sql(
+INSERT INTO drivers (id, name, home_lat, home_lon) VALUES (1, 'Wang', 43.8, 126.5);
+INSERT INTO users (id, username, password_hash, role, created_at)
+    VALUES (1, 'admin', 'x', 'admin', 0);
+INSERT INTO vehicles (id, plate, seats, driver_id) VALUES (1, 'A1', 4, 1);
+INSERT INTO patients (id, name, lat, lon, mobility) VALUES (1, 'Sun', 43.9, 126.6, 'ambulatory');
+)sql");
+}
+
 }  // namespace
 
 TEST_CASE("migration 2 counts the completed rides of every trip already logged",
@@ -46,12 +58,8 @@ TEST_CASE("migration 2 counts the completed rides of every trip already logged",
     Connection conn(dir.file("m.db"));
     migrate(conn, 1);  // the file as the first release left it, with a ledger
     REQUIRE(conn.user_version() == 1);
+    add_trip_parents(conn);
     conn.exec(R"sql(
-INSERT INTO drivers (id, name, home_lat, home_lon) VALUES (1, 'Wang', 43.8, 126.5);
-INSERT INTO users (id, username, password_hash, role, created_at)
-    VALUES (1, 'admin', 'x', 'admin', 0);
-INSERT INTO vehicles (id, plate, seats, driver_id) VALUES (1, 'A1', 4, 1);
-INSERT INTO patients (id, name, lat, lon, mobility) VALUES (1, 'Sun', 43.9, 126.6, 'ambulatory');
 INSERT INTO trips (id, driver_id, vehicle_id, started_at, ended_at, odometer_start,
                    odometer_end, created_by)
     VALUES (1, 1, 1, 100, 200, 10, 20, 1), (2, 1, 1, 300, 400, 20, 30, 1),
@@ -153,12 +161,8 @@ TEST_CASE("migration 10 keeps every ride and checks its outcome without a tempor
     TempDir dir;
     Connection conn(dir.file("m.db"));
     migrate(conn, 9);
+    add_trip_parents(conn);
     conn.exec(R"sql(
-INSERT INTO drivers (id, name, home_lat, home_lon) VALUES (1, 'Wang', 43.8, 126.5);
-INSERT INTO users (id, username, password_hash, role, created_at)
-    VALUES (1, 'admin', 'x', 'admin', 0);
-INSERT INTO vehicles (id, plate, seats, driver_id) VALUES (1, 'A1', 4, 1);
-INSERT INTO patients (id, name, lat, lon, mobility) VALUES (1, 'Sun', 43.9, 126.6, 'ambulatory');
 INSERT INTO trips (id, driver_id, vehicle_id, started_at, ended_at, odometer_start,
                    odometer_end, created_by, completed_rides)
     VALUES (1, 1, 1, 100, 200, 10, 20, 1, 1), (2, 1, 1, 300, NULL, 20, NULL, 1, 0);
