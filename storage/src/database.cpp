@@ -161,16 +161,19 @@ void Database::hand_over(std::vector<Job*>& batch) {
         std::lock_guard lock(mutex_);
         deliver = deliver_;
     }
-    // Owns the completions handed over; each is called once, when run or else when dropped.
+    // Owns the completions handed over; each is called once, by the first run() or else
+    // when dropped (a `deliver` that threw may still have kept a copy to run).
     struct Completions {
         std::vector<Job*> jobs;
+        std::atomic<bool> ran{false};
         Completions() = default;
         Completions(const Completions&) = delete;
         Completions& operator=(const Completions&) = delete;
         void run() {
+            if (ran.exchange(true))
+                return;
             for (Job* j : jobs)
                 settle(j);
-            jobs.clear();
         }
         ~Completions() { run(); }
     };

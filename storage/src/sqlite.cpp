@@ -113,7 +113,6 @@ Connection::Connection(const std::string& path, Mode mode) : path_(path) {
         // file, and then wrote that file page by page (docs/architecture.md, "Where a
         // write becomes durable").
         exec("PRAGMA temp_store = MEMORY");
-        exec("PRAGMA temp_store = MEMORY");
     }
 }
 
