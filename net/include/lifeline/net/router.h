@@ -45,7 +45,8 @@ class Router {
     // handler runs here with Request::may_write_later: what it answers without a write
     // (a refusal, an Idempotency-Key's replay) goes to `respond` at once; the write it
     // leaves (Response::write_later) runs as one job on the write queue, and its answer
-    // goes to `respond` once the job is settled, from the writer thread. A 2xx answer is
+    // goes to `respond` once the job is settled, from the thread the queue settles it on
+    // (lifeline serve: an I/O thread the database hands the batch to). A 2xx answer is
     // given only after the COMMIT holding the job returned; an answer that is not 2xx
     // rolls the job back (nothing it wrote is kept) and is given as it is; a failed COMMIT
     // is answered with its problem. Otherwise returns false and leaves `request` alone.

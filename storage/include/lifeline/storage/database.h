@@ -71,11 +71,12 @@ class Database {
     }
 
     // The same without a waiting thread: queues `run` as a job of the next group commit and
-    // returns at once. `done` runs on the writer thread once the job is settled: with no
-    // error after its batch's COMMIT returned (the job's writes are durable), else with
-    // what `run` threw (the job alone rolled back) or what failed the COMMIT (nothing of
-    // the batch is durable). It runs after the batch's after_commit functions; keep it
-    // short (hand the rest to another thread); what it throws is dropped. Throws
+    // returns at once. `done` runs once the job is settled, on the writer thread or where
+    // deliver_completions() sends it: with no error after its batch's COMMIT returned (the
+    // job's writes are durable), else with what `run` threw (the job alone rolled back) or
+    // what failed the COMMIT (nothing of the batch is durable). It runs after the batch's
+    // after_commit functions; keep it short (hand the rest to another thread); what it
+    // throws is dropped. Throws
     // `unavailable` when the database is closing, without calling `done`.
     void submit(std::function<void(Connection&)> run, std::function<void(std::exception_ptr)> done);
 
