@@ -142,8 +142,31 @@ double cpu_seconds(pid_t pid) {
     return double(utime + stime) / double(::sysconf(_SC_CLK_TCK));
 }
 
+// The machine's CPU time so far, in clock ticks: all of it, and the idle part (idle and
+// waiting for I/O), from the first line of /proc/stat.
+struct MachineTicks {
+    unsigned long long total = 0, idle = 0;
+};
+
+MachineTicks machine_ticks() {
+    MachineTicks t;
+    std::FILE* f = std::fopen("/proc/stat", "r");
+    if (!f)
+        return t;
+    unsigned long long v[8] = {};
+    const int n = std::fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2],
+                              &v[3], &v[4], &v[5], &v[6], &v[7]);
+    std::fclose(f);
+    for (int i = 0; i < n; ++i)
+        t.total += v[i];
+    t.idle = v[3] + v[4];
+    return t;
+}
+
 struct Phase {
     double server_cpu_us = 0;  // server CPU per answered request
+    double client_cpu_us = 0;  // this client's CPU per answered request
+    double idle_pct = 0;       // share of the machine's CPU time left idle
     double per_second = 0;
     double p50_ms = 0, p99_ms = 0;
     long requests = 0, errors = 0;
@@ -172,13 +195,17 @@ Phase run_phase(pid_t server, unsigned short port, int connections, double secon
             }
         });
     auto start = Clock::now();
-    double cpu_before = cpu_seconds(server);
+    const double cpu_before = cpu_seconds(server);
+    const double client_before = cpu_seconds(::getpid());
+    const MachineTicks machine_before = machine_ticks();
     go = true;
     std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
     stop = true;
     for (auto& t : threads)
         t.join();
-    double cpu = cpu_seconds(server) - cpu_before;
+    const double cpu = cpu_seconds(server) - cpu_before;
+    const double client_cpu = cpu_seconds(::getpid()) - client_before;
+    const MachineTicks machine_after = machine_ticks();
     double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
 
     std::vector<double> all;
@@ -189,9 +216,13 @@ Phase run_phase(pid_t server, unsigned short port, int connections, double secon
     }
     std::sort(all.begin(), all.end());
     p.requests = long(all.size());
+    if (machine_after.total > machine_before.total)
+        p.idle_pct = 100.0 * double(machine_after.idle - machine_before.idle) /
+                     double(machine_after.total - machine_before.total);
     p.per_second = double(all.size() - std::size_t(p.errors)) / elapsed;
     if (!all.empty()) {
         p.server_cpu_us = cpu * 1e6 / double(all.size());
+        p.client_cpu_us = client_cpu * 1e6 / double(all.size());
         p.p50_ms = all[all.size() / 2];
         p.p99_ms = all[std::min(all.size() - 1, all.size() * 99 / 100)];
     }
@@ -209,8 +240,10 @@ void usage() {
         "  write: POST /api/v1/trips on lifeline (a whole trip with one ride; answered\n"
         "         after the commit is durable; with --keyed each carries its own\n"
         "         Idempotency-Key, as the drivers' phones send it),\n"
-        "each from N keep-alive connections with the same client, and prints the rates\n"
-        "and the ratios read/ref-read, health/ref-health and write/read.\n\n"
+        "each from N keep-alive connections with the same client, and prints the rates,\n"
+        "the server's and this client's CPU per request, the machine's idle share, the\n"
+        "ratios read/ref-read, health/ref-health and write/read, and write/read by CPU per\n"
+        "request (the ratio if neither phase left a core idle).\n\n"
         "  --connections N  concurrent connections (default 64)\n"
         "  --seconds S      duration of each phase (default 5)\n"
         "  --server PATH    the lifeline binary (default: next to lifeline-bench)\n"
@@ -422,11 +455,20 @@ struct HttpResults {
 };
 
 const char* const phase_header =
-    "phase,connections,requests,errors,per_second,p50_ms,p99_ms,server_cpu_us\n";
+    "phase,connections,requests,errors,per_second,p50_ms,p99_ms,server_cpu_us,client_cpu_us,"
+    "idle_pct\n";
 
 void print_phase(const char* name, int connections, const Phase& p) {
-    std::printf("%s,%d,%ld,%ld,%.0f,%.2f,%.2f,%.0f\n", name, connections, p.requests, p.errors,
-                p.per_second, p.p50_ms, p.p99_ms, p.server_cpu_us);
+    std::printf("%s,%d,%ld,%ld,%.0f,%.2f,%.2f,%.0f,%.0f,%.0f\n", name, connections, p.requests,
+                p.errors, p.per_second, p.p50_ms, p.p99_ms, p.server_cpu_us, p.client_cpu_us,
+                p.idle_pct);
+}
+
+// What the write/read ratio would be if neither phase left the machine idle: the CPU time
+// (server and client) per read over that per write.
+double ratio_by_cpu(const Phase& write, const Phase& read) {
+    const double per_write = write.server_cpu_us + write.client_cpu_us;
+    return per_write > 0 ? (read.server_cpu_us + read.client_cpu_us) / per_write : 0;
 }
 
 double ratio(const Phase& a, const Phase& b) {
@@ -449,6 +491,10 @@ void print_http_results(int connections, const HttpResults& r) {
     std::printf("health/ref-health ratio: %.2f\n", ratio(r.health, r.ref_health));
     std::printf("write/read ratio: %.2f  (mean commit batch: %.1f writes)\n",
                 ratio(r.write, r.read), r.mean_batch);
+    std::printf(
+        "write/read by CPU per request: %.2f  (idle: %.0f %% of the write phase, "
+        "%.0f %% of the read phase)\n",
+        ratio_by_cpu(r.write, r.read), r.write.idle_pct, r.read.idle_pct);
 }
 
 // The port printed by a child's "listening on" line, or an exception.
@@ -515,7 +561,7 @@ int measure(pid_t pid, unsigned short port, const HttpOptions& o) {
         unsigned short ref_port = 0;
         ref = start_reference(o, setup, f, &ref_port);
         long errors = 0;
-        std::array<std::vector<double>, 3> ratios;  // read, health, write
+        std::array<std::vector<double>, 4> ratios;  // read, health, write, write by CPU
         std::vector<long> odometer;
         for (int round = 1; round <= o.rounds; ++round) {
             if (o.rounds > 1)
@@ -534,13 +580,15 @@ int measure(pid_t pid, unsigned short port, const HttpOptions& o) {
             ratios[0].push_back(ratio(r.read, r.ref_read));
             ratios[1].push_back(ratio(r.health, r.ref_health));
             ratios[2].push_back(ratio(r.write, r.read));
+            ratios[3].push_back(ratio_by_cpu(r.write, r.read));
         }
         stop_process(ref);
         if (o.rounds > 1)
             std::printf(
                 "median of %d rounds: read/ref-read %.2f, health/ref-health %.2f, "
-                "write/read %.2f\n",
-                o.rounds, median(ratios[0]), median(ratios[1]), median(ratios[2]));
+                "write/read %.2f (by CPU per request %.2f)\n",
+                o.rounds, median(ratios[0]), median(ratios[1]), median(ratios[2]),
+                median(ratios[3]));
         return errors ? 1 : 0;
     } catch (const std::exception& e) {
         if (ref > 0)
